@@ -1,0 +1,3 @@
+from datalit.cli import main
+
+main()

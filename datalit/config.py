@@ -1,0 +1,109 @@
+"""Configuration, layered once: defaults (here, the only place) < config file < environment < CLI.
+
+The config file is YAML (``DATALIT_CONFIG`` or ``<state_dir>/datalit.yaml``); every key
+must already exist in ``DEFAULTS`` with a value of the same type, so a typo is an error,
+not a silently ignored setting. Environment variables ``DATALIT_<SECTION>_<KEY>``
+override single keys (secrets belong there, never in the file).
+"""
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Each section belongs to one subsystem; keep a section's keys in this dict only.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "data": {
+        "data_dir": "",          # DATALIT_DATA_DIR also works (documented name)
+        "mirror": "",            # base URL replacing the pinned download host: <mirror>/<id>/<file>
+        "verify": True,          # check every file's sha256 against the catalog
+    },
+    "hub": {
+        "ip": "127.0.0.1",
+        "port": 8000,
+        "state_dir": "",         # default: /var/lib/datalit as root, ~/.local/share/datalit otherwise
+        "admin_user": "admin",
+        "admin_password": "",    # secret: DATALIT_HUB_ADMIN_PASSWORD; random if empty
+        "user_port_min": 20000,
+        "user_port_max": 29999,
+        "cull_idle_seconds": 3600,
+        "mem_limit": "2G",
+        "cpu_limit": 1.0,
+        "home_base": "/home",
+        "data_mount": "/srv/datalit/datasets",
+    },
+    "lab": {
+        "course_dir": "",
+        "workers": 0,            # 0 = number of cores
+        "timeout": 120,          # wall-clock seconds per notebook
+        "cpu_seconds": 120,
+        "memory_mb": 1024,
+        "max_processes": 64,
+        "max_output_bytes": 1_000_000,
+        "late_penalty_per_day": 0.1,
+    },
+    "report": {
+        "workers": 0,
+        "out_dir": "reports-out",
+    },
+}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _merge(base: dict, override: dict, where: str) -> None:
+    for key, value in override.items():
+        if key not in base:
+            known = ", ".join(sorted(base))
+            raise ConfigError(f"{where}: unknown key '{key}' (known: {known})")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}.{key}: expected a mapping")
+            _merge(base[key], value, f"{where}.{key}")
+            continue
+        expected = type(base[key])
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
+        base[key] = value
+
+
+def _coerce(text: str, like: Any) -> Any:
+    if isinstance(like, bool):
+        return text.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(like, int):
+        return int(text)
+    if isinstance(like, float):
+        return float(text)
+    return text
+
+
+def load_config(path: str | os.PathLike | None = None, overrides: dict | None = None) -> dict:
+    """Return the effective configuration as a nested dict."""
+    config = copy.deepcopy(DEFAULTS)
+    path = path or os.environ.get("DATALIT_CONFIG")
+    if path:
+        p = Path(path)
+        if not p.exists():
+            raise ConfigError(f"config file not found: {p}")
+        loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{p}: the top level must be a mapping of sections")
+        _merge(config, loaded, str(p))
+    for section, values in config.items():
+        for key, value in values.items():
+            env = os.environ.get(f"DATALIT_{section}_{key}".upper())
+            if env is not None:
+                try:
+                    values[key] = _coerce(env, value)
+                except ValueError as exc:
+                    raise ConfigError(f"DATALIT_{section}_{key}".upper() + f": {exc}") from exc
+    if overrides:
+        _merge(config, {s: {k: v for k, v in kv.items() if v is not None} for s, kv in overrides.items()}, "cli")
+    return config

@@ -1,0 +1,103 @@
+"""Seoul datasets as tidy pandas frames.
+
+    >>> from datalit import data
+    >>> air = data.load("seoul_air_quality_daily")
+    >>> data.labels("seoul_air_quality_daily")["pm10"]
+    '미세먼지농도(㎍/㎥)'
+"""
+from __future__ import annotations
+
+import importlib
+import warnings
+
+from datalit.data import cache
+from datalit.data.catalog import all_datasets, get
+from datalit.data.errors import ChecksumError, DataError, MissingFileError, UnknownDatasetError
+from datalit.data.locate import file_hash, locate
+
+__all__ = [
+    "load", "load_geojson", "labels", "files", "catalog", "info",
+    "DataError", "ChecksumError", "MissingFileError", "UnknownDatasetError",
+]
+
+# What the loaders read in this process: {dataset_id/file: sha256} (report manifests use it).
+READ_LOG: dict[str, str] = {}
+
+
+def catalog():
+    """All catalog entries, by id."""
+    return all_datasets()
+
+
+def info(dataset_id: str):
+    return get(dataset_id)
+
+
+def _verify_default(verify):
+    if verify is not None:
+        return verify
+    import os
+
+    return os.environ.get("DATALIT_DATA_VERIFY", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def files(dataset_id: str, table: str | None = None, verify: bool | None = None):
+    """Local paths of a table's files, located and checked."""
+    ds = get(dataset_id)
+    t = ds.table(table)
+    return [locate(ds, name, verify=_verify_default(verify)) for name in t.files]
+
+
+def _reader(spec: str):
+    module, func = spec.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def _paths_and_hashes(ds, t, verify):
+    paths = [locate(ds, name, verify=verify) for name in t.files]
+    hashes = [file_hash(p) for p in paths]
+    if not verify:
+        expected = [ds.file(n).sha256 for n in t.files]
+        if hashes != expected:
+            warnings.warn(f"{ds.id}: files differ from the catalog (verify=False)", stacklevel=3)
+    for name, digest in zip(t.files, hashes):
+        READ_LOG[f"{ds.id}/{name}"] = digest
+    return paths, hashes
+
+
+def load(dataset_id: str, table: str | None = None, *, verify: bool | None = None, use_cache: bool = True):
+    """Load a dataset table as a pandas DataFrame (a GeoDataFrame for boundaries)."""
+    verify = _verify_default(verify)
+    ds = get(dataset_id)
+    t = ds.table(table)
+    paths, hashes = _paths_and_hashes(ds, t, verify)
+    if t.kind == "geojson":
+        import geopandas as gpd
+
+        geo = _reader(t.reader)(paths)
+        return gpd.GeoDataFrame.from_features(geo["features"], crs="EPSG:4326")
+    path = cache.cache_path(ds.id, t.name, cache.cache_key(ds.id, t.name, hashes))
+    if use_cache:
+        frame = cache.read(path)
+        if frame is not None:
+            return frame
+    frame = _reader(t.reader)(paths)
+    if use_cache:
+        cache.write(path, frame)
+    return frame
+
+
+def load_geojson(dataset_id: str, table: str | None = None, *, verify: bool | None = None) -> dict:
+    """Load a boundaries table as a GeoJSON FeatureCollection (dict)."""
+    verify = _verify_default(verify)
+    ds = get(dataset_id)
+    t = ds.table(table)
+    if t.kind != "geojson":
+        raise DataError(f"'{dataset_id}' table '{t.name}' is a table, not GeoJSON; use load()")
+    paths, _ = _paths_and_hashes(ds, t, verify)
+    return _reader(t.reader)(paths)
+
+
+def labels(dataset_id: str, table: str | None = None) -> dict[str, str]:
+    """English column name -> original Korean label."""
+    return {c.name: c.label_ko for c in get(dataset_id).table(table).columns}

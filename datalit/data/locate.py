@@ -1,0 +1,110 @@
+"""Find a dataset file: DATALIT_DATA_DIR, then ../shared/datasets, then a hash-checked download.
+
+Hashing is remembered per (path, size, mtime) in the user cache, so a file is hashed once
+until it changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from datalit.data.catalog import Dataset, FileEntry
+from datalit.data.errors import ChecksumError, MissingFileError
+from datalit.paths import cache_dir, shared_data_dir
+
+
+def data_dirs() -> list[Path]:
+    """The folders searched, in order (the download cache last)."""
+    dirs = []
+    env = os.environ.get("DATALIT_DATA_DIR") or os.environ.get("DATALIT_DATA_DATA_DIR")
+    if env:
+        dirs.append(Path(env))
+    dirs.append(shared_data_dir())
+    dirs.append(download_dir())
+    return dirs
+
+
+def download_dir() -> Path:
+    return cache_dir() / "downloads"
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _hash_index() -> Path:
+    return cache_dir() / "hashes.json"
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file, remembered by (realpath, size, mtime_ns)."""
+    st = path.stat()
+    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    index_path = _hash_index()
+    try:
+        index = json.loads(index_path.read_text())
+    except (OSError, ValueError):
+        index = {}
+    if key in index:
+        return index[key]
+    digest = sha256_of(path)
+    index[key] = digest
+    try:
+        index_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = index_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(index))
+        os.replace(tmp, index_path)
+    except OSError:
+        pass  # a read-only home still loads, it just hashes again next time
+    return digest
+
+
+def download_url(dataset: Dataset, entry: FileEntry) -> str:
+    mirror = os.environ.get("DATALIT_DATA_MIRROR", "").rstrip("/")
+    if mirror:
+        return f"{mirror}/{quote(dataset.id)}/{quote(entry.name)}"
+    return entry.url
+
+
+def _download(dataset: Dataset, entry: FileEntry) -> Path:
+    import pooch
+
+    target = download_dir() / dataset.id
+    target.mkdir(parents=True, exist_ok=True)
+    path = pooch.retrieve(
+        url=download_url(dataset, entry),
+        known_hash=f"sha256:{entry.sha256}",
+        fname=entry.name,
+        path=target,
+        progressbar=False,
+    )
+    return Path(path)
+
+
+def locate(dataset: Dataset, filename: str, verify: bool = True, download: bool = True) -> Path:
+    """Return a local path to one of the dataset's files, checked against its sha256."""
+    entry = dataset.file(filename)
+    looked = []
+    for base in data_dirs():
+        candidate = base / dataset.id / entry.name
+        looked.append(str(candidate))
+        if candidate.is_file():
+            if verify:
+                actual = file_hash(candidate)
+                if actual != entry.sha256:
+                    raise ChecksumError(candidate, entry.sha256, actual)
+            return candidate
+    error = None
+    if download:
+        try:
+            return _download(dataset, entry)
+        except Exception as exc:  # network, HTTP or hash failure: report it with the search path
+            error = f"{download_url(dataset, entry)}: {exc}"
+    raise MissingFileError(dataset.id, entry.name, looked, error)

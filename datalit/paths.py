@@ -1,0 +1,30 @@
+"""Where things are: the checkout, the shared data folder, the user cache."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+
+
+def repo_path(*parts: str) -> Path:
+    """A path inside the checkout (catalog, courses, labs, reports, hub_config)."""
+    return REPO_ROOT.joinpath(*parts)
+
+
+def catalog_dir() -> Path:
+    return Path(os.environ.get("DATALIT_CATALOG_DIR") or repo_path("datasets"))
+
+
+def shared_data_dir() -> Path:
+    """``../shared/datasets`` beside the checkout."""
+    return REPO_ROOT.parent / "shared" / "datasets"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("DATALIT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "datalit"
