@@ -13,7 +13,8 @@ import warnings
 from datalit.data import cache
 from datalit.data.catalog import all_datasets, get
 from datalit.data.errors import ChecksumError, DataError, MissingFileError, UnknownDatasetError
-from datalit.data.locate import file_hash, locate
+from datalit.data.locate import file_hash
+from datalit.data.locate import locate as _locate
 
 __all__ = [
     "load", "load_geojson", "labels", "files", "catalog", "info",
@@ -45,7 +46,7 @@ def files(dataset_id: str, table: str | None = None, verify: bool | None = None)
     """Local paths of a table's files, located and checked."""
     ds = get(dataset_id)
     t = ds.table(table)
-    return [locate(ds, name, verify=_verify_default(verify)) for name in t.files]
+    return [_locate(ds, name, verify=_verify_default(verify)) for name in t.files]
 
 
 def _reader(spec: str):
@@ -54,7 +55,7 @@ def _reader(spec: str):
 
 
 def _paths_and_hashes(ds, t, verify):
-    paths = [locate(ds, name, verify=verify) for name in t.files]
+    paths = [_locate(ds, name, verify=verify) for name in t.files]
     hashes = [file_hash(p) for p in paths]
     if not verify:
         expected = [ds.file(n).sha256 for n in t.files]
