@@ -21,3 +21,31 @@ def test_station_monthly_usage_rows_columns_and_known_values():
     # no space after the number: 2413.도곡역 1번 출구
     assert "도곡역 1번 출구" in set(frame.loc[frame["station_no"] == "2413", "station_name"])
     assert frame["station_no"].isna().sum() == 6  # AS센터 rows
+
+
+def test_stations_list_strips_spaces_and_reads_multiline_addresses():
+    frame = data.load("seoul_bike_stations")
+    assert len(frame) == 2749
+    assert list(frame.columns) == list(data.labels("seoul_bike_stations"))
+    assert frame["gu"].nunique() == 25 and frame["station_no"].is_unique
+    assert frame["docks"].dtype == "int64" and (frame["docks_qr"] + frame["docks_lcd"] == frame["docks"]).all()
+    # raw: "301 , 경복궁역 7번출구 앞,종로구,...,37.57579422,126.9714508,20,20,40"
+    row = frame.set_index("station_no").loc["301"]
+    assert (row["station_name"], row["gu"], row["docks"]) == ("경복궁역 7번출구 앞", "종로구", 40)
+    assert abs(row["lat"] - 37.57579422) < 1e-9 and abs(row["lon"] - 126.9714508) < 1e-9
+    # raw: "2301 , 현대고등학교 건너편,강남구,...,10,,10" (blank LCD)
+    assert frame.set_index("station_no").loc["2301", "docks_lcd"] == 0
+    assert not frame["address"].str.contains("\n").any()
+    assert frame["address"].str.contains("응암로 278 맞은편 (응암동 767-1 공원 앞)", regex=False).any()
+
+
+def test_station_master_zero_coordinates_are_missing():
+    frame = data.load("seoul_bike_stations", "master")
+    assert len(frame) == 3275
+    assert list(frame.columns) == list(data.labels("seoul_bike_stations", "master"))
+    assert frame["lat"].isna().sum() == 77 and frame["lon"].isna().sum() == 77
+    assert frame["lat"].min() > 37
+    # raw: "ST-100","서울특별시 광진구 아차산로 262","더샵스타시티 C동 앞","37.536667","127.073593"
+    row = frame.set_index("station_id").loc["ST-100"]
+    assert (row["gu"], row["address_detail"]) == ("광진구", "더샵스타시티 C동 앞")
+    assert abs(row["lat"] - 37.536667) < 1e-9

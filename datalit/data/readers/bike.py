@@ -35,3 +35,49 @@ def read_station_monthly_usage(paths) -> pd.DataFrame:
         frame[col] = to_number(frame[col]).astype("int64")
     frame = frame.sort_values(["month", "gu", "station"], kind="stable").reset_index(drop=True)
     return frame[["month", "gu", "station_no", "station_name", "station", "rentals", "returns"]]
+
+
+# --- seoul_bike_stations -----------------------------------------------------------------
+
+STATION_COLUMNS = {
+    "대여소 번호": "station_no", "대여소명": "station_name", "구명": "gu", "상세주소": "address",
+    "위도": "lat", "경도": "lon", "QR": "docks_qr", "LCD": "docks_lcd", "거치대수": "docks",
+}
+
+
+def read_stations(paths) -> pd.DataFrame:
+    # CP949, CRLF, unquoted except 10 addresses with an embedded line break (quoted).
+    frame = pd.read_csv(paths[0], encoding="cp949", dtype=str, engine="c")
+    frame = rename_strict(frame, STATION_COLUMNS)
+    for col in ("station_no", "station_name", "gu"):
+        frame[col] = frame[col].str.strip()  # "301 ", " 경복궁역 7번출구 앞"
+    frame["address"] = frame["address"].str.replace(r"\s*[\r\n]+\s*", " ", regex=True).str.strip()
+    for col in ("lat", "lon"):
+        frame[col] = to_number(frame[col]).astype("float64")
+    for col in ("docks_qr", "docks_lcd", "docks"):
+        # blank QR / LCD = no dock of that type (QR + LCD == 거치대수 on every row)
+        frame[col] = to_number(frame[col]).fillna(0).astype("int64")
+    return frame
+
+
+MASTER_COLUMNS = {"대여소_ID": "station_id", "주소1": "address", "주소2": "address_detail", "위도": "lat", "경도": "lon"}
+
+
+def _gu_from_address(address: pd.Series) -> pd.Series:
+    from datalit.data.readers.common import GU_NAMES
+
+    pattern = r"(?:^|\s)(" + "|".join(GU_NAMES) + r")(?:\s|$)"
+    return address.str.extract(pattern, expand=False)
+
+
+def read_station_master(paths) -> pd.DataFrame:
+    # CP949, LF, every field quoted; 77 stations have 0.000000 coordinates (unknown).
+    frame = pd.read_csv(paths[0], encoding="cp949", dtype=str, engine="c", keep_default_na=False)
+    frame = rename_strict(frame, MASTER_COLUMNS)
+    for col in ("station_id", "address", "address_detail"):
+        frame[col] = frame[col].str.strip().replace({"": pd.NA, "주소없음": pd.NA})
+    for col in ("lat", "lon"):
+        values = to_number(frame[col]).astype("float64")
+        frame[col] = values.where(values != 0)
+    frame["gu"] = _gu_from_address(frame["address"])
+    return frame[["station_id", "gu", "address", "address_detail", "lat", "lon"]]
