@@ -59,8 +59,10 @@ def docs_cmd(check):
         from datalit.paths import catalog_dir
 
         current = (catalog_dir() / "README.md").read_text(encoding="utf-8")
-        if current != docs.render_readme():
-            raise click.ClickException("datasets/README.md is out of date: run `datalit data docs`")
+        project = (catalog_dir().parent / "README.md").read_text(encoding="utf-8")
+        if current != docs.render_readme() or project != docs.render_project_readme(project):
+            raise click.ClickException("datasets/README.md or README.md is out of date: run `datalit data docs`")
         click.echo("datasets/README.md is up to date")
         return
-    click.echo(docs.write_readme())
+    for path in docs.write_readme():
+        click.echo(path)

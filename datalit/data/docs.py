@@ -91,7 +91,31 @@ def render_readme() -> str:
     return "\n".join(head) + "\n\n## Datasets\n\n" + "\n\n".join(body) + "\n"
 
 
-def write_readme() -> str:
+START, END = "<!-- datasets:start -->", "<!-- datasets:end -->"
+
+
+def credits_table() -> str:
+    rows = ["| dataset | 제목 | publisher | licence | credit |", "|---|---|---|---|---|"]
+    for d in all_datasets().values():
+        rows.append(f"| `{d.id}` | {d.title_ko} | {d.publisher} | {d.licence} | {d.credit or d.publisher} |")
+    return "\n".join(rows)
+
+
+def render_project_readme(text: str) -> str:
+    """The project README with the generated credits table between its markers."""
+    if START not in text or END not in text:
+        return text
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{credits_table()}\n{END}{tail}"
+
+
+def write_readme() -> list[str]:
     path = catalog_dir() / "README.md"
     path.write_text(render_readme(), encoding="utf-8")
-    return str(path)
+    project = catalog_dir().parent / "README.md"
+    written = [str(path)]
+    if project.is_file():
+        project.write_text(render_project_readme(project.read_text(encoding="utf-8")), encoding="utf-8")
+        written.append(str(project))
+    return written

@@ -150,3 +150,12 @@ def test_datasets_readme_is_up_to_date(repo):
 
     current = (repo / "datasets" / "README.md").read_text(encoding="utf-8")
     assert current == render_readme(), "datasets/README.md is out of date: run `datalit data docs`"
+
+
+def test_project_readme_credits_every_dataset(repo):
+    from datalit.data.docs import render_project_readme
+
+    text = (repo / "README.md").read_text(encoding="utf-8")
+    assert text == render_project_readme(text), "README.md credits are out of date: run `datalit data docs`"
+    for dataset_id in all_datasets():
+        assert f"`{dataset_id}`" in text
