@@ -28,3 +28,28 @@ def test_daily_ridership_june_26_short_rows_parsed():
     row = june26.set_index(["line", "station"]).loc[("1호선", "서울역")]
     assert (row["boardings"], row["alightings"]) == (55757, 52677)
     assert row["registered_date"] == pd.Timestamp("2023-06-30")
+
+
+def test_hourly_ridership_long_form_in_clock_order():
+    frame = data.load("seoul_subway_hourly_ridership_202411")
+    assert len(frame) == 621 * 24
+    assert list(frame.columns) == list(data.labels("seoul_subway_hourly_ridership_202411"))
+    assert frame["hour"].dtype == "int64" and sorted(frame["hour"].unique()) == list(range(24))
+    assert (frame["month"] == pd.Timestamp("2024-11-01")).all()
+    assert frame["boardings"].sum() == 219_599_601  # SOURCE.md: Nov-2024 total boardings
+    assert frame["line"].nunique() == 27
+    # raw row "202411","1호선","동대문","590","18","11507","1945",... ,"869","2870","2","219",...
+    dongdaemun = frame[(frame["line"] == "1호선") & (frame["station"] == "동대문")].set_index("hour")
+    assert list(dongdaemun.index[:5]) == [0, 1, 2, 3, 4]
+    assert tuple(dongdaemun.loc[4, ["boardings", "alightings"]]) == (590, 18)
+    assert tuple(dongdaemun.loc[5, ["boardings", "alightings"]]) == (11507, 1945)
+    assert tuple(dongdaemun.loc[0, ["boardings", "alightings"]]) == (869, 2870)
+
+
+def test_hourly_ridership_wide_table():
+    wide = data.load("seoul_subway_hourly_ridership_202411", "wide")
+    assert wide.shape == (621, 52)
+    assert list(wide.columns) == list(data.labels("seoul_subway_hourly_ridership_202411", "wide"))
+    assert list(wide.columns[3:7]) == ["boardings_00", "alightings_00", "boardings_01", "alightings_01"]
+    assert wide.filter(like="boardings_").to_numpy().sum() == 219_599_601
+    assert (wide["work_date"] == pd.Timestamp("2024-12-03")).all()

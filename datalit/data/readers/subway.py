@@ -40,3 +40,55 @@ def read_daily(paths) -> pd.DataFrame:
         frame[col] = to_number(frame[col]).astype("int64")
     frame = frame.sort_values(["date", "line", "station"], kind="stable").reset_index(drop=True)
     return frame[DAILY_COLUMNS]
+
+
+# --- seoul_subway_hourly_ridership_202411 -----------------------------------------------
+
+HOURS = list(range(24))
+
+
+def _hour_label(hour: int, kind: str) -> str:
+    return f"{hour:02d}시-{(hour + 1):02d}시 {kind}인원"
+
+
+def _read_hourly_raw(path) -> pd.DataFrame:
+    # CP949, every field quoted, LF, no newline after the last row; hour columns run 04–05 …
+    # 23–24, then wrap to 00–01 … 03–04.
+    frame = pd.read_csv(path, encoding="cp949", dtype=str, engine="c")
+    expected = ["사용월", "호선명", "지하철역"] + [
+        _hour_label(h, k) for h in [*range(4, 24), *range(0, 4)] for k in ("승차", "하차")
+    ] + ["작업일자"]
+    if list(frame.columns) != expected:
+        raise ValueError(f"{path}: unexpected header {list(frame.columns)}")
+    frame["month"] = pd.to_datetime(frame["사용월"].str.strip(), format="%Y%m")
+    frame["line"] = frame["호선명"].str.strip()
+    frame["station"] = frame["지하철역"].str.strip()
+    frame["work_date"] = pd.to_datetime(frame["작업일자"].str.strip(), format="%Y%m%d")
+    return frame
+
+
+def read_hourly_wide(paths) -> pd.DataFrame:
+    """One row per line × station; hour columns in clock order 00 … 23."""
+    raw = _read_hourly_raw(paths[0])
+    out = raw[["month", "line", "station"]].copy()
+    for h in HOURS:
+        out[f"boardings_{h:02d}"] = to_number(raw[_hour_label(h, "승차")]).astype("int64")
+        out[f"alightings_{h:02d}"] = to_number(raw[_hour_label(h, "하차")]).astype("int64")
+    out["work_date"] = raw["work_date"]
+    return out
+
+
+def read_hourly(paths) -> pd.DataFrame:
+    """Long form: one row per line × station × hour of day (0–23, clock order)."""
+    wide = read_hourly_wide(paths)
+    parts = []
+    for h in HOURS:
+        part = wide[["month", "line", "station"]].copy()
+        part["hour"] = h
+        part["boardings"] = wide[f"boardings_{h:02d}"]
+        part["alightings"] = wide[f"alightings_{h:02d}"]
+        part["_row"] = range(len(wide))
+        parts.append(part)
+    long = pd.concat(parts, ignore_index=True).sort_values(["_row", "hour"], kind="stable")
+    long["hour"] = long["hour"].astype("int64")
+    return long.drop(columns="_row").reset_index(drop=True)
