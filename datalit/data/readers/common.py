@@ -29,3 +29,12 @@ def rename_strict(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
 def normalize_dong(name: pd.Series) -> pd.Series:
     """Dong names are written with '.' in some files and '·' in others (e.g. 종로1.2.3.4가동)."""
     return name.astype("string").str.strip().str.replace(".", "·", regex=False)
+
+
+# 행정안전부 5-digit 시군구 codes (SIG_CD) of the 25 gu, in GU_NAMES order; checked against
+# seoul_gu_boundaries (juso_2015 SIG_CD/SIG_KOR_NM) in tests/data/test_living_population.py.
+GU_CODES = dict(zip(
+    "11110 11140 11170 11200 11215 11230 11260 11290 11305 11320 11350 11380 11410 11440 11470 "
+    "11500 11530 11545 11560 11590 11620 11650 11680 11710 11740".split(),
+    GU_NAMES,
+))
