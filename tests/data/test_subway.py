@@ -53,3 +53,25 @@ def test_hourly_ridership_wide_table():
     assert list(wide.columns[3:7]) == ["boardings_00", "alightings_00", "boardings_01", "alightings_01"]
     assert wide.filter(like="boardings_").to_numpy().sum() == 219_599_601
     assert (wide["work_date"] == pd.Timestamp("2024-12-03")).all()
+
+
+def test_station_master_drops_three_digit_twins_and_keeps_text_ids():
+    frame = data.load("seoul_subway_station_coords")
+    assert len(frame) == 786  # 909 rows in the file, 123 3-digit twins dropped
+    assert list(frame.columns) == list(data.labels("seoul_subway_station_coords"))
+    assert frame["station_id"].str.len().eq(4).all() and frame["station_id"].is_unique
+    assert frame["line"].nunique() == 39
+    # raw: "0158","청량리(서울시립대입구)","1호선","37.579956","127.044585" (twin "158" dropped)
+    row = frame.set_index("station_id").loc["0158"]
+    assert (row["station_name"], row["line"]) == ("청량리(서울시립대입구)", "1호선")
+    assert abs(row["lat"] - 37.579956) < 1e-9 and abs(row["lon"] - 127.044585) < 1e-9
+
+
+def test_station_tdata_x_is_longitude():
+    frame = data.load("seoul_subway_station_coords", "tdata")
+    assert len(frame) == 765
+    assert list(frame.columns) == list(data.labels("seoul_subway_station_coords", "tdata"))
+    assert frame["lat"].between(36.7, 38.0).all() and frame["lon"].between(126.4, 127.8).all()
+    # raw: 4124,사평,9호선,127.015259,37.504206
+    row = frame.set_index("station_code").loc["4124"]
+    assert (row["station_name"], row["line"], row["lon"], row["lat"]) == ("사평", "9호선", 127.015259, 37.504206)

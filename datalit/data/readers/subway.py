@@ -92,3 +92,39 @@ def read_hourly(paths) -> pd.DataFrame:
     long = pd.concat(parts, ignore_index=True).sort_values(["_row", "hour"], kind="stable")
     long["hour"] = long["hour"].astype("int64")
     return long.drop(columns="_row").reset_index(drop=True)
+
+
+# --- seoul_subway_station_coords ---------------------------------------------------------
+
+MASTER_COLUMNS = {"역사_ID": "station_id", "역사명": "station_name", "호선": "line", "위도": "lat", "경도": "lon"}
+TDATA_COLUMNS = {
+    "외구간_역_수": "station_code", "역한글명칭": "station_name", "호선명칭": "line",
+    "환승역Y좌표": "lat", "환승역X좌표": "lon",
+}
+
+
+def _coords(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    frame = rename_strict(frame, mapping)
+    for col in frame.columns[:3]:
+        frame[col] = frame[col].str.strip()  # IDs stay text: "0150" keeps its leading zero
+    for col in ("lat", "lon"):
+        frame[col] = to_number(frame[col]).astype("float64")
+    return frame
+
+
+def read_station_master(paths) -> pd.DataFrame:
+    """서울시 역사마스터 정보: CP949, every field quoted, LF.
+
+    123 stations of lines 1–4 appear twice: with a 3-digit ID ("150") and with the same ID
+    zero-padded ("0150"), same name and line, coordinates up to ~250 m apart. The 3-digit
+    twins are dropped; the 4-digit form is the one the other rows and t-data use.
+    """
+    frame = _coords(pd.read_csv(paths[0], encoding="cp949", dtype=str, engine="c"), MASTER_COLUMNS)
+    short = frame["station_id"].str.len() < 4
+    twin = short & frame["station_id"].str.zfill(4).isin(set(frame.loc[~short, "station_id"]))
+    return frame[~twin].reset_index(drop=True)
+
+
+def read_station_tdata(paths) -> pd.DataFrame:
+    """지하철_좌표 (t-data): UTF-8 with BOM, CRLF; X = longitude, Y = latitude."""
+    return _coords(pd.read_csv(paths[0], encoding="utf-8-sig", dtype=str, engine="c"), TDATA_COLUMNS)
