@@ -49,3 +49,20 @@ def test_station_master_zero_coordinates_are_missing():
     row = frame.set_index("station_id").loc["ST-100"]
     assert (row["gu"], row["address_detail"]) == ("광진구", "더샵스타시티 C동 앞")
     assert abs(row["lat"] - 37.536667) < 1e-9
+
+
+def test_demand_uci_latin1_header_day_first_dates_and_gaps():
+    frame = data.load("seoul_bike_demand_uci")
+    assert len(frame) == 8760
+    assert list(frame.columns) == list(data.labels("seoul_bike_demand_uci"))
+    assert frame["timestamp"].is_unique
+    assert frame["timestamp"].min() == pd.Timestamp("2017-12-01 00:00")
+    assert frame["timestamp"].max() == pd.Timestamp("2018-11-30 23:00")
+    assert frame["holiday"].dtype == bool and frame["holiday"].sum() == 432
+    assert (~frame["functioning_day"]).sum() == 295
+    assert frame.loc[~frame["functioning_day"], "rented_bikes"].max() == 0
+    assert frame["humidity"].isna().sum() == 17 and frame["humidity"].min() > 0
+    # raw line 4724: 15/06/2018,2891,18,25.9,44,1.5,2000,12.7,1.36,0,0,Summer,No Holiday,Yes
+    row = frame.set_index("timestamp").loc[pd.Timestamp("2018-06-15 18:00")]
+    assert (row["rented_bikes"], row["temperature"], row["humidity"], row["visibility"]) == (2891, 25.9, 44.0, 2000)
+    assert (row["solar_radiation"], row["season"], row["holiday"]) == (1.36, "Summer", False)

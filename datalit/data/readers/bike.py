@@ -81,3 +81,37 @@ def read_station_master(paths) -> pd.DataFrame:
         frame[col] = values.where(values != 0)
     frame["gu"] = _gu_from_address(frame["address"])
     return frame[["station_id", "gu", "address", "address_detail", "lat", "lon"]]
+
+
+# --- seoul_bike_demand_uci -----------------------------------------------------------------
+
+UCI_COLUMNS = {
+    "Date": "date", "Hour": "hour", "Rented Bike Count": "rented_bikes",
+    "Temperature(°C)": "temperature", "Humidity(%)": "humidity", "Wind speed (m/s)": "wind_speed",
+    "Visibility (10m)": "visibility", "Dew point temperature(°C)": "dew_point",
+    "Solar Radiation (MJ/m2)": "solar_radiation", "Rainfall(mm)": "rainfall",
+    "Snowfall (cm)": "snowfall", "Seasons": "season", "Holiday": "holiday",
+    "Functioning Day": "functioning_day",
+}
+
+
+def read_demand_uci(paths) -> pd.DataFrame:
+    # The UCI file is Latin-1: the two '°' in the header are the single byte 0xB0.
+    frame = pd.read_csv(paths[0], encoding="latin-1", engine="c")
+    frame = rename_strict(frame, UCI_COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"], format="%d/%m/%Y")  # DD/MM/YYYY
+    frame.insert(2, "timestamp", frame["date"] + pd.to_timedelta(frame["hour"], unit="h"))
+    for col in ("hour", "rented_bikes", "visibility"):
+        frame[col] = frame[col].astype("int64")
+    for col in ("temperature", "humidity", "wind_speed", "dew_point", "solar_radiation", "rainfall", "snowfall"):
+        frame[col] = frame[col].astype("float64")
+    # 0 % humidity (17 hours, 19–28 May 2018) is a sensor gap, not a measurement
+    frame["humidity"] = frame["humidity"].where(frame["humidity"] > 0)
+    frame["season"] = frame["season"].str.strip()
+    for col, yes, no in (("holiday", "Holiday", "No Holiday"), ("functioning_day", "Yes", "No")):
+        values = frame[col].str.strip()
+        unknown = set(values) - {yes, no}
+        if unknown:
+            raise ValueError(f"{paths[0]}: unexpected {col} values {sorted(unknown)}")
+        frame[col] = values == yes
+    return frame
