@@ -1,0 +1,132 @@
+"""HTML without code (Korean title block, data sources with credits, when made) and PDF via Chromium.
+
+The PDF is Chromium's own print-to-PDF of the HTML, as nbconvert's ``webpdf`` exporter does, but
+with the system's Debian ``/usr/bin/chromium`` (no browser download).
+"""
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from datalit.reports.manifest import MANIFEST_TAG
+
+HIDDEN_TAGS = {MANIFEST_TAG, "remove_cell", "remove-cell"}
+
+STYLE = """
+<style>
+.datalit-title{font-family:'NanumGothic','Noto Sans KR',sans-serif;border-bottom:2px solid #1f4e79;
+  margin:0 0 1.5em;padding:1em 0 .8em}
+.datalit-title h1{margin:0 0 .4em;font-size:1.8em;color:#1f4e79}
+.datalit-title table{border-collapse:collapse;margin:.3em 0}
+.datalit-title th,.datalit-title td{border:1px solid #ccc;padding:.2em .6em;text-align:left}
+.datalit-title .meta{color:#555;font-size:.9em}
+.datalit-sources{font-size:.85em;color:#444;border-top:1px solid #ccc;margin-top:2em;padding-top:.8em}
+.datalit-failed{background:#fde8e8;border:1px solid #c00;padding:.6em;margin:.6em 0}
+@media print{.jp-Cell{break-inside:avoid}}
+</style>
+"""
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
+    c.TagRemovePreprocessor.remove_input_tags = {"remove_input", "hide-input"}
+    return HTMLExporter(config=c)
+
+
+def _sources(data_files: dict[str, str]) -> list[dict]:
+    """Catalog entries (title, publisher, credit, licence, page) of the datasets a report read."""
+    from datalit.data.catalog import get
+
+    by_id: dict[str, list[str]] = {}
+    for key, digest in data_files.items():
+        ds, _, name = key.partition("/")
+        by_id.setdefault(ds, []).append(f"{name} (sha256 {digest[:12]}…)")
+    out = []
+    for ds_id, names in sorted(by_id.items()):
+        try:
+            d = get(ds_id)
+            out.append({"id": ds_id, "title": d.title_ko, "publisher": d.publisher, "credit": d.credit,
+                        "licence": d.licence, "page": d.source_page, "period": d.period, "files": names})
+        except Exception:
+            out.append({"id": ds_id, "title": ds_id, "files": names})
+    return out
+
+
+def title_block(title: str, params: dict, labels: dict[str, str], made: str, status: str) -> str:
+    esc = html.escape
+    rows = "".join(f"<tr><th>{esc(labels.get(k) or k)}</th><td>{esc(str(v))}</td></tr>" for k, v in params.items())
+    failed = ('<div class="datalit-failed">⚠ 이 보고서는 실행 중 오류로 끝까지 만들어지지 않았습니다. '
+              '오류가 난 셀이 표시되어 있습니다.</div>') if status != "ok" else ""
+    table = f"<table><tbody>{rows}</tbody></table>" if rows else ""
+    return (f'<header class="datalit-title"><h1>{esc(title)}</h1>{table}'
+            f'<div class="meta">작성 일시: {esc(made)} · 서울 데이터 리터러시 랩 (datalit report)</div>{failed}</header>')
+
+
+def sources_block(data_files: dict[str, str]) -> str:
+    esc = html.escape
+    items = []
+    for s in _sources(data_files):
+        parts = [f"<b>{esc(s['title'])}</b>"]
+        for key, label in (("publisher", "제공"), ("credit", "출처 표기"), ("licence", "이용 조건"), ("period", "기간")):
+            if s.get(key):
+                parts.append(f"{label}: {esc(s[key])}")
+        if s.get("page"):
+            parts.append(f"원문: {esc(s['page'])}")
+        parts.append("파일: " + esc(", ".join(s["files"])))
+        items.append("<li>" + "<br>".join(parts) + "</li>")
+    body = "".join(items) or "<li>(기록된 데이터 파일 없음)</li>"
+    return f'<footer class="datalit-sources"><h2>데이터 출처</h2><ul>{body}</ul></footer>'
+
+
+def to_html(nb, path: Path, *, title: str, params: dict, labels: dict[str, str], made: str,
+            data_files: dict[str, str], status: str = "ok") -> Path:
+    """Write the report HTML (code hidden, plots embedded) and return its path."""
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    head = title_block(title, params, labels, made, status)
+    foot = sources_block(data_files)
+    body = body.replace("</head>", STYLE + "</head>", 1)
+    if "<main>" in body:
+        body = body.replace("<main>", "<main>" + head, 1)
+        body = body.replace("</main>", foot + "</main>", 1)
+    else:  # other templates: right after <body ...>
+        i = body.find(">", body.find("<body")) + 1
+        body = body[:i] + head + body[i:]
+        body = body.replace("</body>", foot + "</body>", 1)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def chromium() -> str:
+    for candidate in (os.environ.get("DATALIT_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise RuntimeError("PDF needs Chromium (Debian: apt-get install chromium); none found. "
+                       "PDF를 만들려면 Chromium이 필요합니다.")
+
+
+def to_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> Path:
+    """Print the HTML to PDF with headless Chromium (A4, backgrounds on)."""
+    with tempfile.TemporaryDirectory(prefix="datalit-chromium-") as profile:
+        cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", "--no-pdf-header-footer", f"--user-data-dir={profile}",
+               "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
+               f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise RuntimeError(f"Chromium did not write {pdf_path}: {proc.stderr[-800:]}")
+    return pdf_path
