@@ -1,0 +1,98 @@
+"""Seoul bus: ridership by route × stop × hour (May 2022) and stop locations (2025-05-13).
+
+Datasets: seoul_bus_stop_hourly_ridership_202205, seoul_bus_stops.
+ARS stop numbers are 5-digit text in both ("01001"), so they join directly.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import numpy as np
+import pandas as pd
+
+from datalit.data.readers.common import rename_strict
+
+# --- seoul_bus_stop_hourly_ridership_202205 -------------------------------------------------
+
+HOURS = list(range(24))
+_ARS = re.compile(r"^(\d{5}|~)$")
+
+
+def _hour_labels() -> list[str]:
+    labels = []
+    for h in HOURS:
+        hh = "00" if h == 0 else str(h)  # the header writes 00시, 1시, 2시 … 23시
+        labels += [f"{hh}시승차총승객수", f"{hh}시하차총승객수"]
+    return labels
+
+
+def _split_row(line: str, lineno: int) -> list[str]:
+    """One unquoted row; 노선명 and 역명 may contain commas (54–55 fields instead of 53).
+
+    Field 0 = month, 1 = route number, last 48 = counts. In between, the ARS number is the
+    first field matching ^\\d{5}$ or ^~$ whose predecessor ends with ')' (노선명 always ends
+    with the '(기점~종점)' part): before it is 노선명, after it 역명.
+    """
+    parts = line.split(",")
+    middle = parts[2:-48]
+    if len(middle) == 3:
+        return [parts[0], parts[1], *middle, *parts[-48:]]
+    for i in range(1, len(middle) - 1):
+        if _ARS.match(middle[i]) and middle[i - 1].endswith(")"):
+            return [parts[0], parts[1], ",".join(middle[:i]), middle[i], ",".join(middle[i + 1:]), *parts[-48:]]
+    raise ValueError(f"line {lineno}: cannot find the ARS stop number in {line[:120]!r}")
+
+
+def _read_bus_text(path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        names = [n for n in zf.namelist() if not n.endswith("/")]
+        if len(names) != 1:
+            raise ValueError(f"{path}: expected one file in the zip, found {names}")
+        return zf.read(names[0]).decode("utf-8")
+
+
+def read_bus_ridership_wide(paths) -> pd.DataFrame:
+    """One row per route × stop; 48 hour columns boardings_00 … alightings_23."""
+    text = _read_bus_text(paths[0])
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    header = lines[0].rstrip("\r").lstrip("\ufeff").split(",")
+    # header cell 0 is '"사용년월' with a stray quote (artefact of the uploader's trimming)
+    header[0] = header[0].lstrip('"')
+    expected = ["사용년월", "노선번호", "노선명", "버스정류장ARS번호", "역명", *_hour_labels()]
+    if header != expected:
+        raise ValueError(f"{paths[0]}: unexpected header {header}")
+    rows = [_split_row(line.rstrip("\r"), n) for n, line in enumerate(lines[1:], start=2)]
+    arr = np.array(rows, dtype=object)
+    out = pd.DataFrame({
+        "month": pd.to_datetime(pd.Series(arr[:, 0], dtype="str").str.strip(), format="%Y%m"),
+        "route_no": pd.Series(arr[:, 1], dtype="str").str.strip(),
+        "route_name": pd.Series(arr[:, 2], dtype="str").str.strip(),
+        "ars_id": pd.Series(arr[:, 3], dtype="str").str.strip().replace("~", pd.NA),
+        "stop_name": pd.Series(arr[:, 4], dtype="str").str.strip(),
+    })
+    counts = arr[:, 5:].astype("int64")
+    for j, h in enumerate(HOURS):
+        out[f"boardings_{h:02d}"] = counts[:, 2 * j]
+        out[f"alightings_{h:02d}"] = counts[:, 2 * j + 1]
+    return out
+
+
+def read_bus_ridership(paths) -> pd.DataFrame:
+    """Long form: one row per route × stop × hour (0–23).
+
+    About 970,000 rows: the text columns are categoricals (about 40 MB instead of 130 MB).
+    """
+    wide = read_bus_ridership_wide(paths)
+    n = len(wide)
+    keys = wide[["month", "route_no", "route_name", "ars_id", "stop_name"]].copy()
+    for col in ("route_no", "route_name", "ars_id", "stop_name"):
+        keys[col] = keys[col].astype("category")
+    long = keys.iloc[np.repeat(np.arange(n), 24)].reset_index(drop=True)
+    long["hour"] = np.tile(np.arange(24, dtype="int64"), n)
+    long["boardings"] = wide[[f"boardings_{h:02d}" for h in HOURS]].to_numpy().reshape(-1)
+    long["alightings"] = wide[[f"alightings_{h:02d}" for h in HOURS]].to_numpy().reshape(-1)
+    return long
