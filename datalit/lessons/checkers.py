@@ -1,0 +1,358 @@
+"""Checkers: compare a learner's answer with the reference answer and say in Korean what is wrong.
+
+A checker is any callable ``checker(answer, expected) -> str | None``: ``None`` means correct, a string is
+the Korean feedback naming the problem (wrong type, missing columns, wrong number of rows, off by a
+factor of 100, wrong sort order, NaN left in...). Build them with the functions below::
+
+    ck.number(rel=0.001)                       # one number
+    ck.frame(columns=["gu", "cctv_total"], ordered=True)
+    ck.series(ordered=True)
+    ck.values(ordered=False)                   # a list/set of names, e.g. districts
+    ck.text()                                  # a string (case/space-insensitive)
+    ck.axes(kind="bar")                        # a matplotlib chart: bars/lines match the reference data
+    ck.all_of(ck.frame(...), custom)           # several checks, first problem wins
+"""
+from __future__ import annotations
+
+import difflib
+import math
+from numbers import Number
+
+FACTORS = (
+    (100, "100배 커요. 비율(0~1)이 아니라 퍼센트(%)로 계산했거나, 100을 한 번 더 곱한 건 아닌가요?"),
+    (0.01, "100배 작아요. 퍼센트(%)가 필요한데 비율(0~1)로 계산했거나, 100을 곱하는 걸 빠뜨렸나요?"),
+    (1000, "1000배 커요. 단위(천 명, 천 원, km 등)를 확인하세요."),
+    (0.001, "1000배 작아요. 단위(천 명, 천 원, km 등)를 확인하세요."),
+    (10, "10배 커요. 자릿수나 단위를 확인하세요."),
+    (0.1, "10배 작아요. 자릿수나 단위를 확인하세요."),
+    (-1, "부호가 반대예요. 빼는 순서(A - B 와 B - A)를 확인하세요."),
+)
+
+
+def _type_name(x) -> str:
+    import pandas as pd
+
+    if x is None:
+        return "None"
+    if isinstance(x, pd.DataFrame):
+        return "DataFrame(표)"
+    if isinstance(x, pd.Series):
+        return "Series(열 하나)"
+    if isinstance(x, bool):
+        return "참/거짓(bool)"
+    if isinstance(x, str):
+        return "문자열(str)"
+    if isinstance(x, Number):
+        return "숫자"
+    if isinstance(x, (list, tuple, set)):
+        return f"{type(x).__name__}(목록)"
+    return type(x).__name__
+
+
+def _is_number(x) -> bool:
+    import numpy as np
+
+    return isinstance(x, (Number, np.number)) and not isinstance(x, (bool, np.bool_))
+
+
+def _close(a: float, b: float, rel: float, abs_: float) -> bool:
+    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
+
+
+def _factor_message(a: float, b: float, rel: float) -> str | None:
+    if b == 0 or a == 0:
+        return None
+    for factor, msg in FACTORS:
+        if _close(a, b * factor, max(rel, 1e-3), 0):
+            return msg
+    return None
+
+
+def _fmt(x) -> str:
+    if isinstance(x, float):
+        return f"{x:,.4g}" if abs(x) < 1e6 else f"{x:,.0f}"
+    if isinstance(x, int):
+        return f"{x:,}"
+    return repr(x)
+
+
+def number(rel: float = 1e-6, abs: float = 1e-9, integer: bool = False):  # noqa: A002
+    """One number; detects a Series/DataFrame instead of a number, text digits, NaN and factor errors."""
+
+    def check(answer, expected):
+        import numpy as np
+        import pandas as pd
+
+        if isinstance(answer, (pd.Series, pd.DataFrame)):
+            if answer.size == 1:
+                return (f"답이 숫자 하나가 아니라 {_type_name(answer)}예요. "
+                        "값 하나만 꺼내려면 .iloc[0] 이나 .item() 을 쓰세요.")
+            return (f"답이 숫자 하나가 아니라 {_type_name(answer)}(값 {answer.size}개)예요. "
+                    ".sum(), .mean(), .max() 처럼 하나로 요약하거나 원하는 행을 골라 보세요.")
+        if isinstance(answer, str):
+            return "답이 숫자가 아니라 문자열이에요. 따옴표 없이 숫자로 계산해 보세요 (예: int(\"12\"))."
+        if not _is_number(answer):
+            return f"답은 숫자여야 하는데 {_type_name(answer)}이(가) 들어 있어요."
+        a, b = float(answer), float(expected)
+        if np.isnan(a):
+            return "답이 NaN(빈 값)이에요. 빈 값이 있는 열을 계산했거나 필터 결과가 비어 있지 않은지 확인하세요."
+        if integer and not float(a).is_integer():
+            return "개수나 인원처럼 정수가 나와야 하는데 소수가 나왔어요. 평균(mean) 대신 합계(sum)나 개수(len)가 아닌지 보세요."
+        if _close(a, b, rel, abs):
+            return None
+        hint = _factor_message(a, b, rel)
+        if hint:
+            return f"값이 정답과 달라요 — 정답보다 {hint}"
+        direction = "커요" if a > b else "작아요"
+        return f"값이 정답보다 {direction} (내 답 {_fmt(a)}). 조건(필터)이나 계산 방법을 다시 확인하세요."
+
+    return check
+
+
+def _columns_message(got, want) -> str | None:
+    got, want = [str(c) for c in got], [str(c) for c in want]
+    missing = [c for c in want if c not in got]
+    if not missing:
+        return None
+    parts = []
+    for c in missing:
+        close = difflib.get_close_matches(c, got, n=1, cutoff=0.6)
+        parts.append(f"'{c}'" + (f" (혹시 '{close[0]}'?)" if close else ""))
+    return f"필요한 열이 없어요: {', '.join(parts)}. 지금 있는 열: {', '.join(got[:12])}"
+
+
+def _compare_values(a, b, rel, abs_, what: str) -> str | None:
+    """Compare two aligned Series; None if equal."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(b) and not pd.api.types.is_bool_dtype(b):
+        if not pd.api.types.is_numeric_dtype(a):
+            return f"{what} 값이 숫자가 아니에요 ({a.dtype}). 숫자로 바꿔야 해요 (pd.to_numeric, astype)."
+        av, bv = a.to_numpy(dtype=float, na_value=np.nan), b.to_numpy(dtype=float, na_value=np.nan)
+        an, bn = np.isnan(av), np.isnan(bv)
+        if an.sum() > bn.sum():
+            return f"{what}에 빈 값(NaN)이 {int(an.sum() - bn.sum())}개 남아 있어요. dropna()나 fillna()로 처리했나요?"
+        ok = (an & bn) | np.isclose(av, bv, rtol=rel, atol=abs_)
+        if ok.all():
+            return None
+        valid = ~an & ~bn & (bv != 0) & (av != 0)
+        if valid.any():
+            ratio = av[valid] / bv[valid]
+            if np.allclose(ratio, ratio[0], rtol=1e-3):
+                hint = _factor_message(float(ratio[0]), 1.0, rel)
+                if hint:
+                    return f"{what} 값이 정답보다 {hint}"
+        return f"{what} 값이 {int((~ok).sum())}개 달라요. 계산 방법이나 필터 조건을 확인하세요."
+    a_s, b_s = a.astype("string"), b.astype("string")
+    if (a_s.fillna("<NA>") == b_s.fillna("<NA>")).all():
+        return None
+    if (a_s.str.strip().fillna("<NA>") == b_s.str.strip().fillna("<NA>")).all():
+        return f"{what} 글자 앞뒤에 공백이 있어요. .str.strip()으로 지워 보세요."
+    return f"{what} 값이 {int((a_s.fillna('<NA>') != b_s.fillna('<NA>')).sum())}개 달라요."
+
+
+def _order_message(answer, expected, keys) -> str | None:
+    """Same rows, different order: name the likely cause."""
+    import pandas as pd
+
+    def key_tuple(df):
+        return list(map(tuple, df[keys].astype("string").fillna("<NA>").to_numpy()))
+
+    ka, kb = key_tuple(answer), key_tuple(expected)
+    if ka == kb:
+        return None
+    if sorted(ka) != sorted(kb):
+        return "no-same-rows"
+    if ka == kb[::-1]:
+        return "행은 맞지만 정렬 순서가 반대예요. ascending=False(내림차순) 또는 True(오름차순)를 확인하세요."
+    return "행은 맞지만 정렬 순서가 달라요. sort_values()로 무엇을 기준으로 정렬했는지 확인하세요."
+
+
+def frame(columns=None, ordered: bool = False, keys=None, rel: float = 1e-6, abs: float = 1e-9,  # noqa: A002
+          extra_columns: bool = True, index: bool = False):
+    """A DataFrame: type, required columns (close names suggested), rows, order, NaN and values.
+
+    columns: the columns to compare (default: all of the reference's). keys: columns that identify a row
+    (default: the first non-numeric compared column). ordered: row order matters. index: compare the
+    index too (e.g. after groupby without reset_index).
+    """
+
+    def check(answer, expected):
+        import pandas as pd
+
+        if isinstance(answer, pd.Series) and not isinstance(expected, pd.Series):
+            return ("답이 표(DataFrame)가 아니라 열 하나(Series)예요. df[['열']]처럼 대괄호를 두 번 쓰거나 "
+                    ".reset_index()로 표로 바꿔 보세요.")
+        if not isinstance(answer, pd.DataFrame):
+            return f"답은 표(DataFrame)여야 하는데 {_type_name(answer)}이(가) 들어 있어요."
+        want = list(columns) if columns is not None else list(expected.columns)
+        a, e = answer, expected
+        if index or (columns is not None and any(c in (e.index.names or []) for c in want)):
+            if any(c not in a.columns for c in want):
+                a = a.reset_index()
+            e = e.reset_index() if any(c not in e.columns for c in want) else e
+        msg = _columns_message(a.columns, want)
+        if msg:
+            if set(want) - set(map(str, a.columns)) <= set(map(str, answer.index.names or [])):
+                msg += " (그 열이 인덱스에 들어가 있어요: .reset_index()를 해 보세요.)"
+            return msg
+        if not extra_columns:
+            extra = [c for c in a.columns if c not in want]
+            if extra:
+                return f"필요 없는 열이 있어요: {', '.join(map(str, extra))}. 필요한 열만 고르세요."
+        if len(a) != len(e):
+            more = "많아요" if len(a) > len(e) else "적어요"
+            tip = ("필터 조건이 빠졌거나 너무 느슨하지 않은지" if len(a) > len(e)
+                   else "필터 조건이 너무 엄격하지 않은지, head()의 개수가 맞는지")
+            return f"행 수가 정답({len(e):,}행)보다 {more} (내 답 {len(a):,}행). {tip} 확인하세요."
+        a, e = a[want].reset_index(drop=True), e[want].reset_index(drop=True)
+        key_cols = list(keys) if keys else [c for c in want if not pd.api.types.is_numeric_dtype(e[c])][:1]
+        if ordered:
+            if key_cols:
+                msg = _order_message(a, e, key_cols)
+                if msg == "no-same-rows":
+                    return "들어 있는 행이 정답과 달라요. 필터 조건이나 정렬 기준 열을 확인하세요."
+                if msg:
+                    return msg
+        elif key_cols:
+            try:
+                a = a.sort_values(key_cols).reset_index(drop=True)
+                e = e.sort_values(key_cols).reset_index(drop=True)
+            except TypeError:
+                pass
+        for c in want:
+            msg = _compare_values(a[c], e[c], rel, abs, f"'{c}' 열의")
+            if msg:
+                if ordered and not key_cols:
+                    try:
+                        a_sorted = a.sort_values(c).reset_index(drop=True)
+                        e_sorted = e.sort_values(c).reset_index(drop=True)
+                        if _compare_values(a_sorted[c], e_sorted[c], rel, abs, "") is None:
+                            return "값은 맞지만 정렬 순서가 달라요. sort_values()의 ascending을 확인하세요."
+                    except TypeError:
+                        pass
+                return msg
+        return None
+
+    return check
+
+
+def series(ordered: bool = False, rel: float = 1e-6, abs: float = 1e-9, check_index: bool = True):  # noqa: A002
+    """A Series (e.g. a groupby result): type, length, index labels, order, NaN and values."""
+
+    def check(answer, expected):
+        import pandas as pd
+
+        if isinstance(answer, pd.DataFrame):
+            if answer.shape[1] == 1:
+                answer = answer.iloc[:, 0]
+            else:
+                return ("답이 열 하나(Series)가 아니라 표(DataFrame)예요. "
+                        "df['열']처럼 대괄호 하나로 열 하나만 꺼내 보세요.")
+        if not isinstance(answer, pd.Series):
+            return f"답은 Series(열 하나)여야 하는데 {_type_name(answer)}이(가) 들어 있어요."
+        if len(answer) != len(expected):
+            more = "많아요" if len(answer) > len(expected) else "적어요"
+            return f"값의 개수가 정답({len(expected):,}개)보다 {more} (내 답 {len(answer):,}개). 필터와 묶는 기준을 확인하세요."
+        a, e = answer, expected
+        if check_index:
+            ia, ie = list(map(str, a.index)), list(map(str, e.index))
+            if sorted(ia) != sorted(ie):
+                missing = [x for x in ie if x not in set(ia)][:3]
+                return f"인덱스(이름표)가 정답과 달라요. 예를 들어 {', '.join(missing)}이(가) 없어요. 무엇으로 groupby 했는지 확인하세요."
+            if ordered and ia != ie:
+                if ia == ie[::-1]:
+                    return "값은 맞지만 정렬 순서가 반대예요. ascending=False(내림차순)/True(오름차순)를 확인하세요."
+                if not _compare_values(a.sort_index().reset_index(drop=True), e.sort_index().reset_index(drop=True),
+                                       rel, abs, ""):
+                    return "값은 맞지만 정렬 순서가 달라요. sort_values()를 했는지 확인하세요."
+            if not ordered:
+                a = a.copy()
+                a.index = ia
+                a = a.reindex([str(x) for x in e.index])
+                e = e.copy()
+                e.index = ie
+        msg = _compare_values(a.reset_index(drop=True), e.reset_index(drop=True), rel, abs, "")
+        return msg.strip() if msg else None
+
+    return check
+
+
+def values(ordered: bool = False, normalize: bool = True):
+    """A collection of labels (list, tuple, set, Index, Series values), e.g. district names."""
+
+    def norm(x):
+        s = str(x)
+        return s.replace(" ", "").strip() if normalize else s
+
+    def check(answer, expected):
+        import pandas as pd
+
+        if isinstance(answer, str):
+            return "답이 목록이 아니라 문자열 하나예요. 여러 개라면 [\"강남구\", \"서초구\"]처럼 리스트로 만드세요."
+        if isinstance(answer, pd.DataFrame):
+            return "답이 표(DataFrame)예요. 이름이 든 열 하나만 골라 .tolist()로 목록을 만드세요."
+        if isinstance(answer, pd.Series):
+            answer = answer.tolist()
+        try:
+            got = [norm(x) for x in answer]
+        except TypeError:
+            return f"답은 목록(리스트)이어야 하는데 {_type_name(answer)}이(가) 들어 있어요."
+        want = [norm(x) for x in expected]
+        if len(got) != len(want):
+            more = "많아요" if len(got) > len(want) else "적어요"
+            return f"개수가 정답({len(want)}개)보다 {more} (내 답 {len(got)}개)."
+        if sorted(got) != sorted(want):
+            wrong = [x for x in got if x not in set(want)][:3]
+            return f"정답에 없는 값이 있어요: {', '.join(wrong)}."
+        if ordered and got != want:
+            if got == want[::-1]:
+                return "값은 맞지만 순서가 반대예요. 내림차순/오름차순을 확인하세요."
+            return "값은 맞지만 순서가 달라요. 정렬 기준을 확인하세요."
+        return None
+
+    return check
+
+
+def text(case: bool = False):
+    """A short string answer (spaces and, unless case=True, letter case ignored)."""
+
+    def check(answer, expected):
+        if not isinstance(answer, str):
+            return f"답은 문자열이어야 해요 (따옴표로 감싸기: \"강남구\"). 지금은 {_type_name(answer)}이에요."
+        a, e = answer.replace(" ", ""), str(expected).replace(" ", "")
+        if not case:
+            a, e = a.lower(), e.lower()
+        if a == e:
+            return None
+        return f"'{answer}'은(는) 정답이 아니에요. 표에서 다시 찾아보세요."
+
+    return check
+
+
+def boolean():
+    def check(answer, expected):
+        import numpy as np
+
+        if not isinstance(answer, (bool, np.bool_)):
+            return f"답은 True 또는 False여야 해요 (따옴표 없이). 지금은 {_type_name(answer)}이에요."
+        return None if bool(answer) == bool(expected) else "반대예요. 숫자를 다시 비교해 보세요."
+
+    return check
+
+
+def all_of(*checks):
+    """Run several checkers; the first problem found is reported."""
+
+    def check(answer, expected):
+        for c in checks:
+            msg = c(answer, expected)
+            if msg:
+                return msg
+        return None
+
+    return check
+
+
+from datalit.lessons.chartcheck import axes  # noqa: E402,F401  (re-exported: ck.axes)

@@ -1,0 +1,199 @@
+"""The ``Question`` object: one self-checking exercise, used in lessons and as an nbgrader test.
+
+See ``datalit.lessons`` for a full example. In short::
+
+    q1.check()            # answer looked up by name in the notebook; prints Korean feedback, returns True/False
+    q1.check(answer)      # explicit answer
+    q1.assert_ok(answer)  # == q1.check(answer, strict=True): AssertionError with the Korean message
+    q1.hint()             # next hint (progressive)
+    q1.solution()         # prints the reference solution code
+    q1.expected(gu="강남구")   # the reference answer for these parameters
+    q1.selftest()         # [] if the reference passes and every Wrong example fails with its text
+"""
+from __future__ import annotations
+
+import inspect
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable
+
+NOT_ANSWERED = "아직 답을 작성하지 않았어요."
+OK_MARK = "✅"
+BAD_MARK = "❌"
+_MISSING = object()
+
+
+@dataclass
+class Wrong:
+    """A typical wrong answer for the self-test: ``make(**params)`` builds it, ``says`` must appear in the feedback."""
+
+    make: Callable[..., Any]
+    says: str
+
+
+def _caller_namespace(depth: int = 2) -> dict:
+    """The notebook's variables: the IPython user namespace if there is one, else the caller's globals."""
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+        if ip is not None and getattr(ip, "user_ns", None) is not None:
+            return ip.user_ns
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+        pass
+    frame = sys._getframe(depth)
+    return frame.f_globals
+
+
+def _is_unanswered(value) -> bool:
+    return value is None or value is Ellipsis
+
+
+class Question:
+    """One exercise. ``reference(**params)`` computes the right answer from the real data."""
+
+    def __init__(self, name: str, *, prompt: str, reference: Callable[..., Any],
+                 checker: Callable[[Any, Any], str | None], variable: str | None = None,
+                 hints: list[str] | tuple[str, ...] = (), solution: str | None = None,
+                 wrong: list[Wrong] | tuple[Wrong, ...] = (), points: float = 1.0):
+        self.name = name
+        self.prompt = prompt
+        self.reference = reference
+        self.checker = checker
+        self.variable = variable
+        self.hints = list(hints)
+        self._solution = solution
+        self.wrong = list(wrong)
+        self.points = points
+        self._hint_index = 0
+        self._cache: dict[tuple, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<Question {self.name}: {self.prompt}>"
+
+    # ----- parameters and reference -------------------------------------------------------------
+    def parameter_names(self) -> list[str]:
+        return list(inspect.signature(self.reference).parameters)
+
+    def _params(self, explicit: dict, namespace: dict | None) -> dict:
+        params = {}
+        for pname, p in inspect.signature(self.reference).parameters.items():
+            if pname in explicit:
+                params[pname] = explicit[pname]
+            elif namespace is not None and pname in namespace and not callable(namespace[pname]):
+                params[pname] = namespace[pname]
+            elif p.default is not inspect.Parameter.empty:
+                params[pname] = p.default
+            else:
+                raise TypeError(f"{self.name}: parameter '{pname}' is needed to compute the reference answer")
+        return params
+
+    def expected(self, **params):
+        """The reference answer (cached per parameter values)."""
+        params = self._params(params, None)
+        key = tuple(sorted((k, repr(v)) for k, v in params.items()))
+        if key not in self._cache:
+            self._cache[key] = self.reference(**params)
+        return self._cache[key]
+
+    # ----- checking -----------------------------------------------------------------------------
+    def feedback(self, answer=_MISSING, namespace: dict | None = None, **params) -> str | None:
+        """None if correct, else the Korean message (NOT_ANSWERED... for an empty answer)."""
+        if namespace is None:
+            namespace = _caller_namespace(3)
+        if answer is _MISSING:
+            if self.variable is None:
+                raise TypeError(f"{self.name}.check() needs the answer: {self.name}.check(my_answer)")
+            answer = namespace.get(self.variable)
+        if _is_unanswered(answer):
+            where = f" `{self.variable}`에 답을 넣고" if self.variable else ""
+            return f"{NOT_ANSWERED}{where} 다시 실행해 보세요. 막히면 {self.name}.hint()를 불러 보세요."
+        try:
+            expected = self.expected(**self._params(params, namespace))
+        except Exception as exc:  # the reference itself failed: an author/data problem, say so plainly
+            raise RuntimeError(f"{self.name}: the reference answer could not be computed: {exc}") from exc
+        try:
+            return self.checker(answer, expected)
+        except Exception as exc:  # noqa: BLE001 - a strange answer must give feedback, not a traceback
+            return f"답을 확인하는 중에 문제가 생겼어요 ({type(exc).__name__}: {exc}). 답의 형태를 확인하세요."
+
+    def check(self, answer=_MISSING, *, strict: bool = False, quiet: bool = False, **params) -> bool:
+        """Print Korean feedback; True if correct. strict=True raises AssertionError instead of returning False."""
+        msg = self.feedback(answer, _caller_namespace(2), **params)
+        if msg is None:
+            if not quiet:
+                print(f"{OK_MARK} {self.name} 정답이에요! {self.prompt}")
+            return True
+        text = f"{BAD_MARK} {self.name}: {msg}"
+        if strict:
+            raise AssertionError(text)
+        if not quiet:
+            print(text)
+            if not msg.startswith(NOT_ANSWERED) and self.hints:
+                print(f"   도움이 필요하면 {self.name}.hint()를 실행하세요.")
+        return False
+
+    def assert_ok(self, answer=_MISSING, **params) -> None:
+        """For nbgrader test cells: AssertionError with the Korean message unless correct."""
+        msg = self.feedback(answer, _caller_namespace(2), **params)
+        if msg is not None:
+            raise AssertionError(f"{BAD_MARK} {self.name}: {msg}")
+
+    # ----- help -----------------------------------------------------------------------------------
+    def hint(self) -> str:
+        """Print the next hint (then the last one again, with a pointer to solution())."""
+        if not self.hints:
+            text = f"💡 {self.name}: 준비된 힌트가 없어요. {self.name}.solution()으로 풀이를 볼 수 있어요."
+        else:
+            i = min(self._hint_index, len(self.hints) - 1)
+            text = f"💡 {self.name} 힌트 {i + 1}/{len(self.hints)}: {self.hints[i]}"
+            if i == len(self.hints) - 1:
+                text += f"\n   그래도 어렵다면 {self.name}.solution()으로 풀이 코드를 볼 수 있어요."
+            self._hint_index += 1
+        print(text)
+        return text
+
+    def solution_code(self) -> str:
+        if self._solution:
+            return inspect.cleandoc(self._solution)
+        return inspect.getsource(self.reference)
+
+    def solution(self) -> str:
+        code = self.solution_code()
+        print(f"📖 {self.name} 풀이:\n{code}")
+        return code
+
+    # ----- self-test --------------------------------------------------------------------------------
+    def selftest(self, **params) -> list[str]:
+        """Problems with this question (empty = fine): reference must pass, each Wrong must fail with its text."""
+        problems = []
+        p = self._params(params, None)
+        ref = self.reference(**p)
+        msg = self.checker(ref, self.expected(**p))
+        if msg is not None:
+            problems.append(f"{self.name}: the reference answer fails its own check: {msg}")
+        if not self.wrong:
+            problems.append(f"{self.name}: no Wrong example (a typical wrong answer) to test the feedback")
+        for w in self.wrong:
+            kwargs = {k: v for k, v in p.items() if k in inspect.signature(w.make).parameters}
+            got = self.feedback(w.make(**kwargs), {}, **p)
+            if got is None:
+                problems.append(f"{self.name}: wrong answer expected to say '{w.says}' passed the check")
+            elif w.says not in got:
+                problems.append(f"{self.name}: wrong answer should say '{w.says}' but said: {got}")
+        for t in (None, Ellipsis):
+            got = self.feedback(t, {}, **p)
+            if not (got or "").startswith(NOT_ANSWERED):
+                problems.append(f"{self.name}: an empty answer ({t!r}) does not give the not-answered message")
+        return problems
+
+
+def questions_in(module) -> list[Question]:
+    """The Question objects defined in an exercise module, in name order (q1, q2, ... q10)."""
+    qs = [v for v in vars(module).values() if isinstance(v, Question)]
+
+    def order(q):
+        digits = "".join(ch for ch in q.name if ch.isdigit())
+        return (int(digits) if digits else 0, q.name)
+
+    return sorted(qs, key=order)

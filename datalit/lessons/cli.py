@@ -1,0 +1,74 @@
+"""``datalit lesson``: list, check, run, build (thin wrappers over the functions in this package)."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.group()
+def lesson():
+    """Course lessons: list, check, run, build."""
+
+
+@lesson.command("list")
+@click.option("--tier", type=click.Choice(["beginner", "intermediate", "advanced"]), default=None)
+def list_cmd(tier):
+    """Tier, number, title, minutes of every lesson."""
+    from datalit.lessons.courses import lessons
+
+    for l in lessons(tier):
+        click.echo(f"{l.tier:<13} {l.number:>2}  {l.minutes:>3}분  {l.title}  ({l.path.name})")
+
+
+@lesson.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def check_cmd(paths):
+    """Hygiene of the lessons (or only PATHS): exit 1 with the reasons."""
+    from datalit.lessons.hygiene import check_all
+
+    problems = check_all(paths=paths or None)
+    for p in problems:
+        click.echo(p, err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo("lessons ok")
+
+
+@lesson.command("run")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--learner", is_flag=True, help="Run the learner form (solutions removed).")
+@click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="Override a parameter (value parsed as a Python literal, else kept as text).")
+@click.option("--timeout", default=120, show_default=True, help="Seconds per cell.")
+def run_cmd(path, learner, params, timeout):
+    """Execute one lesson top to bottom and print the time."""
+    import ast
+
+    from datalit.lessons.run import run_lesson
+
+    values = {}
+    for name, raw in params:
+        try:
+            values[name] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            values[name] = raw
+    r = run_lesson(path, "learner" if learner else "solution", values, timeout=timeout)
+    status = "ok" if r.ok else "FAILED"
+    click.echo(f"{path} [{r.form}] {status} in {r.seconds:.1f} s")
+    if r.error:
+        click.echo(r.error, err=True)
+        sys.exit(1)
+
+
+@lesson.command("build")
+@click.option("--out", "out_dir", default="build/courses", show_default=True, type=click.Path(file_okay=False))
+@click.option("--tier", type=click.Choice(["beginner", "intermediate", "advanced"]), multiple=True)
+def build_cmd(out_dir, tier):
+    """Write the learner forms to OUT/<tier>/NN-slug.ipynb."""
+    from datalit.lessons.build import build_all
+
+    result = build_all(out_dir, tiers=list(tier) or None)
+    for t, paths in result.items():
+        click.echo(f"{t}: {len(paths)} lesson(s) -> {out_dir}/{t}")
