@@ -46,8 +46,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "late_penalty_per_day": 0.1,
     },
     "report": {
-        "workers": 0,
-        "out_dir": "reports-out",
+        "workers": 0,            # worker processes for batches; 0 = number of cores
+        "out_dir": "reports-out",  # default output folder when --out is not given
+        "timeout": 600,          # seconds per notebook cell
     },
 }
 
