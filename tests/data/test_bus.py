@@ -20,13 +20,13 @@ def test_bus_ridership_long_form_totals_and_night_routes():
     n13 = frame[(frame["route_name"] == "N13번(상계동차고지~송파공영차고지)") & (frame["ars_id"] == "01288")]
     n13 = n13.set_index("hour")
     assert len(n13) == 24
-    assert n13.loc[0, "stop_name"] == "종로중부새마을금고"
+    assert (n13.loc[0, "stop_name"], n13.loc[0, "gu"]) == ("종로중부새마을금고", "종로구")
     assert tuple(n13.loc[1, ["boardings", "alightings"]]) == (45, 69)
 
 
 def test_bus_ridership_wide_keeps_rows_with_commas():
     wide = data.load("seoul_bus_stop_hourly_ridership_202205", "wide")
-    assert wide.shape == (40328, 53)
+    assert wide.shape == (40328, 54)
     assert list(wide.columns) == list(data.labels("seoul_bus_stop_hourly_ridership_202205", "wide"))
     assert wide["ars_id"].dropna().str.fullmatch(r"\d{5}").all()
     assert wide["ars_id"].isna().sum() == 225 and wide["ars_id"].nunique() == 12492
@@ -36,3 +36,28 @@ def test_bus_ridership_wide_keeps_rows_with_commas():
     assert (row["boardings_04"], row["alightings_04"], row["boardings_08"], row["alightings_08"]) == (51, 27, 262, 273)
     # a comma inside the stop name (route 1155)
     assert "유승한내들2차,세종로묘원입구" in set(wide.loc[wide["route_no"] == "1155", "stop_name"])
+
+
+def test_bus_stops_text_ars_and_gu_from_prefix():
+    frame = data.load("seoul_bus_stops")
+    assert len(frame) == 11301
+    assert list(frame.columns) == list(data.labels("seoul_bus_stops"))
+    assert frame["ars_id"].str.fullmatch(r"\d{5}").all() and frame["ars_id"].is_unique
+    assert frame["node_id"].dtype == "int64" and frame["lat"].notna().all()
+    assert frame["lon"].between(126.45, 127.19).all() and frame["lat"].between(37.43, 37.70).all()
+    assert frame["stop_type"].value_counts()["중앙차로"] == 407
+    # raw first row: 100000001, 01001, 종로2가사거리, 126.987752, 37.569806, 중앙차로
+    row = frame.set_index("ars_id").loc["01001"]
+    assert (row["node_id"], row["stop_name"], row["gu"], row["stop_type"]) == (100000001, "종로2가사거리", "종로구", "중앙차로")
+    assert abs(row["lon"] - 126.987752) < 1e-6 and abs(row["lat"] - 37.569806) < 1e-6
+    assert frame["gu"].nunique() == 25 and frame["gu"].notna().all()
+
+
+def test_bus_stop_gu_from_ars_agrees_with_district_boundaries():
+    import geopandas as gpd
+
+    stops = data.load("seoul_bus_stops")
+    gu = data.load("seoul_gu_boundaries")[["gu", "geometry"]]
+    points = gpd.GeoDataFrame(stops, geometry=gpd.points_from_xy(stops["lon"], stops["lat"]), crs="EPSG:4326")
+    joined = gpd.sjoin(points, gu.rename(columns={"gu": "gu_polygon"}), how="inner", predicate="within")
+    assert (joined["gu"] == joined["gu_polygon"]).mean() > 0.98
