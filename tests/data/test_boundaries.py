@@ -58,7 +58,7 @@ def test_admdong_known_feature_and_codes():
     adm = data.load("seoul_dong_boundaries").set_index("object_id")
     # raw first feature: OBJECTID 1, adm_nm '서울특별시 종로구 사직동', adm_cd '1101053', adm_cd2 '1111053000', sgg '11110'
     first = adm.loc[1]
-    assert (first["gu"], first["dong"], first["kostat_code"], first["adm_code"], first["gu_code"]) == (
+    assert (first["gu"], first["dong"], first["kostat_code"], first["adm_code10"], first["gu_code"]) == (
         "종로구", "사직동", "1101053", "1111053000", "11110")
     assert set(adm["gu"]) == set(GU_NAMES) and not adm.duplicated(["gu", "dong"]).any()
     assert "종로1·2·3·4가동" in set(adm["dong"])

@@ -113,7 +113,7 @@ def read_gu_kostat_2013_topo(paths) -> dict:
 
 # ---- 동 (dong) ---------------------------------------------------------------------------
 
-ADMDONG = {"OBJECTID": "object_id", "adm_nm": "adm_name", "adm_cd": "kostat_code", "adm_cd2": "adm_code",
+ADMDONG = {"OBJECTID": "object_id", "adm_nm": "adm_name", "adm_cd": "kostat_code", "adm_cd2": "adm_code10",
            "sgg": "gu_code", "sggnm": "gu", "sido": "sido_code", "sidonm": "sido"}
 KOSTAT_DONG = {"code": "kostat_code", "name": "dong", "name_eng": "dong_en", "base_year": "base_year"}
 JUSO_EMD = {"EMD_CD": "legal_dong_code", "EMD_KOR_NM": "legal_dong", "EMD_ENG_NM": "legal_dong_en",
@@ -121,10 +121,10 @@ JUSO_EMD = {"EMD_CD": "legal_dong_code", "EMD_KOR_NM": "legal_dong", "EMD_ENG_NM
 
 
 def _admdong_props(p: dict) -> dict:
-    _as_str(p, "adm_name", "kostat_code", "adm_code", "gu_code", "gu", "sido_code", "sido")
+    _as_str(p, "adm_name", "kostat_code", "adm_code10", "gu_code", "gu", "sido_code", "sido")
     dong = p["adm_name"].split()[-1]
     p["dong"] = _dot(dong)
-    order = ["object_id", "adm_name", "sido", "sido_code", "gu", "gu_code", "dong", "kostat_code", "adm_code"]
+    order = ["object_id", "adm_name", "sido", "sido_code", "gu", "gu_code", "dong", "kostat_code", "adm_code10"]
     return {k: p[k] for k in order}
 
 
