@@ -29,6 +29,9 @@ In the notebook (solution form; the cell tagged ``solution`` is replaced by a st
 In nbgrader test cells (team labs): ``q1.assert_ok()`` / ``q1.check(answer, strict=True)`` raise
 AssertionError with the same Korean message.
 
+For a chart exercise the reference returns the plotted values (a Series) and ``checker=ck.axes(kind="bar")``;
+give ``make_answer=lambda gu: <draw the right chart, return ax>`` so the self-test has a correct chart.
+
 Reference functions take the lesson parameters (``gu``, ``month``...) as keyword arguments; ``check()``
 fills them from explicit keywords, else from the notebook's variables, else the function defaults.
 """

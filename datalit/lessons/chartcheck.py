@@ -93,6 +93,14 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
                 if ordered:
                     return "값은 맞지만 막대의 순서가 달라요. 그리기 전에 sort_values()로 정렬하세요."
             else:
+                from datalit.lessons.checkers import _factor_message
+
+                ok = (w != 0) & (g != 0) & ~np.isnan(w) & ~np.isnan(g)
+                ratio = g[ok] / w[ok]
+                if ratio.size and np.allclose(ratio, ratio[0], rtol=1e-3):
+                    hint = _factor_message(float(ratio[0]), 1.0, rel)
+                    if hint:
+                        return f"그려진 값이 정답보다 {hint}"
                 return "그려진 값이 정답과 달라요. 어떤 열을 그렸는지, 필터와 합계를 확인하세요."
         if title and not ax.get_title().strip():
             return "차트에 제목이 없어요. ax.set_title(\"...\") 또는 plot(title=\"...\")로 무엇을 보여 주는지 적으세요."

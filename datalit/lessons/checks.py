@@ -55,7 +55,8 @@ class Question:
     def __init__(self, name: str, *, prompt: str, reference: Callable[..., Any],
                  checker: Callable[[Any, Any], str | None], variable: str | None = None,
                  hints: list[str] | tuple[str, ...] = (), solution: str | None = None,
-                 wrong: list[Wrong] | tuple[Wrong, ...] = (), points: float = 1.0):
+                 wrong: list[Wrong] | tuple[Wrong, ...] = (), points: float = 1.0,
+                 make_answer: Callable[..., Any] | None = None):
         self.name = name
         self.prompt = prompt
         self.reference = reference
@@ -65,6 +66,8 @@ class Question:
         self._solution = solution
         self.wrong = list(wrong)
         self.points = points
+        # builds a correct learner answer for the self-test when it is not the reference itself (e.g. a chart)
+        self.make_answer = make_answer
         self._hint_index = 0
         self._cache: dict[tuple, Any] = {}
 
@@ -168,7 +171,11 @@ class Question:
         """Problems with this question (empty = fine): reference must pass, each Wrong must fail with its text."""
         problems = []
         p = self._params(params, None)
-        ref = self.reference(**p)
+        if self.make_answer is not None:
+            kwargs = {k: v for k, v in p.items() if k in inspect.signature(self.make_answer).parameters}
+            ref = self.make_answer(**kwargs)
+        else:
+            ref = self.reference(**p)
         msg = self.checker(ref, self.expected(**p))
         if msg is not None:
             problems.append(f"{self.name}: the reference answer fails its own check: {msg}")

@@ -1,0 +1,108 @@
+"""Exercises for courses/intermediate/01-reshape-subway-hourly.ipynb (wide hourly subway table -> long)."""
+from __future__ import annotations
+
+from datalit import data
+from datalit.lessons import Question, Wrong, checkers as ck
+
+DATASET = "seoul_subway_hourly_ridership_202411"
+
+
+def _wide():
+    return data.load(DATASET, "wide")
+
+
+def long_boardings():
+    """Wide (one column per hour) -> long: one row per line x station x hour, hour as an int."""
+    wide = _wide()
+    cols = [c for c in wide.columns if c.startswith("boardings_")]
+    long = wide.melt(id_vars=["line", "station"], value_vars=cols, var_name="hour", value_name="boardings")
+    long["hour"] = long["hour"].str.replace("boardings_", "").astype(int)
+    return long
+
+
+def _long_hour_text():
+    long = long_boardings()
+    long["hour"] = "boardings_" + long["hour"].astype(str).str.zfill(2)
+    return long
+
+
+def station_hourly(station="강남"):
+    """Boardings at one station by hour (all its lines added up), hours 0..23 in order."""
+    long = long_boardings()
+    return long[long["station"] == station].groupby("hour")["boardings"].sum()
+
+
+def _station_hourly_alightings(station="강남"):
+    long = _wide().melt(id_vars=["line", "station"],
+                        value_vars=[c for c in _wide().columns if c.startswith("alightings_")],
+                        var_name="hour", value_name="alightings")
+    long["hour"] = long["hour"].str.replace("alightings_", "").astype(int)
+    return long[long["station"] == station].groupby("hour")["alightings"].sum()
+
+
+def peak_hour(station="강남"):
+    return int(station_hourly(station).idxmax())
+
+
+def _peak_alighting_hour(station="강남"):
+    return int(_station_hourly_alightings(station).idxmax())
+
+
+def n_stations():
+    """Distinct stations once the sub-name in parentheses is removed: 청량리(서울시립대입구) -> 청량리."""
+    names = _wide()["station"].str.replace(r"\(.*\)", "", regex=True).str.strip()
+    return int(names.nunique())
+
+
+def _n_rows():
+    return int(len(_wide()))
+
+
+q1 = Question(
+    "q1", variable="long",
+    prompt="넓은 표(wide)의 승차 열 24개를 긴 표(long)로 바꾸기: 열 line, station, hour(정수), boardings",
+    reference=long_boardings,
+    checker=ck.frame(columns=["line", "station", "hour", "boardings"], keys=["line", "station", "hour"]),
+    hints=["wide.melt(id_vars=[...], value_vars=[...], var_name=\"hour\", value_name=\"boardings\")",
+           "value_vars는 이름이 \"boardings_\"로 시작하는 열만: [c for c in wide.columns if c.startswith(\"boardings_\")]",
+           "hour 열은 \"boardings_07\" 같은 글자예요. .str.replace(\"boardings_\", \"\").astype(int)로 숫자로 바꾸세요."],
+    solution='''cols = [c for c in wide.columns if c.startswith("boardings_")]
+long = wide.melt(id_vars=["line", "station"], value_vars=cols, var_name="hour", value_name="boardings")
+long["hour"] = long["hour"].str.replace("boardings_", "").astype(int)''',
+    wrong=[Wrong(_long_hour_text, "숫자가 아니에요"),
+           Wrong(lambda: long_boardings().rename(columns={"boardings": "value"}), "필요한 열이 없어요")],
+)
+
+q2 = Question(
+    "q2", variable="hourly",
+    prompt="우리 역(station)의 시간대별 승차 인원 합계(여러 호선은 더하기)를 hour 순서의 Series로 만들기",
+    reference=station_hourly,
+    checker=ck.series(ordered=True),
+    hints=["먼저 long[long[\"station\"] == station]으로 역을 골라요.",
+           "한 역이 여러 호선에 있으면 행이 여러 개예요. groupby(\"hour\")[\"boardings\"].sum()으로 더하세요."],
+    solution='hourly = long[long["station"] == station].groupby("hour")["boardings"].sum()',
+    wrong=[Wrong(_station_hourly_alightings, "달라요")],
+)
+
+q3 = Question(
+    "q3", variable="peak",
+    prompt="우리 역에서 승차 인원이 가장 많은 시간대(0~23의 정수) 구하기",
+    reference=peak_hour,
+    checker=ck.number(integer=True),
+    hints=["Series에서 가장 큰 값의 '인덱스'는 .idxmax()로 구해요.", "peak = int(hourly.idxmax())"],
+    solution="peak = int(hourly.idxmax())",
+    wrong=[Wrong(lambda station: station_hourly(station).max(), "정답보다 커요")],
+)
+
+q4 = Question(
+    "q4", variable="n_unique",
+    prompt="괄호 속 부역명을 지운 뒤(청량리(서울시립대입구) → 청량리) 서로 다른 역 이름의 개수 구하기",
+    reference=n_stations,
+    checker=ck.number(integer=True),
+    hints=["wide[\"station\"].str.replace(r\"\\(.*\\)\", \"\", regex=True)로 괄호 부분을 지워요.",
+           "지운 뒤 .str.strip()으로 공백을 없애고 .nunique()로 개수를 세요.",
+           "len(wide)는 '행'의 수예요. 환승역은 호선마다 한 행이라 역 수보다 많아요."],
+    solution='''names = wide["station"].str.replace(r"\\(.*\\)", "", regex=True).str.strip()
+n_unique = names.nunique()''',
+    wrong=[Wrong(_n_rows, "정답보다 커요")],
+)
