@@ -34,6 +34,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "cpu_limit": 1.0,
         "home_base": "/home",
         "data_mount": "/srv/datalit/datasets",
+        "expiry_check_seconds": 60,     # how often expired workshop servers are stopped
+        "allowed_failed_logins": 5,     # then the account waits seconds_before_next_try
+        "seconds_before_next_try": 120,
+        "user_env": "",                 # venv of the user servers; default: the hub's own (sys.prefix)
     },
     "lab": {
         "course_dir": "",
@@ -43,7 +47,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "memory_mb": 1024,
         "max_processes": 64,
         "max_output_bytes": 1_000_000,
-        "late_penalty_per_day": 0.1,
+        "late_penalty_per_day": 0.1,   # fraction of the autograded score lost per started day late
+        "course_id": "seoul-datalit",
+        "exchange_dir": "/srv/nbgrader/exchange",
+        "teams_dir": "/srv/datalit/teams",
+        "sandbox": True,               # run student kernels sandboxed (needs root)
+        "sandbox_dir": "/var/lib/datalit/sandbox",
+        "sandbox_user_prefix": "dlsbx",
+        "max_file_mb": 50,             # larger files in a submission are not collected
     },
     "report": {
         "workers": 0,            # worker processes for batches; 0 = number of cores

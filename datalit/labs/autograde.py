@@ -1,0 +1,206 @@
+"""``datalit lab autograde LAB [--workers N]``: nbgrader autograde of every team, in parallel.
+
+Each worker process grades one team at a time with nbgrader's own API (``NbGraderAPI.autograde``,
+the same code path as ``nbgrader autograde --student TEAM``) and a fixed sandbox slot, so its
+kernels run as that slot's unprivileged user (see ``sandbox.py`` and the ``SandboxedExecute``
+preprocessor configured in ``grading/nbgrader_config.py``). Disjoint teams in disjoint processes
+share one gradebook without conflicts (measured: FIELD-NOTES); a "database is locked" is retried.
+A failed or hostile submission never stops the run: it gets Korean notes in its feedback.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from datalit.labs import messages
+from datalit.labs.course import Course, LabError, api, gradebook, in_course, lab_info
+from datalit.labs.preprocessors.sandboxed_execute import hidden_paths
+from datalit.labs.sandbox import can_sandbox
+
+NETWORK_HINTS = ("Network is unreachable", "Temporary failure in name resolution", "Connection refused",
+                 "Name or service not known", "No address associated", "Errno 101", "Errno -3")
+
+
+def warm_sandbox_cache(course: Course, lab: str) -> str:
+    """Parse the lab's datasets once into a cache the sandbox users can read (not write)."""
+    cache = os.path.join(course.cfg["sandbox_dir"], "cache")
+    os.makedirs(cache, exist_ok=True)
+    datasets = lab_info(lab).get("datasets", [])
+    env = dict(os.environ, DATALIT_CACHE_DIR=cache)
+    subprocess.run([sys.executable, "-c", _WARM % datasets], env=env, check=False, capture_output=True)
+    os.chmod(course.cfg["sandbox_dir"], 0o711)
+    for root, dirs, files in os.walk(cache):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+    return cache
+
+
+_WARM = """
+from datalit import data
+for d in %r:
+    try:
+        tables = [t.name for t in data.info(d).tables if t.kind == "frame"] or [None]
+    except Exception:
+        tables = [None]
+    for t in tables:
+        data.load(d, t)
+"""
+
+
+def teams_to_grade(course: Course, lab: str, only: list[str] | None = None) -> list[str]:
+    teams = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{lab}") if p.is_dir())
+    if only:
+        missing = sorted(set(only) - set(teams))
+        if missing:
+            raise LabError(f"no collected submission for: {', '.join(missing)}")
+        teams = [t for t in teams if t in only]
+    return teams
+
+
+# --- worker side ----------------------------------------------------------------------------------
+_COURSE: Course | None = None
+
+
+def _init_worker(course: Course, slots) -> None:
+    global _COURSE
+    _COURSE = course
+    os.environ["DATALIT_SANDBOX_SLOT"] = str(slots.get())
+    os.chdir(course.root)
+
+
+def _grade_one(args: tuple[str, str]) -> dict:
+    lab, team = args
+    course = _COURSE
+    assert course is not None
+    t0 = time.monotonic()
+    result = {"success": False, "log": "", "error": ""}
+    for attempt in range(3):
+        try:
+            with in_course(course):
+                result = api(course).autograde(lab, team, force=True, create=True)
+        except Exception as exc:  # noqa: BLE001 - nothing may stop the other teams
+            result = {"success": False, "log": "", "error": repr(exc)}
+        if result["success"] or "database is locked" not in (result["log"] + str(result.get("error"))):
+            break
+        time.sleep(0.5 * (attempt + 1))
+    log_dir = course.meta / "logs" / lab
+    log_dir.mkdir(parents=True, exist_ok=True)
+    (log_dir / f"{team}.log").write_text(f"{result['log']}\n{result.get('error') or ''}", encoding="utf-8")
+    notes = diagnose(course, lab, team, result)
+    return {"team": team, "success": bool(result["success"]), "seconds": time.monotonic() - t0, "notes": notes}
+
+
+def diagnose(course: Course, lab: str, team: str, result: dict) -> list[str]:
+    """Turn what happened during grading into Korean notes for the team."""
+    import nbformat
+
+    cfg = course.cfg
+    values = dict(timeout=cfg["timeout"], memory_mb=cfg["memory_mb"], max_processes=cfg["max_processes"],
+                  max_output_kb=cfg["max_output_bytes"] // 1024)
+    keys: list[str] = []
+    if not result["success"]:
+        keys.append("grader_error")
+    if "Checksum for grade cell" in result.get("log", ""):
+        keys.append("checksum")
+    hidden = hidden_paths(cfg)
+    for nb_path in sorted((course.root / "autograded" / team / lab).glob("*.ipynb")):
+        try:
+            nb = nbformat.read(nb_path, as_version=4)
+        except Exception:  # noqa: BLE001
+            continue
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and messages.OUTPUT_CUT_TEXT.strip() in out.get("text", ""):
+                    keys.append("output")
+                if out.get("output_type") != "error":
+                    continue
+                ename, evalue = out.get("ename", ""), str(out.get("evalue", ""))
+                text = ename + ": " + evalue + " ".join(out.get("traceback", []))
+                if ename.startswith("Sandbox_"):
+                    keys.append(ename[len("Sandbox_"):])
+                elif ename == "CellTimeoutError":
+                    keys.append("cell_timeout")
+                elif ename == "MemoryError":
+                    keys.append("memory")
+                elif ename == "BlockingIOError" or "Resource temporarily unavailable" in text:
+                    keys.append("processes")
+                elif any(h in text for h in NETWORK_HINTS) or ename in ("gaierror", "ConnectionError"):
+                    keys.append("network")
+                elif ename == "PermissionError" or "Permission denied" in text or \
+                        (ename in ("FileNotFoundError", "OSError") and any(h in text for h in hidden)):
+                    keys.append("permission")
+    seen = []
+    for key in keys:
+        if key not in seen:
+            seen.append(key)
+            course.add_note(lab, team, key, messages.note(key, **values))
+    return seen
+
+
+# --- parent side ----------------------------------------------------------------------------------
+def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | None = None,
+              progress: bool = True) -> dict:
+    with in_course(course), gradebook(course) as gb:
+        gb.find_assignment(lab)  # fails clearly if the lab was never released
+    todo = teams_to_grade(course, lab, teams)
+    if not todo:
+        raise LabError(f"nothing to grade for '{lab}': run 'datalit lab collect {lab}' first")
+    workers = workers or int(course.cfg["workers"]) or os.cpu_count() or 1
+    workers = max(1, min(workers, len(todo)))
+    sandboxed = bool(course.cfg["sandbox"]) and can_sandbox()
+    if sandboxed:
+        from datalit.labs.sandbox import ensure_slot_user
+        warm_sandbox_cache(course, lab)
+        os.environ["DATALIT_SANDBOX_CACHE"] = os.path.join(course.cfg["sandbox_dir"], "cache")
+        for slot in range(workers):
+            ensure_slot_user(course.cfg["sandbox_user_prefix"], slot)
+    # import nbgrader before forking so that every worker starts warm
+    import nbgrader.apps  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
+
+    ctx = mp.get_context("fork")
+    slots = ctx.Queue()
+    for slot in range(workers):
+        slots.put(slot)
+    t0 = time.monotonic()
+    results = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(todo), desc=f"{lab} 자동 채점", unit="팀", file=sys.stderr)
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(course, slots), maxtasksperchild=None) as pool:
+        for res in pool.imap_unordered(_grade_one, [(lab, t) for t in todo]):
+            results.append(res)
+            if bar:
+                bar.update(1)
+                bar.set_postfix_str(f"{res['team']} {'완료' if res['success'] else '실패'}")
+    if bar:
+        bar.close()
+    wall = time.monotonic() - t0
+    scores = scores_of(course, lab)
+    return {"lab": lab, "workers": workers, "sandboxed": sandboxed, "seconds": wall,
+            "results": sorted(results, key=lambda r: r["team"]), "scores": scores}
+
+
+def scores_of(course: Course, lab: str) -> dict[str, dict]:
+    from datalit.labs.export import team_scores
+    return team_scores(course, lab)
+
+
+def format_summary(report: dict) -> str:
+    lines = [f"{report['lab']}: {len(report['results'])}팀 채점, 작업자 {report['workers']}개, "
+             f"{report['seconds']:.1f}초, 샌드박스 {'사용' if report['sandboxed'] else '미사용'}"]
+    for r in report["results"]:
+        s = report["scores"].get(r["team"], {})
+        mark = "OK " if r["success"] else "ERR"
+        notes = f"  메모: {', '.join(r['notes'])}" if r["notes"] else ""
+        lines.append(f"  {mark} {r['team']:<16} {s.get('score', 0):6.1f} / {s.get('max', 0):.0f}  "
+                     f"({r['seconds']:.1f}s){notes}")
+    failed = sum(not r["success"] for r in report["results"])
+    lines.append(f"합계: 성공 {len(report['results']) - failed}, 실패 {failed}")
+    return "\n".join(lines)

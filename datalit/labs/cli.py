@@ -1,0 +1,149 @@
+"""``datalit team …`` and ``datalit lab …``: two-line wrappers over the plain functions."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from datalit.labs.course import LabError, available_labs, open_course
+
+COURSE = click.option("--course-dir", type=click.Path(file_okay=False), default=None,
+                      help="nbgrader course directory (default: lab.course_dir)")
+
+
+def _run(fn, *args, **kw):
+    try:
+        return fn(*args, **kw)
+    except LabError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def team():
+    """Team rosters and team folders."""
+
+
+@team.command("import")
+@click.argument("csv_path", type=click.Path(dir_okay=False))
+@COURSE
+@click.option("--any-user", is_flag=True, help="do not check members against the hub's (unix) users")
+def team_import(csv_path, course_dir, any_user):
+    """Import ROSTER.csv (lab,team,member); create team groups and folders (root)."""
+    from datalit.labs import roster, teams
+    course = _run(open_course, course_dir)
+    known = None if any_user else roster.system_users()
+    result = _run(roster.import_csv, course, csv_path, known, available_labs())
+    for line in teams.ensure_folders(course, result):
+        click.echo(line)
+    click.echo(f"{sum(len(t) for t in result.values())} teams in {len(result)} labs")
+
+
+@team.command("list")
+@COURSE
+@click.option("--lab", default=None)
+@click.option("--json", "as_json", is_flag=True)
+def team_list(course_dir, lab, as_json):
+    """Teams and members per lab."""
+    from datalit.labs import roster
+    data = roster.load(_run(open_course, course_dir, create=False))
+    data = {lab: data.get(lab, {})} if lab else data
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for lb, teams in sorted(data.items()):
+        click.echo(lb)
+        for t, members in sorted(teams.items()):
+            click.echo(f"  {t}: {', '.join(members)}")
+
+
+@click.group()
+def lab():
+    """Team labs graded with nbgrader."""
+
+
+@lab.command("list")
+def lab_list():
+    """Available labs."""
+    from datalit.labs.course import lab_info
+    for name in available_labs():
+        info = lab_info(name)
+        click.echo(f"{name}  [{info.get('tier')}]  {info.get('title_ko')}")
+
+
+@lab.command("release")
+@click.argument("lab_id")
+@COURSE
+@click.option("--due", default=None, help="due date, e.g. '2026-12-01 18:00:00 KST'")
+def lab_release(lab_id, course_dir, due):
+    """nbgrader generate_assignment + release_assignment."""
+    from datalit.labs.release import release
+    click.echo(json.dumps(_run(release, _run(open_course, course_dir), lab_id, due), ensure_ascii=False))
+
+
+@lab.command("collect")
+@click.argument("lab_id")
+@COURSE
+def lab_collect(lab_id, course_dir):
+    """Archive every submission; the latest per team goes to submitted/<team>/<lab>/."""
+    from datalit.labs.collect import collect
+    s = _run(collect, _run(open_course, course_dir), lab_id)
+    for t, rec in s["teams"].items():
+        click.echo(f"{t}: {rec['submitted_by']} {rec['timestamp']} ({len(rec['history'])} submissions)")
+    if s["missing"]:
+        click.echo(f"no submission: {', '.join(s['missing'])}")
+    if s["unknown_members"]:
+        click.echo(f"not in the roster (kept in the archive): {', '.join(s['unknown_members'])}")
+
+
+@lab.command("autograde")
+@click.argument("lab_id")
+@COURSE
+@click.option("--workers", type=int, default=0, help="parallel workers (default: number of cores)")
+@click.option("--team", "teams", multiple=True, help="only these teams")
+def lab_autograde(lab_id, course_dir, workers, teams):
+    """Autograde every collected team submission in sandboxed parallel workers."""
+    from datalit.labs.autograde import autograde, format_summary
+    report = _run(autograde, _run(open_course, course_dir), lab_id, workers, list(teams) or None,
+                  progress=sys.stderr.isatty() or True)
+    click.echo(format_summary(report))
+
+
+@lab.command("feedback")
+@click.argument("lab_id")
+@COURSE
+def lab_feedback(lab_id, course_dir):
+    """Generate HTML feedback per team and release it to every member."""
+    from datalit.labs.feedback import feedback
+    r = _run(feedback, _run(open_course, course_dir), lab_id)
+    for t, rel in r["released"].items():
+        click.echo(f"{t}: {', '.join(rel['members'])}")
+
+
+@lab.command("export")
+@click.argument("lab_id")
+@COURSE
+@click.option("--out", type=click.Path(file_okay=False), default=None)
+def lab_export(lab_id, course_dir, out):
+    """CSV, one row per member, and the 이수 현황 summary across labs."""
+    from datalit.labs.export import export
+    r = _run(export, _run(open_course, course_dir), lab_id, out)
+    click.echo(f"{r['csv']} ({r['rows']} rows)\n{r['completion']}")
+
+
+@lab.command("fetch")
+@click.argument("lab_id")
+@click.option("--feedback", is_flag=True, help="fetch released feedback instead of the lab")
+def lab_fetch(lab_id, feedback):
+    """(member) Fetch a released lab, or its feedback, into the current folder."""
+    from datalit.labs.submit import fetch
+    click.echo(_run(fetch, lab_id, None, feedback))
+
+
+@lab.command("submit")
+@click.argument("lab_id")
+@click.option("--path", type=click.Path(file_okay=False), default=None, help="the lab folder (default ./LAB)")
+def lab_submit(lab_id, path):
+    """(member) Submit the lab folder for your team."""
+    from datalit.labs.submit import submit
+    click.echo(_run(submit, lab_id, path))

@@ -1,0 +1,154 @@
+"""``datalit lab collect LAB``: exchange inbound -> archive of every submission -> one per team.
+
+Members submit with nbgrader's own submit (JupyterLab assignment list or ``datalit lab submit``),
+so inbound entries are ``<member>+<lab>+<timestamp>[+random]``. Collect maps members to teams by
+the roster, archives every submission (a resubmission keeps the earlier ones; who and when are
+recorded), and copies the latest one per team to ``submitted/<team>/<lab>/`` — nbgrader's layout,
+so ``nbgrader autograde`` and the formgrader work on it. On the way it checks what would break
+grading and leaves a Korean note for the team instead: big files (not copied), notebooks that
+are not valid JSON (graded as the blank released notebook, the original kept in the archive),
+unknown kernel names, edited or deleted test cells.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from datalit.labs import messages
+from datalit.labs import roster as roster_mod
+from datalit.labs.course import Course, LabError, gradebook, in_course
+
+
+def _entries(course: Course, lab: str) -> list[dict]:
+    from nbgrader.utils import parse_utc
+
+    inbound = Path(course.cfg["exchange_dir"]) / course.course_id / "inbound"
+    if not inbound.is_dir():
+        raise LabError(f"no inbound folder in the exchange: {inbound} (was the lab released?)")
+    out = []
+    for d in inbound.iterdir():
+        parts = d.name.split("+")
+        if len(parts) < 3 or parts[1] != lab or not d.is_dir():
+            continue
+        try:
+            ts = parse_utc(parts[2])
+        except Exception:  # noqa: BLE001
+            continue
+        out.append({"user": parts[0], "timestamp": parts[2], "ts": ts, "path": d, "name": d.name})
+    return sorted(out, key=lambda e: e["ts"])
+
+
+def _copy_tree(src: Path, dest: Path, limit: int) -> list[tuple[str, int]]:
+    """Copy src to dest without symlinks and files over ``limit`` bytes; return the skipped ones."""
+    skipped = []
+    for root, dirs, files in os.walk(src):
+        rel = Path(root).relative_to(src)
+        dirs[:] = [x for x in dirs if not (Path(root) / x).is_symlink()]
+        (dest / rel).mkdir(parents=True, exist_ok=True)
+        for f in files:
+            p = Path(root) / f
+            if p.is_symlink():
+                continue
+            size = p.stat().st_size
+            if size > limit:
+                skipped.append((str(rel / f), size))
+                continue
+            shutil.copy2(p, dest / rel / f)
+    return skipped
+
+
+def _check_notebooks(course: Course, lab: str, team: str, dest: Path) -> None:
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    release = course.root / "release" / lab
+    kernels = set(KernelSpecManager().find_kernel_specs())
+    for blank in sorted(release.glob("*.ipynb")):
+        sub = dest / blank.name
+        if not sub.exists():
+            course.add_note(lab, team, f"missing:{blank.stem}", messages.note("missing_notebook", notebook=blank.name))
+            continue
+        try:
+            nb = nbformat.read(sub, as_version=4)
+        except Exception:  # noqa: BLE001 - not JSON, not a notebook, bad encoding...
+            course.add_note(lab, team, f"invalid_json:{blank.stem}", messages.note("invalid_json", notebook=blank.name))
+            shutil.copy2(blank, sub)
+            continue
+        kernel = nb.metadata.get("kernelspec", {}).get("name", "")
+        if kernel not in kernels:
+            course.add_note(lab, team, "kernel_name", messages.note("kernel_name", kernel=kernel or "(없음)"))
+        ref = nbformat.read(blank, as_version=4)
+        tests = {c.metadata["nbgrader"]["grade_id"]: c.source for c in ref.cells
+                 if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")}
+        got = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
+        if any(got.get(gid) != src for gid, src in tests.items()):
+            course.add_note(lab, team, "checksum", messages.note("checksum"))
+
+
+def collect(course: Course, lab: str) -> dict:
+    from nbgrader.utils import parse_utc
+
+    roster = roster_mod.load(course)
+    if lab not in roster:
+        raise LabError(f"no teams for lab '{lab}' in the roster: run 'datalit team import' first")
+    limit = int(course.cfg["max_file_mb"]) * 1024 * 1024
+    with in_course(course), gradebook(course) as gb:
+        duedate = gb.find_assignment(lab).duedate
+    archive = course.meta / "submissions" / lab
+    by_team: dict[str, list[dict]] = {}
+    unknown = []
+    for e in _entries(course, lab):
+        team = roster_mod.team_of(roster, lab, e["user"]) or (e["user"] if e["user"] in roster[lab] else None)
+        if team is None:
+            unknown.append(e["user"])
+            team = "_unassigned"
+        kept = archive / team / e["name"]
+        if not kept.exists():
+            tmp = kept.with_name(kept.name + ".partial")
+            shutil.rmtree(tmp, ignore_errors=True)
+            e["skipped"] = _copy_tree(e["path"], tmp, limit)
+            tmp.rename(kept)
+            (kept.parent / (e["name"] + ".json")).write_text(json.dumps(
+                {"member": e["user"], "timestamp": e["timestamp"], "skipped": e["skipped"]},
+                ensure_ascii=False), encoding="utf-8")
+        else:
+            meta = kept.parent / (e["name"] + ".json")
+            e["skipped"] = json.loads(meta.read_text(encoding="utf-8")).get("skipped", []) if meta.exists() else []
+        e["team"] = team
+        by_team.setdefault(team, []).append(e)
+    summary = {"lab": lab, "teams": {}, "unknown_members": sorted(set(unknown)),
+               "missing": sorted(t for t in roster[lab] if t not in by_team)}
+    for team, subs in sorted(by_team.items()):
+        if team == "_unassigned":
+            continue
+        chosen = subs[-1]
+        dest = course.root / "submitted" / team / lab
+        record_path = course.meta / "submissions" / lab / team / "graded.json"
+        if record_path.exists() and json.loads(record_path.read_text())["name"] == chosen["name"] and dest.exists():
+            summary["teams"][team] = json.loads(record_path.read_text())
+            continue
+        shutil.rmtree(dest, ignore_errors=True)
+        course.write_notes(lab, team, [])
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _copy_tree(archive / team / chosen["name"], dest, limit)
+        for name, size in chosen["skipped"]:
+            course.add_note(lab, team, f"big_file:{name}", messages.note(
+                "big_file", file=name, size_mb=f"{size / 2**20:,.0f}", max_file_mb=course.cfg["max_file_mb"]))
+        (dest / "timestamp.txt").write_text(chosen["timestamp"])
+        _check_notebooks(course, lab, team, dest)
+        late = 0.0
+        if duedate is not None:
+            late = max(0.0, (parse_utc(chosen["timestamp"]) - duedate).total_seconds())
+        record = {"name": chosen["name"], "team": team, "submitted_by": chosen["user"],
+                  "timestamp": chosen["timestamp"], "seconds_late": late,
+                  "history": [{"member": s["user"], "timestamp": s["timestamp"]} for s in subs]}
+        record_path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        summary["teams"][team] = record
+    return summary
+
+
+def submission_record(course: Course, lab: str, team: str) -> dict | None:
+    p = course.meta / "submissions" / lab / team / "graded.json"
+    return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else None

@@ -1,0 +1,156 @@
+"""``datalit lab feedback LAB``: nbgrader feedback per team, released to every member.
+
+1. ``nbgrader generate_feedback`` for each graded team; the team's Korean grading notes (sandbox
+   limits, restored test cells, invalid notebook, big files, lateness) and who submitted when are
+   put at the top of each HTML file. A team whose grading failed still gets an HTML page.
+2. ``nbgrader release_feedback`` into the exchange (the submitter fetches it as usual).
+3. Every other member gets the same feedback too: as root, an entry in their nbgrader cache tied
+   to the team's submission (same secret), so nbgrader's own ``fetch_feedback`` — the JupyterLab
+   assignment list or ``datalit lab fetch LAB --feedback`` — finds it; and a copy lands in the
+   team folder (``피드백/<lab>/``).
+"""
+from __future__ import annotations
+
+import html
+import os
+import pwd
+import shutil
+from pathlib import Path
+
+from datalit.labs import roster as roster_mod
+from datalit.labs.collect import submission_record
+from datalit.labs.course import Course, LabError, api, in_course
+from datalit.labs.teams import group_name, team_folder
+
+NOTE_START = "<!-- datalit-notes -->"
+
+
+def _notes_html(course: Course, lab: str, team: str) -> str:
+    notes = course.read_notes(lab, team)
+    rec = submission_record(course, lab, team) or {}
+    items = "".join(f"<li>{html.escape(n['text'])}</li>" for n in notes)
+    who = ""
+    if rec:
+        late = " (마감 후 제출)" if rec.get("seconds_late", 0) > 0 else ""
+        who = (f"<p>채점한 제출: {html.escape(rec['submitted_by'])} · {html.escape(rec['timestamp'])}{late} "
+               f"· 팀 제출 {len(rec.get('history', []))}회</p>")
+    box = ("<div style='border:2px solid #c0392b;padding:8px 14px;margin:10px;font-family:sans-serif'>"
+           f"<h3>채점 안내 (팀 {html.escape(team)})</h3>{who}"
+           + (f"<ul>{items}</ul>" if items else "<p>특이 사항 없음.</p>") + "</div>")
+    return NOTE_START + box
+
+
+def _inject(path: Path, block: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if NOTE_START in text:
+        return
+    i = text.find("<body")
+    j = text.find(">", i) + 1 if i >= 0 else 0
+    path.write_text(text[:j] + block + text[j:], encoding="utf-8")
+
+
+def generate(course: Course, lab: str) -> dict:
+    teams = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{lab}") if p.is_dir())
+    made = {}
+    with in_course(course):
+        nb = api(course)
+        for team in teams:
+            dest = course.root / "feedback" / team / lab
+            ok = False
+            if (course.root / "autograded" / team / lab).is_dir():
+                result = nb.generate_feedback(lab, team, force=True)
+                ok = bool(result["success"])
+            dest.mkdir(parents=True, exist_ok=True)
+            for extra in ("timestamp.txt", "submission_secret.txt"):
+                src = course.root / "submitted" / team / lab / extra
+                if src.exists() and not (dest / extra).exists():
+                    shutil.copy2(src, dest / extra)
+            htmls = sorted(dest.glob("*.html"))
+            if not htmls:
+                names = [p.stem for p in (course.root / "release" / lab).glob("*.ipynb")] or [lab]
+                for name in names:
+                    page = dest / f"{name}.html"
+                    page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{lab} 피드백</title>"
+                                    f"</head><body><h1>{html.escape(lab)} 피드백</h1></body></html>", encoding="utf-8")
+                htmls = sorted(dest.glob("*.html"))
+            block = _notes_html(course, lab, team)
+            for page in htmls:
+                _inject(page, block)
+            made[team] = {"generated": ok, "files": [str(p) for p in htmls]}
+    return made
+
+
+def release(course: Course, lab: str) -> dict:
+    """Exchange + every member's nbgrader cache + team folder."""
+    roster = roster_mod.load(course)
+    released = {}
+    with in_course(course):
+        nb = api(course)
+        for team_dir in sorted((course.root / "feedback").glob(f"*/{lab}")):
+            team = team_dir.parent.name
+            if (team_dir / "submission_secret.txt").exists():
+                result = nb.release_feedback(lab, team)
+                if not result["success"]:
+                    raise LabError(f"nbgrader release_feedback failed for {team}:\n{result['log']}")
+            members = roster_mod.members_of(roster, lab, team)
+            released[team] = {"members": members, "cached_for": _to_members(course, lab, team, members),
+                              "team_folder": _to_team_folder(course, lab, team)}
+    return released
+
+
+def _to_members(course: Course, lab: str, team: str, members: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    rec = submission_record(course, lab, team)
+    secret = course.root / "feedback" / team / lab / "submission_secret.txt"
+    if not rec or not secret.exists():
+        return []
+    done = []
+    for m in members:
+        try:
+            pw = pwd.getpwnam(m)
+        except KeyError:
+            continue
+        if not os.path.isdir(pw.pw_dir):
+            continue
+        cache = Path(pw.pw_dir) / ".local/share/jupyter/nbgrader_cache" / course.course_id
+        entry = cache / f"{m}+{lab}+{rec['timestamp']}"
+        if not entry.exists():
+            entry.mkdir(parents=True)
+            for nbfile in (course.root / "submitted" / team / lab).glob("*.ipynb"):
+                shutil.copy2(nbfile, entry / nbfile.name)
+            shutil.copy2(secret, entry / "submission_secret.txt")
+            (entry / "timestamp.txt").write_text(rec["timestamp"])
+            (entry / ".datalit-team").write_text(team)
+            p = entry
+            while p != Path(pw.pw_dir):
+                for q in [p, *p.iterdir()] if p == entry else [p]:
+                    os.lchown(q, pw.pw_uid, pw.pw_gid)
+                p = p.parent
+        done.append(m)
+    return done
+
+
+def _to_team_folder(course: Course, lab: str, team: str) -> str | None:
+    folder = team_folder(course, team)
+    if os.geteuid() != 0 or not folder.is_dir():
+        return None
+    import grp
+
+    dest = folder / "피드백" / lab
+    dest.mkdir(parents=True, exist_ok=True)
+    gid = grp.getgrnam(group_name(team)).gr_gid
+    for page in (course.root / "feedback" / team / lab).glob("*.html"):
+        shutil.copy2(page, dest / page.name)
+        os.chown(dest / page.name, 0, gid)
+        os.chmod(dest / page.name, 0o640)
+    for d in (folder / "피드백", dest):
+        os.chown(d, 0, gid)
+        os.chmod(d, 0o2750)
+    return str(dest)
+
+
+def feedback(course: Course, lab: str) -> dict:
+    made = generate(course, lab)
+    released = release(course, lab)
+    return {"lab": lab, "generated": made, "released": released}

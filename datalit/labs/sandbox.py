@@ -1,0 +1,266 @@
+"""Sandbox for student kernels during autograding.
+
+The grader (nbgrader, as root) keeps the gradebook, the source notebooks with hidden tests and
+every team's work in a course directory of mode 0700. Only the *kernel* runs sandboxed:
+
+* as an unprivileged user, one per worker slot (``<prefix><slot>``), so concurrent kernels
+  cannot see each other's working copies and a slot's leftovers can be killed by uid;
+* in new network and mount namespaces (``unshare -n -m``): no network at all, and the course
+  directory, the exchange, the team folders and the checkout's ``labs/``/``grading/`` are hidden
+  under empty tmpfs mounts;
+* with rlimits (CPU seconds, processes, file size, core dumps) and cgroup v1 memory/pids limits
+  where cgroups are writable, plus a wall-clock watchdog per notebook;
+* talking to the grader over unix sockets (``transport = "ipc"``), which work across network
+  namespaces where TCP loopback does not.
+
+The working copy of the submission is copied into the slot's own directory, so the kernel sees
+only its team's files (small ones: big files are never collected).
+"""
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Dict, Integer, List, Unicode
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def can_sandbox() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("unshare") is not None
+
+
+def slot_user(prefix: str, slot: int) -> str:
+    return f"{prefix}{slot}"
+
+
+def ensure_slot_user(prefix: str, slot: int) -> tuple[int, int]:
+    """Create (once) the unprivileged system user of a worker slot; return (uid, gid)."""
+    name = slot_user(prefix, slot)
+    try:
+        pw = pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--user-group", "--no-create-home",
+                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name],
+                       check=True, capture_output=True)
+        pw = pwd.getpwnam(name)
+    return pw.pw_uid, pw.pw_gid
+
+
+def kill_user_processes(uid: int, gid: int) -> None:
+    """SIGKILL every process of a sandbox uid (its kernel, forked children, fork bombs)."""
+    for _ in range(3):
+        subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                        "kill", "-KILL", "-1"], capture_output=True)
+        if not _uid_has_processes(uid):
+            return
+        time.sleep(0.05)
+
+
+def _uid_has_processes(uid: int) -> bool:
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+class Cgroup:
+    """A cgroup v1 memory + pids group for one slot (silently absent if cgroups are read-only)."""
+
+    def __init__(self, name: str, memory_mb: int, max_pids: int):
+        self.dirs = {}
+        for ctrl in ("memory", "pids"):
+            d = CGROUP_ROOT / ctrl / "datalit" / name
+            try:
+                d.mkdir(parents=True, exist_ok=True)
+                if ctrl == "memory":
+                    (d / "memory.limit_in_bytes").write_text(str(memory_mb * 1024 * 1024))
+                    try:
+                        (d / "memory.memsw.limit_in_bytes").write_text(str(memory_mb * 1024 * 1024))
+                    except OSError:
+                        pass
+                else:
+                    (d / "pids.max").write_text(str(max_pids))
+                self.dirs[ctrl] = d
+            except OSError:
+                continue
+
+    def procs_files(self) -> list[str]:
+        return [str(d / "cgroup.procs") for d in self.dirs.values()]
+
+    def counter(self) -> dict:
+        out = {}
+        mem = self.dirs.get("memory")
+        if mem:
+            try:
+                out["oom"] = int((mem / "memory.failcnt").read_text())
+                text = (mem / "memory.oom_control").read_text()
+                for line in text.splitlines():
+                    if line.startswith("oom_kill "):
+                        out["oom_kill"] = int(line.split()[1])
+            except OSError:
+                pass
+        pids = self.dirs.get("pids")
+        if pids:
+            try:
+                out["pids_max_hits"] = int((pids / "pids.events").read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+        return out
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager that launches the kernel inside the sandbox described above."""
+
+    slot = Integer(0).tag(config=True)
+    user_prefix = Unicode("dlsbx").tag(config=True)
+    sandbox_dir = Unicode("/var/lib/datalit/sandbox").tag(config=True)
+    hidden_paths = List(Unicode()).tag(config=True)
+    cpu_seconds = Integer(120).tag(config=True)
+    memory_mb = Integer(1024).tag(config=True)
+    max_processes = Integer(64).tag(config=True)
+    wall_seconds = Integer(300).tag(config=True)
+    max_file_mb = Integer(50).tag(config=True)
+    data_cache = Unicode("").tag(config=True)
+    extra_env = Dict().tag(config=True)
+    enabled = Bool(True).tag(config=True)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.events: list[str] = []
+        self._watchdog: threading.Timer | None = None
+        self._ids: tuple[int, int] | None = None
+        self._cgroup: Cgroup | None = None
+        self._cg_before: dict = {}
+
+    # -- launch -------------------------------------------------------------------------------
+    async def _async_pre_start_kernel(self, **kw):
+        if not self.enabled:
+            return await super()._async_pre_start_kernel(**kw)
+        uid, gid = self._ids = ensure_slot_user(self.user_prefix, self.slot)
+        kill_user_processes(uid, gid)
+        base = Path(self.sandbox_dir)
+        base.mkdir(parents=True, exist_ok=True)
+        os.chmod(base, 0o711)
+        home = base / f"slot{self.slot}"
+        if home.exists():
+            shutil.rmtree(home, ignore_errors=True)
+        work = home / "work"
+        work.mkdir(parents=True)
+        src = kw.get("cwd")
+        if src and os.path.isdir(src):
+            self._copy_small(Path(src), work)
+        for p in [home, *home.rglob("*")]:
+            os.lchown(p, uid, gid)
+        os.chmod(home, 0o700)
+        kw["cwd"] = str(work)
+        self.transport = "ipc"
+        self.ip = str(home / "k")
+        self.cache_ports = False
+        self.connection_file = str(home / "kernel.json")
+        env = {
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "HOME": str(home), "USER": slot_user(self.user_prefix, self.slot),
+            "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(home / "mpl"),
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde",
+            "TMPDIR": str(home),
+        }
+        if self.data_cache:
+            env["DATALIT_CACHE_DIR"] = self.data_cache
+        for key in ("DATALIT_DATA_DIR", "DATALIT_CATALOG_DIR"):
+            if os.environ.get(key):
+                env[key] = os.environ[key]
+        env.update(self.extra_env)
+        kw["env"] = env
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        os.chown(self.connection_file, uid, gid)
+        self._cgroup = Cgroup(f"slot{self.slot}", self.memory_mb, self.max_processes)
+        self._cg_before = self._cgroup.counter()
+        return self._wrap(cmd, uid, gid), kw
+
+    def _copy_small(self, src: Path, dest: Path) -> None:
+        limit = self.max_file_mb * 1024 * 1024
+        for root, dirs, files in os.walk(src):
+            rel = Path(root).relative_to(src)
+            (dest / rel).mkdir(parents=True, exist_ok=True)
+            for f in files:
+                p = Path(root) / f
+                try:
+                    if p.is_symlink() or p.stat().st_size > limit:
+                        continue
+                    shutil.copy2(p, dest / rel / f)
+                except OSError:
+                    continue
+
+    def _wrap(self, cmd: list[str], uid: int, gid: int) -> list[str]:
+        mounts = []
+        for path in self.hidden_paths:
+            if path and os.path.isdir(path):
+                mounts.append(f"mount -t tmpfs -o size=4k,mode=0555 datalit-hidden {shlex.quote(path)}")
+        mounts.append("mount -t tmpfs -o size=64m,mode=1777 datalit-tmp /tmp")
+        mounts.append("mount -t tmpfs -o size=16m,mode=1777 datalit-shm /dev/shm || true")
+        fsize = self.max_file_mb * 1024 * 1024
+        inner = " && ".join(mounts) + " && exec " + shlex.join([
+            "prlimit", f"--cpu={self.cpu_seconds}", f"--nproc={self.max_processes}",
+            f"--fsize={fsize}", "--core=0", "--nofile=256",
+            *(["--as=" + str(self.memory_mb * 3 * 1024 * 1024)] if not self._cgroup_ok() else []),
+            "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs",
+            "--inh-caps=-all", "--bounding-set=-all", *cmd])
+        join = "".join(f"echo $$ > {shlex.quote(p)} && " for p in self._cgroup.procs_files())
+        outer = join + "exec " + shlex.join(["unshare", "--mount", "--net", "--propagation", "private",
+                                             "/bin/sh", "-c", inner])
+        return ["/bin/sh", "-c", outer]
+
+    def _cgroup_ok(self) -> bool:
+        return bool(self._cgroup and "memory" in self._cgroup.dirs)
+
+    async def _async_post_start_kernel(self, **kw):
+        await super()._async_post_start_kernel(**kw)
+        if self.enabled and self.wall_seconds > 0:
+            self._watchdog = threading.Timer(self.wall_seconds, self._on_wall_timeout)
+            self._watchdog.daemon = True
+            self._watchdog.start()
+
+    def _on_wall_timeout(self) -> None:
+        self.events.append("wall_timeout")
+        if self._ids:
+            kill_user_processes(*self._ids)
+
+    # -- diagnosis + teardown -------------------------------------------------------------------
+    def diagnose(self) -> list[str]:
+        """Why did the kernel die? Returns event names (wall_timeout, memory, processes)."""
+        events = list(self.events)
+        if self._cgroup:
+            now = self._cgroup.counter()
+            if now.get("oom_kill", 0) > self._cg_before.get("oom_kill", 0) or \
+                    now.get("oom", 0) > self._cg_before.get("oom", 0):
+                events.append("memory")
+            if now.get("pids_max_hits", 0) > self._cg_before.get("pids_max_hits", 0):
+                events.append("processes")
+        return events
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        if self._watchdog:
+            self._watchdog.cancel()
+        if self.enabled and self._ids:
+            kill_user_processes(*self._ids)
+        try:
+            await super()._async_cleanup_resources(restart=restart)
+        except OSError:
+            pass
+        if self.enabled and not restart:
+            shutil.rmtree(Path(self.sandbox_dir) / f"slot{self.slot}", ignore_errors=True)

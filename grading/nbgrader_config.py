@@ -1,0 +1,45 @@
+"""nbgrader configuration of the Seoul Data Literacy Lab courses.
+
+Usable by nbgrader's own commands unchanged: ``datalit lab release`` copies this file into the
+course directory, where ``nbgrader generate_assignment``, ``nbgrader autograde``, ``nbgrader
+formgrader`` … pick it up. Values come from datalit's layered config (section ``lab``; env
+``DATALIT_LAB_<KEY>``), so the CLI, the hub and nbgrader agree on one course.
+
+Teams are nbgrader *students* (student id = team id); members map to teams in the roster.
+"""
+import os
+
+from datalit.config import load_config
+
+_lab = load_config()["lab"]
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = _lab["course_id"]
+if os.environ.get("DATALIT_LAB_COURSE_DIR") or _lab["course_dir"]:
+    c.CourseDirectory.root = os.environ.get("DATALIT_LAB_COURSE_DIR") or _lab["course_dir"]
+c.Exchange.root = _lab["exchange_dir"]
+c.Exchange.assignment_dir = "."
+c.CourseDirectory.max_file_size = _lab["max_file_mb"] * 1024  # kilobytes
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".datalit*"]
+
+# Korean stubs for removed solutions
+c.ClearSolutions.code_stub = {"python": "# 여기에 코드를 작성하세요\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "여기에 답을 작성하세요."
+
+# Autograding: nbgrader's pipeline with the sandboxed Execute in place of Execute
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,  # noqa: E402
+                                    LimitOutput, SaveAutoGrades)
+
+from datalit.labs.preprocessors.sandboxed_execute import SandboxedExecute  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.SandboxedExecute.timeout = _lab["timeout"]
+c.SandboxedExecute.max_output_bytes = _lab["max_output_bytes"]
+c.SandboxedExecute.sandbox = _lab["sandbox"]
+c.LimitOutput.max_lines = 200
+
+# Late policy: a fraction of the lab's max score per started day late
+c.AssignLatePenalties.plugin_class = "datalit.labs.late.LatePenalty"
+c.LatePenalty.penalty_per_day = _lab["late_penalty_per_day"]
