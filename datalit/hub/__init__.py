@@ -1,0 +1,1 @@
+"""The JupyterHub deployment: launcher, authenticator, spawner, content hand-out, workshop accounts."""

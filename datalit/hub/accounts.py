@@ -1,0 +1,73 @@
+"""People and groups through the hub's REST API: listing, moving between groups, removing."""
+from __future__ import annotations
+
+import pwd
+from pathlib import Path
+
+from datalit.hub.api import HubAPI
+from datalit.hub.roles import GROUPS, TIERS
+from datalit.hub.state import is_root
+
+
+class AccountError(ValueError):
+    pass
+
+
+def list_users(api: HubAPI) -> list[dict]:
+    """``[{"name", "admin", "groups", "server", "last_activity"}]`` sorted by name."""
+    rows = []
+    for u in api.users():
+        rows.append({
+            "name": u["name"],
+            "admin": u.get("admin", False),
+            "groups": sorted(u.get("groups", [])),
+            "server": bool(u.get("server")),
+            "last_activity": u.get("last_activity") or "",
+        })
+    return sorted(rows, key=lambda r: r["name"])
+
+
+def move(api: HubAPI, name: str, to_groups: list[str], from_groups: list[str] | None = None,
+         exclusive_tier: bool = True) -> dict:
+    """Add ``name`` to ``to_groups``; remove it from ``from_groups`` (and, when a tier is given and
+    ``exclusive_tier``, from the other tiers). Returns the user's groups afterwards."""
+    for g in [*to_groups, *(from_groups or [])]:
+        if g not in GROUPS:
+            raise AccountError(f"unknown group {g!r} (known: {', '.join(GROUPS)})")
+    if api.user(name) is None:
+        raise AccountError(f"no hub user named {name!r}")
+    remove = set(from_groups or [])
+    if exclusive_tier and any(g in TIERS for g in to_groups):
+        remove |= {t for t in TIERS if t not in to_groups}
+    current = set(api.user(name).get("groups", []))
+    for g in sorted(remove & current):
+        api.remove_from_group(g, [name])
+    for g in to_groups:
+        if g not in current:
+            api.add_to_group(g, [name])
+    return {"name": name, "groups": sorted(api.user(name).get("groups", []))}
+
+
+def register_workshop_users(api: HubAPI, names: list[str], tier: str) -> None:
+    for name in names:
+        api.ensure_user(name)
+    api.add_to_group("citizens", names)
+    api.add_to_group(tier, names)
+
+
+def home_of(name: str, state: Path) -> Path | None:
+    if is_root():
+        try:
+            return Path(pwd.getpwnam(name).pw_dir)
+        except KeyError:
+            return None
+    return state / "homes" / name
+
+
+def remove_user(api: HubAPI | None, name: str) -> None:
+    """Stop the server, delete the hub user (and its NativeAuthenticator entry), delete the unix user."""
+    from datalit.hub.workshop import remove_unix_user
+
+    if api is not None and api.user(name) is not None:
+        api.delete_user(name)  # stops the server first
+    remove_unix_user(name)

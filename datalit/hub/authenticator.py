@@ -1,0 +1,144 @@
+"""Sign-in: NativeAuthenticator (staff sign up, an admin approves) plus workshop accounts.
+
+* Workshop accounts (``datalit workshop create``) live in ``<state>/workshop/accounts.json``; after
+  their expiry the login is refused with a Korean message.
+* Failed logins are throttled per account (NativeAuthenticator's ``allowed_failed_logins``), for
+  workshop accounts too.
+* Every message on the login and sign-up pages is Korean.
+* Approving a person (``/hub/authorize``) creates their unix account when the hub runs as root.
+* The first admin is created at the first start with the password the launcher printed once.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import bcrypt
+from nativeauthenticator import NativeAuthenticator
+from nativeauthenticator.handlers import LoginHandler, SignUpHandler, ToggleAuthorizationHandler
+from nativeauthenticator.orm import UserInfo
+from traitlets import Unicode
+
+from datalit.hub import workshop
+from datalit.hub.state import is_root
+
+FIRST_ADMIN_ENV = "DATALIT_FIRST_ADMIN_PASSWORD"
+
+MSG_INVALID = "아이디 또는 비밀번호가 올바르지 않습니다."
+MSG_BLOCKED = "로그인에 여러 번 실패해 잠시 잠겼습니다. {seconds}초 뒤에 다시 시도하세요."
+MSG_NOT_APPROVED = "{username} 계정은 아직 관리자의 승인을 기다리고 있습니다. 승인되면 로그인할 수 있습니다."
+MSG_EXPIRED = ("워크숍 계정 {username}의 사용 기간이 {until}에 끝났습니다. "
+               "이 계정으로는 더 이상 로그인할 수 없습니다. 진행자에게 문의하세요.")
+
+
+class DatalitLoginHandler(LoginHandler):
+    def _render(self, login_error=None, username=None):
+        if login_error:
+            login_error = self.authenticator.explain_failure(username or "", login_error)
+        return super()._render(login_error=login_error, username=username)
+
+
+class DatalitSignUpHandler(SignUpHandler):
+    def get_result_message(self, user, assume_user_is_human, username_already_taken,
+                           confirmation_matches, user_is_admin):
+        alert, message = super().get_result_message(user, assume_user_is_human, username_already_taken,
+                                                    confirmation_matches, user_is_admin)
+        if username_already_taken:
+            message = "이미 사용 중인 아이디입니다. 다른 아이디로 다시 시도하세요."
+        elif not confirmation_matches:
+            message = "비밀번호와 비밀번호 확인이 다릅니다. 다시 입력하세요."
+        elif not user:
+            n = self.authenticator.minimum_password_length
+            message = ("가입하지 못했습니다. 아이디는 영문 소문자로 시작하는 영문 소문자·숫자·-·_ "
+                       f"2~31자여야 하고, 비밀번호는 {n}자 이상이며 흔한 비밀번호가 아니어야 합니다.")
+        elif alert == "alert-success":
+            message = "가입되었습니다. 이제 로그인할 수 있습니다."
+        else:
+            message = "가입 신청이 접수되었습니다. 관리자가 승인하면 로그인할 수 있습니다."
+        return alert, message
+
+
+class DatalitToggleAuthorizationHandler(ToggleAuthorizationHandler):
+    async def get(self, slug):
+        await super().get(slug)
+        info = UserInfo.find(self.db, slug)
+        if info is not None and info.is_authorized and is_root():
+            from datalit.hub.spawner import ensure_unix_user
+
+            ensure_unix_user(slug, self.authenticator.home_base, self.log)
+
+
+class DatalitAuthenticator(NativeAuthenticator):
+    state_dir = Unicode(config=True, help="hub state directory (workshop registry)")
+    home_base = Unicode("/home", config=True)
+
+    _registry_cache: tuple[float, dict] = (-1.0, {})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ensure_first_admin()
+
+    # ---- first admin -----------------------------------------------------------------------------
+    def _ensure_first_admin(self):
+        password = os.environ.pop(FIRST_ADMIN_ENV, "")
+        for name in sorted(self.admin_users):
+            if self.get_user(name) is None and password:
+                info = UserInfo(username=name, password=bcrypt.hashpw(password.encode(), bcrypt.gensalt()),
+                                is_authorized=True)
+                self.db.add(info)
+                self.db.commit()
+                self.log.info("created the first admin %s", name)
+
+    # ---- workshop accounts ---------------------------------------------------------------------
+    def workshop_accounts(self) -> dict:
+        path = workshop.registry_path(Path(self.state_dir))
+        try:
+            mtime = path.stat().st_mtime
+        except FileNotFoundError:
+            return {}
+        if mtime != self._registry_cache[0]:
+            self._registry_cache = (mtime, workshop.load_registry(path.parents[1])["accounts"])
+        return self._registry_cache[1]
+
+    def workshop_entry(self, username: str) -> dict | None:
+        return self.workshop_accounts().get(username)
+
+    async def authenticate(self, handler, data):
+        username = self.normalize_username(data.get("username", ""))
+        entry = self.workshop_entry(username)
+        if entry is None:
+            return await super().authenticate(handler, data)
+        if self.allowed_failed_logins and self.is_blocked(username):
+            return None
+        if workshop.is_expired(entry):
+            self.log.info("refused expired workshop account %s", username)
+            return None
+        if bcrypt.checkpw(data.get("password", "").encode(), entry["password_hash"].encode()):
+            self.successful_login(username)
+            return {"name": username}
+        self.add_login_attempt(username)
+        return None
+
+    def user_exists(self, username):
+        # a sign-up may not take a workshop account's name
+        return super().user_exists(username) or self.workshop_entry(self.normalize_username(username)) is not None
+
+    def explain_failure(self, username: str, default: str) -> str:
+        """The Korean reason a login failed (shown on the login page)."""
+        username = self.normalize_username(username)
+        entry = self.workshop_entry(username)
+        if self.allowed_failed_logins and self.is_blocked(username):
+            last = self.login_attempts[username]["time"]
+            wait = max(1, int(self.seconds_before_next_try - (time.time() - last.timestamp())))
+            return MSG_BLOCKED.format(seconds=wait)
+        if entry is not None and workshop.is_expired(entry):
+            return MSG_EXPIRED.format(username=username, until=workshop.expiry_label(entry))
+        if "not been authorized" in default:
+            return MSG_NOT_APPROVED.format(username=username)
+        return MSG_INVALID
+
+    def get_handlers(self, app):
+        replace = {"/login": DatalitLoginHandler, "/signup": DatalitSignUpHandler,
+                   r"/authorize/([^/]*)": DatalitToggleAuthorizationHandler}
+        return [(path, replace.get(path, handler)) for path, handler in super().get_handlers(app)]

@@ -1,0 +1,132 @@
+"""``datalit hub`` / ``datalit users`` / ``datalit workshop``: thin wrappers over the plain functions."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from datalit.hub.state import resolve_state_dir
+
+state_option = click.option("--state-dir", default=None, help="hub state directory (default /var/lib/datalit as root)")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--ip", default=None, help="address to listen on (default 127.0.0.1)")
+@click.option("--port", default=None, type=int, help="port (default 8000)")
+@state_option
+@click.pass_context
+def hub(ctx, ip, port, state_dir):
+    """Run the JupyterHub in the foreground (Ctrl-C stops it and every user server)."""
+    ctx.obj = {"state_dir": state_dir}
+    if ctx.invoked_subcommand is None:
+        from datalit.hub.launch import run_hub
+
+        sys.exit(run_hub(ip=ip, port=port, state_dir=state_dir))
+
+
+@hub.command("status")
+@state_option
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def hub_status(ctx, state_dir, as_json):
+    """Users, groups and running servers."""
+    from datalit.hub.api import HubAPI
+    from datalit.hub.status import collect, render
+
+    state = resolve_state_dir(state_dir or ctx.obj.get("state_dir"))
+    api = HubAPI.from_state(state)
+    info = collect(api)
+    click.echo(json.dumps(info, indent=1) if as_json else render(info, api.url.rsplit("/hub/api", 1)[0]))
+
+
+@click.group()
+def users():
+    """List people and move them between groups."""
+
+
+@users.command("list")
+@state_option
+@click.option("--json", "as_json", is_flag=True)
+def users_list(state_dir, as_json):
+    from datalit.hub.accounts import list_users
+    from datalit.hub.api import HubAPI
+
+    rows = list_users(HubAPI.from_state(resolve_state_dir(state_dir)))
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['name']:24} {'admin' if r['admin'] else '':5} {'running' if r['server'] else '':7} "
+                   f"{','.join(r['groups'])}")
+
+
+@users.command("move")
+@click.argument("name")
+@click.argument("groups", nargs=-1, required=True)
+@click.option("--from", "from_groups", multiple=True, help="group to leave (repeatable)")
+@state_option
+def users_move(name, groups, from_groups, state_dir):
+    """Put NAME into GROUPS (a tier replaces the previous tier)."""
+    from datalit.hub.accounts import AccountError, move
+    from datalit.hub.api import HubAPI
+
+    try:
+        result = move(HubAPI.from_state(resolve_state_dir(state_dir)), name, list(groups), list(from_groups))
+    except AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{result['name']}: {', '.join(result['groups'])}")
+
+
+@click.group()
+def workshop():
+    """Citizen workshop accounts (create, expire, purge)."""
+
+
+@workshop.command("create")
+@click.option("--count", type=int, required=True)
+@click.option("--expires", required=True, help="last day (YYYY-MM-DD, Seoul time) or ISO timestamp")
+@click.option("--tier", default="beginner", show_default=True)
+@click.option("--prefix", default="ws", show_default=True)
+@click.option("--url", "hub_url", default="", help="hub address printed on the sheet")
+@state_option
+def workshop_create(count, expires, tier, prefix, hub_url, state_dir):
+    """Create COUNT accounts; writes credentials as CSV and a printable Korean HTML sheet."""
+    from datalit.hub.workshop_ops import create
+
+    try:
+        result = create(resolve_state_dir(state_dir), count, expires, tier, prefix, hub_url)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"batch {result['batch']}: {len(result['users'])} accounts ({result['users'][0]} ...)")
+    click.echo(f"CSV:  {result['csv']}\nHTML: {result['html']}")
+    if not result["registered"]:
+        click.echo("(hub not running: accounts join their groups at the next hub start)")
+
+
+@workshop.command("expire")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--at", "when", default=None, help="new expiry (default: now)")
+@state_option
+def workshop_expire(names, when, state_dir):
+    """Change the expiry of accounts or whole batches (default: expire now)."""
+    from datalit.hub.workshop_ops import expire
+
+    try:
+        changed = expire(resolve_state_dir(state_dir), list(names), when)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{len(changed)} accounts: {', '.join(changed)}")
+
+
+@workshop.command("purge")
+@state_option
+def workshop_purge(state_dir):
+    """Archive (tar.gz in the state directory), then remove expired accounts and their homes."""
+    from datalit.hub.workshop_ops import purge
+
+    result = purge(resolve_state_dir(state_dir))
+    if not result["purged"]:
+        click.echo("no expired workshop accounts")
+        return
+    click.echo(f"purged {len(result['purged'])}: {', '.join(result['purged'])}\narchive: {result['archive']}")

@@ -1,0 +1,85 @@
+"""Groups and JupyterHub roles: one definition for the local hub and the Kubernetes values.
+
+``hub_config/k8s/values.yaml`` repeats these as ``hub.loadRoles`` / ``hub.config.JupyterHub.load_groups``;
+``tests/hub/test_k8s_config.py`` checks that both stay identical.
+"""
+from __future__ import annotations
+
+TIERS = ("beginner", "intermediate", "advanced")
+INSTRUCTOR_GROUPS = tuple(f"instructors-{tier}" for tier in TIERS)
+GROUPS = (*TIERS, "citizens", "instructors", "analysts", "admins", *INSTRUCTOR_GROUPS)
+
+GROUP_DESCRIPTIONS = {
+    "beginner": "입문 과정 학습자",
+    "intermediate": "중급 과정 학습자",
+    "advanced": "고급 과정 학습자",
+    "citizens": "빅데이터 캠퍼스 워크숍 시민 계정",
+    "instructors": "강사 (담당 과정의 채점만)",
+    "analysts": "분석가 (부서 보고서 실행)",
+    "admins": "관리자",
+    **{f"instructors-{t}": f"{t} 과정 강사 (이 과정만 채점)" for t in TIERS},
+}
+
+# services that get an API token from the state directory
+CLI_SERVICE = "datalit-cli"
+CULLER_SERVICE = "idle-culler"
+EXPIRY_SERVICE = "workshop-expiry"
+
+
+def load_groups() -> dict:
+    """``c.JupyterHub.load_groups``: the groups exist; membership is kept in the database.
+
+    No ``users`` key, so a restart never removes anyone from a group (load_groups only adds).
+    """
+    return {name: {"properties": {"description": GROUP_DESCRIPTIONS[name]}} for name in GROUPS}
+
+
+def load_roles() -> list[dict]:
+    """``c.JupyterHub.load_roles``.
+
+    An instructor of a course is in ``instructors`` and ``instructors-<tier>``; the per-tier role lets
+    them see only that tier's learners (the grading layer, hub_config/shared/50-grading.py, adds access
+    to that course's formgrader to the same ``instructor-<tier>`` role). Roles are assigned to groups,
+    never to users by list, so a restart keeps every assignment made with ``datalit users move``.
+    """
+    roles = [
+        {"name": "admin", "groups": ["admins"]},
+        {
+            "name": "analyst",
+            "description": "Runs department reports in their own server; reads group lists.",
+            "scopes": ["self", "read:groups"],
+            "groups": ["analysts"],
+        },
+        {
+            "name": "instructor",
+            "description": "Instructors: read learner lists of the groups they teach.",
+            "scopes": ["self", "read:groups", "list:users"],
+            "groups": ["instructors"],
+        },
+        {
+            "name": CLI_SERVICE,
+            "description": "datalit hub status / users / workshop commands",
+            "scopes": ["admin:users", "admin:groups", "admin:servers", "read:roles", "tokens"],
+            "services": [CLI_SERVICE],
+        },
+        {
+            "name": CULLER_SERVICE,
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+            "services": [CULLER_SERVICE],
+        },
+        {
+            "name": EXPIRY_SERVICE,
+            "scopes": ["list:users", "read:users", "read:servers", "delete:servers"],
+            "services": [EXPIRY_SERVICE],
+        },
+    ]
+    for tier in TIERS:
+        roles.append(
+            {
+                "name": f"instructor-{tier}",
+                "description": f"Instructor of the {tier} course: read its learners and their activity.",
+                "scopes": [f"read:users!group={tier}", f"read:users:activity!group={tier}"],
+                "groups": [f"instructors-{tier}"],
+            }
+        )
+    return roles

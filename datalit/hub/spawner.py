@@ -1,0 +1,216 @@
+"""The user-server spawner for one machine: LocalProcessSpawner plus what a shared server needs.
+
+* root mode: every person is a unix user (created on approval, or here on first spawn); the server
+  runs as that user from the shared venv (``/opt/datalit/venv``), home under ``hub.home_base``.
+* non-root mode (a laptop): every server runs as the hub's own user, homes under ``<state>/homes``;
+  this isolates nobody (the hub says so at start).
+* ports come from ``hub.user_port_min..max`` (outside the kernel's ephemeral range) and are reserved
+  per process; after start the server must answer ``/user/<name>/api/status`` itself, else it is
+  killed and started again on another port -- a user never gets a server that failed to start.
+* memory and CPU limits: cgroup v1 (``/sys/fs/cgroup/{memory,cpu}/datalit/<user>``) when the hub runs
+  as root and the controllers are writable; otherwise not enforced (logged once).
+* course notebooks are handed out on every spawn (``datalit.hub.content``), run as the user.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import pwd
+import random
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from traitlets import Bool, Integer, Unicode
+
+from datalit.hub import content
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def ensure_unix_user(name: str, home_base: str, log=None) -> pwd.struct_passwd:
+    """Create the unix account (home 0700) unless it exists. Root only."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        pass
+    Path(home_base).mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(["useradd", "-m", "-b", home_base, "-s", "/bin/bash", "-U", name],
+                          capture_output=True, text=True)
+    if proc.returncode != 0 and "already exists" not in proc.stderr:
+        raise RuntimeError(f"useradd {name} failed: {proc.stderr.strip()}")
+    entry = pwd.getpwnam(name)
+    os.chmod(entry.pw_dir, 0o700)
+    if log:
+        log.info("created unix user %s (home %s)", name, entry.pw_dir)
+    return entry
+
+
+class DatalitSpawner(LocalProcessSpawner):
+    state_dir = Unicode(config=True, help="hub state directory")
+    data_mount = Unicode("/srv/datalit/datasets", config=True, help="DATALIT_DATA_DIR of the servers")
+    home_base = Unicode("/home", config=True)
+    user_env_prefix = Unicode(sys.prefix, config=True, help="venv whose bin/ runs the user servers")
+    port_min = Integer(20000, config=True)
+    port_max = Integer(29999, config=True)
+    isolate = Bool(True, config=True, help="root mode: one unix user per person")
+    start_attempts = Integer(3, config=True)
+
+    _reserved_ports: set[int] = set()
+    _cgroup_warned = False
+
+    # ---- where things are -------------------------------------------------------------------
+    @property
+    def home(self) -> str:
+        if self.isolate:
+            return pwd.getpwnam(self.user.name).pw_dir
+        return str(Path(self.state_dir) / "homes" / self.user.name)
+
+    def user_env(self, env):
+        env["USER"] = self.user.name
+        env["HOME"] = self.home
+        env["SHELL"] = "/bin/bash"
+        return env
+
+    def get_env(self):
+        env = super().get_env()
+        venv_bin = str(Path(self.user_env_prefix) / "bin")
+        env["PATH"] = os.pathsep.join([venv_bin, "/usr/local/bin", "/usr/bin", "/bin"])
+        env["VIRTUAL_ENV"] = self.user_env_prefix
+        env["DATALIT_DATA_DIR"] = self.data_mount
+        env.setdefault("LANG", "C.UTF-8")
+        env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+        env.pop("PYTHONPATH", None)
+        return env
+
+    def make_preexec_fn(self, name):
+        cgroup_dirs = self._cgroup_dirs()
+        if self.isolate:
+            setuid = set_user_setuid(name)
+        else:
+            home = self.home
+
+            def setuid():
+                os.chdir(home)
+
+        def preexec():
+            for d in cgroup_dirs:  # join the limits before dropping root
+                try:
+                    with open(d / "cgroup.procs", "w") as fh:
+                        fh.write(str(os.getpid()))
+                except OSError:
+                    pass
+            setuid()
+
+        return preexec
+
+    # ---- limits ------------------------------------------------------------------------------
+    def _cgroup_dirs(self) -> list[Path]:
+        if os.geteuid() != 0 or not (self.mem_limit or self.cpu_limit):
+            return []
+        made = []
+        try:
+            if self.mem_limit:
+                d = CGROUP_ROOT / "memory" / "datalit" / self.user.name
+                d.mkdir(parents=True, exist_ok=True)
+                (d / "memory.limit_in_bytes").write_text(str(int(self.mem_limit)))
+                made.append(d)
+            if self.cpu_limit:
+                d = CGROUP_ROOT / "cpu" / "datalit" / self.user.name
+                d.mkdir(parents=True, exist_ok=True)
+                period = 100_000
+                (d / "cpu.cfs_period_us").write_text(str(period))
+                (d / "cpu.cfs_quota_us").write_text(str(int(self.cpu_limit * period)))
+                made.append(d)
+        except OSError as exc:
+            if not DatalitSpawner._cgroup_warned:
+                self.log.warning("memory/CPU limits NOT enforced (cgroup v1 not writable: %s)", exc)
+                DatalitSpawner._cgroup_warned = True
+        return made
+
+    # ---- ports -------------------------------------------------------------------------------
+    def _pick_port(self) -> int:
+        for _ in range(200):
+            port = random.randint(self.port_min, self.port_max)
+            if port in DatalitSpawner._reserved_ports:
+                continue
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            DatalitSpawner._reserved_ports.add(port)
+            return port
+        raise RuntimeError(f"no free port in {self.port_min}-{self.port_max}")
+
+    def _release_port(self):
+        DatalitSpawner._reserved_ports.discard(self.port)
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    async def _prepare_home(self):
+        if self.isolate:
+            entry = await asyncio.to_thread(ensure_unix_user, self.user.name, self.home_base, self.log)
+            uid, gid = entry.pw_uid, entry.pw_gid
+        else:
+            Path(self.home).mkdir(parents=True, exist_ok=True)
+            uid = gid = None
+        groups = {g.name for g in self.user.groups}
+        tiers = content.tiers_for(groups)
+        cmd = [str(Path(self.user_env_prefix) / "bin" / "python"), "-m", "datalit.hub.content", "sync",
+               "--content", str(Path(self.state_dir) / "content"),
+               "--dest", str(Path(self.home) / "courses"), "--tiers", ",".join(tiers)]
+        kwargs = {"user": uid, "group": gid, "extra_groups": []} if uid is not None else {}
+        proc = await asyncio.to_thread(subprocess.run, cmd, capture_output=True, text=True,
+                                       cwd=self.home, env={"PATH": "/usr/bin:/bin", "HOME": self.home},
+                                       **kwargs)
+        if proc.returncode != 0:
+            self.log.error("course hand-out for %s failed: %s", self.user.name, proc.stderr[-2000:])
+        else:
+            self.log.info("courses for %s (%s): %s", self.user.name, ",".join(tiers), proc.stdout.strip())
+
+    async def _answers(self, url: str, timeout: float) -> bool:
+        """True once *this* server answers /api/status with 200; False if the process died."""
+        client = AsyncHTTPClient()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if await self.poll() is not None:
+                return False
+            req = HTTPRequest(url, headers={"Authorization": f"token {self.api_token}"},
+                              request_timeout=5, follow_redirects=False)
+            try:
+                resp = await client.fetch(req, raise_error=False)
+                if resp.code == 200:
+                    return True
+            except (HTTPClientError, OSError):
+                pass
+            await asyncio.sleep(0.2)
+        return False
+
+    async def start(self):
+        await self._prepare_home()
+        for attempt in range(1, self.start_attempts + 1):
+            self.port = self._pick_port()
+            ip, port = await super().start()
+            url = f"http://{ip or '127.0.0.1'}:{port}{self.server.base_url}api/status"
+            if await self._answers(url, self.start_timeout):
+                return ip, port
+            self.log.warning("server of %s did not come up on port %s (attempt %d); retrying on another port",
+                             self.user.name, port, attempt)
+            await super().stop(now=True)
+            self._release_port()
+        raise RuntimeError(f"server of {self.user.name} failed to start {self.start_attempts} times")
+
+    async def stop(self, now=False):
+        await super().stop(now=now)
+        self._release_port()
+        if os.geteuid() == 0:
+            for ctl in ("memory", "cpu"):
+                d = CGROUP_ROOT / ctl / "datalit" / self.user.name
+                try:
+                    d.rmdir()
+                except OSError:
+                    pass

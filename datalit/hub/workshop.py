@@ -1,0 +1,229 @@
+"""Workshop accounts for citizens: created in batches, expire on a date, purged with an archive.
+
+The registry ``<state>/workshop/accounts.json`` (mode 0600) holds per account the bcrypt hash of the
+password, the tier, the batch and ``expires_at``. The hub's authenticator checks it at every login
+(refusing expired accounts with a Korean message); the ``workshop-expiry`` hub service stops their
+servers. Credentials are written once, as CSV and as a printable Korean HTML sheet, in
+``<state>/workshop/<batch>/``.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+
+import bcrypt
+
+from datalit.hub.roles import TIERS
+
+SEOUL = dt.timezone(dt.timedelta(hours=9), "KST")
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+PROGRAMME = "서울 데이터 리터러시 랩"
+
+
+class WorkshopError(ValueError):
+    pass
+
+
+def registry_path(state: Path) -> Path:
+    return state / "workshop" / "accounts.json"
+
+
+def load_registry(state: Path) -> dict:
+    try:
+        return json.loads(registry_path(state).read_text())
+    except FileNotFoundError:
+        return {"accounts": {}}
+
+
+def save_registry(state: Path, registry: dict) -> None:
+    path = registry_path(state)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(registry, fh, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def parse_expiry(text: str) -> dt.datetime:
+    """``2026-12-24`` = usable through that day in Seoul; a full ISO timestamp is taken as is."""
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), SEOUL)
+        when = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise WorkshopError(f"expiry must be YYYY-MM-DD or an ISO timestamp, got {text!r}") from exc
+    return when if when.tzinfo else when.replace(tzinfo=SEOUL)
+
+
+def is_expired(entry: dict, now: dt.datetime | None = None) -> bool:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now >= dt.datetime.fromisoformat(entry["expires_at"])
+
+
+def expiry_label(entry: dict) -> str:
+    last_day = dt.datetime.fromisoformat(entry["expires_at"]).astimezone(SEOUL) - dt.timedelta(seconds=1)
+    return last_day.strftime("%Y년 %m월 %d일 %H:%M")
+
+
+def _password() -> str:
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def create_accounts(state: Path, count: int, expires: str, tier: str, prefix: str = "ws",
+                    hub_url: str = "") -> dict:
+    """Create ``count`` accounts; returns ``{"batch", "users", "csv", "html", "accounts"}``.
+
+    Passwords exist in clear only in the CSV/HTML written here (mode 0600)."""
+    if tier not in TIERS:
+        raise WorkshopError(f"unknown tier {tier!r} (one of {', '.join(TIERS)})")
+    if not 1 <= count <= 500:
+        raise WorkshopError("count must be between 1 and 500")
+    if not prefix.isascii() or not prefix.isalpha() or not prefix.islower() or len(prefix) > 12:
+        raise WorkshopError("prefix: up to 12 lowercase ascii letters")
+    when = parse_expiry(expires)
+    if when <= dt.datetime.now(dt.timezone.utc):
+        raise WorkshopError(f"expiry {when.isoformat()} is already in the past")
+    registry = load_registry(state)
+    while True:
+        batch = secrets.token_hex(2)
+        if not any(a["batch"] == batch for a in registry["accounts"].values()):
+            break
+    created_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    rows = []
+    for i in range(1, count + 1):
+        name = f"{prefix}{batch}{i:02d}"
+        password = _password()
+        registry["accounts"][name] = {
+            "batch": batch,
+            "tier": tier,
+            "expires_at": when.isoformat(),
+            "created_at": created_at,
+            "password_hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=10)).decode(),
+        }
+        rows.append({"username": name, "password": password, "tier": tier, "expires": when.isoformat()})
+    save_registry(state, registry)
+    out = state / "workshop" / batch
+    out.mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o700)
+    csv_path, html_path = out / "accounts.csv", out / "accounts.html"
+    fd = os.open(csv_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens Hangul right
+        writer = csv.DictWriter(fh, fieldnames=["username", "password", "tier", "expires"])
+        writer.writeheader()
+        writer.writerows(rows)
+    fd = os.open(html_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(credential_sheet(rows, registry["accounts"][rows[0]["username"]], hub_url))
+    return {"batch": batch, "users": [r["username"] for r in rows], "csv": csv_path, "html": html_path,
+            "accounts": rows}
+
+
+TIER_KO = {"beginner": "입문", "intermediate": "중급", "advanced": "고급"}
+
+
+def credential_sheet(rows: list[dict], entry: dict, hub_url: str) -> str:
+    """A printable A4 page of cut-out cards, one per account, in Korean."""
+    until = expiry_label(entry)
+    cards = []
+    for r in rows:
+        cards.append(
+            '<div class="card">'
+            f'<div class="prog">{PROGRAMME} · 워크숍 계정</div>'
+            f'<div class="row"><span>접속 주소</span><b>{html.escape(hub_url or "(안내된 주소)")}</b></div>'
+            f'<div class="row"><span>아이디</span><b class="mono">{html.escape(r["username"])}</b></div>'
+            f'<div class="row"><span>비밀번호</span><b class="mono">{html.escape(r["password"])}</b></div>'
+            f'<div class="row"><span>과정</span><b>{TIER_KO[r["tier"]]} 과정</b></div>'
+            f'<div class="note">이 계정은 {until}까지 사용할 수 있습니다. 그 뒤에는 로그인이 거절되고, '
+            "작업한 파일은 정리됩니다. 필요한 파일은 미리 내려받아 두세요.</div>"
+            "</div>"
+        )
+    return (
+        '<!doctype html><html lang="ko"><head><meta charset="utf-8">'
+        f"<title>{PROGRAMME} 워크숍 계정</title><style>"
+        "body{font-family:'Nanum Gothic','Noto Sans KR',sans-serif;margin:1cm}"
+        ".card{border:1px dashed #555;padding:8px 12px;margin:0 0 8px;width:8.5cm;display:inline-block;"
+        "vertical-align:top;margin-right:8px;page-break-inside:avoid}"
+        ".prog{font-weight:bold;margin-bottom:4px}.row{display:flex;justify-content:space-between}"
+        ".mono{font-family:monospace;font-size:1.15em}.note{font-size:.8em;color:#333;margin-top:4px}"
+        "@media print{h1{font-size:14pt}}</style></head><body>"
+        f"<h1>{PROGRAMME} · 빅데이터 캠퍼스 워크숍 계정 ({len(rows)}개)</h1>"
+        f"<p>잘라서 한 분께 한 장씩 나누어 주세요. 유효 기간: {until}까지.</p>"
+        + "".join(cards)
+        + "</body></html>\n"
+    )
+
+
+def set_expiry(state: Path, names: list[str], expires: str) -> list[str]:
+    """Change the expiry of accounts (by user name or batch id); returns the user names changed."""
+    when = parse_expiry(expires)
+    registry = load_registry(state)
+    changed = []
+    for name, entry in registry["accounts"].items():
+        if name in names or entry["batch"] in names:
+            entry["expires_at"] = when.isoformat()
+            changed.append(name)
+    if not changed:
+        raise WorkshopError(f"no workshop account or batch named {', '.join(names)}")
+    save_registry(state, registry)
+    return changed
+
+
+def expired_accounts(state: Path, now: dt.datetime | None = None) -> dict[str, dict]:
+    return {n: e for n, e in load_registry(state)["accounts"].items() if is_expired(e, now)}
+
+
+def purge(state: Path, home_of, remove_user, now: dt.datetime | None = None) -> dict:
+    """Archive then remove expired accounts.
+
+    ``home_of(name) -> Path | None`` finds a home; ``remove_user(name)`` deletes the hub user and the
+    unix account. The archive ``<state>/workshop/archive/purge-<time>.tar.gz`` holds each home and
+    the registry entries (without password hashes), so nothing is lost before it is removed.
+    """
+    expired = expired_accounts(state, now)
+    if not expired:
+        return {"purged": [], "archive": None}
+    archive_dir = state / "workshop" / "archive"
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    archive = archive_dir / f"purge-{stamp}.tar.gz"
+    homes = {}
+    fd = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        meta = {n: {k: v for k, v in e.items() if k != "password_hash"} for n, e in expired.items()}
+        info_path = archive_dir / f".{stamp}.json"
+        info_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False))
+        tar.add(info_path, arcname="accounts.json")
+        info_path.unlink()
+        for name in sorted(expired):
+            home = home_of(name)
+            if home and home.is_dir():
+                tar.add(home, arcname=f"homes/{name}")
+                homes[name] = home
+    for name in sorted(expired):
+        remove_user(name)
+        home = homes.get(name)
+        if home and home.exists():
+            shutil.rmtree(home, ignore_errors=True)
+    registry = load_registry(state)
+    for name in expired:
+        registry["accounts"].pop(name, None)
+    save_registry(state, registry)
+    return {"purged": sorted(expired), "archive": archive}
+
+
+def remove_unix_user(name: str) -> None:
+    """``userdel -r`` when the account exists (root mode)."""
+    if os.geteuid() != 0:
+        return
+    if subprocess.run(["id", "-u", name], capture_output=True).returncode == 0:
+        subprocess.run(["userdel", "-r", name], capture_output=True)

@@ -1,0 +1,14 @@
+# One machine: DatalitSpawner (LocalProcessSpawner + unix users, port checks, cgroup limits, hand-out).
+from pathlib import Path
+
+from datalit.hub.spawner import DatalitSpawner
+
+c.JupyterHub.spawner_class = DatalitSpawner
+c.DatalitSpawner.state_dir = settings["state_dir"]
+c.DatalitSpawner.data_mount = settings["data_mount"]
+c.DatalitSpawner.home_base = settings["home_base"]
+c.DatalitSpawner.isolate = settings["isolate"]
+c.DatalitSpawner.user_env_prefix = settings["user_env"]
+c.DatalitSpawner.port_min = settings["user_port_min"]
+c.DatalitSpawner.port_max = settings["user_port_max"]
+c.Spawner.cmd = [str(Path(settings["user_env"]) / "bin" / "jupyterhub-singleuser")]

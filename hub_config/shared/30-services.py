@@ -1,0 +1,23 @@
+# Hub services: the datalit CLI's token, the idle culler, the workshop-expiry watcher.
+import sys
+from pathlib import Path
+
+from datalit.hub import roles
+
+state = Path(settings["state_dir"])
+c.JupyterHub.services = [
+    {"name": roles.CLI_SERVICE, "api_token": (state / "api_token").read_text().strip()},
+    {
+        "name": roles.CULLER_SERVICE,
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+                    f"--timeout={settings['cull_idle_seconds']}", "--cull-every=60"],
+    },
+    {
+        "name": roles.EXPIRY_SERVICE,
+        "command": [sys.executable, "-m", "datalit.hub.expiry"],
+        "environment": {
+            "DATALIT_HUB_STATE_DIR": str(state),
+            "DATALIT_HUB_EXPIRY_CHECK_SECONDS": str(settings["expiry_check_seconds"]),
+        },
+    },
+]

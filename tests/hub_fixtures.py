@@ -1,0 +1,251 @@
+"""pytest plugin: a real hub started by ``datalit hub`` and a client to drive it.
+
+Listed in tests/conftest.py ``pytest_plugins``. ``hub`` is session-scoped (one hub for all tests
+that use it); ``start_hub(state_dir)`` starts more (restart test, benchmark). Test users get unique
+names (``t`` + random) and are removed at teardown (hub user, unix user with ``userdel -r``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+VENV_BIN = Path(sys.executable).parent
+ADMIN_PASSWORD = "admin-" + secrets.token_hex(6)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def traversable(path: Path) -> None:
+    """Let unix users reach homes below pytest's tmp folder (parents get o+x, never o+r)."""
+    path = path.resolve()
+    for p in [path, *path.parents]:
+        if p == Path("/"):
+            break
+        mode = p.stat().st_mode & 0o7777
+        if not mode & 0o001:
+            os.chmod(p, mode | 0o011)
+
+
+class HubProcess:
+    """A hub subprocess plus helpers. ``api()`` uses the datalit-cli service token (admin scopes)."""
+
+    def __init__(self, state: Path, port: int, proc: subprocess.Popen, log: Path, env: dict):
+        self.state, self.port, self.proc, self.log, self.env = state, port, proc, log, env
+        self.url = f"http://127.0.0.1:{port}"
+        self.admin_password = env["DATALIT_HUB_ADMIN_PASSWORD"]
+        self.created: list[str] = []
+
+    # ---- REST API with the admin (datalit-cli service) token --------------------------------------
+    @property
+    def token(self) -> str:
+        return (self.state / "api_token").read_text().strip()
+
+    def api(self, method: str, path: str, expect=(200, 201, 202, 204), **kw):
+        headers = {"Authorization": f"token {self.token}"}
+        resp = requests.request(method, f"{self.url}/hub/api{path}", headers=headers, timeout=60, **kw)
+        if expect and resp.status_code not in expect:
+            raise AssertionError(f"{method} {path}: {resp.status_code} {resp.text[:500]}")
+        return resp.json() if resp.content else None
+
+    def user_model(self, name: str) -> dict | None:
+        resp = requests.get(f"{self.url}/hub/api/users/{name}", headers={"Authorization": f"token {self.token}"},
+                            timeout=30)
+        return resp.json() if resp.status_code == 200 else None
+
+    # ---- browser-like sessions -----------------------------------------------------------------
+    @staticmethod
+    def session() -> requests.Session:
+        """A requests session that decodes the hub's pages as UTF-8 (they carry no charset)."""
+        s = requests.Session()
+        s.hooks["response"].append(lambda r, *a, **k: setattr(r, "encoding", "utf-8"))
+        return s
+
+    def _form(self, session: requests.Session, path: str) -> str:
+        page = session.get(f"{self.url}/hub/{path}", timeout=30)
+        m = re.search(r'name="_xsrf" value="([^"]+)"', page.text)
+        return m.group(1) if m else session.cookies.get("_xsrf", "")
+
+    def signup(self, name: str, password: str) -> str:
+        s = self.session()
+        xsrf = self._form(s, "signup")
+        resp = s.post(f"{self.url}/hub/signup", data={"_xsrf": xsrf, "username": name, "signup_password": password,
+                                                      "signup_password_confirmation": password}, timeout=30)
+        self.created.append(name)
+        return resp.text
+
+    def login(self, name: str, password: str) -> tuple[requests.Session, requests.Response]:
+        s = self.session()
+        xsrf = self._form(s, "login")
+        resp = s.post(f"{self.url}/hub/login?next=", data={"_xsrf": xsrf, "username": name, "password": password},
+                      timeout=60, allow_redirects=False)
+        return s, resp
+
+    def admin_session(self) -> requests.Session:
+        s, resp = self.login("admin", self.admin_password)
+        assert resp.status_code == 302, resp.text[:500]
+        return s
+
+    def approve(self, name: str) -> None:
+        resp = self.admin_session().get(f"{self.url}/hub/authorize/{name}", timeout=30)
+        assert resp.status_code == 200, resp.text[:300]
+
+    def new_user(self, groups=("beginner",), prefix: str = "t") -> tuple[str, str]:
+        """Sign up + admin approval through the real pages; then groups through the API."""
+        name = prefix + uuid.uuid4().hex[:8]
+        password = "pw-" + secrets.token_hex(8)
+        self.signup(name, password)
+        self.approve(name)
+        for g in groups:
+            self.api("POST", f"/groups/{g}/users", json={"users": [name]})
+        return name, password
+
+    def user_token(self, name: str) -> str:
+        return self.api("POST", f"/users/{name}/tokens", json={"note": "test", "expires_in": 3600})["token"]
+
+    # ---- servers --------------------------------------------------------------------------------
+    def spawn(self, name: str, timeout: float = 150) -> str:
+        """Start NAME's server; returns a user token once /user/NAME/api/status answers 200."""
+        self.api("POST", f"/users/{name}/server", expect=(201, 202, 400))
+        token = self.user_token(name)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            model = self.user_model(name) or {}
+            if model.get("server") and not model.get("pending"):
+                r = requests.get(f"{self.url}/user/{name}/api/status",
+                                 headers={"Authorization": f"token {token}"}, timeout=10)
+                if r.status_code == 200:
+                    return token
+            time.sleep(0.3)
+        raise AssertionError(f"server of {name} not usable after {timeout}s; log tail:\n{self.log_tail()}")
+
+    def stop_server(self, name: str) -> None:
+        self.api("DELETE", f"/users/{name}/server", expect=(202, 204, 400))
+        deadline = time.time() + 60
+        while time.time() < deadline and (self.user_model(name) or {}).get("server"):
+            time.sleep(0.3)
+
+    def run_code(self, name: str, token: str, code: str, timeout: float = 60) -> dict:
+        """Start a kernel over REST, run CODE over the websocket; returns stdout, error, kernel start time."""
+        import websocket
+
+        headers = {"Authorization": f"token {token}"}
+        base = f"{self.url}/user/{name}/api"
+        t0 = time.time()
+        kernel = requests.post(f"{base}/kernels", json={"name": "python3"}, headers=headers, timeout=60)
+        assert kernel.status_code == 201, kernel.text
+        kid = kernel.json()["id"]
+        ws = websocket.create_connection(f"ws://127.0.0.1:{self.port}/user/{name}/api/kernels/{kid}/channels",
+                                         header=[f"Authorization: token {token}"], timeout=timeout)
+        t_ws = time.time()
+        msg_id = uuid.uuid4().hex
+        ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "username": name, "session": uuid.uuid4().hex, "msg_type": "execute_request",
+                       "version": "5.3", "date": ""},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True},
+        }))
+        out, error, deadline = [], None, time.time() + timeout
+        while time.time() < deadline:
+            msg = json.loads(ws.recv())
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = msg["msg_type"]
+            if kind == "stream":
+                out.append(msg["content"]["text"])
+            elif kind == "error":
+                error = f"{msg['content']['ename']}: {msg['content']['evalue']}"
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        t_done = time.time()
+        ws.close()
+        requests.delete(f"{base}/kernels/{kid}", headers=headers, timeout=30)
+        return {"stdout": "".join(out), "error": error, "kernel_s": t_ws - t0, "cell_s": t_done - t_ws}
+
+    def workshop(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(VENV_BIN / "datalit"), "workshop", *args, "--state-dir", str(self.state)],
+                              capture_output=True, text=True, env=self.env, timeout=120)
+
+    # ---- teardown --------------------------------------------------------------------------------
+    def remove_users(self) -> None:
+        for name in self.created:
+            try:
+                self.api("DELETE", f"/users/{name}", expect=None)
+            except requests.RequestException:
+                pass
+            if os.geteuid() == 0:
+                subprocess.run(["userdel", "-r", name], capture_output=True)
+
+    def log_tail(self, n: int = 60) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 60) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        return self.proc.returncode
+
+
+def start_hub(state: Path, home_base: Path | None = None, port: int | None = None, extra_env: dict | None = None,
+              admin_password: str = ADMIN_PASSWORD, timeout: float = 90) -> HubProcess:
+    """Start ``datalit hub --ip 127.0.0.1 --port PORT --state-dir STATE`` and wait until it answers."""
+    port = port or free_port()
+    state.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.pop("DATALIT_CONFIG", None)
+    env.update({"DATALIT_HUB_ADMIN_PASSWORD": admin_password, "PYTHONUNBUFFERED": "1",
+                "DATALIT_HUB_CULL_IDLE_SECONDS": "3600", "DATALIT_HUB_EXPIRY_CHECK_SECONDS": "2",
+                "DATALIT_HUB_SECONDS_BEFORE_NEXT_TRY": "2"})
+    if home_base is not None:
+        home_base.mkdir(parents=True, exist_ok=True)
+        traversable(home_base)
+        env["DATALIT_HUB_HOME_BASE"] = str(home_base)
+    env.update(extra_env or {})
+    log = state.parent / f"{state.name}-launcher.log"
+    fh = open(log, "ab")
+    proc = subprocess.Popen([str(VENV_BIN / "datalit"), "hub", "--ip", "127.0.0.1", "--port", str(port),
+                             "--state-dir", str(state)], stdout=fh, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
+    hub = HubProcess(state, port, proc, log, env)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"datalit hub exited with {proc.returncode}:\n{hub.log_tail()}")
+        if (state / "hub.json").exists():
+            return hub
+        time.sleep(0.2)
+    hub.stop()
+    raise RuntimeError(f"hub did not start in {timeout}s:\n{hub.log_tail()}")
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory):
+    """One real hub for the session (root mode when the tests run as root)."""
+    base = tmp_path_factory.mktemp("hub")
+    h = start_hub(base / "state", home_base=base / "home")
+    yield h
+    h.remove_users()
+    h.stop()
