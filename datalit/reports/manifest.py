@@ -92,15 +92,22 @@ def canonical(params: dict) -> str:
 
 
 def current_hash(key: str) -> str | None:
-    """sha256 of the data file ``dataset/file`` as it would be read now (None if it is gone)."""
-    from datalit.data.catalog import get
-    from datalit.data.locate import file_hash, locate
+    """sha256 of the data file ``dataset/file`` as it would be read now (None if it is gone).
+
+    Searches the same folders as the loaders (DATALIT_DATA_DIR, ../shared/datasets, downloads) without
+    reading the catalog, so checking a fully cached batch stays fast.
+    """
+    from datalit.data.locate import data_dirs, file_hash
 
     dataset_id, _, name = key.partition("/")
-    try:
-        return file_hash(locate(get(dataset_id), name, verify=False, download=False))
-    except Exception:
-        return None
+    for base in data_dirs():
+        candidate = Path(base) / dataset_id / name
+        if candidate.is_file():
+            try:
+                return file_hash(candidate)
+            except OSError:
+                return None
+    return None
 
 
 def stale_reason(manifest: dict | None, notebook_sha: str, params: dict, want_pdf: bool = False) -> str | None:

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 TYPES = ("gu", "month", "date", "int", "float", "str", "bool", "choice")
 TYPE_KO = {"gu": "자치구", "month": "월(YYYY-MM)", "date": "날짜(YYYY-MM-DD)", "int": "정수", "float": "실수",
            "str": "문자열", "bool": "참/거짓", "choice": "선택"}
@@ -98,9 +96,14 @@ def _dataset_values(dataset: str, table: str | None, column: str) -> list:
 
 # ---------------------------------------------------------------- reading a notebook
 
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
 def parameters_cell(nb) -> tuple[int, Any] | None:
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+    for i, cell in enumerate(nb["cells"]):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
             return i, cell
     return None
 
@@ -136,10 +139,19 @@ def _infer_type(value: Any) -> str:
 
 def read_specs(notebook: str | Path | Any) -> dict[str, Spec]:
     """The notebook's parameters (declared in metadata, defaults from the ``parameters`` cell)."""
-    nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, (str, Path)) else notebook
-    declared = nb.metadata.get("datalit", {}).get("parameters", {}) or {}
+    if isinstance(notebook, (str, Path)):  # plain JSON: no nbformat/jsonschema import (fast cached batches)
+        import json
+
+        try:
+            nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ParameterError(f"노트북을 읽을 수 없습니다: {notebook} ({exc})",
+                                 f"cannot read the notebook {notebook}: {exc}") from None
+    else:
+        nb = notebook
+    declared = nb.get("metadata", {}).get("datalit", {}).get("parameters", {}) or {}
     found = parameters_cell(nb)
-    defaults = cell_defaults(found[1].source) if found else {}
+    defaults = cell_defaults(_source(found[1])) if found else {}
     specs: dict[str, Spec] = {}
     for name, raw in declared.items():
         raw = dict(raw)

@@ -68,7 +68,8 @@ def _sources(data_files: dict[str, str]) -> list[dict]:
 
 def title_block(title: str, params: dict, labels: dict[str, str], made: str, status: str) -> str:
     esc = html.escape
-    rows = "".join(f"<tr><th>{esc(labels.get(k) or k)}</th><td>{esc(str(v))}</td></tr>" for k, v in params.items())
+    rows = "".join(f"<tr><th>{esc(labels.get(k) or k)}</th><td>{esc('—' if v is None else str(v))}</td></tr>"
+                   for k, v in params.items())
     failed = ('<div class="datalit-failed">⚠ 이 보고서는 실행 중 오류로 끝까지 만들어지지 않았습니다. '
               '오류가 난 셀이 표시되어 있습니다.</div>') if status != "ok" else ""
     table = f"<table><tbody>{rows}</tbody></table>" if rows else ""
@@ -92,9 +93,21 @@ def sources_block(data_files: dict[str, str]) -> str:
     return f'<footer class="datalit-sources"><h2>데이터 출처</h2><ul>{body}</ul></footer>'
 
 
+def _without_stderr(nb):
+    """Warnings and logs (stderr) are for the analyst, not the report's readers: they stay in the notebook."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
+
+
 def to_html(nb, path: Path, *, title: str, params: dict, labels: dict[str, str], made: str,
             data_files: dict[str, str], status: str = "ok") -> Path:
     """Write the report HTML (code hidden, plots embedded) and return its path."""
+    nb = _without_stderr(nb)
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     head = title_block(title, params, labels, made, status)
     foot = sources_block(data_files)
