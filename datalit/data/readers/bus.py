@@ -18,6 +18,8 @@ from datalit.data.readers.common import rename_strict
 
 HOURS = list(range(24))
 _ARS = re.compile(r"^(\d{5}|~)$")
+_SEP = "\x1f"  # stands in for commas inside names while the C parser runs
+COUNT_COLUMNS = [f"{kind}_{h:02d}" for h in HOURS for kind in ("boardings", "alightings")]
 
 
 def _hour_labels() -> list[str]:
@@ -65,21 +67,28 @@ def read_bus_ridership_wide(paths) -> pd.DataFrame:
     expected = ["사용년월", "노선번호", "노선명", "버스정류장ARS번호", "역명", *_hour_labels()]
     if header != expected:
         raise ValueError(f"{paths[0]}: unexpected header {header}")
-    rows = [_split_row(line.rstrip("\r"), n) for n, line in enumerate(lines[1:], start=2)]
-    arr = np.array(rows, dtype=object)
-    out = pd.DataFrame({
-        "month": pd.to_datetime(pd.Series(arr[:, 0], dtype="str").str.strip(), format="%Y%m"),
-        "route_no": pd.Series(arr[:, 1], dtype="str").str.strip(),
-        "route_name": pd.Series(arr[:, 2], dtype="str").str.strip(),
-        "ars_id": pd.Series(arr[:, 3], dtype="str").str.strip().replace("~", pd.NA),
-        "stop_name": pd.Series(arr[:, 4], dtype="str").str.strip(),
-    })
+    # Rows with commas inside 노선명/역명 are re-joined with a placeholder so that the C parser
+    # reads every row positionally (53 fields); the placeholder is turned back into ','.
+    body = []
+    for n, line in enumerate(lines[1:], start=2):
+        line = line.rstrip("\r")
+        if line.count(",") != 52:
+            f = _split_row(line, n)
+            line = ",".join([*f[:2], f[2].replace(",", _SEP), f[3], f[4].replace(",", _SEP), *f[5:]])
+        body.append(line)
+    names = ["month", "route_no", "route_name", "ars_id", "stop_name", *COUNT_COLUMNS]
+    raw = pd.read_csv(
+        io.StringIO("\n".join(body)), header=None, names=names, engine="c", quoting=3,
+        dtype={**{c: "str" for c in names[:5]}, **{c: "int64" for c in COUNT_COLUMNS}},
+        keep_default_na=False,
+    )
+    out = raw[names[:5]].copy()
+    out["month"] = pd.to_datetime(out["month"].str.strip(), format="%Y%m")
+    for col in ("route_no", "route_name", "ars_id", "stop_name"):
+        out[col] = out[col].str.replace(_SEP, ",", regex=False).str.strip()
+    out["ars_id"] = out["ars_id"].replace("~", pd.NA)
     out.insert(4, "gu", gu_from_ars(out["ars_id"]))
-    counts = arr[:, 5:].astype("int64")
-    for j, h in enumerate(HOURS):
-        out[f"boardings_{h:02d}"] = counts[:, 2 * j]
-        out[f"alightings_{h:02d}"] = counts[:, 2 * j + 1]
-    return out
+    return pd.concat([out, raw[COUNT_COLUMNS]], axis=1)
 
 
 def read_bus_ridership(paths) -> pd.DataFrame:
