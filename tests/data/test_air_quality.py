@@ -39,3 +39,13 @@ def test_co_is_continuous_across_the_xlsx_csv_switch():
     # CO2 would be ~400 ppm; CO is below 1 ppm in every year, xlsx and csv alike
     assert yearly.between(0.2, 1.0).all()
     assert air.loc[air["date"].dt.year <= 2017, "co_ppm"].notna().sum() > 55000
+
+
+def test_fast_xlsx_engine_reads_the_same_frame_as_openpyxl():
+    from datalit.data.readers import air_quality
+
+    path = data.files("seoul_air_quality_daily")[0]  # 2014.xlsx
+    fast = pd.read_excel(path, sheet_name=0, engine=air_quality._xlsx_engine(), dtype={"측정소명": str})
+    stock = pd.read_excel(path, sheet_name=0, engine="openpyxl", dtype={"측정소명": str})
+    assert air_quality._xlsx_engine() == "calamine"
+    pd.testing.assert_frame_equal(fast, stock)
