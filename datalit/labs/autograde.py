@@ -67,7 +67,9 @@ _COURSE: Course | None = None
 
 
 def _init_worker(course: Course, slots) -> None:
+    import warnings
     global _COURSE
+    warnings.filterwarnings("ignore")  # SQLAlchemy/IPython chatter from nbgrader; the log keeps the rest
     _COURSE = course
     os.environ["DATALIT_SANDBOX_SLOT"] = str(slots.get())
     os.chdir(course.root)

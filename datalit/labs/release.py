@@ -48,7 +48,7 @@ def release(course: Course, lab: str, due: str | None = None, to_exchange: bool 
             raise LabError(f"nbgrader generate_assignment failed:\n{result['log']}\n{result.get('error', '')}")
         if to_exchange:
             ensure_exchange(course)
-            result = nb.release_assignment(lab, force=True)
+            result = nb.release_assignment(lab)
             if not result["success"]:
                 raise LabError(f"nbgrader release_assignment failed:\n{result['log']}\n{result.get('error', '')}")
     return {"lab": lab, "due": duedate.isoformat() if isinstance(duedate, datetime) else None,

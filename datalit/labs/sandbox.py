@@ -211,7 +211,9 @@ class SandboxKernelManager(AsyncKernelManager):
         for path in self.hidden_paths:
             if path and os.path.isdir(path):
                 mounts.append(f"mount -t tmpfs -o size=4k,mode=0555 datalit-hidden {shlex.quote(path)}")
-        mounts.append("mount -t tmpfs -o size=64m,mode=1777 datalit-tmp /tmp")
+        if not os.path.realpath(self.sandbox_dir).startswith("/tmp/"):
+            # a private /tmp: teams graded one after another in a slot leave nothing to each other
+            mounts.append("mount -t tmpfs -o size=64m,mode=1777 datalit-tmp /tmp")
         mounts.append("mount -t tmpfs -o size=16m,mode=1777 datalit-shm /dev/shm || true")
         fsize = self.max_file_mb * 1024 * 1024
         inner = " && ".join(mounts) + " && exec " + shlex.join([

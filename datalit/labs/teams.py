@@ -51,6 +51,11 @@ def ensure_folders(course: Course, roster: dict) -> list[str]:
         os.chmod(folder, 0o2770)
         current = set(grp.getgrnam(gname).gr_mem)
         for m in sorted(ms - current):
+            try:
+                pwd.getpwnam(m)
+            except KeyError:
+                done.append(f"{team}: no account '{m}' yet (not added to {gname})")
+                continue
             subprocess.run(["gpasswd", "-a", m, gname], check=True, capture_output=True)
         for m in sorted(current - ms):
             subprocess.run(["gpasswd", "-d", m, gname], check=False, capture_output=True)
