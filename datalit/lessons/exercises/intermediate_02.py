@@ -1,0 +1,127 @@
+"""Exercises for courses/intermediate/02-merge-per-capita.ipynb (CCTV, population and crime per district)."""
+from __future__ import annotations
+
+from datalit import data
+from datalit.lessons import Question, Wrong, checkers as ck
+
+CRIMES = ["murder", "robbery", "rape", "theft", "violence"]
+
+
+def _cctv():
+    return data.load("seoul_cctv_by_gu", "cctv")
+
+
+def _population():
+    return data.load("seoul_cctv_by_gu", "population")
+
+
+def _stations():
+    return data.load("seoul_crime_by_police_station", "stations")
+
+
+def cctv_per_10k():
+    """CCTV cameras per 10,000 residents, highest first."""
+    m = _cctv()[["gu", "cctv_total"]].merge(_population()[["gu", "population"]], on="gu")
+    m["cctv_per_10k"] = m["cctv_total"] / m["population"] * 10_000
+    return m.sort_values("cctv_per_10k", ascending=False).reset_index(drop=True)
+
+
+def _per_1k():
+    m = cctv_per_10k()
+    m["cctv_per_10k"] = m["cctv_per_10k"] / 10
+    return m
+
+
+def _not_sorted():
+    return cctv_per_10k().sort_values("gu").reset_index(drop=True)
+
+
+def crime_by_gu():
+    """Five major crimes reported, per police station -> per district (stations summed)."""
+    st = _stations().copy()
+    st["crimes"] = st[[f"{c}_reported" for c in CRIMES]].sum(axis=1)
+    return st.groupby("gu", as_index=False)["crimes"].sum()
+
+
+def _crime_per_station():
+    st = _stations().copy()
+    st["crimes"] = st[[f"{c}_reported" for c in CRIMES]].sum(axis=1)
+    return st[["gu", "crimes"]]
+
+
+def crime_rate():
+    """Crimes per 10,000 residents by district, highest first."""
+    m = crime_by_gu().merge(_population()[["gu", "population"]], on="gu")
+    m["crimes_per_10k"] = m["crimes"] / m["population"] * 10_000
+    return m.sort_values("crimes_per_10k", ascending=False).reset_index(drop=True)
+
+
+def _crime_rate_unsummed():
+    m = _crime_per_station().merge(_population()[["gu", "population"]], on="gu")
+    m["crimes_per_10k"] = m["crimes"] / m["population"] * 10_000
+    return m.sort_values("crimes_per_10k", ascending=False).reset_index(drop=True)
+
+
+def gu_rank(gu="강남구"):
+    """Rank (1 = most crimes per 10,000 residents) of the district."""
+    r = crime_rate()
+    return int(r.index[r["gu"] == gu][0]) + 1
+
+
+def _gu_rank_ascending(gu="강남구"):
+    r = crime_rate().iloc[::-1].reset_index(drop=True)
+    return int(r.index[r["gu"] == gu][0]) + 1
+
+
+q1 = Question(
+    "q1", variable="cctv_rate",
+    prompt="CCTV 표와 인구 표를 gu로 합쳐 인구 1만 명당 CCTV 수(cctv_per_10k)를 구하고 많은 순서로 정렬하기",
+    reference=cctv_per_10k,
+    checker=ck.frame(columns=["gu", "cctv_total", "population", "cctv_per_10k"], ordered=True, rel=1e-6),
+    hints=["cctv.merge(pop[[\"gu\", \"population\"]], on=\"gu\")로 두 표를 붙여요.",
+           "1만 명당 = 개수 / 인구 × 10,000",
+           "sort_values(\"cctv_per_10k\", ascending=False)"],
+    solution='''cctv_rate = cctv[["gu", "cctv_total"]].merge(pop[["gu", "population"]], on="gu")
+cctv_rate["cctv_per_10k"] = cctv_rate["cctv_total"] / cctv_rate["population"] * 10_000
+cctv_rate = cctv_rate.sort_values("cctv_per_10k", ascending=False)''',
+    wrong=[Wrong(_per_1k, "10배 작아요"), Wrong(_not_sorted, "정렬 순서")],
+)
+
+q2 = Question(
+    "q2", variable="crime_gu",
+    prompt="경찰서별 5대 범죄 발생 건수를 더해(crimes) 자치구별 합계 표(gu, crimes) 만들기",
+    reference=crime_by_gu,
+    checker=ck.frame(columns=["gu", "crimes"]),
+    hints=["5대 범죄 발생 열: murder_reported, robbery_reported, rape_reported, theft_reported, violence_reported",
+           "여러 열을 행마다 더하려면 st[cols].sum(axis=1)",
+           "경찰서가 두 곳인 구가 있어요. groupby(\"gu\", as_index=False)[\"crimes\"].sum()으로 구별로 더하세요."],
+    solution='''cols = [c + "_reported" for c in ["murder", "robbery", "rape", "theft", "violence"]]
+stations["crimes"] = stations[cols].sum(axis=1)
+crime_gu = stations.groupby("gu", as_index=False)["crimes"].sum()''',
+    wrong=[Wrong(_crime_per_station, "행 수가 정답(25행)보다 많아요")],
+)
+
+q3 = Question(
+    "q3", variable="crime_rate",
+    prompt="crime_gu에 인구를 합쳐 인구 1만 명당 범죄 발생(crimes_per_10k)을 구하고 많은 순서로 정렬하기",
+    reference=crime_rate,
+    checker=ck.frame(columns=["gu", "crimes", "population", "crimes_per_10k"], ordered=True),
+    hints=["crime_gu.merge(pop[[\"gu\", \"population\"]], on=\"gu\")",
+           "crimes_per_10k = crimes / population × 10,000, 그리고 내림차순 정렬"],
+    solution='''crime_rate = crime_gu.merge(pop[["gu", "population"]], on="gu")
+crime_rate["crimes_per_10k"] = crime_rate["crimes"] / crime_rate["population"] * 10_000
+crime_rate = crime_rate.sort_values("crimes_per_10k", ascending=False)''',
+    wrong=[Wrong(_crime_rate_unsummed, "행 수가")],
+)
+
+q4 = Question(
+    "q4", variable="rank",
+    prompt="우리 구(gu)는 인구 1만 명당 범죄 발생이 25개 구 중 몇 번째로 많은가요? (1 = 가장 많음)",
+    reference=gu_rank,
+    checker=ck.number(integer=True),
+    hints=["crime_rate를 내림차순으로 정렬했다면 우리 구가 몇 번째 행인지 보면 돼요.",
+           "crime_rate.reset_index(drop=True) 후 .index[crime_rate[\"gu\"] == gu][0] + 1"],
+    solution='''crime_rate = crime_rate.reset_index(drop=True)
+rank = int(crime_rate.index[crime_rate["gu"] == gu][0]) + 1''',
+    wrong=[Wrong(_gu_rank_ascending, "정답보다")],
+)
