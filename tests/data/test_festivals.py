@@ -59,3 +59,19 @@ def test_events_numbers_flags_and_seoul_rows():
     assert ev.loc[ev["fee"] == "무료", "fee_won"].eq(0).all()
     assert ev.loc[ev["fee"] == "전석 1만원", "fee_won"].isna().all()
     assert ev["end_date"].max() == pd.Timestamp("2205-11-23")  # kept as published
+
+
+def test_split_address_helper_on_small_fixture():
+    from datalit.data.readers.kr_address import split_address
+
+    addr = pd.Series([
+        "서울시 마포구 월드컵로 1", "울릉군 울릉읍 도동리 1", "경상북도 울릉군 울릉읍 2",
+        "서울특별시 중랑구 망우로 3", "서울특별시 중구 세종대로 110", "충남 공주시 웅진로 4", None,
+    ])
+    place = split_address(addr)
+    assert place["sido"].tolist()[:6] == ["서울특별시", "경상북도", "경상북도", "서울특별시", "서울특별시", "충청남도"]
+    assert place["gu"].iloc[[0, 3, 4]].tolist() == ["마포구", "중랑구", "중구"]
+    assert place["gu"].iloc[[1, 2, 5, 6]].isna().all()
+    assert place["sigungu"].iloc[[0, 1, 2, 5]].tolist() == ["마포구", "울릉군", "울릉군", "공주시"]
+    assert place["is_seoul"].tolist() == [True, False, False, True, True, False, False]
+    assert pd.isna(place["sido"].iloc[6])

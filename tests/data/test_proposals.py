@@ -41,3 +41,12 @@ def test_free_proposals_votes_and_text():
     styled = fr[fr["content_html"].str.contains("<style", na=False)]
     assert len(styled) == 2 and not styled["content"].str.contains("p.p1").any()
     assert not fr["title"].str.contains("&#39;|&#34;", regex=True).any()
+
+
+def test_html_to_text_on_small_fixture():
+    from datalit.data.readers.proposals import html_to_text
+
+    markup = ('<!--StartFragment--><style>p.p1 {font: 12px}</style><P class=바탕글>'
+              '<SPAN>&nbsp;&nbsp;첫 문단&#39;s</SPAN></P>\n<p>둘째<br>줄<o:p></o:p></p>')
+    assert html_to_text(markup) == "첫 문단's\n\n둘째\n줄"
+    assert html_to_text(None) is None and html_to_text("<p> </p>") is None
