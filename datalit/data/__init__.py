@@ -54,6 +54,23 @@ def _reader(spec: str):
     return getattr(importlib.import_module(module), func)
 
 
+_CODE_HASHES: dict[str, str] = {}
+
+
+def _reader_code_hash(spec: str) -> str:
+    """sha256 of the reader's module and the shared helpers: editing a reader invalidates its cache."""
+    if spec not in _CODE_HASHES:
+        import hashlib
+        import inspect
+
+        module = importlib.import_module(spec.split(":")[0])
+        h = hashlib.sha256()
+        for mod in (module, importlib.import_module("datalit.data.readers.common")):
+            h.update(open(inspect.getsourcefile(mod), "rb").read())
+        _CODE_HASHES[spec] = h.hexdigest()
+    return _CODE_HASHES[spec]
+
+
 def _paths_and_hashes(ds, t, verify):
     paths = [_locate(ds, name, verify=verify) for name in t.files]
     hashes = [file_hash(p) for p in paths]
@@ -77,7 +94,7 @@ def load(dataset_id: str, table: str | None = None, *, verify: bool | None = Non
 
         geo = _reader(t.reader)(paths)
         return gpd.GeoDataFrame.from_features(geo["features"], crs="EPSG:4326")
-    path = cache.cache_path(ds.id, t.name, cache.cache_key(ds.id, t.name, hashes))
+    path = cache.cache_path(ds.id, t.name, cache.cache_key(ds.id, t.name, [*hashes, _reader_code_hash(t.reader)]))
     if use_cache:
         frame = cache.read(path)
         if frame is not None:

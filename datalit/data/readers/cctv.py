@@ -29,7 +29,7 @@ POP_COLUMNS = [
 
 def read_population(paths) -> pd.DataFrame:
     # three merged header rows, a 합계 (Seoul total) row, then 25 districts and a blank row
-    raw = pd.read_excel(paths[0], header=None, skiprows=3, engine="xlrd")
+    raw = pd.read_excel(paths[0], header=None, skiprows=3, engine="calamine")
     raw = raw.dropna(how="all")
     raw.columns = POP_COLUMNS
     raw = raw[raw["gu"] != "합계"].reset_index(drop=True)
