@@ -10,6 +10,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
+# fixtures for a real running hub (tests/hub_fixtures.py), shared by the hub and team-lab tests
+pytest_plugins = ["hub_fixtures"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):
