@@ -1,0 +1,121 @@
+"""Exercises for courses/intermediate/03-fine-dust-time-series.ipynb (daily PM2.5 of one district, 2014–2022)."""
+from __future__ import annotations
+
+from datalit import data
+from datalit.lessons import Question, Wrong, checkers as ck
+
+PM25_STANDARD = 35  # ㎍/㎥, 24-hour national environmental standard for PM2.5 (since 2018-03-27)
+
+
+def _air():
+    return data.load("seoul_air_quality_daily")
+
+
+def daily_pm25(gu="마포구"):
+    """Daily PM2.5 of the district's city-air station, indexed by date (sorted), missing days kept as NaN."""
+    air = _air()
+    return air[air["gu"] == gu].set_index("date")["pm25"].sort_index()
+
+
+def _all_stations(gu="마포구"):
+    return _air().set_index("date")["pm25"]
+
+
+def monthly_mean(gu="마포구"):
+    return daily_pm25(gu).resample("MS").mean()
+
+
+def _monthly_sum(gu="마포구"):
+    return daily_pm25(gu).resample("MS").sum()
+
+
+def rolling30(gu="마포구"):
+    """30-day rolling mean that still gives a value when at least 20 of the 30 days were measured."""
+    return daily_pm25(gu).rolling(30, min_periods=20).mean()
+
+
+def _rolling7(gu="마포구"):
+    return daily_pm25(gu).rolling(7, min_periods=5).mean()
+
+
+def bad_days_by_year(gu="마포구"):
+    """Days per year with daily PM2.5 above the standard (> 35 ㎍/㎥)."""
+    s = daily_pm25(gu)
+    return (s > PM25_STANDARD).groupby(s.index.year).sum()
+
+
+def _bad_days_ge(gu="마포구"):
+    s = daily_pm25(gu)
+    return (s >= PM25_STANDARD).groupby(s.index.year).sum()
+
+
+def bad_share(gu="마포구", year=2019):
+    """Share (%) of the measured days of `year` above the standard."""
+    s = daily_pm25(gu)
+    s = s[s.index.year == year].dropna()
+    return float((s > PM25_STANDARD).mean() * 100)
+
+
+def _bad_share_ratio(gu="마포구", year=2019):
+    return bad_share(gu, year) / 100
+
+
+q1 = Question(
+    "q1", variable="pm",
+    prompt="우리 구(gu) 측정소의 일별 초미세먼지(pm25)를 날짜 인덱스의 Series로 만들기 (날짜순)",
+    reference=daily_pm25,
+    checker=ck.series(ordered=True),
+    hints=["air[air[\"gu\"] == gu]로 우리 구 측정소만 골라요.",
+           ".set_index(\"date\")[\"pm25\"]로 날짜가 인덱스인 Series를 만들어요.",
+           "마지막에 .sort_index()로 날짜순 정렬!"],
+    solution='pm = air[air["gu"] == gu].set_index("date")["pm25"].sort_index()',
+    wrong=[Wrong(_all_stations, "개수가 정답")],
+)
+
+q2 = Question(
+    "q2", variable="monthly",
+    prompt="pm을 달마다 평균 내기 (resample, 달의 첫날이 인덱스)",
+    reference=monthly_mean,
+    checker=ck.series(ordered=True, rel=1e-6),
+    hints=["날짜 인덱스가 있으면 pm.resample(\"MS\")로 달마다 묶을 수 있어요 (MS = Month Start).",
+           "묶은 뒤 .mean()으로 평균! 합계(sum)는 달마다 날 수가 달라 비교가 안 돼요."],
+    solution='monthly = pm.resample("MS").mean()',
+    wrong=[Wrong(_monthly_sum, "달라요")],
+)
+
+q3 = Question(
+    "q3", variable="smooth",
+    prompt="30일 이동평균 구하기 (30일 중 20일 이상 측정된 경우만 값, min_periods=20)",
+    reference=rolling30,
+    checker=ck.series(ordered=True, rel=1e-6),
+    hints=["pm.rolling(30, min_periods=20).mean()",
+           "min_periods를 주지 않으면 빈 날이 하나만 있어도 30일 동안 NaN이 돼요."],
+    solution="smooth = pm.rolling(30, min_periods=20).mean()",
+    wrong=[Wrong(_rolling7, "달라요"),
+           Wrong(lambda gu: daily_pm25(gu).rolling(30).mean(), "빈 값(NaN)")],
+)
+
+q4 = Question(
+    "q4", variable="bad_days",
+    prompt="해마다 일평균 초미세먼지가 환경기준(35㎍/㎥)을 '초과'한 날의 수 (연도가 인덱스인 Series)",
+    reference=bad_days_by_year,
+    checker=ck.series(ordered=True),
+    hints=["(pm > 35)는 True/False Series예요. True는 1로 더해져요.",
+           "연도별로 묶기: .groupby(pm.index.year).sum()",
+           "'초과'는 > 예요. >= 는 '이상'이에요."],
+    solution="bad_days = (pm > 35).groupby(pm.index.year).sum()",
+    wrong=[Wrong(_bad_days_ge, "달라요")],
+)
+
+q5 = Question(
+    "q5", variable="share",
+    prompt="고른 해(year)에 측정된 날 가운데 기준을 초과한 날의 비율(%) 구하기",
+    reference=bad_share,
+    checker=ck.number(rel=1e-6),
+    hints=["그 해만 고르기: pm[pm.index.year == year]",
+           "측정이 없는 날(NaN)은 dropna()로 빼고 계산해요.",
+           "True/False의 평균(mean)은 True의 비율이에요. 퍼센트로 만들려면 × 100"],
+    solution='''y = pm[pm.index.year == year].dropna()
+share = (y > 35).mean() * 100''',
+    wrong=[Wrong(_bad_share_ratio, "100배 작아요")],
+)
