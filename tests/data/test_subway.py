@@ -2,6 +2,7 @@
 import pandas as pd
 
 from datalit import data
+from datalit.data.readers.common import GU_NAMES
 
 
 def test_daily_ridership_rows_columns_and_known_values():
@@ -18,6 +19,19 @@ def test_daily_ridership_rows_columns_and_known_values():
     row = frame.set_index(["date", "line", "station"]).loc[(pd.Timestamp("2023-01-01"), "2호선", "신도림")]
     assert (row["boardings"], row["alightings"]) == (20210, 21037)
     assert row["registered_date"] == pd.Timestamp("2023-01-04")
+
+
+def test_daily_ridership_gu_from_station_locations():
+    frame = data.load("seoul_subway_daily_ridership_2023")
+    stations = frame.drop_duplicates(["line", "station"]).set_index(["line", "station"])["gu"]
+    assert set(stations.dropna()) == set(GU_NAMES)
+    assert stations.loc[("2호선", "신도림")] == "구로구"
+    assert stations.loc[("9호선2~3단계", "석촌고분")] == "송파구"  # line spelled 9호선(연장) in the coords
+    assert stations.loc[("공항철도 1호선", "김포공항")] == "강서구"  # 공항철도1호선 in the coords
+    assert stations.loc[("5호선", "양평")] == "영등포구"
+    assert pd.isna(stations.loc[("중앙선", "양평")])  # the other 양평, in Gyeonggi
+    assert pd.isna(stations.loc[("7호선", "부천시청")])
+    assert stations.notna().sum() == 390  # of 623 line × station pairs; the rest lie outside Seoul
 
 
 def test_daily_ridership_june_26_short_rows_parsed():
@@ -48,9 +62,10 @@ def test_hourly_ridership_long_form_in_clock_order():
 
 def test_hourly_ridership_wide_table():
     wide = data.load("seoul_subway_hourly_ridership_202411", "wide")
-    assert wide.shape == (621, 52)
+    assert wide.shape == (621, 53)
+    assert wide.set_index(["line", "station"]).loc[("1호선", "동대문"), "gu"] == "종로구"
     assert list(wide.columns) == list(data.labels("seoul_subway_hourly_ridership_202411", "wide"))
-    assert list(wide.columns[3:7]) == ["boardings_00", "alightings_00", "boardings_01", "alightings_01"]
+    assert list(wide.columns[4:8]) == ["boardings_00", "alightings_00", "boardings_01", "alightings_01"]
     assert wide.filter(like="boardings_").to_numpy().sum() == 219_599_601
     assert (wide["work_date"] == pd.Timestamp("2024-12-03")).all()
 
@@ -63,7 +78,8 @@ def test_station_master_drops_three_digit_twins_and_keeps_text_ids():
     assert frame["line"].nunique() == 39
     # raw: "0158","청량리(서울시립대입구)","1호선","37.579956","127.044585" (twin "158" dropped)
     row = frame.set_index("station_id").loc["0158"]
-    assert (row["station_name"], row["line"]) == ("청량리(서울시립대입구)", "1호선")
+    assert (row["station_name"], row["line"], row["gu"]) == ("청량리(서울시립대입구)", "1호선", "동대문구")
+    assert frame["gu"].notna().sum() == 406 and frame["gu"].nunique() == 25
     assert abs(row["lat"] - 37.579956) < 1e-9 and abs(row["lon"] - 127.044585) < 1e-9
 
 
@@ -75,3 +91,4 @@ def test_station_tdata_x_is_longitude():
     # raw: 4124,사평,9호선,127.015259,37.504206
     row = frame.set_index("station_code").loc["4124"]
     assert (row["station_name"], row["line"], row["lon"], row["lat"]) == ("사평", "9호선", 127.015259, 37.504206)
+    assert row["gu"] == "서초구"

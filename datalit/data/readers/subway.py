@@ -12,6 +12,7 @@ from datalit.data.readers.common import rename_strict, to_number
 # --- seoul_subway_daily_ridership_2023 --------------------------------------------------
 
 DAILY_COLUMNS = ["date", "line", "station", "boardings", "alightings", "registered_date"]
+DAILY_OUTPUT = ["date", "line", "station", "gu", "boardings", "alightings", "registered_date"]
 
 
 def _read_daily_month(path) -> pd.DataFrame:
@@ -39,7 +40,18 @@ def read_daily(paths) -> pd.DataFrame:
     for col in ("boardings", "alightings"):
         frame[col] = to_number(frame[col]).astype("int64")
     frame = frame.sort_values(["date", "line", "station"], kind="stable").reset_index(drop=True)
-    return frame[DAILY_COLUMNS]
+    frame["gu"] = _gu_for(frame)
+    return frame[DAILY_OUTPUT]
+
+
+def _gu_for(frame: pd.DataFrame) -> pd.Series:
+    """gu of each row's (line, station), looked up once per distinct station."""
+    from datalit.data.readers.subway_gu import station_gu
+
+    stations = frame[["line", "station"]].drop_duplicates()
+    stations = stations.assign(gu=station_gu(stations))
+    merged = frame[["line", "station"]].merge(stations, on=["line", "station"], how="left")
+    return merged["gu"].set_axis(frame.index)
 
 
 # --- seoul_subway_hourly_ridership_202411 -----------------------------------------------
@@ -71,6 +83,7 @@ def read_hourly_wide(paths) -> pd.DataFrame:
     """One row per line × station; hour columns in clock order 00 … 23."""
     raw = _read_hourly_raw(paths[0])
     out = raw[["month", "line", "station"]].copy()
+    out["gu"] = _gu_for(out)
     for h in HOURS:
         out[f"boardings_{h:02d}"] = to_number(raw[_hour_label(h, "승차")]).astype("int64")
         out[f"alightings_{h:02d}"] = to_number(raw[_hour_label(h, "하차")]).astype("int64")
@@ -83,7 +96,7 @@ def read_hourly(paths) -> pd.DataFrame:
     wide = read_hourly_wide(paths)
     parts = []
     for h in HOURS:
-        part = wide[["month", "line", "station"]].copy()
+        part = wide[["month", "line", "station", "gu"]].copy()
         part["hour"] = h
         part["boardings"] = wide[f"boardings_{h:02d}"]
         part["alightings"] = wide[f"alightings_{h:02d}"]
@@ -109,7 +122,26 @@ def _coords(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
         frame[col] = frame[col].str.strip()  # IDs stay text: "0150" keeps its leading zero
     for col in ("lat", "lon"):
         frame[col] = to_number(frame[col]).astype("float64")
+    frame.insert(3, "gu", gu_of_points(frame["lat"], frame["lon"]))
     return frame
+
+
+def gu_of_points(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    """District containing each point; missing outside Seoul.
+
+    Uses the catalog dataset seoul_gu_boundaries, table gu (JUSO 2015): against the district
+    prefix of bus-stop ARS numbers it agrees on 99.0 % of stops, while the KOSTAT 2013
+    polygons (gu_kostat_2013) agree on only 91 % (they look shifted by a few hundred metres)."""
+    import geopandas as gpd
+
+    from datalit import data
+
+    gu = data.load("seoul_gu_boundaries", "gu")[["gu", "geometry"]]
+    points = gpd.GeoDataFrame(
+        {"_i": range(len(lat))}, geometry=gpd.points_from_xy(lon.to_numpy(), lat.to_numpy()), crs="EPSG:4326"
+    )
+    joined = gpd.sjoin(points, gu, how="left", predicate="within").drop_duplicates("_i").set_index("_i")
+    return pd.Series(joined["gu"].reindex(range(len(lat))).to_numpy(), index=lat.index, dtype="str")
 
 
 def read_station_master(paths) -> pd.DataFrame:
