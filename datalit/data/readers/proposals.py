@@ -94,6 +94,8 @@ def plain(series: pd.Series, one_line: bool = False) -> pd.Series:
 
 
 def _read(path, mapping: dict[str, str]) -> pd.DataFrame:
+    # openpyxl, not calamine: calamine decodes the OOXML escape '_x0000_' inside pasted MS-Office
+    # markup (v:shapetype id=_x0000_t75) into a NUL character; openpyxl keeps the text as published
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*default style.*")  # openpyxl, harmless
         frame = pd.read_excel(path, engine="openpyxl", dtype=str)
