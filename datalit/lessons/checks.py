@@ -45,6 +45,30 @@ def _caller_namespace(depth: int = 2) -> dict:
     return frame.f_globals
 
 
+class CheckResult:
+    """True/False from ``check()``; behaves as a bool but shows nothing in a notebook (the message was printed)."""
+
+    __slots__ = ("ok", "message")
+
+    def __init__(self, ok: bool, message: str | None = None):
+        self.ok, self.message = bool(ok), message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __eq__(self, other) -> bool:
+        return bool(other) == self.ok if isinstance(other, (bool, CheckResult)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.ok)
+
+    def __repr__(self) -> str:
+        return repr(self.ok)
+
+    def _ipython_display_(self) -> None:  # the feedback is already printed; don't echo True/False
+        return None
+
+
 def _is_unanswered(value) -> bool:
     return value is None or value is Ellipsis
 
@@ -120,13 +144,16 @@ class Question:
         except Exception as exc:  # noqa: BLE001 - a strange answer must give feedback, not a traceback
             return f"답을 확인하는 중에 문제가 생겼어요 ({type(exc).__name__}: {exc}). 답의 형태를 확인하세요."
 
-    def check(self, answer=_MISSING, *, strict: bool = False, quiet: bool = False, **params) -> bool:
-        """Print Korean feedback; True if correct. strict=True raises AssertionError instead of returning False."""
+    def check(self, answer=_MISSING, *, strict: bool = False, quiet: bool = False, **params) -> CheckResult:
+        """Print Korean feedback; truthy if correct. strict=True raises AssertionError instead of returning False.
+
+        The result behaves like True/False (``bool(r)``, ``r == True``, ``assert r``) but shows no
+        ``True``/``False`` line under the printed message in a notebook."""
         msg = self.feedback(answer, _caller_namespace(2), **params)
         if msg is None:
             if not quiet:
                 print(f"{OK_MARK} {self.name} 정답이에요! {self.prompt}")
-            return True
+            return CheckResult(True)
         text = f"{BAD_MARK} {self.name}: {msg}"
         if strict:
             raise AssertionError(text)
@@ -134,7 +161,7 @@ class Question:
             print(text)
             if not msg.startswith(NOT_ANSWERED) and self.hints:
                 print(f"   도움이 필요하면 {self.name}.hint()를 실행하세요.")
-        return False
+        return CheckResult(False, msg)
 
     def assert_ok(self, answer=_MISSING, **params) -> None:
         """For nbgrader test cells: AssertionError with the Korean message unless correct."""
@@ -143,7 +170,7 @@ class Question:
             raise AssertionError(f"{BAD_MARK} {self.name}: {msg}")
 
     # ----- help -----------------------------------------------------------------------------------
-    def hint(self) -> str:
+    def hint(self) -> None:
         """Print the next hint (then the last one again, with a pointer to solution())."""
         if not self.hints:
             text = f"💡 {self.name}: 준비된 힌트가 없어요. {self.name}.solution()으로 풀이를 볼 수 있어요."
@@ -154,17 +181,14 @@ class Question:
                 text += f"\n   그래도 어렵다면 {self.name}.solution()으로 풀이 코드를 볼 수 있어요."
             self._hint_index += 1
         print(text)
-        return text
 
     def solution_code(self) -> str:
         if self._solution:
             return inspect.cleandoc(self._solution)
         return inspect.getsource(self.reference)
 
-    def solution(self) -> str:
-        code = self.solution_code()
-        print(f"📖 {self.name} 풀이:\n{code}")
-        return code
+    def solution(self) -> None:
+        print(f"📖 {self.name} 풀이:\n{self.solution_code()}")
 
     # ----- self-test --------------------------------------------------------------------------------
     def selftest(self, **params) -> list[str]:

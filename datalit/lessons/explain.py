@@ -16,7 +16,7 @@ import re
 import warnings
 
 BANNER = "\n💬 datalit 도움말: "
-_state = {"shell": None, "showwarning": None}
+_state = {"shell": None, "showwarning": None, "seen": set()}
 
 COMMON_IMPORTS = {
     "pd": "import pandas as pd", "np": "import numpy as np", "plt": "import matplotlib.pyplot as plt",
@@ -129,12 +129,23 @@ def _custom_exc(shell, etype, value, tb, tb_offset=None):
         print(BANNER + text)
 
 
+def _cell_id():
+    shell = _state["shell"]
+    return getattr(shell, "execution_count", None) if shell is not None else None
+
+
 def _showwarning(message, category, filename, lineno, file=None, line=None):
-    _state["showwarning"](message, category, filename, lineno, file, line)
     try:
         text = explain_warning(message, category)
     except Exception:  # noqa: BLE001
         text = None
+    glyph = text is not None and "Glyph" in str(message)
+    if glyph:  # matplotlib warns once per missing character: show the first one per cell only
+        key = (_cell_id(), "glyph")
+        if key in _state["seen"]:
+            return
+        _state["seen"].add(key)
+    _state["showwarning"](message, category, filename, lineno, file, line)
     if text:
         print(BANNER + text)
 

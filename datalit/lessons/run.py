@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -47,8 +48,11 @@ def with_parameters(nb, params: dict):
     return nb
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _error_text(exc) -> str:
-    text = str(exc)
+    text = ANSI.sub("", str(exc))
     lines = [ln for ln in text.splitlines() if ln.strip()]
     return "\n".join(lines[-15:]) if lines else type(exc).__name__
 

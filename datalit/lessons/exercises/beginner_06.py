@@ -15,14 +15,14 @@ def daily(station="홍대입구"):
 
 def by_weekday(station="홍대입구"):
     d = daily(station)
-    means = d.groupby(d.index.dayofweek).mean()
+    means = d.groupby(d.index.day_of_week).mean()
     means.index = [WEEKDAYS[i] for i in means.index]
     return means
 
 
 def weekend_ratio(station="홍대입구"):
     d = daily(station)
-    weekend = d.index.dayofweek >= 5
+    weekend = d.index.day_of_week >= 5
     return d[weekend].mean() / d[~weekend].mean()
 
 
@@ -50,9 +50,8 @@ q1 = Question(
     reference=daily,
     checker=ck.series(),
     hints=["환승역은 노선마다 한 줄씩 있어요: 날짜가 같은 줄을 더해야 해요.",
-           "역의 행만 고른 뒤 .groupby(\"date\")[\"boardings\"].sum()"],
-    solution='''mine = subway[subway["station"] == station]
-daily = mine.groupby("date")["boardings"].sum()''',
+           "역의 행만 고른 표(mine)에 .groupby(\"date\")[\"boardings\"].sum()"],
+    solution='daily = mine.groupby("date")["boardings"].sum()   # mine = subway[subway["station"] == station]',
     wrong=[Wrong(_rows_per_line, "개수가 정답")],
 )
 
@@ -61,10 +60,10 @@ q2 = Question(
     prompt="daily로 요일별(월~일) 하루 평균 타는 사람 수를 by_weekday에 저장하기 (이름표는 월, 화, ..., 일)",
     reference=by_weekday,
     checker=ck.series(ordered=True, rel=1e-6),
-    hints=["daily.index.dayofweek는 요일 번호예요 (월=0 ... 일=6).",
-           "daily.groupby(daily.index.dayofweek).mean()",
+    hints=["daily.index.day_of_week는 요일 번호예요 (월=0 ... 일=6).",
+           "daily.groupby(daily.index.day_of_week).mean()",
            "이름표는 결과.index = [\"월\", \"화\", \"수\", \"목\", \"금\", \"토\", \"일\"]로 바꿔요."],
-    solution='''by_weekday = daily.groupby(daily.index.dayofweek).mean()
+    solution='''by_weekday = daily.groupby(daily.index.day_of_week).mean()
 by_weekday.index = ["월", "화", "수", "목", "금", "토", "일"]''',
     wrong=[Wrong(lambda station: by_weekday(station).sort_values(), "정렬 순서"),
            Wrong(lambda station: by_weekday(station).reset_index(drop=True), "인덱스")],
@@ -75,9 +74,9 @@ q3 = Question(
     prompt="주말(토·일) 하루 평균이 평일(월~금) 하루 평균의 몇 배인지 weekend_ratio에 저장하기 (예: 0.8배)",
     reference=weekend_ratio,
     checker=ck.number(rel=1e-4),
-    hints=["주말인지 아닌지: daily.index.dayofweek >= 5",
+    hints=["주말인지 아닌지: daily.index.day_of_week >= 5",
            "daily[주말].mean() ÷ daily[~주말].mean()  (~는 '아님')"],
-    solution='''weekend = daily.index.dayofweek >= 5
+    solution='''weekend = daily.index.day_of_week >= 5
 weekend_ratio = daily[weekend].mean() / daily[~weekend].mean()''',
     wrong=[Wrong(lambda station: weekend_ratio(station) * 100, "100배 커요")],
 )

@@ -1,0 +1,158 @@
+"""Exercises for courses/intermediate/04-maps-folium.ipynb (population of the 25 districts and of one district's dongs)."""
+from __future__ import annotations
+
+from datalit import data
+from datalit.lessons import Question, Wrong, checkers as ck
+
+KOREA_CRS = 5179  # Korea 2000 / Unified CS, metres: use it for areas
+
+
+def _gu_geo():
+    return data.load("seoul_gu_boundaries", "gu")
+
+
+def _gu_pop():
+    return data.load("seoul_population_by_dong_2021q2", "gu")
+
+
+def gu_map():
+    """District polygons with the 2021 Q2 population (a GeoDataFrame)."""
+    return _gu_geo()[["gu", "geometry"]].merge(_gu_pop()[["gu", "population"]], on="gu")
+
+
+def _plain_table():
+    return _gu_pop()[["gu", "population"]].merge(_gu_geo()[["gu", "geometry"]], on="gu")
+
+
+def _geo_checker(answer, expected):
+    import geopandas as gpd
+
+    msg = ck.frame(columns=["gu", "population"])(answer, expected)
+    if msg:
+        return msg
+    if not isinstance(answer, gpd.GeoDataFrame):
+        return ("표는 맞지만 지도 정보가 없는 보통 DataFrame이에요. 지도(GeoDataFrame)를 왼쪽에 두고 "
+                "geo.merge(pop, ...)처럼 합치면 결과도 GeoDataFrame이 돼요.")
+    return None
+
+
+def density():
+    """Residents per km² by district (areas from the unsimplified KOSTAT polygons in metres), highest first."""
+    geo = data.load("seoul_gu_boundaries", "gu_kostat_2013").to_crs(KOREA_CRS)
+    geo["area_km2"] = geo.geometry.area / 1_000_000
+    d = geo[["gu", "area_km2"]].merge(_gu_pop()[["gu", "population"]], on="gu")
+    d["density"] = d["population"] / d["area_km2"]
+    return d.sort_values("density", ascending=False).reset_index(drop=True)
+
+
+def _density_m2():
+    d = density()
+    d["area_km2"] = d["area_km2"] * 1_000_000
+    d["density"] = d["density"] / 1_000_000
+    return d
+
+
+def _density_degrees():
+    import warnings
+
+    geo = data.load("seoul_gu_boundaries", "gu_kostat_2013")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        geo["area_km2"] = geo.geometry.area
+    d = geo[["gu", "area_km2"]].merge(_gu_pop()[["gu", "population"]], on="gu")
+    d["density"] = d["population"] / d["area_km2"]
+    return d.sort_values("density", ascending=False).reset_index(drop=True)
+
+
+def _density_checker(answer, expected):
+    import numpy as np
+    import pandas as pd
+
+    msg = ck.frame(columns=["gu", "area_km2", "density"], ordered=True, rel=1e-3)(answer, expected)
+    if msg and isinstance(answer, pd.DataFrame) and "area_km2" in answer.columns and len(answer) == len(expected):
+        got = answer.set_index("gu")["area_km2"].reindex(expected["gu"]).to_numpy(dtype=float)
+        ratio = np.nanmedian(got / expected["area_km2"].to_numpy(dtype=float))
+        if np.isclose(ratio, 1_000_000, rtol=0.01):
+            return "면적이 ㎡ 단위예요. ㎢로 바꾸려면 1,000,000으로 나누세요 (1㎢ = 1,000m × 1,000m)."
+        if ratio < 0.001:
+            return ("면적이 너무 작아요. 위도·경도(도 단위, EPSG:4326) 그대로 넓이를 쟀나요? "
+                    ".to_crs(5179)로 미터 좌표계로 바꾼 뒤 .area를 쓰세요.")
+    return msg
+
+
+def dong_map(gu="관악구"):
+    """The district's administrative dongs with their population (GeoDataFrame), joined on gu + dong."""
+    geo = data.load("seoul_dong_boundaries", "admdong_2021")
+    pop = data.load("seoul_population_by_dong_2021q2", "dong")
+    geo = geo[geo["gu"] == gu][["gu", "dong", "geometry"]]
+    return geo.merge(pop[["gu", "dong", "population", "aged_65_plus"]], on=["gu", "dong"])
+
+
+def _dong_map_name_only(gu="관악구"):
+    geo = data.load("seoul_dong_boundaries", "admdong_2021")
+    pop = data.load("seoul_population_by_dong_2021q2", "dong")
+    geo = geo[geo["gu"] == gu][["gu", "dong", "geometry"]]
+    return geo.merge(pop[["dong", "population", "aged_65_plus"]], on="dong")
+
+
+def oldest_dong(gu="관악구"):
+    d = dong_map(gu)
+    share = d["aged_65_plus"] / d["population"]
+    return str(d.loc[share.idxmax(), "dong"])
+
+
+def _most_elderly(gu="관악구"):
+    d = dong_map(gu)
+    return str(d.loc[d["aged_65_plus"].idxmax(), "dong"])
+
+
+q1 = Question(
+    "q1", variable="gu_pop",
+    prompt="자치구 경계(geo)에 자치구 인구(population)를 합쳐 지도용 표(GeoDataFrame) 만들기",
+    reference=gu_map,
+    checker=_geo_checker,
+    hints=["geo.merge(pop_gu[[\"gu\", \"population\"]], on=\"gu\")",
+           "GeoDataFrame을 merge의 왼쪽에 두어야 결과도 지도(GeoDataFrame)예요."],
+    solution='gu_pop = geo.merge(pop_gu[["gu", "population"]], on="gu")',
+    wrong=[Wrong(_plain_table, "GeoDataFrame"),
+           Wrong(lambda: gu_map().drop(columns="population"), "필요한 열이 없어요")],
+)
+
+q2 = Question(
+    "q2", variable="density",
+    prompt="자치구 면적(area_km2, ㎢)과 인구밀도(density, 명/㎢)를 구해 밀도가 높은 순서로 정렬하기",
+    reference=density,
+    checker=_density_checker,
+    hints=["위도·경도는 '도' 단위라 넓이를 잴 수 없어요. geo_area.to_crs(5179)로 미터 좌표계로 바꿔요.",
+           ".geometry.area는 ㎡ 단위예요. 1,000,000으로 나누면 ㎢",
+           "density = population / area_km2, 그리고 sort_values(\"density\", ascending=False)"],
+    solution='''geo_m = geo_area.to_crs(5179)
+geo_m["area_km2"] = geo_m.geometry.area / 1_000_000
+density = geo_m[["gu", "area_km2"]].merge(pop_gu[["gu", "population"]], on="gu")
+density["density"] = density["population"] / density["area_km2"]
+density = density.sort_values("density", ascending=False)''',
+    wrong=[Wrong(_density_m2, "㎡ 단위"), Wrong(_density_degrees, "EPSG:4326")],
+)
+
+q3 = Question(
+    "q3", variable="dongs",
+    prompt="우리 구(gu)의 행정동 경계에 동별 인구(population, aged_65_plus)를 gu와 dong 두 열로 합치기",
+    reference=dong_map,
+    checker=ck.frame(columns=["gu", "dong", "population", "aged_65_plus"], keys=["dong"]),
+    hints=["먼저 dong_geo[dong_geo[\"gu\"] == gu]로 우리 구의 동만 골라요.",
+           "동 이름은 서울 전체에서 겹칠 수 있어요(신사동은 강남구에도, 관악구에도 있어요). on=[\"gu\", \"dong\"]으로 합치세요."],
+    solution='''mine = dong_geo[dong_geo["gu"] == gu]
+dongs = mine.merge(pop_dong[["gu", "dong", "population", "aged_65_plus"]], on=["gu", "dong"])''',
+    wrong=[Wrong(_dong_map_name_only, "필요한 열이 없어요")],
+)
+
+q4 = Question(
+    "q4", variable="oldest",
+    prompt="우리 구에서 65세 이상 인구의 '비율'이 가장 높은 동의 이름",
+    reference=oldest_dong,
+    checker=ck.text(),
+    hints=["비율 = aged_65_plus / population", "가장 큰 값의 위치는 .idxmax(), 그 행의 dong을 꺼내요: dongs.loc[위치, \"dong\"]"],
+    solution='''share = dongs["aged_65_plus"] / dongs["population"]
+oldest = dongs.loc[share.idxmax(), "dong"]''',
+    wrong=[Wrong(_most_elderly, "정답이 아니에요")],
+)
