@@ -28,8 +28,14 @@ def test_congestion_long_form_harmonises_both_surveys():
 
 def test_congestion_wide_table_and_branch_lines():
     wide = data.load("seoul_metro_congestion", "wide")
-    assert wide.shape == (3336, 45)
+    assert wide.shape == (3336, 46)
     assert list(wide.columns) == list(data.labels("seoul_metro_congestion", "wide"))
     # 2019 성수지선 용답 (244) is line 2, as in 2024
     assert set(wide.loc[wide["station_no"] == 244, "line"]) == {"2호선"}
     assert (wide.groupby("survey_date").size() == 1668).all()
+    gu = wide.drop_duplicates(["line", "station"]).set_index(["line", "station"])["gu"]
+    assert gu.loc[("2호선", "신천")] == "송파구"  # 2019 name of 잠실새내, matched by station number 217
+    assert gu.loc[("4호선", "미아삼거리")] == "강북구"
+    assert gu.loc[("2호선", "성수E")] == "성동구" and gu.loc[("6호선", "응암S")] == "은평구"
+    assert pd.isna(gu.loc[("7호선", "부천시청")])
+    assert gu.notna().sum() >= 270 and gu.nunique() == 25

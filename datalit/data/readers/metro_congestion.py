@@ -11,7 +11,7 @@ from datalit.data.readers.common import to_number
 # 39 half-hour slots of the service day, 05:30 … 00:30 (2019 writes 24시00분/24시30분)
 SLOTS = [f"{h:02d}:{m:02d}" for h in range(5, 24) for m in (0, 30)][1:] + ["00:00", "00:30"]
 SLOT_COLUMNS = ["t_" + s.replace(":", "") for s in SLOTS]
-KEYS = ["survey_date", "day_type", "line", "station_no", "station", "direction"]
+KEYS = ["survey_date", "day_type", "line", "station_no", "station", "gu", "direction"]
 
 _VINTAGES = {
     # file date: (key columns as published, first slot column)
@@ -53,9 +53,34 @@ def _read_vintage(path) -> pd.DataFrame:
     return out
 
 
+def _station_gu(stations: pd.DataFrame) -> pd.Series:
+    """gu of each (line, station_no, station): by Seoul Metro station number in the station
+    master (same number, zero-padded, same line), which also covers renamed stations (2019
+    신천 = 잠실새내, 미아삼거리 = 미아사거리); otherwise by name (branch platforms numbered 9001–9006
+    such as 성수E, 응암S lose the letter first)."""
+    from datalit import data
+    from datalit.data.readers.subway_gu import station_gu
+
+    master = data.load("seoul_subway_station_coords")
+    by_id = {(sid, line): gu for sid, line, gu in master[["station_id", "line", "gu"]].itertuples(index=False)}
+    ids = stations["station_no"].astype(str).str.zfill(4)
+    names = stations.assign(station=stations["station"].str.replace(r"(?<=[가-힣])[A-Z]$", "", regex=True))
+    by_name = station_gu(names)
+    out = [
+        by_id[(sid, line)] if (sid, line) in by_id else fallback
+        for sid, line, fallback in zip(ids, stations["line"], by_name)
+    ]
+    return pd.Series(out, index=stations.index, dtype="str")
+
+
 def read_congestion_wide(paths) -> pd.DataFrame:
     """One row per survey × day type × station × direction, 39 slot columns t_0530 … t_0030."""
-    return pd.concat([_read_vintage(p) for p in paths], ignore_index=True)
+    frame = pd.concat([_read_vintage(p) for p in paths], ignore_index=True)
+    stations = frame[["line", "station_no", "station"]].drop_duplicates()
+    stations = stations.assign(gu=_station_gu(stations))
+    gu = frame[["line", "station_no", "station"]].merge(stations, how="left")["gu"]
+    frame.insert(5, "gu", gu.to_numpy())
+    return frame
 
 
 def read_congestion(paths) -> pd.DataFrame:
