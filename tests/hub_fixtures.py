@@ -10,10 +10,12 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -29,17 +31,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def traversable(path: Path) -> None:
-    """Let unix users reach homes below pytest's tmp folder (parents get o+x, never o+r)."""
-    path = path.resolve()
-    for p in [path, *path.parents]:
-        if p == Path("/"):
-            break
-        mode = p.stat().st_mode & 0o7777
-        if not mode & 0o001:
-            os.chmod(p, mode | 0o011)
 
 
 class HubProcess:
@@ -111,6 +102,7 @@ class HubProcess:
         password = "pw-" + secrets.token_hex(8)
         self.signup(name, password)
         self.approve(name)
+        self.api("POST", f"/users/{name}", expect=(201, 409))
         for g in groups:
             self.api("POST", f"/groups/{g}/users", json={"users": [name]})
         return name, password
@@ -221,7 +213,7 @@ def start_hub(state: Path, home_base: Path | None = None, port: int | None = Non
                 "DATALIT_HUB_SECONDS_BEFORE_NEXT_TRY": "2"})
     if home_base is not None:
         home_base.mkdir(parents=True, exist_ok=True)
-        traversable(home_base)
+        os.chmod(home_base, 0o755)
         env["DATALIT_HUB_HOME_BASE"] = str(home_base)
     env.update(extra_env or {})
     log = state.parent / f"{state.name}-launcher.log"
@@ -241,11 +233,24 @@ def start_hub(state: Path, home_base: Path | None = None, port: int | None = Non
     raise RuntimeError(f"hub did not start in {timeout}s:\n{hub.log_tail()}")
 
 
+def hub_base_dir() -> Path:
+    """A folder for a test hub's state and homes that unix users can traverse.
+
+    Not under pytest's tmp_path: pytest resets /tmp/pytest-of-<user> to 0700 whenever any pytest
+    session starts, which would lock the test users out of their homes mid-run. Removed at teardown."""
+    base = Path(tempfile.mkdtemp(prefix="datalit-hubtest-"))
+    os.chmod(base, 0o711)
+    return base
+
+
 @pytest.fixture(scope="session")
-def hub(tmp_path_factory):
+def hub():
     """One real hub for the session (root mode when the tests run as root)."""
-    base = tmp_path_factory.mktemp("hub")
+    base = hub_base_dir()
     h = start_hub(base / "state", home_base=base / "home")
-    yield h
-    h.remove_users()
-    h.stop()
+    try:
+        yield h
+    finally:
+        h.remove_users()
+        h.stop()
+        shutil.rmtree(base, ignore_errors=True)
