@@ -66,7 +66,8 @@ def _reader_code_hash(spec: str) -> str:
         module = importlib.import_module(spec.split(":")[0])
         h = hashlib.sha256()
         for mod in (module, importlib.import_module("datalit.data.readers.common")):
-            h.update(open(inspect.getsourcefile(mod), "rb").read())
+            with open(inspect.getsourcefile(mod), "rb") as fh:
+                h.update(fh.read())
         _CODE_HASHES[spec] = h.hexdigest()
     return _CODE_HASHES[spec]
 
