@@ -22,9 +22,15 @@ def list_cmd(fmt):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    click.echo(f"{'id':<44} {'rows':>10}  {'period':<26} {'licence':<26} 제목")
     for r in rows:
         n = f"{r['rows']:,}" if r["rows"] else "-"
-        click.echo(f"{r['id']:<46} {n:>10}  {r['period']:<24} {r['licence']:<28} {r['title_ko']}")
+        click.echo(f"{r['id']:<44} {n:>10}  {_cut(r['period'], 26)} {_cut(r['licence'], 26)} {r['title_ko']}")
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return (text[: width - 1] + "…" if len(text) > width else text).ljust(width)
 
 
 @data.command("info")
