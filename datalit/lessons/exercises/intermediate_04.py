@@ -143,7 +143,7 @@ q3 = Question(
            "동 이름은 서울 전체에서 겹칠 수 있어요(신사동은 강남구에도, 관악구에도 있어요). on=[\"gu\", \"dong\"]으로 합치세요."],
     solution='''mine = dong_geo[dong_geo["gu"] == gu]
 dongs = mine.merge(pop_dong[["gu", "dong", "population", "aged_65_plus"]], on=["gu", "dong"])''',
-    wrong=[Wrong(_dong_map_name_only, "필요한 열이 없어요")],
+    wrong=[Wrong(_dong_map_name_only, "행 수가 정답")],
 )
 
 q4 = Question(
