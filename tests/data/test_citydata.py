@@ -23,3 +23,11 @@ def test_population_log_rows_gaps_and_known_values():
     # a failed look-up is kept: 2026-06-05 00:00:00,회기역 with empty API fields
     failed = frame.set_index(["collected_at", "place"]).loc[(pd.Timestamp("2026-06-05 00:00"), "회기역")]
     assert pd.isna(failed["population_min"]) and pd.isna(failed["congestion_level"])
+
+
+def test_population_log_cached_load_is_identical():
+    first = data.load("seoul_citydata_hotspot_population_log_2026", use_cache=False)
+    data.load("seoul_citydata_hotspot_population_log_2026")
+    cached = data.load("seoul_citydata_hotspot_population_log_2026")
+    pd.testing.assert_frame_equal(first, cached)
+    assert cached["congestion_level"].cat.ordered

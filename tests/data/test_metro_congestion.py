@@ -39,3 +39,11 @@ def test_congestion_wide_table_and_branch_lines():
     assert gu.loc[("2호선", "성수E")] == "성동구" and gu.loc[("6호선", "응암S")] == "은평구"
     assert pd.isna(gu.loc[("7호선", "부천시청")])
     assert gu.notna().sum() >= 270 and gu.nunique() == 25
+
+
+def test_congestion_cached_load_keeps_the_ordered_time_category():
+    first = data.load("seoul_metro_congestion", use_cache=False)
+    data.load("seoul_metro_congestion")  # writes the cache if an earlier test has not
+    cached = data.load("seoul_metro_congestion")
+    pd.testing.assert_frame_equal(first, cached)
+    assert cached["time"].cat.ordered
