@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pwd
+import time
 from pathlib import Path
 
 from datalit.hub.api import HubAPI
@@ -64,10 +65,30 @@ def home_of(name: str, state: Path) -> Path | None:
     return state / "homes" / name
 
 
+def stop_and_wait(api: HubAPI | None, name: str, timeout: float = 120) -> None:
+    """Stop NAME's server (if any) and return once the hub reports it stopped."""
+    if api is None:
+        return
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        user = api.user(name)
+        if user is None or (not user.get("server") and not user.get("pending")):
+            return
+        if user.get("server") and user.get("pending") != "stop":
+            try:
+                api.stop_server(name)
+            except RuntimeError as exc:
+                if "HTTP 400" not in str(exc):
+                    raise
+        time.sleep(0.5)
+    raise RuntimeError(f"the server of {name} did not stop in {timeout}s")
+
+
 def remove_user(api: HubAPI | None, name: str) -> None:
     """Stop the server, delete the hub user (and its NativeAuthenticator entry), delete the unix user."""
     from datalit.hub.workshop import remove_unix_user
 
+    stop_and_wait(api, name)
     if api is not None and api.user(name) is not None:
-        api.delete_user(name)  # stops the server first
+        api.delete_user(name)
     remove_unix_user(name)

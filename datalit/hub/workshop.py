@@ -182,16 +182,19 @@ def expired_accounts(state: Path, now: dt.datetime | None = None) -> dict[str, d
     return {n: e for n, e in load_registry(state)["accounts"].items() if is_expired(e, now)}
 
 
-def purge(state: Path, home_of, remove_user, now: dt.datetime | None = None) -> dict:
-    """Archive then remove expired accounts.
+def purge(state: Path, home_of, remove_user, stop_server=lambda name: None,
+          now: dt.datetime | None = None) -> dict:
+    """Stop, archive, then remove expired accounts.
 
-    ``home_of(name) -> Path | None`` finds a home; ``remove_user(name)`` deletes the hub user and the
-    unix account. The archive ``<state>/workshop/archive/purge-<time>.tar.gz`` holds each home and
+    ``stop_server(name)`` returns once the server is stopped; ``home_of(name) -> Path | None`` finds
+    a home; ``remove_user(name)`` deletes the hub user and the unix account. The archive ``<state>/workshop/archive/purge-<time>.tar.gz`` holds each home and
     the registry entries (without password hashes), so nothing is lost before it is removed.
     """
     expired = expired_accounts(state, now)
     if not expired:
         return {"purged": [], "archive": None}
+    for name in sorted(expired):
+        stop_server(name)
     archive_dir = state / "workshop" / "archive"
     archive_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")

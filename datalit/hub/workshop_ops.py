@@ -52,4 +52,5 @@ def expire(state: Path, names: list[str], when: str | None = None) -> list[str]:
 def purge(state: Path) -> dict:
     api = _api(state)
     return workshop.purge(state, lambda n: accounts.home_of(n, state),
-                          lambda n: accounts.remove_user(api, n))
+                          lambda n: accounts.remove_user(api, n),
+                          stop_server=lambda n: accounts.stop_and_wait(api, n))
