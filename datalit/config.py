@@ -42,7 +42,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "lab": {
         "course_dir": "",
         "workers": 0,            # 0 = number of cores
-        "timeout": 120,          # wall-clock seconds per notebook
+        "timeout": 300,          # wall-clock seconds per notebook (the kernel is killed after)
+        "cell_timeout": 60,      # seconds per cell (the cell is interrupted, grading goes on)
         "cpu_seconds": 120,
         "memory_mb": 1024,
         "max_processes": 64,

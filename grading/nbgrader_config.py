@@ -35,7 +35,7 @@ from datalit.labs.preprocessors.sandboxed_execute import SandboxedExecute  # noq
 
 c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-c.SandboxedExecute.timeout = _lab["timeout"]
+c.SandboxedExecute.timeout = _lab["cell_timeout"]
 c.SandboxedExecute.max_output_bytes = _lab["max_output_bytes"]
 c.SandboxedExecute.sandbox = _lab["sandbox"]
 c.LimitOutput.max_lines = 200

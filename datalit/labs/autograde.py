@@ -102,7 +102,7 @@ def diagnose(course: Course, lab: str, team: str, result: dict) -> list[str]:
     import nbformat
 
     cfg = course.cfg
-    values = dict(timeout=cfg["timeout"], memory_mb=cfg["memory_mb"], max_processes=cfg["max_processes"],
+    values = dict(timeout=cfg["timeout"], cell_timeout=cfg["cell_timeout"], memory_mb=cfg["memory_mb"], max_processes=cfg["max_processes"],
                   max_output_kb=cfg["max_output_bytes"] // 1024)
     keys: list[str] = []
     if not result["success"]:

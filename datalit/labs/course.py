@@ -73,7 +73,7 @@ def open_course(course_dir: str | os.PathLike | None = None, overrides: dict | N
         root.mkdir(parents=True)
     cfg["course_dir"] = str(root)
     os.environ["DATALIT_LAB_COURSE_DIR"] = str(root)  # read by nbgrader_config.py in child processes too
-    for key in ("exchange_dir", "teams_dir", "course_id", "sandbox_dir", "timeout", "memory_mb",
+    for key in ("exchange_dir", "teams_dir", "course_id", "sandbox_dir", "timeout", "cell_timeout", "memory_mb",
                 "cpu_seconds", "max_processes", "max_output_bytes", "max_file_mb", "sandbox"):
         os.environ[f"DATALIT_LAB_{key.upper()}"] = str(cfg[key])
     course = Course(root, cfg)

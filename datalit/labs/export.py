@@ -27,12 +27,13 @@ def team_scores(course: Course, lab: str) -> dict[str, dict]:
             auto = manual = 0.0
             needs_manual = False
             for nb in sub.notebooks:
+                answers = {c.name for c in nb.notebook.solution_cells}
                 for g in nb.grades:
-                    if g.auto_score is not None:
+                    if g.name in answers or g.auto_score is None:  # a rubric part (chart, text)
+                        manual += float(g.score or 0)
+                        needs_manual = needs_manual or bool(g.needs_manual_grade)
+                    else:  # an autograded test cell (a formgrader override still counts)
                         auto += float(g.score or 0)
-                    else:
-                        manual += float(g.manual_score or 0)
-                        needs_manual = needs_manual or g.manual_score is None
             penalty = float(sub.late_submission_penalty or 0)
             out[sub.student.id] = {"auto": auto, "manual": manual, "penalty": penalty,
                                    "score": max(0.0, auto + manual - penalty), "max": max_score,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 NOTES = {
     "wall_timeout": "실행 시간 제한({timeout}초)을 넘어 커널을 중지했습니다. 무한 루프나 너무 오래 걸리는 코드가 있는지 확인하세요.",
-    "cell_timeout": "한 셀의 실행이 시간 제한({timeout}초)을 넘어 중단되었습니다. 무한 루프가 없는지 확인하세요.",
+    "cell_timeout": "한 셀의 실행이 시간 제한({cell_timeout}초)을 넘어 중단되었습니다. 무한 루프가 없는지 확인하세요.",
     "memory": "메모리 한도({memory_mb} MB)를 넘어 커널이 강제 종료되었습니다. 너무 큰 데이터를 만들지 않았는지 확인하세요.",
     "processes": "프로세스 수 한도({max_processes}개)에 걸렸습니다. 프로세스를 계속 만드는 코드(fork)는 채점 환경에서 실행할 수 없습니다.",
     "dead_kernel": "채점 중 커널이 종료되었습니다(sys.exit, os._exit, 프로세스 종료 등). 종료 이후의 셀은 실행되지 않아 0점 처리되었습니다.",

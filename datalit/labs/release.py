@@ -39,6 +39,8 @@ def release(course: Course, lab: str, due: str | None = None, to_exchange: bool 
         else:
             shutil.copy2(f, dest / f.name)
     duedate = parse_due(due or info.get("due"))
+    if to_exchange:
+        ensure_exchange(course)
     with in_course(course):
         with gradebook(course) as gb:
             gb.update_or_create_assignment(lab, duedate=duedate)
@@ -47,7 +49,6 @@ def release(course: Course, lab: str, due: str | None = None, to_exchange: bool 
         if not result["success"]:
             raise LabError(f"nbgrader generate_assignment failed:\n{result['log']}\n{result.get('error', '')}")
         if to_exchange:
-            ensure_exchange(course)
             result = nb.release_assignment(lab)
             if not result["success"]:
                 raise LabError(f"nbgrader release_assignment failed:\n{result['log']}\n{result.get('error', '')}")

@@ -65,7 +65,7 @@ class SandboxedExecute(Execute):
             km.cpu_seconds = int(cfg["cpu_seconds"])
             km.memory_mb = int(cfg["memory_mb"])
             km.max_processes = int(cfg["max_processes"])
-            km.wall_seconds = int(self.timeout or cfg["timeout"])
+            km.wall_seconds = int(cfg["timeout"])
             km.max_file_mb = int(cfg["max_file_mb"])
             km.hidden_paths = hidden_paths(cfg)
             km.data_cache = os.environ.get("DATALIT_SANDBOX_CACHE", os.path.join(cfg["sandbox_dir"], "cache"))
@@ -89,7 +89,7 @@ class SandboxedExecute(Execute):
             self._dead = True
             events = self.km.diagnose() if hasattr(self.km, "diagnose") else []
             key = next((e for e in ("memory", "processes", "wall_timeout") if e in events), "dead_kernel")
-            text = messages.note(key, timeout=self.timeout, memory_mb=self._cfg["memory_mb"],
+            text = messages.note(key, timeout=self._cfg["timeout"], memory_mb=self._cfg["memory_mb"],
                                  max_processes=self._cfg["max_processes"])
             cell.outputs.append(self._error(f"Sandbox_{key}", text))
             self.log.warning("kernel died in cell %s (%s)", index, key)
