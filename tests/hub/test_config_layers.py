@@ -1,0 +1,54 @@
+"""Config layering (shared, then platform, then admin snippets) and workshop registry rules."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from traitlets.config import Config
+
+from datalit.hub import layering, workshop
+from datalit.hub.launch import hub_settings
+from datalit.hub.state import ensure_state_dir
+from datalit.config import load_config
+
+
+def test_layers_load_in_order_and_admin_snippets_win(repo, tmp_path, monkeypatch):
+    state = ensure_state_dir(tmp_path / "state")
+    assert oct((state / "proxy_token").stat().st_mode & 0o777) == "0o600"
+    secret = (state / "jupyterhub_cookie_secret").read_text()
+    ensure_state_dir(state)
+    assert (state / "jupyterhub_cookie_secret").read_text() == secret  # created once
+    (state / "config.d" / "90-site.py").write_text("c.Spawner.mem_limit = '3G'\nc.JupyterHub.port = 9999\n")
+    settings = hub_settings(load_config(), state, "127.0.0.1", 8123, tmp_path / "datasets")
+    monkeypatch.setenv("DATALIT_HUB_PLATFORM", "local")
+    c = Config()
+    files = layering.load_layers(c, repo / "hub_config", settings)
+    names = [f"{p.parent.name}/{p.name}" for p in files]
+    shared = [n for n in names if n.startswith("shared/")]
+    assert names[: len(shared)] == sorted(shared) and names[-1] == "config.d/90-site.py"
+    assert names.index("local/00-spawner.py") > len(shared) - 1
+    assert c.JupyterHub.port == 9999 and c.Spawner.mem_limit == "3G"  # admin snippet loaded last
+    assert c.JupyterHub.spawner_class.__name__ == "DatalitSpawner"
+    assert {g for g in c.JupyterHub.load_groups} >= {"beginner", "citizens", "instructors", "analysts", "admins"}
+    assert any(s["name"] == "idle-culler" for s in c.JupyterHub.services)
+    # the grading helper's layer will be picked up by the same glob
+    assert "shared/50-grading.py" in names or not (repo / "hub_config" / "shared" / "50-grading.py").exists()
+
+
+def test_workshop_expiry_rules(tmp_path):
+    state = ensure_state_dir(tmp_path / "state")
+    with pytest.raises(workshop.WorkshopError):
+        workshop.create_accounts(state, 3, "2001-01-01", "beginner")
+    with pytest.raises(workshop.WorkshopError):
+        workshop.create_accounts(state, 3, "2099-01-01", "experts")
+    made = workshop.create_accounts(state, 3, "2099-12-24", "beginner")
+    entry = workshop.load_registry(state)["accounts"][made["users"][0]]
+    assert entry["expires_at"] == "2099-12-25T00:00:00+09:00"  # through the whole day in Seoul
+    assert not workshop.is_expired(entry)
+    assert workshop.is_expired(entry, dt.datetime(2099, 12, 24, 15, 0, tzinfo=dt.timezone.utc))
+    assert "password" not in str(entry) or "password_hash" in entry
+    assert made["accounts"][0]["password"] not in (state / "workshop" / "accounts.json").read_text()
+    assert oct(os.stat(state / "workshop" / "accounts.json").st_mode & 0o777) == "0o600"
+    changed = workshop.set_expiry(state, [made["batch"]], "2000-01-01")
+    assert sorted(changed) == sorted(made["users"]) and len(workshop.expired_accounts(state)) == 3
