@@ -34,9 +34,11 @@ def plain_read(path: Path, encoding: str | None):
             return [pd.read_csv(zf.open(n), encoding=encoding or "utf-8", on_bad_lines="skip", low_memory=False,
                                 encoding_errors="replace")
                     for n in zf.namelist() if not n.endswith("/")]
-    return pd.read_csv(path, encoding=encoding or "utf-8", on_bad_lines="skip", low_memory=False,
-                       encoding_errors="replace", sep=None if suffix not in {".csv"} else ",",
-                       engine="python" if suffix not in {".csv"} else "c")
+    if suffix == ".csv":
+        return pd.read_csv(path, encoding=encoding or "utf-8", on_bad_lines="skip", low_memory=False,
+                           encoding_errors="replace")
+    return pd.read_csv(path, encoding=encoding or "utf-8", on_bad_lines="skip", encoding_errors="replace",
+                       sep=None, engine="python")
 
 
 def timed(fn, runs):

@@ -72,6 +72,10 @@ def _reader_code_hash(spec: str) -> str:
     return _CODE_HASHES[spec]
 
 
+# Active dependency collectors: every file located while a reader runs is recorded in each.
+_COLLECTORS: list[dict[str, str]] = []
+
+
 def _paths_and_hashes(ds, t, verify):
     paths = [_locate(ds, name, verify=verify) for name in t.files]
     hashes = [file_hash(p) for p in paths]
@@ -79,42 +83,69 @@ def _paths_and_hashes(ds, t, verify):
         expected = [ds.file(n).sha256 for n in t.files]
         if hashes != expected:
             warnings.warn(f"{ds.id}: files differ from the catalog (verify=False)", stacklevel=3)
-    for name, digest in zip(t.files, hashes):
-        READ_LOG[f"{ds.id}/{name}"] = digest
+    _record({f"{ds.id}/{name}": digest for name, digest in zip(t.files, hashes)})
     return paths, hashes
+
+
+def _record(entries: dict[str, str]) -> None:
+    READ_LOG.update(entries)
+    for collector in _COLLECTORS:
+        collector.update(entries)
+
+
+def _deps_fresh(deps: dict[str, str]) -> bool:
+    for key, digest in deps.items():
+        dataset_id, name = key.split("/", 1)
+        try:
+            if file_hash(_locate(get(dataset_id), name, verify=False, download=False)) != digest:
+                return False
+        except Exception:
+            return False
+    return True
+
+
+def _parse(ds, t, verify, use_cache):
+    """Run the table's reader, or take its result from the cache."""
+    paths, hashes = _paths_and_hashes(ds, t, verify)
+    key = cache.cache_key(ds.id, t.name, [*hashes, _reader_code_hash(t.reader)])
+    path = cache.cache_path(ds.id, t.name, key, t.kind)
+    if use_cache:
+        hit = cache.read(path)
+        if hit is not None and _deps_fresh(hit[1]):
+            _record(hit[1])
+            return hit[0]
+    collector: dict[str, str] = {}
+    _COLLECTORS.append(collector)
+    try:
+        result = _reader(t.reader)(paths)
+    finally:
+        _COLLECTORS.remove(collector)
+    own = {f"{ds.id}/{name}" for name in t.files}
+    if use_cache:
+        cache.write(path, result, {k: v for k, v in collector.items() if k not in own})
+    return result
 
 
 def load(dataset_id: str, table: str | None = None, *, verify: bool | None = None, use_cache: bool = True):
     """Load a dataset table as a pandas DataFrame (a GeoDataFrame for boundaries)."""
-    verify = _verify_default(verify)
     ds = get(dataset_id)
     t = ds.table(table)
-    paths, hashes = _paths_and_hashes(ds, t, verify)
+    result = _parse(ds, t, _verify_default(verify), use_cache)
     if t.kind == "geojson":
         import geopandas as gpd
 
-        geo = _reader(t.reader)(paths)
-        return gpd.GeoDataFrame.from_features(geo["features"], crs="EPSG:4326")
-    path = cache.cache_path(ds.id, t.name, cache.cache_key(ds.id, t.name, [*hashes, _reader_code_hash(t.reader)]))
-    if use_cache:
-        frame = cache.read(path)
-        if frame is not None:
-            return frame
-    frame = _reader(t.reader)(paths)
-    if use_cache:
-        cache.write(path, frame)
-    return frame
+        return gpd.GeoDataFrame.from_features(result["features"], crs="EPSG:4326")
+    return result
 
 
-def load_geojson(dataset_id: str, table: str | None = None, *, verify: bool | None = None) -> dict:
+def load_geojson(dataset_id: str, table: str | None = None, *, verify: bool | None = None,
+                 use_cache: bool = True) -> dict:
     """Load a boundaries table as a GeoJSON FeatureCollection (dict)."""
-    verify = _verify_default(verify)
     ds = get(dataset_id)
     t = ds.table(table)
     if t.kind != "geojson":
         raise DataError(f"'{dataset_id}' table '{t.name}' is a table, not GeoJSON; use load()")
-    paths, _ = _paths_and_hashes(ds, t, verify)
-    return _reader(t.reader)(paths)
+    return _parse(ds, t, _verify_default(verify), use_cache)
 
 
 def labels(dataset_id: str, table: str | None = None) -> dict[str, str]:

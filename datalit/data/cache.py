@@ -1,7 +1,13 @@
-"""Columnar cache of parsed tables: parquet files keyed by the files' sha256 and the loader version."""
+"""Cache of parsed tables, keyed by the files' sha256, the reader's code and the loader version.
+
+Frames are stored as parquet, GeoJSON as JSON. A sidecar ``.deps.json`` records the other
+dataset files a reader read (e.g. station coordinates used to add districts), so a change in
+any of them rebuilds the table too.
+"""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -9,39 +15,53 @@ import pandas as pd
 
 from datalit.paths import cache_dir
 
-# Bump when any reader's output changes, so every cached table is rebuilt.
-LOADER_VERSION = "1"
+# Bump when the cached format changes, so every cached table is rebuilt.
+LOADER_VERSION = "2"
 
 
-def cache_key(dataset_id: str, table: str, file_hashes: list[str]) -> str:
+def cache_key(dataset_id: str, table: str, parts: list[str]) -> str:
     h = hashlib.sha256()
-    for part in (LOADER_VERSION, dataset_id, table, *file_hashes):
+    for part in (LOADER_VERSION, dataset_id, table, *parts):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()[:24]
 
 
-def cache_path(dataset_id: str, table: str, key: str) -> Path:
-    return cache_dir() / "tables" / dataset_id / f"{table}-{key}.parquet"
+def cache_path(dataset_id: str, table: str, key: str, kind: str = "frame") -> Path:
+    suffix = "parquet" if kind == "frame" else "geojson"
+    return cache_dir() / "tables" / dataset_id / f"{table}-{key}.{suffix}"
 
 
-def read(path: Path) -> pd.DataFrame | None:
+def _deps_path(path: Path) -> Path:
+    return path.with_name(path.name + ".deps.json")
+
+
+def read(path: Path):
+    """(object, deps) from the cache, or None. A broken cache file is rebuilt, never trusted."""
     if not path.is_file():
         return None
     try:
-        return pd.read_parquet(path)
+        deps = json.loads(_deps_path(path).read_text()) if _deps_path(path).exists() else {}
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path), deps
+        return json.loads(path.read_text(encoding="utf-8")), deps
     except Exception:
-        return None  # a broken cache file is rebuilt, never trusted
+        return None
 
 
-def write(path: Path, frame: pd.DataFrame) -> None:
+def write(path: Path, obj, deps: dict[str, str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob(path.name.split("-")[0] + "-*.parquet"):
-            if old != path:
+        stem = path.name.rsplit("-", 1)[0]
+        for old in path.parent.glob(f"{stem}-*"):
+            if old.name not in (path.name, _deps_path(path).name):
                 old.unlink(missing_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        frame.to_parquet(tmp, index=False)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        if path.suffix == ".parquet":
+            obj.to_parquet(tmp, index=False)
+        else:
+            tmp.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+        _deps_path(path).write_text(json.dumps(deps))
         os.replace(tmp, path)
     except OSError:
         pass  # read-only cache: loading still works, only slower

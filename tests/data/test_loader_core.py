@@ -159,3 +159,30 @@ def test_project_readme_credits_every_dataset(repo):
     assert text == render_project_readme(text), "README.md credits are out of date: run `datalit data docs`"
     for dataset_id in all_datasets():
         assert f"`{dataset_id}`" in text
+
+
+def test_a_changed_dependency_rebuilds_the_cached_table(env, shared_datasets, monkeypatch):
+    """A reader that reads another dataset (e.g. districts from station coordinates) is rebuilt
+    when that other file changes, although its own files did not."""
+    _copy(shared_datasets, env)
+    dep = _copy(shared_datasets, env, "seoul_crime_by_police_station")
+    import datalit.data.readers.cctv as reader
+
+    original = reader.read_cctv
+    calls = []
+
+    def reading_another_dataset(paths):
+        calls.append(1)
+        stations = data.load("seoul_crime_by_police_station", verify=False)
+        return original(paths).assign(n_stations=len(stations))
+
+    monkeypatch.setattr(reader, "read_cctv", reading_another_dataset)
+    data.load(DATASET)
+    data.load(DATASET)
+    assert len(calls) == 1
+    sidecars = list((env.parent / "cache" / "tables" / DATASET).glob("cctv-*.deps.json"))
+    assert sidecars and "seoul_crime_by_police_station/" in sidecars[0].read_text()
+    target = next(p for p in dep.iterdir() if p.suffix == ".csv")
+    target.write_bytes(target.read_bytes() + b"\n")
+    data.load(DATASET)
+    assert len(calls) == 2
