@@ -206,8 +206,12 @@ def frame(columns=None, ordered: bool = False, keys=None, rel: float = 1e-6, abs
             tip = ("필터 조건이 빠졌거나 너무 느슨하지 않은지" if len(a) > len(e)
                    else "필터 조건이 너무 엄격하지 않은지, head()의 개수가 맞는지")
             return f"행 수가 정답({len(e):,}행)보다 {more} (내 답 {len(a):,}행). {tip} 확인하세요."
-        a, e = a[want].reset_index(drop=True), e[want].reset_index(drop=True)
         key_cols = list(keys) if keys else [c for c in want if not pd.api.types.is_numeric_dtype(e[c])][:1]
+        missing_keys = [k for k in key_cols if k not in a.columns or k not in e.columns]
+        if missing_keys:
+            return _columns_message(a.columns, missing_keys)
+        sel = want + [k for k in key_cols if k not in want]
+        a, e = a[sel].reset_index(drop=True), e[sel].reset_index(drop=True)
         if ordered:
             if key_cols:
                 msg = _order_message(a, e, key_cols)

@@ -40,9 +40,10 @@ def _korean_label_map() -> dict[str, str]:
         from datalit import data
 
         ids = {key.split("/")[0] for key in data.READ_LOG}
-        for ds in ids:
-            for name, label in data.labels(ds).items():
-                out[str(label)] = name
+        for ds in sorted(ids):
+            for table in data.info(ds).tables:
+                for col in table.columns:
+                    out.setdefault(str(col.label_ko), col.name)
     except Exception:  # noqa: BLE001 - an explainer must never raise
         pass
     return out

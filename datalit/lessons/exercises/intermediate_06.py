@@ -1,0 +1,122 @@
+"""Exercises for courses/intermediate/06-living-population.ipynb (de-facto population by district, 2018-04 … 2020-07)."""
+from __future__ import annotations
+
+from datalit import data
+from datalit.lessons import Question, Wrong, checkers as ck
+
+SPRING = [3, 4, 5, 6]  # March–June: compared between 2019 and 2020
+
+
+def _lp():
+    return data.load("seoul_living_population_gu_daily_2018_2020", "gu_daily")
+
+
+def day_night():
+    """Mean daytime (09–18 h) population divided by mean night-time (19–08 h) population, highest first."""
+    g = _lp().groupby("gu")[["daytime_mean", "nighttime_mean"]].mean()
+    out = (g["daytime_mean"] / g["nighttime_mean"]).rename("day_night_ratio").reset_index()
+    return out.sort_values("day_night_ratio", ascending=False).reset_index(drop=True)
+
+
+def _day_night_ascending():
+    return day_night().iloc[::-1].reset_index(drop=True)
+
+
+def weekend_change(gu="중구"):
+    """Weekend mean total population vs weekday mean, in percent (negative = fewer people at weekends)."""
+    d = _lp()
+    d = d[d["gu"] == gu]
+    weekend = d["date"].dt.day_of_week >= 5
+    return float((d.loc[weekend, "total"].mean() / d.loc[~weekend, "total"].mean() - 1) * 100)
+
+
+def _weekend_change_ratio(gu="중구"):
+    return weekend_change(gu) / 100
+
+
+def covid_change():
+    """Change (%) of the mean total population, March–June 2020 against March–June 2019, per district, most negative first."""
+    d = _lp()
+    d = d[d["date"].dt.month.isin(SPRING)]
+    y = d.groupby(["gu", d["date"].dt.year])["total"].mean().unstack()
+    change = ((y[2020] / y[2019] - 1) * 100).rename("change_pct")
+    return change.sort_values()
+
+
+def _covid_change_ratio():
+    return covid_change() / 100
+
+
+def _covid_change_desc():
+    return covid_change().sort_values(ascending=False)
+
+
+def foreign_visitors_drop(gu="중구"):
+    """Change (%) of short-stay foreigners: April 2020 monthly mean against January 2020."""
+    d = _lp()
+    s = d[d["gu"] == gu].set_index("date")["short_stay_foreigners"]
+    jan, apr = s.loc["2020-01"].mean(), s.loc["2020-04"].mean()
+    return float((apr - jan) / jan * 100)
+
+
+def _foreign_visitors_reversed(gu="중구"):
+    d = _lp()
+    s = d[d["gu"] == gu].set_index("date")["short_stay_foreigners"]
+    jan, apr = s.loc["2020-01"].mean(), s.loc["2020-04"].mean()
+    return float((jan - apr) / jan * 100)
+
+
+q1 = Question(
+    "q1", variable="ratio",
+    prompt="자치구별 주간(09~18시) 평균 ÷ 야간(19~08시) 평균 생활인구 비율(day_night_ratio)을 큰 순서로 정렬하기",
+    reference=day_night,
+    checker=ck.frame(columns=["gu", "day_night_ratio"], ordered=True),
+    hints=["lp.groupby(\"gu\")[[\"daytime_mean\", \"nighttime_mean\"]].mean()으로 구별 평균을 먼저 구해요.",
+           "두 열을 나누고 .rename(\"day_night_ratio\").reset_index()로 표로 만들어요.",
+           "sort_values(\"day_night_ratio\", ascending=False)"],
+    solution='''g = lp.groupby("gu")[["daytime_mean", "nighttime_mean"]].mean()
+ratio = (g["daytime_mean"] / g["nighttime_mean"]).rename("day_night_ratio").reset_index()
+ratio = ratio.sort_values("day_night_ratio", ascending=False)''',
+    wrong=[Wrong(_day_night_ascending, "반대")],
+)
+
+q2 = Question(
+    "q2", variable="weekend_pct",
+    prompt="우리 구(gu)의 주말 하루 평균 생활인구가 평일보다 몇 % 많은지(적으면 음수)",
+    reference=weekend_change,
+    checker=ck.number(rel=1e-6),
+    hints=["mine = lp[lp[\"gu\"] == gu], 주말은 mine[\"date\"].dt.day_of_week >= 5",
+           "(주말 평균 / 평일 평균 - 1) × 100"],
+    solution='''mine = lp[lp["gu"] == gu]
+is_weekend = mine["date"].dt.day_of_week >= 5
+weekend_pct = (mine.loc[is_weekend, "total"].mean() / mine.loc[~is_weekend, "total"].mean() - 1) * 100''',
+    wrong=[Wrong(_weekend_change_ratio, "100배 작아요")],
+)
+
+q3 = Question(
+    "q3", variable="change",
+    prompt="3~6월 평균 생활인구의 2019년 대비 2020년 변화율(%)을 자치구별로, 가장 많이 줄어든 구부터",
+    reference=covid_change,
+    checker=ck.series(ordered=True, rel=1e-6),
+    hints=["3~6월만: lp[lp[\"date\"].dt.month.isin([3, 4, 5, 6])]",
+           "groupby([\"gu\", spring[\"date\"].dt.year])[\"total\"].mean().unstack()로 연도를 열로 펼쳐요.",
+           "(y[2020] / y[2019] - 1) * 100 을 .sort_values()로 오름차순(가장 많이 준 구가 먼저)"],
+    solution='''spring = lp[lp["date"].dt.month.isin([3, 4, 5, 6])]
+y = spring.groupby(["gu", spring["date"].dt.year])["total"].mean().unstack()
+change = ((y[2020] / y[2019] - 1) * 100).sort_values()''',
+    wrong=[Wrong(_covid_change_ratio, "100배 작아요"), Wrong(_covid_change_desc, "반대")],
+)
+
+q4 = Question(
+    "q4", variable="visitors",
+    prompt="우리 구 단기체류 외국인(관광객 등)의 2020년 1월 → 4월 월평균 변화율(%)",
+    reference=foreign_visitors_drop,
+    checker=ck.number(rel=1e-6),
+    hints=["s = lp[lp[\"gu\"] == gu].set_index(\"date\")[\"short_stay_foreigners\"]",
+           "날짜 인덱스에서는 s.loc[\"2020-01\"]로 한 달을 골라요.",
+           "변화율 = (나중 - 처음) / 처음 × 100"],
+    solution='''s = lp[lp["gu"] == gu].set_index("date")["short_stay_foreigners"]
+jan, apr = s.loc["2020-01"].mean(), s.loc["2020-04"].mean()
+visitors = (apr - jan) / jan * 100''',
+    wrong=[Wrong(_foreign_visitors_reversed, "부호가 반대")],
+)

@@ -1,0 +1,41 @@
+"""The checks test themselves: for every exercise module (all tiers), every question's reference answer
+passes, every listed typical wrong answer fails with its intended feedback, and an empty answer gets the
+polite not-answered message."""
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+from datalit.lessons.checks import questions_in
+from datalit.lessons.exercises import load_module, module_names
+
+pytestmark = pytest.mark.lessons
+matplotlib.use("Agg")
+
+MODULES = module_names()
+
+
+def test_every_lesson_has_an_exercise_module(repo):
+    import nbformat
+
+    from datalit.lessons.courses import lesson_paths
+
+    for path in lesson_paths():
+        meta = nbformat.read(str(path), as_version=4).metadata.get("datalit", {})
+        module = meta.get("exercises")
+        if module:
+            assert module in MODULES, f"{path.name}: exercise module {module} missing"
+            assert f"datalit.lessons.exercises.{module} import" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_exercise_module_selftest(name):
+    module = load_module(name)
+    questions = questions_in(module)
+    assert len(questions) >= 3, f"{name}: fewer than 3 questions"
+    problems = []
+    for q in questions:
+        problems += q.selftest()
+        assert q.hints, f"{name}.{q.name} has no hints"
+        assert q.solution_code().strip()
+    assert not problems, "\n".join(problems)

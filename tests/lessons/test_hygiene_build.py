@@ -1,0 +1,177 @@
+"""`datalit lesson check` passes on the repo and fails with reasons on bad notebooks; `build` removes
+solutions and keeps checks; the schema validates metadata and parameter values."""
+from __future__ import annotations
+
+import copy
+import shutil
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from datalit.lessons import schema
+from datalit.lessons.build import BEGIN, END, STUB, assigned_names, build_all, learner_notebook
+from datalit.lessons.cli import lesson as lesson_cli
+from datalit.lessons.courses import lesson_paths, parameter_defaults, tagged
+from datalit.lessons.hygiene import check_all, check_notebook
+
+pytestmark = pytest.mark.lessons
+
+GOOD = lesson_paths("beginner")[0]
+
+
+def test_repo_lessons_are_clean():
+    assert check_all() == []
+    result = CliRunner().invoke(lesson_cli, ["check"])
+    assert result.exit_code == 0, result.output
+
+
+def _bad_copy(tmp_path, mutate, name=None):
+    nb = nbformat.read(str(GOOD), as_version=4)
+    mutate(nb)
+    folder = tmp_path / "beginner"
+    folder.mkdir(exist_ok=True)
+    path = folder / (name or GOOD.name)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def _with_output(nb):
+    cell = next(c for c in nb.cells if c.cell_type == "code")
+    cell.outputs = [nbformat.v4.new_output("stream", text="hi")]
+    cell.execution_count = 3
+
+
+def _bad_meta(nb):
+    nb.metadata["widgets"] = {}
+    nb.cells[1].metadata["collapsed"] = True
+    nb.metadata["kernelspec"]["name"] = "ir"
+
+
+def _bad_dataset(nb):
+    nb.metadata["datalit"]["datasets"].append("seoul_unicorns")
+
+
+def _no_params(nb):
+    for c in tagged(nb, "parameters"):
+        c.metadata["tags"] = []
+
+
+def _no_korean(nb):
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            c.source = "English only."
+
+
+def _schema_broken(nb):
+    del nb.metadata["datalit"]["objectives"]
+    nb.metadata["datalit"]["minutes"] = "forty"
+
+
+def _too_few_checks(nb):
+    nb.cells = [c for c in nb.cells if "q3.check" not in c.source and "q2.check" not in c.source]
+
+
+@pytest.mark.parametrize("mutate, reason", [
+    (_with_output, "outputs not cleared"),
+    (_bad_meta, "metadata not allowed"),
+    (_bad_meta, "kernelspec name"),
+    (_bad_dataset, "'seoul_unicorns' is not in the catalog"),
+    (_no_params, "exactly one cell tagged 'parameters'"),
+    (_no_korean, "too little Korean"),
+    (_schema_broken, "'objectives' is a required property"),
+    (_schema_broken, "minutes"),
+    (_too_few_checks, "at least 3 self-checking exercises"),
+])
+def test_bad_notebook_fails_with_reason(tmp_path, mutate, reason):
+    path = _bad_copy(tmp_path, mutate)
+    problems = check_notebook(path)
+    assert any(reason in p for p in problems), problems
+    result = CliRunner().invoke(lesson_cli, ["check", str(path)])
+    assert result.exit_code == 1 and reason in result.output
+
+
+def test_wrong_file_name_and_manifest_mismatch(tmp_path):
+    path = _bad_copy(tmp_path, lambda nb: None, name="07-other-name.ipynb")
+    assert any("does not match number" in p for p in check_notebook(path))
+    shutil.copy(GOOD, tmp_path / "beginner" / GOOD.name)
+    manifest = (GOOD.parent / "course.yaml").read_text(encoding="utf-8")
+    (tmp_path / "beginner" / "course.yaml").write_text(manifest, encoding="utf-8")
+    problems = check_all(root=tmp_path)
+    assert any("does not list 07-other-name.ipynb" in p for p in problems)
+    assert any("which does not exist" in p for p in problems)
+
+
+def test_assigned_names_and_stub():
+    assert assigned_names("a = 1\nb, c = 2, 3\nd += 1\nprint(a)\nif a:\n    e = 1") == ["a", "b", "c", "d"]
+    nb = nbformat.v4.new_notebook()
+    sol = nbformat.v4.new_code_cell("top = df.sort_values('n').head(3)", metadata={"tags": ["solution"]})
+    region = nbformat.v4.new_code_cell(f"x = 1\n{BEGIN}\nanswer = x * 2\n{END}\nprint(answer)")
+    teacher = nbformat.v4.new_markdown_cell("정답 해설", metadata={"tags": ["teacher"]})
+    nb.cells = [sol, region, teacher]
+    out = learner_notebook(nb)
+    assert out.cells[0].source == f"{STUB}\ntop = None"
+    assert out.cells[1].source == f"x = 1\n{STUB}\nanswer = None\nprint(answer)"
+    assert len(out.cells) == 2
+    assert nb.cells[0].source.startswith("top =")  # the original is untouched
+
+
+def test_build_all_writes_learner_forms(tmp_path):
+    result = build_all(tmp_path)
+    assert set(result) >= {"beginner"}
+    for tier, paths in result.items():
+        sources = {p.name: p for p in lesson_paths(tier)}
+        assert [p.name for p in paths] == list(sources)
+        assert (tmp_path / tier / "course.yaml").is_file()
+        for built in paths:
+            original = nbformat.read(str(sources[built.name]), as_version=4)
+            learner = nbformat.read(str(built), as_version=4)
+            kept = [c for c in original.cells if "teacher" not in (c.metadata.get("tags") or [])]
+            assert len(kept) == len(learner.cells)
+            n_solutions = 0
+            for before, after in zip(kept, learner.cells):
+                if "solution" in (before.metadata.get("tags") or []):
+                    n_solutions += 1
+                    lines = after.source.splitlines()
+                    assert lines[0] == STUB and all(ln.endswith(" = None") for ln in lines[1:]), after.source
+                    assert {ln.split(" = ")[0] for ln in lines[1:]} == set(assigned_names(before.source))
+                else:
+                    assert after.source == before.source
+            assert n_solutions or BEGIN in "".join(c.source for c in original.cells), built.name
+            text = "\n".join(c.source for c in learner.cells)
+            assert STUB in text
+            assert learner.metadata["datalit"] == original.metadata["datalit"]
+            assert all(not c.get("outputs") for c in learner.cells if c.cell_type == "code")
+    cli = CliRunner().invoke(lesson_cli, ["build", "--out", str(tmp_path / "cli"), "--tier", "beginner"])
+    assert cli.exit_code == 0 and "beginner: " in cli.output
+    assert len(list((tmp_path / "cli" / "beginner").glob("*.ipynb"))) == len(lesson_paths("beginner"))
+
+
+def test_list_command():
+    result = CliRunner().invoke(lesson_cli, ["list"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == len(lesson_paths())
+    assert lines[0].startswith("beginner") and "분" in lines[0] and "주피터" in lines[0]
+
+
+def test_schema_and_parameters():
+    nb = nbformat.read(str(GOOD), as_version=4)
+    meta = copy.deepcopy(nb.metadata["datalit"])
+    assert schema.lesson_errors(meta) == []
+    meta["parameters"]["month"] = {"type": "month", "min": "2023-1"}
+    assert any("month" in e for e in schema.lesson_errors(meta))
+    meta["parameters"]["month"] = {"type": "choice"}
+    assert schema.lesson_errors(meta)
+    assert parameter_defaults(nb) == {"gu": "마포구"}
+    assert schema.parameter_errors({"type": "gu"}, "강남구") == []
+    assert "25개 자치구" in schema.parameter_errors({"type": "gu"}, "강남")[0]
+    spec = {"type": "month", "min": "2023-01", "max": "2023-10"}
+    assert schema.parameter_errors(spec, "2023-05") == []
+    assert "커요" in schema.parameter_errors(spec, "2023-11")[0]
+    assert "형식" in schema.parameter_errors(spec, "2023/05")[0]
+    assert "정수" in schema.parameter_errors({"type": "int"}, 3.5)[0]
+    assert schema.parameter_errors({"type": "choice", "values": ["a"]}, "b")
+    spec = {"type": "choice", "dataset": "seoul_cctv_by_gu", "table": "cctv", "column": "gu"}
+    assert schema.parameter_errors(spec, "마포구") == []
+    assert schema.parameter_errors(spec, "없는구")
