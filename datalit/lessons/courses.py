@@ -97,3 +97,15 @@ def parameter_defaults(nb) -> dict:
             except ValueError:
                 pass
     return out
+
+
+def lesson_parameters(path) -> dict[str, dict]:
+    """Parameter specs of a lesson with their defaults: {"gu": {"type": "gu", "label": "자치구", "default": "마포구"}}.
+
+    For the reports tool: validate a new value with ``datalit.lessons.schema.parameter_errors(spec, value)``
+    and rerun with ``datalit.lessons.run.run_lesson(path, params={...})`` (or papermill: the cell is tagged
+    ``parameters``)."""
+    nb = read_notebook(Path(path))
+    specs = (nb.metadata.get("datalit") or {}).get("parameters") or {}
+    defaults = parameter_defaults(nb)
+    return {name: {**spec, "default": defaults.get(name)} for name, spec in specs.items()}
