@@ -76,16 +76,22 @@ def run_job(job: dict) -> dict:
     t0 = time.perf_counter()
     try:
         m = run_report(job["notebook"], job["params"], job["out"], pdf=job.get("pdf", False),
-                       force=True, timeout=job.get("timeout"))
+                       force=True, timeout=job.get("timeout"), prewarmed=job.get("prewarmed", True))
     except Exception as exc:  # infrastructure failure (kernel could not start, disk full ...)
         m = {"status": "failed", "parameters": job["params"], "error": {"type": type(exc).__name__,
              "message": str(exc)[-2000:]}, "outputs": {}, "duration_s": round(time.perf_counter() - t0, 3)}
     m["folder"] = job["folder"]
+    m["worker_pid"] = os.getpid()
     return m
 
 
-def _warm_worker() -> None:
-    """Pool initializer: import the heavy modules once per worker, not once per report."""
+def _warm_worker(prewarmed: bool = True) -> None:
+    """Pool initializer: import the heavy modules once per worker, not once per report, and start the
+    worker's kernel fork server (forkserver.py) so each report's fresh kernel starts pre-imported."""
+    if prewarmed:
+        from datalit.reports import forkserver
+
+        forkserver.start()
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
@@ -110,15 +116,18 @@ def _reuse_or_queue(jobs: list[dict], nb_sha: str, force: bool, pdf: bool) -> tu
 
 
 def _run_local(todo: list[dict], workers: int, on_done: Callable[[dict], None]) -> None:
+    prewarmed = todo[0].get("prewarmed", True)
     if workers <= 1 or len(todo) == 1:
-        _warm_worker()
+        if len(todo) > 1:
+            _warm_worker(prewarmed)
         for job in todo:
             on_done(run_job(job))
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx, initializer=_warm_worker) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx, initializer=_warm_worker,
+                             initargs=(prewarmed,)) as pool:
         futures = {pool.submit(run_job, job): job for job in todo}
         for fut in as_completed(futures):
             try:
@@ -154,7 +163,7 @@ def _run_dask(todo: list[dict], address: str, workers: int, on_done: Callable[[d
 
 def batch(notebook: str | Path, each: dict[str, str], out_dir: str | Path, *, fixed: dict[str, Any] | None = None,
           workers: int = 0, force: bool = False, pdf: bool = False, dask: str | None = None,
-          timeout: int | None = 600, progress: bool = True) -> dict:
+          timeout: int | None = 600, progress: bool = True, prewarmed: bool = True) -> dict:
     """Run the batch; return the summary (also written to ``out/summary.json`` and ``out/index.html``)."""
     notebook = Path(notebook)
     if not notebook.is_file():
@@ -168,7 +177,7 @@ def batch(notebook: str | Path, each: dict[str, str], out_dir: str | Path, *, fi
     for params in param_sets:
         folder = folder_name(params, varying)
         jobs.append({"notebook": str(notebook.resolve()), "params": params, "folder": folder,
-                     "out": str(out / folder), "pdf": pdf, "timeout": timeout})
+                     "out": str(out / folder), "pdf": pdf, "timeout": timeout, "prewarmed": prewarmed})
     out.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
@@ -226,6 +235,7 @@ def _row(m: dict) -> dict:
         "html": f"{folder}/{outputs['html']}" if outputs.get("html") else None,
         "ipynb": f"{folder}/{outputs['ipynb']}" if outputs.get("ipynb") else None,
         "pdf": f"{folder}/{outputs['pdf']}" if outputs.get("pdf") else None,
+        "worker_pid": m.get("worker_pid"),
         "error": (f"{err.get('ename') or err.get('type')}: {err.get('evalue') or err.get('message', '')}"[:300]
                   if err else None),
     }

@@ -106,7 +106,8 @@ def _each(values) -> dict:
 @click.option("--force", is_flag=True, help="Rerun everything, even unchanged reports.")
 @click.option("--timeout", type=int, help="Seconds per cell.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def batch_cmd(notebook, each, pairs, out_dir, workers, dask, pdf, force, timeout, no_progress):
+@click.option("--plain-kernels", is_flag=True, help="Start every kernel from scratch (no pre-warmed fork server).")
+def batch_cmd(notebook, each, pairs, out_dir, workers, dask, pdf, force, timeout, no_progress, plain_kernels):
     """Run the cross product of --each values in parallel; write index.html; exit 1 if any failed."""
     from datalit.reports.batch import batch, summary_table
 
@@ -114,7 +115,8 @@ def batch_cmd(notebook, each, pairs, out_dir, workers, dask, pdf, force, timeout
     out = Path(out_dir) if out_dir else Path(cfg["out_dir"]) / Path(notebook).stem
     try:
         summary = batch(notebook, _each(each), out, fixed=_given(pairs), workers=workers or cfg["workers"],
-                        force=force, pdf=pdf, dask=dask, timeout=timeout or cfg["timeout"], progress=not no_progress)
+                        force=force, pdf=pdf, dask=dask, timeout=timeout or cfg["timeout"], progress=not no_progress,
+                        prewarmed=not plain_kernels)
     except ParameterError as exc:
         _fail(exc)
     click.echo(summary_table(summary))

@@ -74,11 +74,12 @@ def _error_info(exc: BaseException) -> dict:
 
 def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str | Path, *, pdf: bool = False,
                force: bool = False, timeout: int | None = 600, name: str | None = None,
-               checked: tuple | None = None) -> dict:
+               checked: tuple | None = None, prewarmed: bool = False) -> dict:
     """Run one report into ``out_dir``; return its manifest (``status`` ok / failed / cached).
 
     Raises ParameterError (nothing written) for refused parameters; an execution error does not
     raise: the partial notebook is kept with the failing cell marked and ``status`` is ``failed``.
+    ``prewarmed`` forks the kernel from this process's fork server (see forkserver.py; batches).
     """
     notebook = Path(notebook)
     nb, specs, params, nb_sha = checked or prepare(notebook, given or {})
@@ -101,13 +102,19 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
     start, t0 = _now(), time.perf_counter()
     status, error = "ok", None
     executed = None
+    engine_kwargs = {}
+    if prewarmed:
+        from datalit.reports import forkserver
+
+        if forkserver.start():
+            engine_kwargs["kernel_manager_class"] = forkserver.ForkKernelManager
     try:
         import papermill
 
         executed = papermill.execute_notebook(
             _with_manifest_cell(nb), str(ipynb_path), parameters=params, kernel_name="python3",
             progress_bar=False, request_save_on_cell_execute=False, cwd=str(out),
-            execution_timeout=timeout, report_mode=False,
+            execution_timeout=timeout, report_mode=False, **engine_kwargs,
         )
     except Exception as exc:  # PapermillExecutionError or a kernel that died / timed out
         status, error = "failed", _error_info(exc)
