@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 
 from datalit.reports import manifest as mf
 from datalit.reports.index import write_index
-from datalit.reports.params import ParameterError, expand, read_specs, resolve
+from datalit.reports.params import ParameterError, expand, find_notebook, read_specs, resolve
 
 SUMMARY_NAME = "summary.json"
 
@@ -165,9 +165,7 @@ def batch(notebook: str | Path, each: dict[str, str], out_dir: str | Path, *, fi
           workers: int = 0, force: bool = False, pdf: bool = False, dask: str | None = None,
           timeout: int | None = 600, progress: bool = True, prewarmed: bool = True) -> dict:
     """Run the batch; return the summary (also written to ``out/summary.json`` and ``out/index.html``)."""
-    notebook = Path(notebook)
-    if not notebook.is_file():
-        raise ParameterError(f"노트북을 찾을 수 없습니다: {notebook}", f"notebook not found: {notebook}")
+    notebook = find_notebook(notebook)
     specs = read_specs(notebook)
     param_sets = combinations(specs, each, fixed or {})
     nb_sha = mf.sha256_file(notebook)

@@ -32,15 +32,29 @@ def report():
     """Parameterised department reports (papermill): run, params, batch."""
 
 
+@report.command("list")
+def list_cmd():
+    """The report templates in the checkout's reports/ folder, with their parameters."""
+    from datalit.paths import repo_path
+    from datalit.reports.params import read_specs
+
+    for path in sorted(repo_path("reports").glob("*.ipynb")):
+        import json as _json
+
+        meta = _json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("datalit", {})
+        names = ", ".join(f"{n}({s.type})" for n, s in read_specs(path).items())
+        click.echo(f"{path.stem}\t{meta.get('title', '')}\t{names}")
+
+
 @report.command("params")
-@click.argument("notebook", type=click.Path(exists=True, dir_okay=False))
+@click.argument("notebook")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def params_cmd(notebook, as_json):
     """Print the parameters a report notebook declares (type, default, allowed values)."""
-    from datalit.reports.params import describe, read_specs
+    from datalit.reports.params import describe, find_notebook, read_specs
 
     try:
-        specs = read_specs(notebook)
+        specs = read_specs(find_notebook(notebook))
     except ParameterError as exc:
         _fail(exc)
     if as_json:
@@ -51,7 +65,7 @@ def params_cmd(notebook, as_json):
 
 
 @report.command("run")
-@click.argument("notebook", type=click.Path(dir_okay=False))
+@click.argument("notebook")
 @click.option("-p", "--parameter", "pairs", nargs=2, multiple=True, metavar="NAME VALUE", help="A parameter value.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--pdf", is_flag=True, help="Also print the HTML to PDF with Chromium.")
@@ -68,7 +82,8 @@ def run_cmd(notebook, pairs, out_dir, pdf, force, timeout):
     except ParameterError as exc:
         _fail(exc)
     params = checked[2]
-    out = Path(out_dir) if out_dir else Path(cfg["out_dir"]) / Path(notebook).stem / folder_name(params, [k for k, _ in pairs])
+    stem = Path(notebook).stem if Path(notebook).suffix == ".ipynb" else Path(notebook).name
+    out = Path(out_dir) if out_dir else Path(cfg["out_dir"]) / stem / folder_name(params, [k for k, _ in pairs])
     m = run_report(notebook, None, out, pdf=pdf, force=force, timeout=timeout or cfg["timeout"], checked=checked)
     status_ko = {"ok": "완료", "cached": "변경 없음: 이전 결과를 재사용", "failed": "실패"}[m["status"]]
     click.echo(f"{status_ko} ({m['status']}) — {out}")
@@ -95,7 +110,7 @@ def _each(values) -> dict:
 
 
 @report.command("batch")
-@click.argument("notebook", type=click.Path(dir_okay=False))
+@click.argument("notebook")
 @click.option("--each", "each", multiple=True, metavar="NAME=VALUES",
               help="Vary a parameter: all | A..B | a,b,c. Several --each give the cross product.")
 @click.option("-p", "--parameter", "pairs", nargs=2, multiple=True, metavar="NAME VALUE", help="A fixed value.")
@@ -112,7 +127,8 @@ def batch_cmd(notebook, each, pairs, out_dir, workers, dask, pdf, force, timeout
     from datalit.reports.batch import batch, summary_table
 
     cfg = _config()
-    out = Path(out_dir) if out_dir else Path(cfg["out_dir"]) / Path(notebook).stem
+    stem = Path(notebook).stem if Path(notebook).suffix == ".ipynb" else Path(notebook).name
+    out = Path(out_dir) if out_dir else Path(cfg["out_dir"]) / stem
     try:
         summary = batch(notebook, _each(each), out, fixed=_given(pairs), workers=workers or cfg["workers"],
                         force=force, pdf=pdf, dask=dask, timeout=timeout or cfg["timeout"], progress=not no_progress,

@@ -18,7 +18,7 @@ from typing import Any
 import nbformat
 
 from datalit.reports import manifest as mf
-from datalit.reports.params import ParameterError, read_specs, resolve
+from datalit.reports.params import ParameterError, find_notebook, read_specs, resolve
 
 __all__ = ["run_report", "prepare", "ParameterError"]
 
@@ -46,9 +46,7 @@ def title_of(nb, params: dict, fallback: str) -> str:
 
 def prepare(notebook: str | Path, given: dict[str, Any]):
     """Read and validate (no kernel): returns (nb, specs, params, notebook sha256)."""
-    path = Path(notebook)
-    if not path.is_file():
-        raise ParameterError(f"노트북을 찾을 수 없습니다: {path}", f"notebook not found: {path}")
+    path = find_notebook(notebook)
     nb = nbformat.read(str(path), as_version=4)
     specs = read_specs(nb)
     params = resolve(specs, given)
@@ -81,8 +79,8 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
     raise: the partial notebook is kept with the failing cell marked and ``status`` is ``failed``.
     ``prewarmed`` forks the kernel from this process's fork server (see forkserver.py; batches).
     """
-    notebook = Path(notebook)
     nb, specs, params, nb_sha = checked or prepare(notebook, given or {})
+    notebook = find_notebook(notebook)
     out = Path(out_dir)
     stem = name or notebook.stem
     if not force:

@@ -96,6 +96,21 @@ def _dataset_values(dataset: str, table: str | None, column: str) -> list:
 
 # ---------------------------------------------------------------- reading a notebook
 
+def find_notebook(name: str | Path) -> Path:
+    """A notebook path, or the name of a template in the checkout's ``reports/`` (``safety_profile``)."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    from datalit.paths import repo_path
+
+    for candidate in (repo_path("reports", str(name)), repo_path("reports", f"{name}.ipynb")):
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(sorted(p.stem for p in repo_path("reports").glob("*.ipynb")))
+    raise ParameterError(f"노트북을 찾을 수 없습니다: {name} (보고서 템플릿: {known})",
+                         f"notebook not found: {name} (report templates: {known})")
+
+
 def _source(cell) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
