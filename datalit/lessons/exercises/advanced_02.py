@@ -1,0 +1,137 @@
+"""Exercises for courses/advanced/02-bike-demand-forecast.ipynb (hourly 따릉이 demand, time-based validation).
+
+The model is scikit-learn's HistGradientBoostingRegressor with fixed settings (``make_model``) fitted on
+``FEATURES``; fits run on one thread so that a shared 2-core server stays responsive and results repeat.
+"""
+from __future__ import annotations
+
+from datalit import data
+from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.exercises.advanced_01 import score
+
+DATASET = "seoul_bike_demand_uci"
+TARGET = "rented_bikes"
+FEATURES = ["hour", "weekday", "holiday", "temperature", "humidity", "wind_speed", "visibility",
+            "dew_point", "solar_radiation", "rainfall", "snowfall"]
+
+
+def bikes():
+    """Operating hours only (the 295 non-functioning hours have 0 rentals by definition), with the weekday."""
+    b = data.load(DATASET)
+    b = b[b["functioning_day"]].copy()
+    b["weekday"] = b["timestamp"].dt.day_of_week
+    return b
+
+
+def make_model():
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    return HistGradientBoostingRegressor(max_iter=150, learning_rate=0.1, random_state=0)
+
+
+def split(test_start="2018-10-01"):
+    b = bikes()
+    return b[b["timestamp"] < test_start], b[b["timestamp"] >= test_start]
+
+
+def test_set(test_start="2018-10-01"):
+    return split(test_start)[1]
+
+
+def _test_with_closed_days(test_start="2018-10-01"):
+    b = data.load(DATASET)
+    return b[b["timestamp"] >= test_start]
+
+
+def _random_test(test_start="2018-10-01"):
+    b = bikes()
+    return b.sample(len(test_set(test_start)), random_state=0)
+
+
+def rmse(y_true, y_pred) -> float:
+    import numpy as np
+
+    return float(np.sqrt(np.mean((np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)) ** 2)))
+
+
+def baseline_rmse(test_start="2018-10-01"):
+    """Seasonal-naive baseline: the training period's mean rentals for that hour of the day."""
+    train, test = split(test_start)
+    by_hour = train.groupby("hour")[TARGET].mean()
+    return rmse(test[TARGET], test["hour"].map(by_hour))
+
+
+def _baseline_leaky(test_start="2018-10-01"):
+    _, test = split(test_start)
+    by_hour = bikes().groupby("hour")[TARGET].mean()
+    return rmse(test[TARGET], test["hour"].map(by_hour))
+
+
+def _fit_r2(train, test):
+    from sklearn.metrics import r2_score
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        model = make_model().fit(train[FEATURES].astype(float), train[TARGET])
+        return float(r2_score(test[TARGET], model.predict(test[FEATURES].astype(float))))
+
+
+def model_r2(test_start="2018-10-01"):
+    train, test = split(test_start)
+    return _fit_r2(train, test)
+
+
+def _random_split_r2(test_start="2018-10-01"):
+    from sklearn.model_selection import train_test_split
+
+    b = bikes()
+    train, test = train_test_split(b, test_size=len(test_set(test_start)), random_state=0)
+    return _fit_r2(train, test)
+
+
+def _train_r2(test_start="2018-10-01"):
+    train, _ = split(test_start)
+    return _fit_r2(train, train)
+
+
+q1 = Question(
+    "q1", variable="test",
+    prompt="운영한 시간(functioning_day)만 남기고, test_start 이후(포함)의 모든 시간을 시험 데이터 test로 나누기",
+    reference=test_set,
+    checker=ck.frame(columns=["timestamp", TARGET], keys=["timestamp"]),
+    hints=["먼저 운영하지 않은 시간(functioning_day가 False)을 빼요: bikes[bikes[\"functioning_day\"]]",
+           "시간 순서로 나눠요: 학습 = timestamp < test_start, 시험 = timestamp >= test_start",
+           "무작위로 섞어 나누면(train_test_split) 미래의 정보로 과거를 맞히게 돼요."],
+    solution='''train = bikes[bikes["timestamp"] < test_start]
+test = bikes[bikes["timestamp"] >= test_start]''',
+    wrong=[Wrong(_test_with_closed_days, "행 수가 정답"), Wrong(_random_test, "달라요")],
+)
+
+q2 = Question(
+    "q2", variable="base_rmse",
+    prompt="기준 모델(학습 기간의 '같은 시각 평균')로 시험 기간을 예측했을 때의 RMSE",
+    reference=baseline_rmse,
+    checker=ck.number(rel=1e-6),
+    hints=["by_hour = train.groupby(\"hour\")[\"rented_bikes\"].mean()  ← 학습 데이터로만!",
+           "예측: test[\"hour\"].map(by_hour)",
+           "RMSE = ((실제 - 예측) ** 2).mean() ** 0.5"],
+    solution='''by_hour = train.groupby("hour")["rented_bikes"].mean()
+base_pred = test["hour"].map(by_hour)
+base_rmse = ((test["rented_bikes"] - base_pred) ** 2).mean() ** 0.5''',
+    wrong=[Wrong(_baseline_leaky, "작아요"),
+           Wrong(lambda test_start: baseline_rmse(test_start) ** 2, "커요")],
+)
+
+q3 = Question(
+    "q3", variable="r2_time",
+    prompt="make_model()을 학습 기간으로 학습하고 시험 기간에서 잰 R²(결정계수)",
+    reference=model_r2,
+    checker=score(abs_tol=0.02, name="R²"),
+    hints=["model = make_model().fit(train[FEATURES].astype(float), train[\"rented_bikes\"])",
+           "pred = model.predict(test[FEATURES].astype(float))",
+           "from sklearn.metrics import r2_score; r2_time = r2_score(test[\"rented_bikes\"], pred)"],
+    solution='''model = make_model().fit(train[FEATURES].astype(float), train["rented_bikes"])
+pred = model.predict(test[FEATURES].astype(float))
+r2_time = r2_score(test["rented_bikes"], pred)''',
+    wrong=[Wrong(_random_split_r2, "너무 좋아요"), Wrong(_train_r2, "너무 좋아요")],
+)
