@@ -43,18 +43,25 @@ def _hash_index() -> Path:
     return cache_dir() / "hashes.json"
 
 
+_MEMO: dict[str, str] = {}
+
+
 def file_hash(path: Path) -> str:
-    """sha256 of a file, remembered by (realpath, size, mtime_ns)."""
+    """sha256 of a file, remembered by (realpath, size, mtime_ns) in this process and in the user cache."""
     st = path.stat()
-    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}"
+    if key in _MEMO:
+        return _MEMO[key]
     index_path = _hash_index()
     try:
         index = json.loads(index_path.read_text())
     except (OSError, ValueError):
         index = {}
     if key in index:
+        _MEMO[key] = index[key]
         return index[key]
     digest = sha256_of(path)
+    _MEMO[key] = digest
     index[key] = digest
     try:
         index_path.parent.mkdir(parents=True, exist_ok=True)
