@@ -102,7 +102,7 @@ def diagnose(course: Course, lab: str, team: str, result: dict) -> list[str]:
     import nbformat
 
     cfg = course.cfg
-    values = dict(timeout=cfg["timeout"], cell_timeout=cfg["cell_timeout"], memory_mb=cfg["memory_mb"], max_processes=cfg["max_processes"],
+    values = dict(timeout=cfg["timeout"], cell_timeout=cfg["cell_timeout"], cpu_seconds=cfg["cpu_seconds"], memory_mb=cfg["memory_mb"], max_processes=cfg["max_processes"],
                   max_output_kb=cfg["max_output_bytes"] // 1024)
     keys: list[str] = []
     if not result["success"]:
@@ -133,8 +133,7 @@ def diagnose(course: Course, lab: str, team: str, result: dict) -> list[str]:
                     keys.append("processes")
                 elif any(h in text for h in NETWORK_HINTS) or ename in ("gaierror", "ConnectionError"):
                     keys.append("network")
-                elif ename == "PermissionError" or "Permission denied" in text or \
-                        (ename in ("FileNotFoundError", "OSError") and any(h in text for h in hidden)):
+                elif ename == "PermissionError" or "Permission denied" in text or any(h in text for h in hidden):
                     keys.append("permission")
     seen = []
     for key in keys:

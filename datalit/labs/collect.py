@@ -85,6 +85,28 @@ def _check_notebooks(course: Course, lab: str, team: str, dest: Path) -> None:
         got = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
         if any(got.get(gid) != src for gid, src in tests.items()):
             course.add_note(lab, team, "checksum", messages.note("checksum"))
+        if _restore_deleted_tests(nb, ref, set(tests) - set(got)):
+            nbformat.write(nb, sub)  # the original stays untouched in the archive
+
+
+def _restore_deleted_tests(nb, ref, missing: set) -> bool:
+    """Put deleted test cells back where they were (nbgrader only restores edited ones)."""
+    import copy
+
+    def gid(cell):
+        return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+    for i, cell in enumerate(ref.cells):
+        if gid(cell) not in missing:
+            continue
+        ids = [gid(c) for c in nb.cells]
+        pos = 0
+        for prev in reversed(ref.cells[:i]):
+            if gid(prev) in ids:
+                pos = ids.index(gid(prev)) + 1
+                break
+        nb.cells.insert(pos, copy.deepcopy(cell))
+    return bool(missing)
 
 
 def collect(course: Course, lab: str) -> dict:

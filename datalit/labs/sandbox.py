@@ -23,6 +23,7 @@ import os
 import pwd
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -56,25 +57,37 @@ def ensure_slot_user(prefix: str, slot: int) -> tuple[int, int]:
     return pw.pw_uid, pw.pw_gid
 
 
-def kill_user_processes(uid: int, gid: int) -> None:
-    """SIGKILL every process of a sandbox uid (its kernel, forked children, fork bombs)."""
-    for _ in range(3):
-        subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
-                        "kill", "-KILL", "-1"], capture_output=True)
-        if not _uid_has_processes(uid):
+def kill_user_processes(uid: int, gid: int, patience: float = 5.0) -> None:
+    """SIGKILL every process of a sandbox uid (its kernel, forked children, fork bombs).
+
+    Repeated until none is left: a fork bomb keeps forking while it is being killed."""
+    deadline = time.monotonic() + patience
+    while True:
+        pids = _uid_pids(uid)
+        if not pids or time.monotonic() > deadline:
             return
-        time.sleep(0.05)
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
 
 
-def _uid_has_processes(uid: int) -> bool:
+def _uid_pids(uid: int) -> list[int]:
+    pids = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
                 if entry.stat().st_uid == uid:
-                    return True
+                    pids.append(int(entry.name))
             except OSError:
                 continue
-    return False
+    return pids
+
+
+def _uid_has_processes(uid: int) -> bool:
+    return bool(_uid_pids(uid))
 
 
 class Cgroup:
@@ -217,7 +230,7 @@ class SandboxKernelManager(AsyncKernelManager):
         mounts.append("mount -t tmpfs -o size=16m,mode=1777 datalit-shm /dev/shm || true")
         fsize = self.max_file_mb * 1024 * 1024
         inner = " && ".join(mounts) + " && exec " + shlex.join([
-            "prlimit", f"--cpu={self.cpu_seconds}", f"--nproc={self.max_processes}",
+            "prlimit", f"--cpu={self.cpu_seconds}", f"--nproc={self.max_processes + 16}",
             f"--fsize={fsize}", "--core=0", "--nofile=256",
             *(["--as=" + str(self.memory_mb * 3 * 1024 * 1024)] if not self._cgroup_ok() else []),
             "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs",
@@ -246,6 +259,9 @@ class SandboxKernelManager(AsyncKernelManager):
     def diagnose(self) -> list[str]:
         """Why did the kernel die? Returns event names (wall_timeout, memory, processes)."""
         events = list(self.events)
+        proc = getattr(self.provisioner, "process", None) if self.provisioner else None
+        if proc is not None and proc.poll() is not None and proc.returncode == -signal.SIGXCPU:
+            events.append("cpu")
         if self._cgroup:
             now = self._cgroup.counter()
             if now.get("oom_kill", 0) > self._cg_before.get("oom_kill", 0) or \

@@ -88,9 +88,9 @@ class SandboxedExecute(Execute):
         except DeadKernelError:
             self._dead = True
             events = self.km.diagnose() if hasattr(self.km, "diagnose") else []
-            key = next((e for e in ("memory", "processes", "wall_timeout") if e in events), "dead_kernel")
+            key = next((e for e in ("processes", "memory", "cpu", "wall_timeout") if e in events), "dead_kernel")
             text = messages.note(key, timeout=self._cfg["timeout"], memory_mb=self._cfg["memory_mb"],
-                                 max_processes=self._cfg["max_processes"])
+                                 max_processes=self._cfg["max_processes"], cpu_seconds=self._cfg["cpu_seconds"])
             cell.outputs.append(self._error(f"Sandbox_{key}", text))
             self.log.warning("kernel died in cell %s (%s)", index, key)
             return cell, resources
