@@ -118,12 +118,38 @@ def _build(raw: dict) -> Dataset:
     )
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _validated_marker(text: str) -> Path:
+    """A marker file per (schema, entry) content: importing jsonschema costs seconds in every new kernel."""
+    import hashlib
+
+    from datalit.paths import cache_dir
+
+    h = hashlib.sha256(SCHEMA_PATH.read_bytes() + b"\0" + text.encode("utf-8")).hexdigest()[:32]
+    return cache_dir() / "catalog-valid" / h
+
+
+def _validate_once(raw: dict, text: str, where: str) -> None:
+    marker = _validated_marker(text)
+    if marker.is_file():
+        return
+    validate_entry(raw, where)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # read-only cache: validate again next time
+
+
 @lru_cache(maxsize=4)
 def _read_catalog(directory: str) -> dict[str, Dataset]:
     out: dict[str, Dataset] = {}
     for path in sorted(Path(directory).glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        validate_entry(raw, str(path))
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.load(text, Loader=_Loader)
+        _validate_once(raw, text, str(path))
         if raw["id"] != path.stem:
             raise ValueError(f"{path}: id '{raw['id']}' must equal the file name '{path.stem}'")
         out[raw["id"]] = _build(raw)

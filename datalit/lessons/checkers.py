@@ -219,10 +219,11 @@ def frame(columns=None, ordered: bool = False, keys=None, rel: float = 1e-6, abs
                     return "들어 있는 행이 정답과 달라요. 필터 조건이나 정렬 기준 열을 확인하세요."
                 if msg:
                     return msg
-        elif key_cols:
+        else:  # row order does not matter: sort both by the keys, then every other column (ties)
+            order = key_cols + [c for c in sel if c not in key_cols]
             try:
-                a = a.sort_values(key_cols).reset_index(drop=True)
-                e = e.sort_values(key_cols).reset_index(drop=True)
+                a = a.sort_values(order, kind="mergesort").reset_index(drop=True)
+                e = e.sort_values(order, kind="mergesort").reset_index(drop=True)
             except TypeError:
                 pass
         for c in want:

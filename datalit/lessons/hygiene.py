@@ -98,8 +98,12 @@ def check_notebook(path: Path, catalog_ids: set[str] | None = None) -> list[str]
         problems.append(f"needs at least 3 self-checking exercises (found {len(checks)} qN.check calls)")
     if not tagged(nb, "solution") and "### BEGIN SOLUTION" not in code:
         problems.append("no solution cells (tag 'solution'): the learner form would contain the answers")
-    if PLOT_CALL.search(code) and "hangul.use()" not in code and "hangul.seaborn_theme(" not in code:
-        problems.append("plots without datalit.hangul.use(): Korean labels would be broken")
+    code_cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    first_plot = next((i for i, src in enumerate(code_cells) if PLOT_CALL.search(src)), None)
+    first_use = next((i for i, src in enumerate(code_cells)
+                      if "hangul.use()" in src or "hangul.seaborn_theme(" in src), None)
+    if first_plot is not None and (first_use is None or first_use > first_plot):
+        problems.append("plots before datalit.hangul.use(): Korean labels would be broken")
     if "exercises" in meta:
         from importlib.util import find_spec
 

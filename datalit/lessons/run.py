@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
@@ -76,8 +77,11 @@ def run_lesson(path, form: str = "solution", params: dict | None = None, timeout
     with tempfile.TemporaryDirectory(prefix="datalit-lesson-") as tmp:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": cwd or tmp}})
+        # the kernel draws with Jupyter's inline backend, as for learners (a stray MPLBACKEND=Agg would make
+        # Series.plot() draw into the previous cell's figure)
+        env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
         try:
-            client.execute()
+            client.execute(env=env)
         except CellExecutionError as exc:
             error = _error_text(exc)
         except Exception as exc:  # noqa: BLE001 - kernel death, timeout: report, don't crash the caller

@@ -201,3 +201,11 @@ def test_questions_in_orders_by_number():
         setattr(m, f"q{n}", Question(f"q{n}", prompt="p", reference=_ref, checker=ck.number()))
     assert [q.name for q in questions_in(m)] == ["q1", "q2", "q10"]
     assert not math.isnan(make_question().expected())
+
+
+def test_frame_unordered_with_duplicate_keys():
+    df = pd.DataFrame({"station": ["a", "a", "b", "b"], "day": [1, 2, 1, 2], "n": [5, 6, 7, 8]})
+    check = ck.frame()
+    assert check(df.sample(frac=1, random_state=1), df) is None
+    assert check(df.iloc[[1, 0, 3, 2]], df) is None
+    assert "값이" in check(df.assign(n=[5, 6, 7, 9]), df)

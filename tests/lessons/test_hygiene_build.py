@@ -72,7 +72,12 @@ def _too_few_checks(nb):
     nb.cells = [c for c in nb.cells if "q3.check" not in c.source and "q2.check" not in c.source]
 
 
+def _plot_first(nb):
+    nb.cells.insert(1, nbformat.v4.new_code_cell("cctv.plot.bar()"))
+
+
 @pytest.mark.parametrize("mutate, reason", [
+    (_plot_first, "plots before datalit.hangul.use()"),
     (_with_output, "outputs not cleared"),
     (_bad_meta, "metadata not allowed"),
     (_bad_meta, "kernelspec name"),
