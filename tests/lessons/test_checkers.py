@@ -125,6 +125,8 @@ def test_axes_checker():
     assert "hangul.use()" in check(ax5, s)
     assert "차트가 아니라" in check(s, s)
     assert "그래프 종류" in ck.axes(kind="line")(ax, s)
+    s.plot.bar(ax=ax, title="두 번")
+    assert "여러 번" in check(ax, s)
     plt.close("all")
 
 
