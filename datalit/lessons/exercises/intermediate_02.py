@@ -120,8 +120,8 @@ q4 = Question(
     reference=gu_rank,
     checker=ck.number(integer=True),
     hints=["crime_rate를 내림차순으로 정렬했다면 우리 구가 몇 번째 행인지 보면 돼요.",
-           "crime_rate.reset_index(drop=True) 후 .index[crime_rate[\"gu\"] == gu][0] + 1"],
-    solution='''crime_rate = crime_rate.reset_index(drop=True)
-rank = int(crime_rate.index[crime_rate["gu"] == gu][0]) + 1''',
+           "ordered = crime_rate.reset_index(drop=True) 후 ordered.index[ordered[\"gu\"] == gu][0] + 1"],
+    solution='''ordered = crime_rate.reset_index(drop=True)
+rank = int(ordered.index[ordered["gu"] == gu][0]) + 1''',
     wrong=[Wrong(_gu_rank_ascending, "정답보다")],
 )
