@@ -1,0 +1,159 @@
+"""Exercises for courses/advanced/04-similar-document-search.ipynb (citizen proposals: search, duplicates, routing).
+
+TF-IDF over character 2-3-grams and cosine similarity: no model download. Proposals are the "free"
+proposals of 민주주의 서울 (4,002); routing uses the adopted proposals that name a department.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from datalit import data
+from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.exercises.advanced_01 import probability
+
+DATASET = "seoul_citizen_proposals"
+DUP_THRESHOLD = 0.9
+MIN_PER_DEPARTMENT = 3
+
+
+def make_vectorizer():
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True, min_df=2, dtype=np.float32)
+
+
+def proposals():
+    """Free proposals with a search document: title + the first 300 characters of the text."""
+    fr = data.load(DATASET, "free")
+    return fr.assign(doc=fr["title"] + " " + fr["content"].fillna("").str[:300]).reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def _index():
+    docs = proposals()
+    vec = make_vectorizer()
+    return vec, vec.fit_transform(docs["doc"]), docs
+
+
+def similarities(query="따릉이 대여소를 늘려 주세요"):
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    vec, X, _ = _index()
+    return cosine_similarity(vec.transform([query]), X).ravel()
+
+
+def top_titles(query="따릉이 대여소를 늘려 주세요", top_n=5):
+    import numpy as np
+
+    _, _, docs = _index()
+    order = np.argsort(-similarities(query), kind="stable")[:top_n]
+    return docs["title"].iloc[order].tolist()
+
+
+def _bottom_titles(query="따릉이 대여소를 늘려 주세요", top_n=5):
+    import numpy as np
+
+    _, _, docs = _index()
+    order = np.argsort(similarities(query), kind="stable")[:top_n]
+    return docs["title"].iloc[order].tolist()
+
+
+@lru_cache(maxsize=1)
+def title_similarity():
+    """Cosine similarity between all free-proposal titles (dense float32, 4,002 × 4,002)."""
+    titles = proposals()["title"]
+    X = make_vectorizer().fit_transform(titles)
+    return (X @ X.T).toarray()
+
+
+def duplicate_pairs():
+    import numpy as np
+
+    S = title_similarity()
+    return int((np.triu(S, k=1) >= DUP_THRESHOLD).sum())
+
+
+def _pairs_with_diagonal():
+    import numpy as np
+
+    S = title_similarity()
+    return int((np.triu(S) >= DUP_THRESHOLD).sum())
+
+
+def adopted():
+    """Adopted proposals whose department has at least 3 proposals (so a neighbour can share it)."""
+    a = data.load(DATASET, "adopted").dropna(subset=["department"])
+    counts = a["department"].value_counts()
+    a = a[a["department"].isin(counts[counts >= MIN_PER_DEPARTMENT].index)].reset_index(drop=True)
+    return a.assign(doc=a["title"] + " " + a["content"].fillna("").str[:300])
+
+
+def _adopted_similarity():
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    a = adopted()
+    X = make_vectorizer().fit_transform(a["doc"])
+    return a, cosine_similarity(X)
+
+
+def routing_accuracy():
+    """Leave-one-out: route each proposal to the department of its most similar OTHER proposal."""
+    import numpy as np
+
+    a, S = _adopted_similarity()
+    np.fill_diagonal(S, -1)
+    dept = a["department"].astype(str).to_numpy()
+    return float((dept[S.argmax(axis=1)] == dept).mean())
+
+
+def _routing_with_self():
+    a, S = _adopted_similarity()
+    dept = a["department"].astype(str).to_numpy()
+    return float((dept[S.argmax(axis=1)] == dept).mean())
+
+
+q1 = Question(
+    "q1", variable="top",
+    prompt="검색어(query)와 가장 비슷한 제안 top_n개의 제목을 비슷한 순서대로 리스트로 만들기",
+    reference=top_titles,
+    checker=ck.values(ordered=True, normalize=False),
+    hints=["q_vec = vec.transform([query]) — 검색어도 같은 vectorizer로 바꿔요 (fit 다시 하지 않기!)",
+           "scores = cosine_similarity(q_vec, X).ravel()",
+           "가장 큰 순서: np.argsort(-scores)[:top_n] → docs[\"title\"].iloc[...].tolist()"],
+    solution='''scores = cosine_similarity(vec.transform([query]), X).ravel()
+order = np.argsort(-scores, kind="stable")[:top_n]
+top = docs["title"].iloc[order].tolist()''',
+    wrong=[Wrong(_bottom_titles, "정답에 없는 값"),
+           Wrong(lambda query, top_n: top_titles(query, top_n)[::-1], "순서가 반대")],
+)
+
+q2 = Question(
+    "q2", variable="n_pairs",
+    prompt=f"제목끼리의 코사인 유사도가 {DUP_THRESHOLD} 이상인 '거의 같은 제안' 쌍(i < j)의 개수",
+    reference=duplicate_pairs,
+    checker=ck.number(integer=True),
+    hints=["T = title_vec.fit_transform(docs[\"title\"]);  S = (T @ T.T).toarray()  (TF-IDF는 길이가 1이라 곱이 곧 코사인)",
+           "자기 자신(대각선, 값 1)과 (j, i) 중복을 빼야 해요: np.triu(S, k=1)",
+           "n_pairs = int((np.triu(S, k=1) >= 0.9).sum())"],
+    solution='''T = make_vectorizer().fit_transform(docs["title"])
+S = (T @ T.T).toarray()
+n_pairs = int((np.triu(S, k=1) >= 0.9).sum())''',
+    wrong=[Wrong(_pairs_with_diagonal, "커요"), Wrong(lambda: duplicate_pairs() * 2, "커요")],
+)
+
+q3 = Question(
+    "q3", variable="route_acc",
+    prompt="채택 제안을 '가장 비슷한 다른 제안'의 담당부서로 보냈을 때 맞는 비율 (자기 자신 제외)",
+    reference=routing_accuracy,
+    checker=probability(abs_tol=1e-6),
+    hints=["S = cosine_similarity(A) 에서 대각선은 자기 자신(1.0)이라 항상 1등이에요.",
+           "np.fill_diagonal(S, -1)로 자기 자신을 빼고 S.argmax(axis=1)로 가장 비슷한 다른 제안을 찾아요.",
+           "route_acc = (dept[nearest] == dept).mean()"],
+    solution='''S = cosine_similarity(A)
+np.fill_diagonal(S, -1)
+nearest = S.argmax(axis=1)
+dept = adopted["department"].astype(str).to_numpy()
+route_acc = (dept[nearest] == dept).mean()''',
+    wrong=[Wrong(_routing_with_self, "커요")],
+)
