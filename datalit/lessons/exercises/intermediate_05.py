@@ -7,6 +7,18 @@ from datalit.lessons import Question, Wrong, checkers as ck
 MORNING = [7, 8]  # 07:00–09:00
 
 
+def _number_or_missing(answer, expected):
+    """ck.number, except that a station absent from a survey (reference NaN) accepts NaN too."""
+    import math
+
+    try:
+        if math.isnan(float(expected)) and math.isnan(float(answer)):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return ck.number(rel=1e-6)(answer, expected)
+
+
 def _station_daily(station="강남"):
     d = data.load("seoul_subway_daily_ridership_2023")
     return d[d["station"] == station].groupby("date")["boardings"].sum()
@@ -104,7 +116,7 @@ q3 = Question(
     "q3", variable="am",
     prompt="출근 시간(7~9시) 우리 역의 하차 ÷ 승차 (2024년 11월 시간대별 표)",
     reference=am_ratio,
-    checker=ck.number(rel=1e-6),
+    checker=_number_or_missing,
     hints=["hourly[(hourly[\"station\"] == station) & hourly[\"hour\"].isin([7, 8])]로 7시, 8시 행만 골라요.",
            "하차 합계 / 승차 합계. 1보다 크면 일하러 '오는' 역이에요."],
     solution='''am_rows = hourly[(hourly["station"] == station) & hourly["hour"].isin([7, 8])]
@@ -130,7 +142,7 @@ q5 = Question(
     "q5", variable="crowded",
     prompt="2024년 조사에서 우리 역 평일 혼잡도(%)의 최댓값 (모든 방향·시간대 중)",
     reference=peak_congestion,
-    checker=ck.number(rel=1e-6),
+    checker=_number_or_missing,
     hints=["혼잡도 조사는 역 이름에 괄호가 없어요: base = station.split(\"(\")[0]",
            "cong[(cong[\"station\"] == base) & (cong[\"day_type\"] == \"평일\")] 로 고르고",
            "조사가 두 번(2019, 2024) 있어요: cong[\"survey_date\"].dt.year == 2024 조건도 더해요.",
