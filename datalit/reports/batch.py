@@ -117,6 +117,10 @@ def _reuse_or_queue(jobs: list[dict], nb_sha: str, force: bool, pdf: bool) -> tu
 
 def _run_local(todo: list[dict], workers: int, on_done: Callable[[dict], None]) -> None:
     prewarmed = todo[0].get("prewarmed", True)
+    if len(todo) == 1:  # one kernel: a fork server would only add its own start-up
+        prewarmed = todo[0]["prewarmed"] = False
+    elif prewarmed:  # a pre-warmed worker pays off from its second report on
+        workers = min(workers, max(1, len(todo) // 2))
     if workers <= 1 or len(todo) == 1:
         if len(todo) > 1:
             _warm_worker(prewarmed)
@@ -148,6 +152,9 @@ def _run_dask(todo: list[dict], address: str, workers: int, on_done: Callable[[d
     else:
         client = Client(address)
     try:
+        slots = sum(client.nthreads().values()) or 1
+        if len(todo) < 2 * slots:  # too few reports per worker for a pre-warmed kernel server to pay off
+            todo = [dict(job, prewarmed=False) for job in todo]
         futures = client.map(run_job, todo, pure=False, key=[f"datalit-report-{j['folder']}" for j in todo])
         for fut in dask_completed(futures):
             try:
