@@ -30,10 +30,9 @@ def _key(path):
     return f"{path.parent.name}/{path.name}"
 
 
-def test_lessons_exist():
-    tiers = {p.parent.name for p in LESSONS}
-    assert "beginner" in tiers
-    assert len([p for p in LESSONS if p.parent.name == "beginner"]) >= 6
+@pytest.mark.parametrize("tier", ["beginner", "intermediate", "advanced"])
+def test_every_tier_has_at_least_six_lessons(tier):
+    assert len([p for p in LESSONS if p.parent.name == tier]) >= 6
 
 
 @pytest.fixture(scope="module")
