@@ -1,0 +1,151 @@
+"""Exercises for courses/advanced/06-reproducible-analysis.ipynb (PM10 against wind, rerunnable by parameters).
+
+The analysis: one district's daily PM10 in one year joined with the KMA Seoul station's daily weather;
+Spearman correlation of PM10 with mean wind speed and a seeded bootstrap interval for it. The seed is a
+lesson parameter: the same seed and the same procedure give the same interval to the last digit.
+"""
+from __future__ import annotations
+
+import math
+
+from datalit import data
+from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.exercises.advanced_01 import interval
+
+AIR = "seoul_air_quality_daily"
+WEATHER = "seoul_weather_asos108_daily_2014_2024"
+COLUMNS = ["date", "pm10", "wind_mean_ms", "precip_mm"]
+N_BOOT = 1000
+
+
+def daily(gu="마포구", year=2019):
+    """The district's daily PM10 joined (inner) with the weather of the same day; rows with a gap dropped."""
+    air = data.load(AIR)
+    weather = data.load(WEATHER)
+    mine = air[(air["gu"] == gu) & (air["date"].dt.year == year)][["date", "pm10"]]
+    out = mine.merge(weather[["date", "wind_mean_ms", "precip_mm"]], on="date", how="inner")
+    return out.dropna().reset_index(drop=True)
+
+
+def _daily_with_gaps(gu="마포구", year=2019):
+    air = data.load(AIR)
+    weather = data.load(WEATHER)
+    mine = air[(air["gu"] == gu) & (air["date"].dt.year == year)][["date", "pm10"]]
+    return mine.merge(weather[["date", "wind_mean_ms", "precip_mm"]], on="date", how="left").reset_index(drop=True)
+
+
+def spearman_wind(gu="마포구", year=2019):
+    d = daily(gu, year)
+    return float(d["pm10"].corr(d["wind_mean_ms"], method="spearman"))
+
+
+def _pearson_wind(gu="마포구", year=2019):
+    d = daily(gu, year)
+    return float(d["pm10"].corr(d["wind_mean_ms"]))
+
+
+def bootstrap_ci(gu="마포구", year=2019, seed=2024):
+    """Resample days (rows) with replacement N_BOOT times: rng.integers(0, n, n) each time.
+
+    Same draws as the lesson's loop with pandas ``corr(method="spearman")``; the ranks are computed for
+    all resamples at once (scipy ``rankdata``, average ties like pandas) so that the reference is quick."""
+    import numpy as np
+    from scipy.stats import rankdata
+
+    d = daily(gu, year)
+    rng = np.random.default_rng(seed)
+    n = len(d)
+    idx = np.stack([rng.integers(0, n, n) for _ in range(N_BOOT)])
+    x = rankdata(d["pm10"].to_numpy()[idx], axis=1)
+    y = rankdata(d["wind_mean_ms"].to_numpy()[idx], axis=1)
+    x -= x.mean(axis=1, keepdims=True)
+    y -= y.mean(axis=1, keepdims=True)
+    rs = (x * y).sum(axis=1) / np.sqrt((x * x).sum(axis=1) * (y * y).sum(axis=1))
+    lo, hi = np.percentile(rs, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
+def exact_interval():
+    """Same seed, same procedure -> the same numbers; a near miss is named as a reproducibility problem."""
+    loose = interval()
+
+    def check(answer, expected):
+        msg = loose(answer, expected)
+        if msg:
+            return msg
+        import numpy as np
+
+        got = [float(v) for v in np.asarray(answer, dtype=float).ravel()]
+        if all(math.isclose(a, e, rel_tol=1e-9, abs_tol=1e-12) for a, e in zip(got, expected)):
+            return None
+        return ("거의 맞지만 숫자가 똑같지는 않아요. 재현 가능한 분석이라면 마지막 자리까지 같아야 해요: "
+                "np.random.default_rng(seed)로 시작했는지, 1,000번 rng.integers(0, n, n)으로 뽑았는지 확인하세요.")
+
+    return check
+
+
+def files_used():
+    """The data files (dataset/file) behind this analysis, as recorded in datalit.data.READ_LOG."""
+    data.load(AIR)
+    data.load(WEATHER)
+    return sorted(k for k in data.READ_LOG if k.split("/")[0] in (AIR, WEATHER))
+
+
+def _air_files_only():
+    return [k for k in files_used() if k.startswith(AIR + "/")]
+
+
+q1 = Question(
+    "q1", variable="daily",
+    prompt="우리 구(gu), 그 해(year)의 일별 pm10과 같은 날 날씨(wind_mean_ms, precip_mm)를 합친 표 (빈 값이 있는 날 제외)",
+    reference=daily,
+    checker=ck.frame(columns=COLUMNS, keys=["date"]),
+    hints=["mine = air[(air[\"gu\"] == gu) & (air[\"date\"].dt.year == year)][[\"date\", \"pm10\"]]",
+           "mine.merge(weather[[\"date\", \"wind_mean_ms\", \"precip_mm\"]], on=\"date\")",
+           "측정이 빠진 날(NaN)은 .dropna()로 빼요."],
+    solution='''mine = air[(air["gu"] == gu) & (air["date"].dt.year == year)][["date", "pm10"]]
+daily = mine.merge(weather[["date", "wind_mean_ms", "precip_mm"]], on="date").dropna()''',
+    wrong=[Wrong(_daily_with_gaps, "행 수")],
+)
+
+q2 = Question(
+    "q2", variable="r_wind",
+    prompt="pm10과 평균 풍속(wind_mean_ms)의 스피어만 순위상관계수",
+    reference=spearman_wind,
+    checker=ck.number(rel=1e-6),
+    hints=["두 열의 상관계수: daily[\"pm10\"].corr(daily[\"wind_mean_ms\"], method=...)",
+           "순위상관: method=\"spearman\" (기본값 pearson은 직선 관계만 봐요)"],
+    solution='''r_wind = daily["pm10"].corr(daily["wind_mean_ms"], method="spearman")''',
+    wrong=[Wrong(_pearson_wind, "정답보다"), Wrong(lambda gu, year: -spearman_wind(gu, year), "부호")],
+)
+
+q3 = Question(
+    "q3", variable="ci_r",
+    prompt="시드(seed)로 시작해 날짜를 1,000번 복원추출한 스피어만 상관계수의 95% 부트스트랩 구간 (마지막 자리까지 재현)",
+    reference=bootstrap_ci,
+    checker=exact_interval(),
+    hints=["rng = np.random.default_rng(seed); n = len(daily)",
+           "1,000번: s = daily.iloc[rng.integers(0, n, n)]; s[\"pm10\"].corr(s[\"wind_mean_ms\"], method=\"spearman\")",
+           "ci_r = tuple(np.percentile(rs, [2.5, 97.5]))"],
+    solution='''rng = np.random.default_rng(seed)
+n = len(daily)
+rs = []
+for _ in range(1000):
+    s = daily.iloc[rng.integers(0, n, n)]
+    rs.append(s["pm10"].corr(s["wind_mean_ms"], method="spearman"))
+ci_r = tuple(np.percentile(rs, [2.5, 97.5]))''',
+    wrong=[Wrong(lambda gu, year, seed: bootstrap_ci(gu, year, seed + 1), "똑같지는 않아요")],
+)
+
+q4 = Question(
+    "q4", variable="files",
+    prompt="이 분석이 읽은 데이터 파일 목록: datalit.data.READ_LOG에서 두 데이터셋의 키('데이터셋/파일')만 골라 정렬",
+    reference=files_used,
+    checker=ck.values(ordered=True, normalize=False),
+    hints=["data.READ_LOG는 {\"데이터셋/파일\": sha256} 사전이에요.",
+           "키의 앞부분(k.split(\"/\")[0])이 두 데이터셋 id 중 하나인 것만 고르세요.",
+           "sorted([...])로 정렬하세요."],
+    solution='''files = sorted(k for k in data.READ_LOG
+               if k.split("/")[0] in ("seoul_air_quality_daily", "seoul_weather_asos108_daily_2014_2024"))''',
+    wrong=[Wrong(_air_files_only, "개수가 정답")],
+)
