@@ -81,7 +81,8 @@ q3 = Question(
            "1,000명당 = CCTV ÷ 인구 × 1000",
            "많은 순서 10개: .sort_values(ascending=False).head(10)"],
     solution='''per_1000 = cctv.set_index("gu")["cctv_total"] / population.set_index("gu")["population"] * 1000
-ax3 = per_1000.sort_values(ascending=False).head(10).plot.bar(title="주민 1,000명당 CCTV 상위 10개 구")''',
+ax3 = per_1000.sort_values(ascending=False).head(10).plot.bar(
+    title="주민 1,000명당 CCTV 대수 상위 10개 구", rot=0, xlabel="", ylabel="대 (주민 1,000명당)")''',
     wrong=[Wrong(lambda: _plot(per_1000_top10() / 1000, "bar"), "1000배 작아요"),
            Wrong(lambda: _plot(per_1000_top10().sort_values(), "bar"), "순서")],
 )
