@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -63,7 +64,7 @@ def notebook_title(path: Path) -> str:
             if cell.get("cell_type") == "markdown":
                 for line in "".join(cell.get("source", "")).splitlines():
                     if line.startswith("#"):
-                        return line.lstrip("#").strip()
+                        return re.sub(r"^\d+\.\s*", "", line.lstrip("#").strip())  # the list numbers them
     except (OSError, ValueError):
         pass
     return path.stem
