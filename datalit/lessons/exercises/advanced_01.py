@@ -8,6 +8,7 @@ a score measured on the training data...).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
@@ -130,13 +131,15 @@ def observed_diff(gu="마포구", year=2019, pollutant="pm10"):
     return float(weekend.mean() - weekday.mean())
 
 
+@lru_cache(maxsize=8)
 def bootstrap_diffs(gu="마포구", year=2019, pollutant="pm10", seed=SEED, n_boot=N_BOOT):
+    """Bootstrap differences (weekend mean - weekday mean), all resamples drawn at once (cached; read-only)."""
     import numpy as np
 
     weekend, weekday = _groups(gu, year, pollutant)
     rng = np.random.default_rng(seed)
-    return np.array([rng.choice(weekend, len(weekend)).mean() - rng.choice(weekday, len(weekday)).mean()
-                     for _ in range(n_boot)])
+    return (rng.choice(weekend, (n_boot, len(weekend))).mean(axis=1)
+            - rng.choice(weekday, (n_boot, len(weekday))).mean(axis=1))
 
 
 def bootstrap_ci(gu="마포구", year=2019, pollutant="pm10"):
@@ -146,18 +149,17 @@ def bootstrap_ci(gu="마포구", year=2019, pollutant="pm10"):
     return float(lo), float(hi)
 
 
+@lru_cache(maxsize=8)
 def permutation_diffs(gu="마포구", year=2019, pollutant="pm10", seed=SEED, n_perm=N_PERM):
+    """Differences after shuffling the weekend/weekday labels n_perm times (cached; read-only)."""
     import numpy as np
 
     weekend, weekday = _groups(gu, year, pollutant)
     values = np.concatenate([weekend, weekday])
     rng = np.random.default_rng(seed)
+    shuffled = rng.permuted(np.tile(values, (n_perm, 1)), axis=1)
     n = len(weekend)
-    out = np.empty(n_perm)
-    for i in range(n_perm):
-        p = rng.permutation(values)
-        out[i] = p[:n].mean() - p[n:].mean()
-    return out
+    return shuffled[:, :n].mean(axis=1) - shuffled[:, n:].mean(axis=1)
 
 
 def permutation_p(gu="마포구", year=2019, pollutant="pm10"):

@@ -7,6 +7,8 @@ bike_docks_per_10k (따릉이 docks, June 2023, per 10,000 residents of 2021 Q2)
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
 
@@ -15,7 +17,12 @@ K_RANGE = range(2, 9)
 
 
 def district_features():
-    """One row per district (index gu), the five features above."""
+    """One row per district (index gu), the five features above (a fresh copy each call)."""
+    return _district_features().copy()
+
+
+@lru_cache(maxsize=1)
+def _district_features():
     import pandas as pd
 
     pop = data.load("seoul_population_by_dong_2021q2", "gu").set_index("gu")
@@ -61,11 +68,18 @@ def make_kmeans(k=4):
     return KMeans(n_clusters=k, n_init=10, random_state=0)
 
 
+@lru_cache(maxsize=32)
+def _fit(k, scaled):
+    X = scaled_features() if scaled else district_features()
+    km = make_kmeans(k).fit(X)
+    return tuple(int(v) for v in km.labels_), float(km.inertia_)
+
+
 def labels(k=4, scaled=True):
     import pandas as pd
 
-    X = scaled_features() if scaled else district_features()
-    return pd.Series(make_kmeans(k).fit_predict(X), index=X.index, name="cluster")
+    index = district_features().index
+    return pd.Series(list(_fit(int(k), bool(scaled))[0]), index=index, name="cluster")
 
 
 def same_cluster(gu="마포구", k=4):
@@ -98,8 +112,7 @@ def best_k():
 
 
 def _elbow_min_inertia():
-    X = scaled_features()
-    inertias = {k: make_kmeans(k).fit(X).inertia_ for k in K_RANGE}
+    inertias = {k: _fit(k, True)[1] for k in K_RANGE}
     return int(min(inertias, key=inertias.get))
 
 
