@@ -23,6 +23,8 @@ FACTORS = (
     (0.01, "100배 작아요. 퍼센트(%)가 필요한데 비율(0~1)로 계산했거나, 100을 곱하는 걸 빠뜨렸나요?"),
     (1000, "1000배 커요. 단위(천 명, 천 원, km 등)를 확인하세요."),
     (0.001, "1000배 작아요. 단위(천 명, 천 원, km 등)를 확인하세요."),
+    (10000, "1만 배 커요. 단위(만 원과 억 원 등)를 확인하세요."),
+    (0.0001, "1만 배 작아요. 단위(만 원과 억 원 등)를 확인하세요."),
     (10, "10배 커요. 자릿수나 단위를 확인하세요."),
     (0.1, "10배 작아요. 자릿수나 단위를 확인하세요."),
     (-1, "부호가 반대예요. 빼는 순서(A - B 와 B - A)를 확인하세요."),
@@ -261,25 +263,28 @@ def series(ordered: bool = False, rel: float = 1e-6, abs: float = 1e-9, check_in
             more = "많아요" if len(answer) > len(expected) else "적어요"
             return f"값의 개수가 정답({len(expected):,}개)보다 {more} (내 답 {len(answer):,}개). 필터와 묶는 기준을 확인하세요."
         a, e = answer, expected
-        if check_index:
-            ia, ie = list(map(str, a.index)), list(map(str, e.index))
-            if sorted(ia) != sorted(ie):
-                missing = [x for x in ie if x not in set(ia)][:3]
-                return f"인덱스(이름표)가 정답과 달라요. 예를 들어 {', '.join(missing)}이(가) 없어요. 무엇으로 groupby 했는지 확인하세요."
-            if ordered and ia != ie:
-                if ia == ie[::-1]:
-                    return "값은 맞지만 정렬 순서가 반대예요. ascending=False(내림차순)/True(오름차순)를 확인하세요."
-                if not _compare_values(a.sort_index().reset_index(drop=True), e.sort_index().reset_index(drop=True),
-                                       rel, abs, ""):
-                    return "값은 맞지만 정렬 순서가 달라요. sort_values()를 했는지 확인하세요."
+        if not check_index:
             if not ordered:
-                a = a.copy()
-                a.index = ia
-                a = a.reindex([str(x) for x in e.index])
-                e = e.copy()
-                e.index = ie
-        msg = _compare_values(a.reset_index(drop=True), e.reset_index(drop=True), rel, abs, "")
-        return msg.strip() if msg else None
+                a, e = a.sort_values(), e.sort_values()
+            msg = _compare_values(a.reset_index(drop=True), e.reset_index(drop=True), rel, abs, "")
+            return msg.strip() if msg else None
+        ia, ie = [str(x) for x in a.index], [str(x) for x in e.index]
+        if sorted(ia) != sorted(ie):
+            missing = [x for x in ie if x not in set(ia)][:3]
+            return (f"인덱스(이름표)가 정답과 달라요. 예를 들어 {', '.join(missing)}이(가) 없어요. "
+                    "무엇으로 groupby 했는지 확인하세요.")
+        if len(set(ie)) == len(ie):  # align by label, then compare the values
+            aligned = pd.Series(a.to_numpy(), index=ia).reindex(ie)
+        else:
+            aligned = a
+        msg = _compare_values(aligned.reset_index(drop=True), e.reset_index(drop=True), rel, abs, "")
+        if msg:
+            return msg.strip()
+        if ordered and ia != ie:
+            if ia == ie[::-1]:
+                return "값은 맞지만 정렬 순서가 반대예요. ascending=False(내림차순)/True(오름차순)를 확인하세요."
+            return "값은 맞지만 정렬 순서가 달라요. sort_values()나 sort_index()를 했는지 확인하세요."
+        return None
 
     return check
 

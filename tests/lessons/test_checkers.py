@@ -211,3 +211,12 @@ def test_frame_unordered_with_duplicate_keys():
     assert check(df.sample(frac=1, random_state=1), df) is None
     assert check(df.iloc[[1, 0, 3, 2]], df) is None
     assert "값이" in check(df.assign(n=[5, 6, 7, 9]), df)
+
+
+def test_series_wrong_values_in_another_order_are_not_called_an_order_problem():
+    s = pd.Series([3.0, 2.0, 1.0], index=["a", "b", "c"])
+    other = pd.Series([1.5, 2.5, 3.5], index=["c", "b", "a"])  # reversed labels, different values
+    msg = ck.series(ordered=True)(other, s)
+    assert "값이" in msg and "순서" not in msg
+    assert ck.series()(s.iloc[::-1], s) is None  # unordered: labels matter, not order
+    assert ck.series(check_index=False)(s.reset_index(drop=True).iloc[::-1], s) is None
