@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from datalit.labs import messages
 from datalit.labs.course import Course, LabError, api, gradebook, in_course, lab_info

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
@@ -105,7 +104,7 @@ def lab_autograde(lab_id, course_dir, workers, teams):
     """Autograde every collected team submission in sandboxed parallel workers."""
     from datalit.labs.autograde import autograde, format_summary
     report = _run(autograde, _run(open_course, course_dir), lab_id, workers, list(teams) or None,
-                  progress=sys.stderr.isatty() or True)
+                  progress=True)
     click.echo(format_summary(report))
 
 

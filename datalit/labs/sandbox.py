@@ -18,7 +18,6 @@ only its team's files (small ones: big files are never collected).
 """
 from __future__ import annotations
 
-import grp
 import os
 import pwd
 import shlex

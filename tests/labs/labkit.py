@@ -1,7 +1,6 @@
 """Helpers for the team-lab tests (imported by tests/labs/conftest.py and the tests)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat
