@@ -135,10 +135,13 @@ class Question:
         if _is_unanswered(answer):
             where = f" `{self.variable}`에 답을 넣고" if self.variable else ""
             return f"{NOT_ANSWERED}{where} 다시 실행해 보세요. 막히면 {self.name}.hint()를 불러 보세요."
+        used = self._params(params, namespace)
         try:
-            expected = self.expected(**self._params(params, namespace))
-        except Exception as exc:  # the reference itself failed: an author/data problem, say so plainly
-            raise RuntimeError(f"{self.name}: the reference answer could not be computed: {exc}") from exc
+            expected = self.expected(**used)
+        except Exception as exc:  # noqa: BLE001 - e.g. a parameter value with no data: explain, don't crash
+            shown = ", ".join(f"{k}={v!r}" for k, v in used.items())
+            return (f"이 매개변수({shown})로는 정답을 계산할 수 없어요 ({type(exc).__name__}: {exc}). "
+                    "매개변수 셀의 값(자치구·역 이름, 기간)이 데이터에 있는지 확인하세요.")
         try:
             return self.checker(answer, expected)
         except Exception as exc:  # noqa: BLE001 - a strange answer must give feedback, not a traceback

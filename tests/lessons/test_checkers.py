@@ -169,6 +169,14 @@ def test_question_reads_answer_and_parameters_from_namespace(capsys):
     assert NOT_ANSWERED in q.feedback(namespace={})
 
 
+def test_bad_parameter_value_gives_korean_feedback():
+    q = make_question()
+    msg = q.feedback(40, {}, gu="없는구")
+    assert "매개변수" in msg and "gu='없는구'" in msg
+    with pytest.raises(AssertionError, match="매개변수"):
+        q.assert_ok(40, gu="없는구")
+
+
 def test_hints_progress_and_solution(capsys):
     q = make_question()
     q.hint()
