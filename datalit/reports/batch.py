@@ -76,7 +76,8 @@ def run_job(job: dict) -> dict:
     t0 = time.perf_counter()
     try:
         m = run_report(job["notebook"], job["params"], job["out"], pdf=job.get("pdf", False),
-                       force=True, timeout=job.get("timeout"), prewarmed=job.get("prewarmed", True))
+                       force=True, timeout=job.get("timeout"), prewarmed=job.get("prewarmed", True),
+                       git=job.get("git"))
     except Exception as exc:  # infrastructure failure (kernel could not start, disk full ...)
         m = {"status": "failed", "parameters": job["params"], "error": {"type": type(exc).__name__,
              "message": str(exc)[-2000:]}, "outputs": {}, "duration_s": round(time.perf_counter() - t0, 3)}
@@ -178,11 +179,12 @@ def batch(notebook: str | Path, each: dict[str, str], out_dir: str | Path, *, fi
     nb_sha = mf.sha256_file(notebook)
     out = Path(out_dir)
     varying = list(each)
+    git = mf.git_info(notebook)  # once for the batch, not once per report
     jobs = []
     for params in param_sets:
         folder = folder_name(params, varying)
         jobs.append({"notebook": str(notebook.resolve()), "params": params, "folder": folder,
-                     "out": str(out / folder), "pdf": pdf, "timeout": timeout, "prewarmed": prewarmed})
+                     "out": str(out / folder), "pdf": pdf, "timeout": timeout, "prewarmed": prewarmed, "git": git})
     out.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()

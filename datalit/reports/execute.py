@@ -72,7 +72,7 @@ def _error_info(exc: BaseException) -> dict:
 
 def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str | Path, *, pdf: bool = False,
                force: bool = False, timeout: int | None = 600, name: str | None = None,
-               checked: tuple | None = None, prewarmed: bool = False) -> dict:
+               checked: tuple | None = None, prewarmed: bool = False, git: dict | None = None) -> dict:
     """Run one report into ``out_dir``; return its manifest (``status`` ok / failed / cached).
 
     Raises ParameterError (nothing written) for refused parameters; an execution error does not
@@ -144,7 +144,7 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
         "title": title,
         "notebook": str(notebook.resolve()),
         "notebook_sha256": nb_sha,
-        "git": mf.git_info(notebook),
+        "git": git if git is not None else mf.git_info(notebook),
         "parameters": params,
         "data_files": record.get("data_files", {}),
         "packages": record.get("packages", {}),

@@ -26,7 +26,8 @@ from jupyter_client.manager import KernelManager
 
 ENV = "DATALIT_KERNEL_FORKSERVER"
 PRELOAD = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jsonschema", "yaml", "numpy", "pandas",
-           "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "datalit.data", "shapely", "geopandas")
+           "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot", "seaborn", "datalit.data",
+           "shapely", "geopandas")
 CLIENT = str(Path(__file__).with_name("forkclient.py"))
 
 

@@ -44,27 +44,29 @@ def test_reuse_and_invalidation(shared_datasets, tmp_path):
     env = {"DATALIT_DATA_DIR": str(data_copy(shared_datasets, tmp_path)), "DATALIT_DATA_VERIFY": "0"}
     nb = small_notebook(tmp_path / "cctv.ipynb")
     out = tmp_path / "out"
-    args = ("batch", str(nb), "--each", "gu=강남구,강동구", "--out", str(out), "--workers", "2")
+    args = ("batch", str(nb), "--each", "gu=강남구", "--out", str(out))
 
     def run():
         result = cli(*args, env=env)
         assert result.returncode == 0, result.stdout + result.stderr
-        return {r["parameters"]["gu"]: r["status"] for r in summary(out)["reports"]}
+        return [r["status"] for r in summary(out)["reports"]]
 
-    assert run() == {"강남구": "ok", "강동구": "ok"}
+    assert run() == ["ok"]
     assert "강남구 CCTV 합계: 2780대" in html_text(out / "gu-강남구" / "cctv.html")
-    assert run() == {"강남구": "cached", "강동구": "cached"}                  # nothing changed: reused
+    first = json.loads((out / "gu-강남구" / "manifest.json").read_text())
+    assert run() == ["cached"]                                           # nothing changed: reused
+    assert json.loads((out / "gu-강남구" / "manifest.json").read_text()) == first
 
     csv = tmp_path / "data" / "seoul_cctv_by_gu" / "01. CCTV_in_Seoul.csv"
-    csv.write_text(csv.read_text(encoding="utf-8-sig").replace('"2780"', '"2781"'),
-                   encoding="utf-8-sig")
-    assert run() == {"강남구": "ok", "강동구": "ok"}                          # changed data file: rerun
+    csv.write_text(csv.read_text(encoding="utf-8-sig").replace('"2780"', '"2781"'), encoding="utf-8-sig")
+    assert run() == ["ok"]                                               # changed data file: rerun
     assert "강남구 CCTV 합계: 2781대" in html_text(out / "gu-강남구" / "cctv.html")
+    changed = json.loads((out / "gu-강남구" / "manifest.json").read_text())["data_files"]
+    assert changed["seoul_cctv_by_gu/01. CCTV_in_Seoul.csv"] != first["data_files"]["seoul_cctv_by_gu/01. CCTV_in_Seoul.csv"]
 
     small_notebook(nb, extra_cell="print('바뀐 노트북')")
-    assert run() == {"강남구": "ok", "강동구": "ok"}                          # changed notebook: rerun
-    result = cli(*args, "--force", env=env)
-    assert result.returncode == 0 and set(r["status"] for r in summary(out)["reports"]) == {"ok"}
+    assert run() == ["ok"]                                               # changed notebook: rerun
+    assert "바뀐 노트북" in html_text(out / "gu-강남구" / "cctv.html")
 
 
 def test_dask_local_cluster(shared_datasets, tmp_path):
