@@ -202,8 +202,10 @@ class HubProcess:
 
 
 def start_hub(state: Path, home_base: Path | None = None, port: int | None = None, extra_env: dict | None = None,
-              admin_password: str = ADMIN_PASSWORD, timeout: float = 90) -> HubProcess:
-    """Start ``datalit hub --ip 127.0.0.1 --port PORT --state-dir STATE`` and wait until it answers."""
+              admin_password: str = ADMIN_PASSWORD, timeout: float = 90, run_as: str | None = None) -> HubProcess:
+    """Start ``datalit hub --ip 127.0.0.1 --port PORT --state-dir STATE`` and wait until it answers.
+
+    ``run_as``: start it as that unix user (``runuser``), e.g. to test the non-root (laptop) mode."""
     port = port or free_port()
     state.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -218,7 +220,8 @@ def start_hub(state: Path, home_base: Path | None = None, port: int | None = Non
     env.update(extra_env or {})
     log = state.parent / f"{state.name}-launcher.log"
     fh = open(log, "ab")
-    proc = subprocess.Popen([str(VENV_BIN / "datalit"), "hub", "--ip", "127.0.0.1", "--port", str(port),
+    prefix = ["runuser", "-u", run_as, "--"] if run_as else []
+    proc = subprocess.Popen([*prefix, str(VENV_BIN / "datalit"), "hub", "--ip", "127.0.0.1", "--port", str(port),
                              "--state-dir", str(state)], stdout=fh, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)
     hub = HubProcess(state, port, proc, log, env)

@@ -120,6 +120,14 @@ class DatalitAuthenticator(NativeAuthenticator):
         self.add_login_attempt(username)
         return None
 
+    def validate_username(self, username):
+        # never a system account's name: as root the server would run as that account
+        from datalit.hub.spawner import is_system_account
+
+        if is_root() and is_system_account(username) and username not in self.admin_users:
+            return False
+        return super().validate_username(username)
+
     def user_exists(self, username):
         # a sign-up may not take a workshop account's name
         return super().user_exists(username) or self.workshop_entry(self.normalize_username(username)) is not None

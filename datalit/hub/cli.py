@@ -49,6 +49,7 @@ def users():
 @state_option
 @click.option("--json", "as_json", is_flag=True)
 def users_list(state_dir, as_json):
+    """Users, their groups and whether their server runs."""
     from datalit.hub.accounts import list_users
     from datalit.hub.api import HubAPI
 

@@ -31,15 +31,35 @@ from datalit.hub import content
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
-def ensure_unix_user(name: str, home_base: str, log=None) -> pwd.struct_passwd:
-    """Create the unix account (home 0700) unless it exists. Root only."""
+SYSTEM_UID_MAX = 999
+
+
+def is_system_account(name: str) -> bool:
+    """True for existing accounts that must never run a learner's server (root, daemons, uid < 1000)."""
     try:
-        return pwd.getpwnam(name)
+        return pwd.getpwnam(name).pw_uid <= SYSTEM_UID_MAX
     except KeyError:
-        pass
+        return False
+
+
+def ensure_unix_user(name: str, home_base: str, log=None) -> pwd.struct_passwd:
+    """Create the unix account (home 0700 under home_base) unless it exists. Root only.
+
+    An existing system account (uid < 1000: root, daemons, postgres ...) is refused, so that nobody can
+    sign up as 'root' and get a server running as root."""
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        entry = None
+    if entry is not None:
+        if entry.pw_uid <= SYSTEM_UID_MAX:
+            raise RuntimeError(f"refusing to run a server as the system account {name!r} (uid {entry.pw_uid})")
+        return entry
     Path(home_base).mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(["useradd", "-m", "-b", home_base, "-s", "/bin/bash", "-U", name],
-                          capture_output=True, text=True)
+    base = ["useradd", "-m", "-b", home_base, "-s", "/bin/bash"]
+    proc = subprocess.run([*base, "-U", name], capture_output=True, text=True)
+    if proc.returncode != 0 and "group" in proc.stderr and "exists" in proc.stderr:
+        proc = subprocess.run([*base, "-N", name], capture_output=True, text=True)  # primary group 'users'
     if proc.returncode != 0 and "already exists" not in proc.stderr:
         raise RuntimeError(f"useradd {name} failed: {proc.stderr.strip()}")
     entry = pwd.getpwnam(name)

@@ -1,7 +1,11 @@
 """A real hub: sign-up, approval, login, spawn, a cell over REST + websocket, isolation."""
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,6 +19,8 @@ def test_signup_approval_login_spawn_and_run_a_cell(hub):
     name, password = "t" + uuid.uuid4().hex[:8], "pw-" + uuid.uuid4().hex[:10]
     page = hub.signup(name, password)
     assert "가입 신청이 접수되었습니다" in page  # Korean sign-up page
+    if os.geteuid() == 0:  # a system account's name is refused (its server would run as that account)
+        assert "가입하지 못했습니다" in hub.signup("daemon", password)
 
     # before approval: refused, with the Korean reason
     _, resp = hub.login(name, password)
@@ -78,3 +84,29 @@ print(' '.join(results))
     assert probe["error"] is None, probe
     assert probe["stdout"].split() == ["read_b:PermissionError", "list_b:PermissionError",
                                        "write_data:PermissionError", "change_data:PermissionError"], probe
+
+    # memory/CPU limits: the kernel runs inside the user's cgroups when they are writable here
+    limits = Path("/sys/fs/cgroup/memory/datalit") / a / "memory.limit_in_bytes"
+    if limits.exists():
+        cg = hub.run_code(a, token_a, "print(open('/proc/self/cgroup').read())")
+        assert f"/datalit/{a}" in cg["stdout"], cg
+        assert int(limits.read_text()) == 2 * 1024**3 - (2 * 1024**3) % 4096
+
+
+def test_users_and_status_commands(hub):
+    name, _ = hub.new_user(groups=("beginner",))
+    datalit = [str(Path(sys.executable).parent / "datalit")]
+    state = ["--state-dir", str(hub.state)]
+    moved = subprocess.run([*datalit, "users", "move", name, "intermediate", "analysts", *state],
+                           capture_output=True, text=True, env=hub.env)
+    assert moved.returncode == 0, moved.stderr
+    assert set(hub.user_model(name)["groups"]) == {"intermediate", "analysts"}  # the tier was replaced
+    bad = subprocess.run([*datalit, "users", "move", name, "wizards", *state], capture_output=True, text=True,
+                         env=hub.env)
+    assert bad.returncode != 0 and "unknown group" in bad.stderr
+    listed = subprocess.run([*datalit, "users", "list", "--json", *state], capture_output=True, text=True, env=hub.env)
+    assert any(r["name"] == name and r["groups"] == ["analysts", "intermediate"] for r in json.loads(listed.stdout))
+    status = subprocess.run([*datalit, "hub", "status", "--json", *state], capture_output=True, text=True,
+                            env=hub.env)
+    info = json.loads(status.stdout)
+    assert name in info["users"] and name in info["groups"]["analysts"] and "admin" in info["admins"]
