@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -156,12 +157,15 @@ def _run_dask(todo: list[dict], address: str, workers: int, on_done: Callable[[d
         slots = sum(client.nthreads().values()) or 1
         if len(todo) < 2 * slots:  # too few reports per worker for a pre-warmed kernel server to pay off
             todo = [dict(job, prewarmed=False) for job in todo]
-        futures = client.map(run_job, todo, pure=False, key=[f"datalit-report-{j['folder']}" for j in todo])
+        run_id = uuid.uuid4().hex[:8]  # keys unique per batch: never a result from another client's batch
+        futures = client.map(run_job, todo, pure=False, key=[f"datalit-report-{run_id}-{j['folder']}" for j in todo])
+        job_of = {fut.key: job for fut, job in zip(futures, todo)}
         for fut in dask_completed(futures):
             try:
                 on_done(fut.result())
-            except Exception as exc:
-                on_done({"status": "failed", "folder": "?", "outputs": {}, "parameters": {},
+            except Exception as exc:  # the worker died or could not import datalit
+                job = job_of[fut.key]
+                on_done({"status": "failed", "folder": job["folder"], "outputs": {}, "parameters": job["params"],
                          "error": {"type": type(exc).__name__, "message": str(exc)}})
     finally:
         client.close()

@@ -94,7 +94,7 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
     out.mkdir(parents=True, exist_ok=True)
     labels = {k: s.label for k, s in specs.items() if s.label}
     ipynb_path, html_path, pdf_path = out / f"{stem}.ipynb", out / f"{stem}.html", out / f"{stem}.pdf"
-    for stale in (html_path, pdf_path, out / mf.MANIFEST_NAME):
+    for stale in (ipynb_path, html_path, pdf_path, out / mf.MANIFEST_NAME):
         stale.unlink(missing_ok=True)
 
     start, t0 = _now(), time.perf_counter()

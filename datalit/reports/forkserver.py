@@ -91,7 +91,10 @@ def _child(listener: socket.socket, conn: socket.socket, request: dict, fds: lis
         for target, fd in zip((0, 1, 2), fds):
             os.dup2(fd, target)
             os.close(fd)
+        os.setsid()  # like jupyter_client's kernels: its own session, no terminal Ctrl-C
         os.chdir(request["cwd"])
+        if sys.path and sys.path[0] == _START_DIR:  # as for `python -m ipykernel_launcher` started there
+            sys.path[0] = request["cwd"]
         os.environ.clear()
         os.environ.update(request["env"])
         sys.argv = [sys.executable, "-f", request["connection_file"]]
@@ -149,6 +152,9 @@ def _serve_one(listener: socket.socket, conn: socket.socket, children: dict) -> 
 
     threading.Thread(target=wait_exit, daemon=True).start()
     threading.Thread(target=watch_client, daemon=True).start()
+
+
+_START_DIR = os.getcwd()
 
 
 def serve(sock_path: str, parent_pid: int) -> None:
