@@ -104,7 +104,7 @@ def score(abs_tol: float = 0.02, name: str = "점수"):
             return None
         if a > e + max(0.05, 3 * abs_tol):
             return (f"{name}가 정답보다 너무 좋아요 (내 답 {a:.3f}). 모델이 이미 본 데이터로 평가하지 않았나요? "
-                    "시험 데이터는 학습에 쓰지 않은 것(시간 순서로 나중 것)이어야 해요.")
+                    "시험 데이터는 학습에 쓰지 않은 것이어야 해요 (시계열이면 시간 순서로 나중 것).")
         direction = "높아요" if a > e else "낮아요"
         return f"{name}가 정답보다 {direction} (내 답 {a:.3f}). 나누기, 특성(열), 모델 설정을 확인하세요."
 

@@ -38,6 +38,26 @@ def test_set(test_start="2018-10-01"):
     return split(test_start)[1]
 
 
+def split_checker():
+    """ck.frame plus the two typical split mistakes named: a random split and closed hours left in."""
+    base = ck.frame(columns=["timestamp", TARGET], keys=["timestamp"])
+
+    def check(answer, expected):
+        import pandas as pd
+
+        msg = base(answer, expected)
+        if msg is None or not isinstance(answer, pd.DataFrame):
+            return msg
+        if "timestamp" in answer.columns and len(answer) and answer["timestamp"].min() < expected["timestamp"].min():
+            return ("시험 데이터에 test_start 이전 시간이 섞여 있어요. 무작위로 나누지 말고(train_test_split 금지) "
+                    "timestamp >= test_start 인 행을 시험 데이터로 쓰세요.")
+        if "functioning_day" in answer.columns and not answer["functioning_day"].astype(bool).all():
+            return f"{msg} 운영하지 않은 시간(functioning_day가 False, 대여 0)이 남아 있어요."
+        return msg
+
+    return check
+
+
 def _test_with_closed_days(test_start="2018-10-01"):
     b = data.load(DATASET)
     return b[b["timestamp"] >= test_start]
@@ -98,13 +118,13 @@ q1 = Question(
     "q1", variable="test",
     prompt="운영한 시간(functioning_day)만 남기고, test_start 이후(포함)의 모든 시간을 시험 데이터 test로 나누기",
     reference=test_set,
-    checker=ck.frame(columns=["timestamp", TARGET], keys=["timestamp"]),
+    checker=split_checker(),
     hints=["먼저 운영하지 않은 시간(functioning_day가 False)을 빼요: bikes[bikes[\"functioning_day\"]]",
            "시간 순서로 나눠요: 학습 = timestamp < test_start, 시험 = timestamp >= test_start",
            "무작위로 섞어 나누면(train_test_split) 미래의 정보로 과거를 맞히게 돼요."],
     solution='''train = bikes[bikes["timestamp"] < test_start]
 test = bikes[bikes["timestamp"] >= test_start]''',
-    wrong=[Wrong(_test_with_closed_days, "행 수가 정답"), Wrong(_random_test, "달라요")],
+    wrong=[Wrong(_test_with_closed_days, "운영하지 않은 시간"), Wrong(_random_test, "무작위로 나누지")],
 )
 
 q2 = Question(
