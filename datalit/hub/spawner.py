@@ -7,7 +7,7 @@
 * ports come from ``hub.user_port_min..max`` (outside the kernel's ephemeral range) and are reserved
   per process; after start the server must answer ``/user/<name>/api/status`` itself, else it is
   killed and started again on another port -- a user never gets a server that failed to start.
-* memory and CPU limits: cgroup v1 (``/sys/fs/cgroup/{memory,cpu}/datalit/<user>``) when the hub runs
+* memory and CPU limits: cgroup v1 (``/sys/fs/cgroup/memory/datalit/<user>``, ``/sys/fs/cgroup/cpu/datalit-<user>``) when the hub runs
   as root and the controllers are writable; otherwise not enforced (logged once).
 * course notebooks are handed out on every spawn (``datalit.hub.content``), run as the user.
 """
@@ -139,7 +139,10 @@ class DatalitSpawner(LocalProcessSpawner):
                 (d / "memory.limit_in_bytes").write_text(str(int(self.mem_limit)))
                 made.append(d)
             if self.cpu_limit:
-                d = CGROUP_ROOT / "cpu" / "datalit" / self.user.name
+                # flat, not below a shared parent: in cgroup v1 a parent group competes with every other
+                # task as ONE weight (cpu.shares 1024), which starved 10 concurrent spawns to ~1/16 of the
+                # CPU on a busy machine (bench/hub_load.py). One group per user = one weight per user.
+                d = CGROUP_ROOT / "cpu" / f"datalit-{self.user.name}"
                 d.mkdir(parents=True, exist_ok=True)
                 period = 100_000
                 (d / "cpu.cfs_period_us").write_text(str(period))
@@ -228,8 +231,8 @@ class DatalitSpawner(LocalProcessSpawner):
         await super().stop(now=now)
         self._release_port()
         if os.geteuid() == 0:
-            for ctl in ("memory", "cpu"):
-                d = CGROUP_ROOT / ctl / "datalit" / self.user.name
+            for d in (CGROUP_ROOT / "memory" / "datalit" / self.user.name,
+                      CGROUP_ROOT / "cpu" / f"datalit-{self.user.name}"):
                 try:
                     d.rmdir()
                 except OSError:
