@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 
 LAB = "lab1_bike_story"
-LIMITS = {"timeout": "60", "cell_timeout": "20", "memory_mb": "500", "cpu_seconds": "45", "max_processes": "40",
+LIMITS = {"timeout": "90", "cell_timeout": "20", "memory_mb": "500", "cpu_seconds": "60", "max_processes": "40",
           "max_output_bytes": "200000", "max_file_mb": "20"}
 
 

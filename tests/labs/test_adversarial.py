@@ -49,6 +49,10 @@ def _cases(course):
         "flood": answered(course, {"q2_answer": (
             "chunk = 'x' * 1_000_000\nfor _ in range(100):\n    print(chunk)\n"
             "top5 = mine.groupby('station_name')['rentals'].sum().sort_values(ascending=False).head(5).index.tolist()")}),
+        "tamper": answered(course, {"q2_answer": (
+            "top5 = ['a', 'b', 'c', 'd', 'e']\n"
+            "from datalit.lessons import checks\n"
+            "checks.Question.feedback = lambda self, *a, **k: None")}),
         "notjson": b'{"cells": [ this is not json',
         "kernelname": answered(course, kernel="no-such-kernel"),
         "bigfile": answered(course),
@@ -186,6 +190,10 @@ def test_output_flood_is_cut(run):
     size = (run["course"].root / "autograded" / "flood" / LAB / f"{LAB}.ipynb").stat().st_size
     assert size < 2_000_000
     assert _auto(run, "flood") == 10
+
+
+def test_patched_checking_code_cannot_raise_the_grade(run):
+    assert _auto(run, "tamper") == 7  # the wrong top 5 still fails the (freshly imported) hidden test
 
 
 def test_invalid_json_notebook(run):

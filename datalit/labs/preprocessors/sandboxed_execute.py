@@ -4,6 +4,9 @@ Configured in ``grading/nbgrader_config.py`` as the first of ``Autograde.autogra
 so ``nbgrader autograde`` itself (and ``datalit lab autograde``'s workers) run it:
 
 * the kernel is started by :class:`datalit.labs.sandbox.SandboxKernelManager` (when root);
+* before each test cell the checking modules (``datalit.lessons*``, ``datalit.labs.checks*``) are
+  dropped from the kernel's ``sys.modules``, so the test re-imports them from disk: a student cell
+  that monkeypatches ``Question.feedback`` cannot make a wrong answer pass;
 * output beyond ``max_output_bytes`` per notebook is dropped in the grader as it arrives, so
   printing 100 MB neither fills the grader's memory nor the gradebook;
 * a kernel that dies (sys.exit in a thread, os._exit, OOM kill, fork bomb, the wall-clock
@@ -33,6 +36,14 @@ def hidden_paths(cfg: dict) -> list[str]:
     paths = [os.environ.get("DATALIT_LAB_COURSE_DIR") or cfg.get("course_dir") or os.getcwd(),
              cfg["exchange_dir"], cfg["teams_dir"], str(repo_path("labs")), str(repo_path("grading"))]
     return [os.path.abspath(p) for p in paths if p]
+
+
+FRESH_CHECKS = """
+import sys as _dl_sys
+for _dl_m in [_m for _m in list(_dl_sys.modules) if _m.startswith(("datalit.lessons", "datalit.labs.checks"))]:
+    del _dl_sys.modules[_dl_m]
+del _dl_sys
+"""
 
 
 class SandboxedExecute(Execute):
@@ -84,6 +95,9 @@ class SandboxedExecute(Execute):
             cell.outputs = [self._error("SandboxKernelDead", messages.KILLED_TEXT)]
             return cell, resources
         try:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and not meta.get("solution"):
+                self._fresh_checks()
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             self._dead = True
@@ -92,8 +106,18 @@ class SandboxedExecute(Execute):
             text = messages.note(key, timeout=self._cfg["timeout"], memory_mb=self._cfg["memory_mb"],
                                  max_processes=self._cfg["max_processes"], cpu_seconds=self._cfg["cpu_seconds"])
             cell.outputs.append(self._error(f"Sandbox_{key}", text))
-            self.log.warning("kernel died in cell %s (%s)", index, key)
+            proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+            self.log.warning("kernel died in cell %s (%s; events %s; exit %s)", index, key, events,
+                             proc.poll() if proc is not None else "?")
             return cell, resources
+
+    def _fresh_checks(self) -> None:
+        """Before a test cell: forget the imported checking modules, so the test imports them fresh."""
+        for _ in range(3):  # right after a failed cell the kernel briefly aborts new requests
+            msg_id = self.kc.execute(FRESH_CHECKS, silent=True, store_history=False)
+            reply = self.wait_for_reply(msg_id, None)
+            if not reply or reply["content"].get("status") != "aborted":
+                return
 
     @staticmethod
     def _error(ename: str, text: str) -> NotebookNode:
