@@ -7,6 +7,7 @@ lesson parameter: the same seed and the same procedure give the same interval to
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
@@ -44,6 +45,7 @@ def _pearson_wind(gu="마포구", year=2019):
     return float(d["pm10"].corr(d["wind_mean_ms"]))
 
 
+@lru_cache(maxsize=32)
 def bootstrap_ci(gu="마포구", year=2019, seed=2024):
     """Resample days (rows) with replacement N_BOOT times: rng.integers(0, n, n) each time.
 
