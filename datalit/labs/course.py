@@ -40,7 +40,8 @@ class Course:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        # parallel workers share the gradebook: wait for a lock instead of failing after 5 s
+        return f"sqlite:///{self.root / 'gradebook.db'}?timeout=120"
 
     def notes_path(self, lab: str, team: str) -> Path:
         return self.meta / "notes" / lab / f"{team}.json"
@@ -114,6 +115,7 @@ def nbgrader_config(course: Course):
 
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course.root)).load_config()
     cfg.CourseDirectory.root = str(course.root)
+    cfg.CourseDirectory.db_url = course.db_url
     cfg.Exchange.root = course.cfg["exchange_dir"]
     cfg.CourseDirectory.course_id = course.course_id
     return cfg
