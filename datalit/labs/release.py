@@ -26,8 +26,18 @@ def parse_due(text: str | None):
         raise LabError(f"cannot read the due date '{text}': {exc}") from exc
 
 
+def hide_sources() -> None:
+    """The checkout's labs/ holds solutions and hidden tests: as root, make it root-only (hub users
+    run servers from the same checkout, and nothing in labs/ is needed by them)."""
+    from datalit.paths import repo_path
+
+    if os.geteuid() == 0:
+        os.chmod(repo_path("labs"), 0o700)
+
+
 def release(course: Course, lab: str, due: str | None = None, to_exchange: bool = True) -> dict:
     src = lab_dir(lab)
+    hide_sources()
     info = lab_info(lab)
     dest = course.root / "source" / lab
     dest.mkdir(parents=True, exist_ok=True)
