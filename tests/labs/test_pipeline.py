@@ -28,6 +28,8 @@ def test_team_lab_end_to_end(course, members, tmp_path):
     from datalit.labs.course import gradebook, in_course
 
     alice, bob, carol, dave = members
+    from datalit.paths import repo_path
+    assert repo_path("labs").stat().st_mode & 0o077 == 0  # solutions + hidden tests: root only after release
     r = roster.import_csv(course, write_roster(tmp_path / "r.csv", {"t1": [alice, bob], "t2": [carol], "t3": [dave]}),
                           known_users=roster.system_users(), known_labs=[LAB])
     teams.ensure_folders(course, r)
