@@ -12,6 +12,8 @@ from datalit.lessons import Question, Wrong, checkers as ck
 from datalit.lessons.exercises.advanced_01 import probability, score
 
 DATASET = "seoul_120_dasan_faq_text"
+PETITIONS = "korea_petitions_categorized"
+N_PETITIONS = 10_000
 CATEGORIES = ["행정", "경제", "복지", "환경", "주택도시계획", "문화관광", "교통", "안전", "건강", "여성가족"]
 TEXT_CHARS = 300
 
@@ -123,4 +125,37 @@ q3 = Question(
     solution='''actual = (test["category"] == category).to_numpy()
 recall_cat = (pred[actual] == category).mean()''',
     wrong=[Wrong(lambda category, seed: recall_of(category, seed) * 100, "100배")],
+)
+
+
+def petition_split(seed=42):
+    """10,000 non-empty petition titles drawn with the seed, split 75/25 stratified by category."""
+    from sklearn.model_selection import train_test_split
+
+    titles = data.load(PETITIONS, "titles")
+    sample = titles[titles["title"] != ""].sample(N_PETITIONS, random_state=seed)
+    return train_test_split(sample, test_size=0.25, random_state=seed, stratify=sample["category"])
+
+
+def seen_in_train(seed=42):
+    """How many test petitions have a title that appears word for word in the training part."""
+    p_train, p_test = petition_split(seed)
+    return int(p_test["title"].isin(set(p_train["title"])).sum())
+
+
+def _duplicates_within_test(seed=42):
+    _, p_test = petition_split(seed)
+    return int(p_test["title"].duplicated().sum())
+
+
+q4 = Question(
+    "q4", variable="n_seen",
+    prompt="청원 시험 데이터(p_test) 중 제목이 학습 데이터(p_train)에 글자 그대로 있는 글의 수",
+    reference=seen_in_train,
+    checker=ck.number(integer=True),
+    hints=["학습 제목의 집합: set(p_train[\"title\"])",
+           "p_test[\"title\"].isin(...)은 제목마다 True/False를 돌려줘요.",
+           "True의 개수: .sum()"],
+    solution='''n_seen = int(p_test["title"].isin(set(p_train["title"])).sum())''',
+    wrong=[Wrong(_duplicates_within_test, "작아요")],
 )
