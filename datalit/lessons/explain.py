@@ -90,6 +90,9 @@ def explain_name_error(exc: NameError, namespace=None) -> str | None:
     name = m.group(1)
     if name in COMMON_IMPORTS:
         return f"'{name}'이(가) 아직 없어요. 맨 위의 import 셀을 실행했나요? 필요하면 `{COMMON_IMPORTS[name]}`."
+    if re.fullmatch(r"q\d+", name):
+        return (f"연습 문제 {name}을(를) 아직 불러오지 않았어요. 위쪽의 "
+                "`from datalit.lessons.exercises... import q1, q2, ...` 셀을 먼저 실행하세요.")
     names = [k for k in (namespace or {}) if not k.startswith("_")]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
     msg = f"'{name}'라는 이름의 변수가 아직 없어요. 이 변수를 만드는 위쪽 셀을 먼저 실행했나요?"

@@ -50,6 +50,7 @@ def test_explain_functions_directly():
     assert "공백" in explain.explain_exception(KeyError(" zzz "), {})
     assert "여러 열" in explain.explain_exception(KeyError(["a", "b"]), ns)
     assert "오타" in explain.explain_exception(NameError("name 'aier' is not defined"), ns)
+    assert "불러오지 않았어요" in explain.explain_exception(NameError("name 'q2' is not defined"), ns)
     err = UnicodeDecodeError("utf-8", b"\xc3\xf8", 0, 1, "invalid")
     assert "cp949" in explain.explain_exception(err)
     assert explain.explain_exception(ZeroDivisionError()) is None
