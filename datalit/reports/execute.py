@@ -149,6 +149,7 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
         "data_files": record.get("data_files", {}),
         "packages": record.get("packages", {}),
         "python": record.get("python") or mf.environment()["python"],
+        "kernel": record.get("kernel"),
         "platform": mf.environment()["platform"],
         "start": start.isoformat(timespec="seconds"),
         "end": end.isoformat(timespec="seconds"),

@@ -25,6 +25,7 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 
 ENV = "DATALIT_KERNEL_FORKSERVER"
+FORKED_MARK = "DATALIT_KERNEL_FORKED"
 PRELOAD = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jsonschema", "yaml", "numpy", "pandas",
            "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot", "seaborn", "datalit.data",
            "shapely", "geopandas")
@@ -97,6 +98,7 @@ def _child(listener: socket.socket, conn: socket.socket, request: dict, fds: lis
             sys.path[0] = request["cwd"]
         os.environ.clear()
         os.environ.update(request["env"])
+        os.environ[FORKED_MARK] = "1"  # the manifest records that this kernel was pre-warmed
         sys.argv = [sys.executable, "-f", request["connection_file"]]
         from ipykernel import kernelapp
 

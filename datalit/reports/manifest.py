@@ -34,8 +34,11 @@ def _datalit_manifest():
             versions[name] = md.version(name)
         except md.PackageNotFoundError:
             pass
+    import os
     display({{{MANIFEST_MIME!r}: {{"data_files": reads, "packages": versions,
-             "python": platform.python_version(), "executable": sys.executable}}}}, raw=True)
+             "python": platform.python_version(), "executable": sys.executable,
+             "kernel": "pre-warmed fork" if os.environ.get("DATALIT_KERNEL_FORKED") else "fresh process"}}}},
+            raw=True)
 _datalit_manifest()
 del _datalit_manifest
 '''

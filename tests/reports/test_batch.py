@@ -5,7 +5,7 @@ import json
 
 import nbformat
 import pytest
-from reportkit import cli, data_copy, html_text, small_notebook, summary
+from reportkit import cli, data_copy, html_text, small_notebook, summary, text_outputs
 
 pytestmark = [pytest.mark.reports, pytest.mark.slow]
 
@@ -38,6 +38,14 @@ def test_batch_with_one_forced_failure(repo, tmp_path):
         assert word in index
     raw = (out / "index.html").read_text(encoding="utf-8")
     assert "gu-%EC%A2%85%EB%A1%9C%EA%B5%AC/safety_failing.html" in raw        # link to 종로구's report
+    # batch kernels are forked from a pre-warmed server; they give the same numbers as a fresh kernel
+    forked = json.loads((out / "gu-종로구" / "manifest.json").read_text())
+    assert forked["kernel"] == "pre-warmed fork"
+    single = tmp_path / "single"
+    result = cli("run", str(path), "-p", "gu", "종로구", "--out", str(single))
+    assert result.returncode == 0, result.stderr
+    assert json.loads((single / "manifest.json").read_text())["kernel"] == "fresh process"
+    assert text_outputs(single / "safety_failing.ipynb") == text_outputs(out / "gu-종로구" / "safety_failing.ipynb")
 
 
 def test_reuse_and_invalidation(shared_datasets, tmp_path):
