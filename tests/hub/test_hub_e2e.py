@@ -39,8 +39,8 @@ def test_signup_approval_login_spawn_and_run_a_cell(hub):
     status = requests.get(f"{hub.url}/user/{name}/api/status", headers={"Authorization": f"token {token}"}, timeout=10)
     assert status.status_code == 200 and "started" in status.json()
 
-    result = hub.run_code(name, token, "import os, getpass\n"
-                          "print(getpass.getuser(), os.environ['DATALIT_DATA_DIR'], os.path.expanduser('~'))\n"
+    result = hub.run_code(name, token, "import os, pwd\n"  # the process's real uid, not $USER
+                          "print(pwd.getpwuid(os.getuid()).pw_name, os.environ['DATALIT_DATA_DIR'], os.path.expanduser('~'))\n"
                           "print(sorted(os.listdir(os.path.expanduser('~/courses'))))\n"
                           "import pandas, matplotlib, datalit.hangul\n"
                           "print('seoul_cctv_by_gu' in os.listdir(os.environ['DATALIT_DATA_DIR']))")

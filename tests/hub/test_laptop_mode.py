@@ -26,11 +26,13 @@ def test_non_root_mode_runs_everyone_as_the_hub_user():
         assert "NON-ROOT MODE" in hub.log.read_text() and "isolates NOBODY" in hub.log.read_text()
         name, _ = hub.new_user(groups=("advanced",))
         token = hub.spawn(name)
-        out = hub.run_code(name, token, "import getpass, os\nprint(getpass.getuser(), os.path.expanduser('~'))\n"
+        out = hub.run_code(name, token, "import os, pwd\nprint(pwd.getpwuid(os.getuid()).pw_name)\nprint(os.path.expanduser('~'))\n"
                            "print(sorted(os.listdir(os.path.expanduser('~/courses'))))\n"
                            "print(os.path.realpath(os.environ['DATALIT_DATA_DIR']))")
         assert out["error"] is None, out
-        user, home, tiers, data = out["stdout"].splitlines()
+        lines = out["stdout"].splitlines()
+        assert len(lines) == 4, out
+        user, home, tiers, data = lines  # the process runs as the hub's user, with its own home
         assert user == "nobody" and home == str(state / "homes" / name)
         assert "'advanced'" in tiers
         assert os.path.isdir(os.path.join(data, "seoul_cctv_by_gu"))
