@@ -23,6 +23,9 @@ LESSON_BUDGET_S = 60  # the issue's limit per lesson on 2 cores (generous: not a
 RERUNS = {
     "beginner/03-select-filter-sort.ipynb": {"station": "서울역", "month": "2023-09"},
     "beginner/04-group-summaries.ipynb": {"year": 2022, "gu": "강남구"},
+    "intermediate/05-mobility-patterns.ipynb": {"station": "서울역", "gu": "종로구"},
+    "intermediate/07-event-effect.ipynb": {"festival": "한성백제문화제"},
+    "advanced/07-rain-ridership-confounding.ipynb": {"station": "홍대입구", "rain_mm": 10.0},
 }
 
 
