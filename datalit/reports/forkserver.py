@@ -54,6 +54,11 @@ def start(timeout: float = 60) -> str | None:
     sock = os.path.join(folder, "server.sock")
     _SERVER = subprocess.Popen([sys.executable, "-m", "datalit.reports.forkserver", sock, str(os.getpid())],
                                stdin=subprocess.DEVNULL)
+    import atexit
+    from multiprocessing import util
+
+    atexit.register(stop)
+    util.Finalize(None, stop, exitpriority=10)  # pool workers exit without running atexit handlers
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if os.path.exists(sock + ".ready"):
@@ -63,6 +68,20 @@ def start(timeout: float = 60) -> str | None:
             break
         time.sleep(0.05)
     return None  # no server: ordinary kernels
+
+
+def stop() -> None:
+    """Stop this process's fork server (its kernels are killed with it) and wait for it."""
+    global _SERVER
+    server, _SERVER = _SERVER, None
+    os.environ.pop(ENV, None)
+    if server is not None and server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 # ------------------------------------------------------------------ the server process
@@ -87,8 +106,9 @@ def _child(listener: socket.socket, conn: socket.socket, request: dict, fds: lis
         conn.close()
         for other in others:  # other kernels' connections must not stay open in this one
             other.close()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+        for signum in (signal.SIGTERM, signal.SIGCHLD):  # as in a freshly started Python
             signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         for target, fd in zip((0, 1, 2), fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -174,6 +194,7 @@ def serve(sock_path: str, parent_pid: int) -> None:
         all_datasets()
     except Exception:  # noqa: BLE001 - a broken catalog is reported by the notebook itself
         pass
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop(): run the clean-up below
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(sock_path)
     listener.listen(16)
