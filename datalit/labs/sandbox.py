@@ -223,7 +223,7 @@ class SandboxKernelManager(AsyncKernelManager):
         for path in self.hidden_paths:
             if path and os.path.isdir(path):
                 mounts.append(f"mount -t tmpfs -o size=4k,mode=0555 datalit-hidden {shlex.quote(path)}")
-        if not os.path.realpath(self.sandbox_dir).startswith("/tmp/"):
+        if not any(p.startswith("/tmp/") for p in self._needed_paths()):
             # a private /tmp: teams graded one after another in a slot leave nothing to each other
             mounts.append("mount -t tmpfs -o size=64m,mode=1777 datalit-tmp /tmp")
         mounts.append("mount -t tmpfs -o size=16m,mode=1777 datalit-shm /dev/shm || true")
@@ -238,6 +238,16 @@ class SandboxKernelManager(AsyncKernelManager):
         outer = join + "exec " + shlex.join(["unshare", "--mount", "--net", "--propagation", "private",
                                              "/bin/sh", "-c", inner])
         return ["/bin/sh", "-c", outer]
+
+    def _needed_paths(self) -> list[str]:
+        """What the kernel must still see: a private /tmp would hide any of these that live under /tmp
+        (a CI clone, a venv or the data in /tmp)."""
+        import datalit
+        from datalit.paths import catalog_dir, shared_data_dir
+
+        paths = [self.sandbox_dir, sys.prefix, str(Path(datalit.__file__).parent), str(catalog_dir()),
+                 str(shared_data_dir()), os.environ.get("DATALIT_DATA_DIR", ""), self.data_cache or ""]
+        return [os.path.realpath(p) + "/" for p in paths if p]
 
     def _cgroup_ok(self) -> bool:
         return bool(self._cgroup and "memory" in self._cgroup.dirs)
