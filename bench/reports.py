@@ -9,8 +9,8 @@ Measures, interleaved so that both sides see the same load from other work on th
   3. baseline, second half;
   4. the batch again without --force (fully cached rerun);
   5. optionally (``--plain``) the batch with ``--plain-kernels`` (no pre-warmed kernels), for the record.
-Wall clock and CPU seconds (this process's waited-for children and their descendants) are both reported;
-the targets are on wall clock: batch >= 3x faster than the loop, cached rerun >= 20x faster than the first
+Wall clock decides the targets (the loop's CPU seconds are printed for reference; the batch's are not,
+because its pool workers are not this process's waited-for children): batch >= 3x faster than the loop, cached rerun >= 20x faster than the first
 run. ``--baseline-n N`` (< 25) times N loop runs and scales to 25 (the figure says so).
 """
 from __future__ import annotations
@@ -90,7 +90,7 @@ def main() -> int:
         batch = [str(BIN / "datalit"), "report", "batch", str(notebook), "--each", "gu=all",
                  "--out", str(work / "batch"), "--workers", str(args.workers), "--no-progress"]
         w1, c1 = loop(districts[:half])
-        first, first_cpu = sh(batch + ["--force"], env=env)
+        first, _ = sh(batch + ["--force"], env=env)
         summary = json.loads((work / "batch" / "summary.json").read_text(encoding="utf-8"))
         assert summary["counts"]["ok"] == 25, summary["counts"]
         w2, c2 = loop(districts[half:])
@@ -102,20 +102,18 @@ def main() -> int:
         figures.update(
             baseline_measured=f"{n} of 25 districts" + ("" if n == 25 else " (scaled to 25)"),
             baseline_loop_s=round(loop_wall, 1), baseline_loop_cpu_s=round(loop_cpu, 1),
-            batch_first_s=round(first, 1), batch_first_cpu_s=round(first_cpu, 1), batch_cached_s=round(cached, 2),
-            speedup_vs_loop=round(loop_wall / first, 2), cpu_ratio_vs_loop=round(loop_cpu / first_cpu, 2),
+            batch_first_s=round(first, 1), batch_cached_s=round(cached, 2),
+            speedup_vs_loop=round(loop_wall / first, 2),
             cached_speedup=round(first / cached, 1))
         print(f"plain loop (papermill CLI + nbconvert --no-input), 25 reports: {loop_wall:.1f} s wall, "
               f"{loop_cpu:.1f} CPU-s  [{figures['baseline_measured']}, in two halves around the batch]")
-        print(f"datalit report batch, {args.workers} workers, first run: {first:.1f} s wall, {first_cpu:.1f} CPU-s -> "
-              f"{loop_wall / first:.2f}x faster than the loop (target >= 3x); CPU {loop_cpu / first_cpu:.2f}x less")
+        print(f"datalit report batch, {args.workers} workers, first run: {first:.1f} s -> "
+              f"{loop_wall / first:.2f}x faster than the loop (target >= 3x)")
         print(f"fully cached rerun: {cached:.2f} s  -> {first / cached:.1f}x faster than the first run (target >= 20x)")
         if args.plain:
-            plain, plain_cpu = sh(batch + ["--force", "--plain-kernels"], env=env)
-            figures.update(batch_plain_kernels_s=round(plain, 1), batch_plain_kernels_cpu_s=round(plain_cpu, 1),
-                           plain_speedup_vs_loop=round(loop_wall / plain, 2))
-            print(f"batch with plain kernels (no fork server): {plain:.1f} s wall, {plain_cpu:.1f} CPU-s "
-                  f"-> {loop_wall / plain:.2f}x the loop")
+            plain, _ = sh(batch + ["--force", "--plain-kernels"], env=env)
+            figures.update(batch_plain_kernels_s=round(plain, 1), plain_speedup_vs_loop=round(loop_wall / plain, 2))
+            print(f"batch with plain kernels (no fork server): {plain:.1f} s -> {loop_wall / plain:.2f}x the loop")
         figures["load_after"] = loadavg()
         print(f"load average before/after: {figures['load_before']} / {figures['load_after']} "
               f"on {figures['cores']} cores")
