@@ -32,12 +32,17 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
 SYSTEM_UID_MAX = 999
+SYSTEM_UID_HIGH = 60000  # Debian: 60000-65535 are system (nobody = 65534)
+
+
+def _is_system_uid(uid: int) -> bool:
+    return uid <= SYSTEM_UID_MAX or uid >= SYSTEM_UID_HIGH
 
 
 def is_system_account(name: str) -> bool:
-    """True for existing accounts that must never run a learner's server (root, daemons, uid < 1000)."""
+    """True for existing accounts that must never run a learner's server (root, daemons, nobody)."""
     try:
-        return pwd.getpwnam(name).pw_uid <= SYSTEM_UID_MAX
+        return _is_system_uid(pwd.getpwnam(name).pw_uid)
     except KeyError:
         return False
 
@@ -52,7 +57,7 @@ def ensure_unix_user(name: str, home_base: str, log=None) -> pwd.struct_passwd:
     except KeyError:
         entry = None
     if entry is not None:
-        if entry.pw_uid <= SYSTEM_UID_MAX:
+        if _is_system_uid(entry.pw_uid):
             raise RuntimeError(f"refusing to run a server as the system account {name!r} (uid {entry.pw_uid})")
         return entry
     Path(home_base).mkdir(parents=True, exist_ok=True)
