@@ -29,8 +29,16 @@ def warm_sandbox_cache(course: Course, lab: str) -> str:
     cache = os.path.join(course.cfg["sandbox_dir"], "cache")
     os.makedirs(cache, exist_ok=True)
     datasets = lab_info(lab).get("datasets", [])
+    from datalit.data.cache import LOADER_VERSION
+    import hashlib
+    digest = hashlib.sha256(repr(sorted(datasets)).encode()).hexdigest()[:12]
+    stamp = os.path.join(cache, f"warm-{lab}-{LOADER_VERSION}-{digest}.ok")
+    if os.path.exists(stamp):
+        return cache  # parsed before; a changed dataset only makes the kernels parse it themselves
     env = dict(os.environ, DATALIT_CACHE_DIR=cache)
-    subprocess.run([sys.executable, "-c", _WARM % datasets], env=env, check=False, capture_output=True)
+    proc = subprocess.run([sys.executable, "-c", _WARM % datasets], env=env, check=False, capture_output=True)
+    if proc.returncode == 0:
+        open(stamp, "w").close()
     os.chmod(course.cfg["sandbox_dir"], 0o711)
     for root, dirs, files in os.walk(cache):
         os.chmod(root, 0o755)
