@@ -261,7 +261,7 @@ def summary_table(summary: dict) -> str:
     status_ko = {"ok": "성공", "cached": "재사용", "failed": "실패"}
     for r in rows:
         dur = r["duration_s"]
-        lines.append([status_ko.get(r["status"], str(r["status"])), *(str(r["parameters"].get(n, "")) for n in names),
+        lines.append([status_ko.get(r["status"], str(r["status"])), *(_show(r["parameters"].get(n)) for n in names),
                       f"{dur:.1f}" if isinstance(dur, (int, float)) else "", r["folder"]])
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
     text = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)) for line in lines]
@@ -272,6 +272,10 @@ def summary_table(summary: dict) -> str:
         if r["status"] == "failed":
             text.append(f"  실패 {r['folder']}: {r['error']}")
     return "\n".join(text)
+
+
+def _show(value) -> str:
+    return "—" if value is None else str(value)
 
 
 def _width(text: str) -> int:

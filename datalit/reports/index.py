@@ -23,7 +23,7 @@ def write_index(path: Path, summary: dict, specs: dict) -> Path:
         status, color = STATUS_KO.get(r["status"], (str(r["status"]), "#333"))
         dur = r["duration_s"]
         cells = [f'<td style="color:{color};font-weight:bold">{esc(status)}</td>']
-        cells += [f"<td>{esc(str(r['parameters'].get(n, '')))}</td>" for n in names]
+        cells += [f"<td>{esc('—' if r['parameters'].get(n) is None else str(r['parameters'][n]))}</td>" for n in names]
         cells.append(f"<td class='num'>{dur:.1f}</td>" if isinstance(dur, (int, float)) else "<td></td>")
         links = " · ".join(x for x in (_link(r["html"], "보고서(HTML)"), _link(r["pdf"], "PDF"),
                                        _link(r["ipynb"], "노트북"), _link(f"{r['folder']}/manifest.json", "manifest")) if x)

@@ -269,7 +269,9 @@ def resolve(specs: dict[str, Spec], given: dict[str, Any]) -> dict[str, Any]:
         )
     out: dict[str, Any] = {}
     for name, spec in specs.items():
-        if name in given:
+        if name in given and given[name] is None and spec.has_default and spec.default is None:
+            out[name] = None  # "not set", as the notebook's own default says (e.g. station = None)
+        elif name in given:
             out[name] = check(spec, given[name])
         elif spec.has_default:
             out[name] = check(spec, spec.default) if spec.declared and spec.default is not None else spec.default

@@ -39,6 +39,8 @@ def test_refused_with_korean_and_english(air, given, words):
 def test_choice_from_dataset_and_dates(repo):
     specs = read_specs(repo / "reports" / "subway_event_effect.ipynb")
     assert resolve(specs, {"gu": "송파구"})["station"] is None
+    resolved = resolve(specs, {"gu": "송파구"})
+    assert resolve(specs, resolved) == resolved          # a resolved set (None = not set) resolves again (workers)
     assert resolve(specs, {"station": "잠실(송파구청)", "event_date": "2023-04-05"})["event_date"] == "2023-04-05"
     with pytest.raises(ParameterError, match="없는역"):
         resolve(specs, {"station": "없는역"})
