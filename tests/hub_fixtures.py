@@ -33,6 +33,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _test_account(name: str) -> bool:
+    """Only accounts a test created (regular uid range) are ever deleted; never root, bin, nobody ..."""
+    import pwd
+
+    try:
+        uid = pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return False
+    return 1000 <= uid < 60000
+
+
 class HubProcess:
     """A hub subprocess plus helpers. ``api()`` uses the datalit-cli service token (admin scopes)."""
 
@@ -72,12 +83,13 @@ class HubProcess:
         m = re.search(r'name="_xsrf" value="([^"]+)"', page.text)
         return m.group(1) if m else session.cookies.get("_xsrf", "")
 
-    def signup(self, name: str, password: str) -> str:
+    def signup(self, name: str, password: str, cleanup: bool = True) -> str:
         s = self.session()
         xsrf = self._form(s, "signup")
         resp = s.post(f"{self.url}/hub/signup", data={"_xsrf": xsrf, "username": name, "signup_password": password,
                                                       "signup_password_confirmation": password}, timeout=30)
-        self.created.append(name)
+        if cleanup:
+            self.created.append(name)
         return resp.text
 
     def login(self, name: str, password: str) -> tuple[requests.Session, requests.Response]:
@@ -181,7 +193,7 @@ class HubProcess:
                 self.api("DELETE", f"/users/{name}", expect=None)
             except requests.RequestException:
                 pass
-            if os.geteuid() == 0:
+            if os.geteuid() == 0 and _test_account(name):
                 subprocess.run(["userdel", "-r", name], capture_output=True)
 
     def log_tail(self, n: int = 60) -> str:

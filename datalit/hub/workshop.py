@@ -226,7 +226,13 @@ def purge(state: Path, home_of, remove_user, stop_server=lambda name: None,
 
 def remove_unix_user(name: str) -> None:
     """``userdel -r`` when the account exists (root mode)."""
+    import pwd
+
     if os.geteuid() != 0:
         return
-    if subprocess.run(["id", "-u", name], capture_output=True).returncode == 0:
+    try:
+        uid = pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return
+    if 1000 <= uid < 60000:  # never a system account (root, bin, nobody ...)
         subprocess.run(["userdel", "-r", name], capture_output=True)

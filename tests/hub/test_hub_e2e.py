@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,9 @@ def test_signup_approval_login_spawn_and_run_a_cell(hub):
     page = hub.signup(name, password)
     assert "가입 신청이 접수되었습니다" in page  # Korean sign-up page
     if os.geteuid() == 0:  # a system account's name is refused (its server would run as that account)
-        assert "가입하지 못했습니다" in hub.signup("bin", password)
-        assert "가입하지 못했습니다" in hub.signup("nobody", password)
+        for system_name in ("bin", "nobody"):
+            refused = hub.signup(system_name, password, cleanup=False)  # never userdel a system account
+            assert "가입하지 못했습니다" in refused, re.findall(r'role="alert"><p>(.*?)</p>', refused, re.S)
 
     # before approval: refused, with the Korean reason
     _, resp = hub.login(name, password)
