@@ -28,6 +28,7 @@ from datalit.paths import repo_path, shared_data_dir
 
 SETTINGS_ENV = "DATALIT_HUB_SETTINGS"
 LOCALE_PLUGIN = "@jupyterlab/translation-extension:plugin"
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:notification"
 
 WARNING_NON_ROOT = """
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
@@ -93,9 +94,11 @@ def ensure_lab_locale(prefix: Path = Path(sys.prefix)) -> None:
         data = json.loads(path.read_text()) if path.exists() else {}
     except ValueError:
         data = {}
-    if data.get(LOCALE_PLUGIN, {}).get("locale") == "ko_KR":
+    if data.get(LOCALE_PLUGIN, {}).get("locale") == "ko_KR" and NEWS_PLUGIN in data:
         return
     data.setdefault(LOCALE_PLUGIN, {})["locale"] = "ko_KR"
+    # no English "Jupyter news" pop-up (and no request to the internet) for learners
+    data.setdefault(NEWS_PLUGIN, {}).update({"fetchNews": "false", "checkForUpdates": False})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
