@@ -30,6 +30,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "user_port_min": 20000,
         "user_port_max": 29999,
         "cull_idle_seconds": 3600,
+        "cull_every_seconds": 60,
         "mem_limit": "2G",
         "cpu_limit": 1.0,
         "home_base": "/home",

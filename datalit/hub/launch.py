@@ -114,7 +114,7 @@ def hub_settings(config: dict, state: Path, ip: str, port: int, data_mount: Path
         "state_dir": str(state), "data_mount": str(data_mount), "isolate": is_root(),
         "home_base": h["home_base"], "admin_user": h["admin_user"],
         "user_port_min": h["user_port_min"], "user_port_max": h["user_port_max"],
-        "cull_idle_seconds": h["cull_idle_seconds"], "mem_limit": h["mem_limit"], "cpu_limit": h["cpu_limit"],
+        "cull_idle_seconds": h["cull_idle_seconds"], "cull_every_seconds": h["cull_every_seconds"], "mem_limit": h["mem_limit"], "cpu_limit": h["cpu_limit"],
         "expiry_check_seconds": h["expiry_check_seconds"],
         "allowed_failed_logins": h["allowed_failed_logins"],
         "seconds_before_next_try": h["seconds_before_next_try"],

@@ -10,7 +10,7 @@ c.JupyterHub.services = [
     {
         "name": roles.CULLER_SERVICE,
         "command": [sys.executable, "-m", "jupyterhub_idle_culler",
-                    f"--timeout={settings['cull_idle_seconds']}", "--cull-every=60"],
+                    f"--timeout={settings['cull_idle_seconds']}", f"--cull-every={settings['cull_every_seconds']}"],
     },
     {
         "name": roles.EXPIRY_SERVICE,
