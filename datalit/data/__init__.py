@@ -37,9 +37,9 @@ def info(dataset_id: str):
 def _verify_default(verify):
     if verify is not None:
         return verify
-    import os
+    from datalit.data.locate import settings
 
-    return os.environ.get("DATALIT_DATA_VERIFY", "1").strip().lower() not in {"0", "false", "no", "off"}
+    return settings()["verify"]
 
 
 def files(dataset_id: str, table: str | None = None, verify: bool | None = None):

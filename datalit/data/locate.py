@@ -16,12 +16,20 @@ from datalit.data.errors import ChecksumError, MissingFileError
 from datalit.paths import cache_dir, shared_data_dir
 
 
+def settings() -> dict:
+    """The ``data`` section of the layered config (defaults live only in datalit.config)."""
+    from datalit.config import load_config
+
+    return load_config()["data"]
+
+
 def data_dirs() -> list[Path]:
     """The folders searched, in order (the download cache last)."""
     dirs = []
-    env = os.environ.get("DATALIT_DATA_DIR") or os.environ.get("DATALIT_DATA_DATA_DIR")
-    if env:
-        dirs.append(Path(env))
+    # DATALIT_DATA_DIR is the documented name; data.data_dir in the config file works too
+    configured = os.environ.get("DATALIT_DATA_DIR") or settings()["data_dir"]
+    if configured:
+        dirs.append(Path(configured))
     dirs.append(shared_data_dir())
     dirs.append(download_dir())
     return dirs
@@ -74,7 +82,7 @@ def file_hash(path: Path) -> str:
 
 
 def download_url(dataset: Dataset, entry: FileEntry) -> str:
-    mirror = os.environ.get("DATALIT_DATA_MIRROR", "").rstrip("/")
+    mirror = settings()["mirror"].rstrip("/")
     if mirror:
         return f"{mirror}/{quote(dataset.id)}/{quote(entry.name)}"
     return entry.url
