@@ -1,19 +1,57 @@
-"""Jupyter server extension for instructors' servers: let JupyterLab frame nbgrader's formgrader.
+"""Jupyter server extension for instructors' servers: make nbgrader's formgrader work from the hub.
 
-JupyterHub >= 4.1 gives every single-user page ``Content-Security-Policy: frame-ancestors 'none'``,
-so the formgrader, which the nbgrader lab extension shows in an iframe, stays blank (nbgrader
-#1870, #1910). nbgrader's own fix (#1915, frame-ancestors 'self' on its handlers) was reverted
-(#1947) because it applied to every user. Here it applies only to the formgrader's pages and only
-in servers of instructors (hub_config/shared/50-grading.py enables this extension for them);
-every other page keeps JupyterHub's 'none'.
+1. Framing. JupyterHub >= 4.1 gives every single-user page ``Content-Security-Policy: frame-ancestors
+   'none'``, so the formgrader, which the nbgrader lab extension shows in an iframe, stays blank
+   (nbgrader #1870, #1910). nbgrader's own fix (#1915, frame-ancestors 'self' on its handlers) was
+   reverted (#1947) because it applied to every user. Here it applies only to the formgrader's pages
+   and only in servers of instructors (hub_config/shared/50-grading.py enables this extension for
+   them); every other page keeps JupyterHub's 'none'.
+2. Course folder. The formgrader refuses to work ("Sorry, the formgrader encountered an error") when
+   the course directory is not inside the server's root (the instructor's home), which is where the
+   hub's ``lab.course_dir`` (e.g. /srv/...) usually is. At link time, before nbgrader's extension
+   loads, the course is linked into the root as ``course-<course id>`` and nbgrader's config
+   (grading/nbgrader_config.py reads DATALIT_LAB_COURSE_DIR) is pointed at the link.
 """
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 FRAME_POLICY = "frame-ancestors 'self'"
 
 
 def _jupyter_server_extension_points():
     return [{"module": "datalit.labs.formgrader_frame"}]
+
+
+def course_in_root(root_dir: str, log=None) -> str | None:
+    """The course directory as a path inside ROOT_DIR (a link there if needed); sets the env for nbgrader."""
+    course = os.environ.get("DATALIT_LAB_COURSE_DIR")
+    if not course or not root_dir:
+        return None
+    if not os.path.relpath(course, root_dir).startswith(".."):
+        return course
+    link = Path(root_dir) / f"course-{os.environ.get('DATALIT_LAB_COURSE_ID') or 'nbgrader'}"
+    if link.is_symlink() and os.readlink(link) != course:
+        link.unlink()
+    if not link.is_symlink():
+        if link.exists():
+            if log:
+                log.warning("datalit: %s exists and is not a link to the course %s: formgrader will not work",
+                            link, course)
+            return None
+        link.symlink_to(course, target_is_directory=True)
+    os.environ["DATALIT_LAB_COURSE_DIR"] = str(link)
+    if log:
+        log.info("datalit: course %s is %s in this server (formgrader)", course, link)
+    return str(link)
+
+
+def _link_jupyter_server_extension(serverapp) -> None:
+    try:
+        course_in_root(serverapp.root_dir, serverapp.log)
+    except OSError as e:  # e.g. a read-only home: the formgrader shows its own error
+        serverapp.log.warning("datalit: could not link the course into %s: %s", serverapp.root_dir, e)
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
