@@ -57,6 +57,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "sandbox_dir": "/var/lib/datalit/sandbox",
         "sandbox_user_prefix": "dlsbx",
         "max_file_mb": 50,             # larger files in a submission are not collected
+        "prewarm": True,               # autograde workers fork sandboxed kernels from a pre-imported server
     },
     "report": {
         "workers": 0,            # worker processes for batches; 0 = number of cores

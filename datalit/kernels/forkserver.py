@@ -1,12 +1,18 @@
 """Pre-warmed kernels for batches: fork a fresh IPython kernel from a process that already imported
 the heavy libraries (pandas, IPython/ipykernel, jsonschema, matplotlib, geopandas ...).
 
-Every report still gets its own new kernel process (nothing is shared between reports: the fork
-happens before any notebook code runs and no data is loaded in the server), but the ~2-4 s of
-imports each kernel would repeat are paid once per worker. Used by the batch workers through
-``kernel_manager_class=ForkKernelManager``; ``datalit report run`` uses ordinary kernels.
+Every notebook still gets its own new kernel process (nothing is shared between notebooks: the fork
+happens before any notebook code runs and no data is loaded in the server), but the ~1-4 s of
+imports each kernel would repeat are paid once per worker. Used by
 
-    server = start()                   # in a batch worker, once
+* report batch workers, through ``kernel_manager_class=ForkKernelManager``
+  (``datalit report run`` uses ordinary kernels);
+* autograding workers (``datalit lab autograde``), through the sandbox's kernel manager: the server is
+  started with ``sandboxed=True``, refuses any request without a confinement spec, and each child
+  confines itself (confine.py: namespaces, hidden paths, limits, unprivileged user) before it
+  becomes a kernel. The server itself never runs student code and never reads course files.
+
+    server = start()                   # in a worker, once
     ... papermill.execute_notebook(..., kernel_manager_class=ForkKernelManager)
 """
 from __future__ import annotations
@@ -32,28 +38,43 @@ PRELOAD = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jsonschema",
 CLIENT = str(Path(__file__).with_name("forkclient.py"))
 
 
+def client_cmd(connection_file: str, fallback: list[str], confine: dict | None = None) -> list[str] | None:
+    """The kernel command that asks this process's fork server for a kernel (None: no server running).
+
+    ``fallback`` is exec'd if the server cannot be reached; ``confine`` is the child's sandbox spec."""
+    sock = os.environ.get(ENV)
+    if not sock or not os.path.exists(sock):
+        return None
+    return [sys.executable, "-S", CLIENT, sock, connection_file, json.dumps(confine or {}), *fallback]
+
+
 class ForkKernelManager(KernelManager):
     """A KernelManager whose kernel command asks the worker's fork server (if any) for the kernel."""
 
     def format_kernel_cmd(self, extra_arguments=None):
-        sock = os.environ.get(ENV)
-        if not sock or not os.path.exists(sock) or self.kernel_name not in ("python3", ""):
-            return super().format_kernel_cmd(extra_arguments)
-        return [sys.executable, "-S", CLIENT, sock, self.connection_file, sys.executable]
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if self.kernel_name not in ("python3", ""):
+            return cmd
+        return client_cmd(self.connection_file, cmd) or cmd
 
 
 _SERVER: subprocess.Popen | None = None
 
 
-def start(timeout: float = 60) -> str | None:
-    """Start this process's fork server (once) and point ForkKernelManager at it; return the socket path."""
+def start(timeout: float = 60, preload: tuple[str, ...] = PRELOAD, sandboxed: bool = False,
+          env: dict | None = None) -> str | None:
+    """Start this process's fork server (once) and point ForkKernelManager at it; return the socket path.
+
+    ``sandboxed``: the server only forks confined kernels (for the autograder; needs root)."""
     global _SERVER
     if _SERVER is not None and _SERVER.poll() is None:
         return os.environ.get(ENV)
     folder = tempfile.mkdtemp(prefix="datalit-fork-")
     sock = os.path.join(folder, "server.sock")
-    _SERVER = subprocess.Popen([sys.executable, "-m", "datalit.reports.forkserver", sock, str(os.getpid())],
-                               stdin=subprocess.DEVNULL)
+    cmd = [sys.executable, "-m", "datalit.kernels.forkserver", sock, str(os.getpid()), ",".join(preload)]
+    if sandboxed:
+        cmd.append("--sandboxed")
+    _SERVER = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=env, cwd="/" if sandboxed else None)
     import atexit
     from multiprocessing import util
 
@@ -99,7 +120,8 @@ def _recv_request(conn: socket.socket):
 
 
 def _child(listener: socket.socket, conn: socket.socket, request: dict, fds: list[int], others) -> None:
-    """In the forked child: become an ordinary ipykernel with the client's stdio, cwd and environment."""
+    """In the forked child: become an ordinary ipykernel with the client's stdio, cwd and environment
+    (confined first when the request carries a sandbox spec)."""
     code = 1
     try:
         listener.close()
@@ -113,6 +135,12 @@ def _child(listener: socket.socket, conn: socket.socket, request: dict, fds: lis
             os.dup2(fd, target)
             os.close(fd)
         os.setsid()  # like jupyter_client's kernels: its own session, no terminal Ctrl-C
+        if request.get("confine"):
+            from datalit.kernels import confine
+
+            confine.apply(request["confine"])
+        elif _SANDBOXED:
+            raise RuntimeError("this fork server only starts confined kernels")
         os.chdir(request["cwd"])
         if sys.path and sys.path[0] == _START_DIR:  # as for `python -m ipykernel_launcher` started there
             sys.path[0] = request["cwd"]
@@ -136,9 +164,22 @@ def _child(listener: socket.socket, conn: socket.socket, request: dict, fds: lis
         os._exit(code)
 
 
+def _peer_uid(conn: socket.socket) -> int:
+    import struct
+
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
 def _serve_one(listener: socket.socket, conn: socket.socket, children: dict) -> None:
     try:
+        if _SANDBOXED and _peer_uid(conn) != os.geteuid():
+            raise PermissionError("only the grader may ask for kernels")
         request, fds = _recv_request(conn)
+        if _SANDBOXED and not request.get("confine"):
+            for fd in fds:
+                os.close(fd)
+            raise PermissionError("unconfined kernel refused")
     except (OSError, ValueError, ConnectionError):
         conn.close()
         return
@@ -177,13 +218,16 @@ def _serve_one(listener: socket.socket, conn: socket.socket, children: dict) -> 
 
 
 _START_DIR = os.getcwd()
+_SANDBOXED = False
 
 
-def serve(sock_path: str, parent_pid: int) -> None:
+def serve(sock_path: str, parent_pid: int, preload=PRELOAD, sandboxed: bool = False) -> None:
+    global _SANDBOXED
+    _SANDBOXED = sandboxed
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel would
     import importlib
 
-    for name in PRELOAD:
+    for name in preload:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - optional: a missing library is imported by the kernel itself
@@ -229,4 +273,5 @@ def serve(sock_path: str, parent_pid: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]))
+    serve(sys.argv[1], int(sys.argv[2]), tuple(filter(None, sys.argv[3].split(","))) if len(sys.argv) > 3 else PRELOAD,
+          sandboxed="--sandboxed" in sys.argv[4:])

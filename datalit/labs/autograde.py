@@ -3,7 +3,9 @@
 Each worker process grades one team at a time with nbgrader's own API (``NbGraderAPI.autograde``,
 the same code path as ``nbgrader autograde --student TEAM``) and a fixed sandbox slot, so its
 kernels run as that slot's unprivileged user (see ``sandbox.py`` and the ``SandboxedExecute``
-preprocessor configured in ``grading/nbgrader_config.py``). Disjoint teams in disjoint processes
+preprocessor configured in ``grading/nbgrader_config.py``). Each worker also starts a sandboxed
+kernel fork server (``datalit.kernels``) that has imported pandas, matplotlib, scikit-learn and
+ipykernel once: every team still gets a fresh, confined kernel process, without paying the imports. Disjoint teams in disjoint processes
 share one gradebook without conflicts (measured: FIELD-NOTES); a "database is locked" is retried.
 A failed or hostile submission never stops the run: it gets Korean notes in its feedback.
 """
@@ -35,7 +37,7 @@ def warm_sandbox_cache(course: Course, lab: str) -> str:
     stamp = os.path.join(cache, f"warm-{lab}-{LOADER_VERSION}-{digest}.ok")
     if os.path.exists(stamp):
         return cache  # parsed before; a changed dataset only makes the kernels parse it themselves
-    env = dict(os.environ, DATALIT_CACHE_DIR=cache)
+    env = dict(os.environ, DATALIT_CACHE_DIR=cache, MPLCONFIGDIR=os.path.join(cache, "mpl"))
     proc = subprocess.run([sys.executable, "-c", _WARM % datasets], env=env, check=False, capture_output=True)
     if proc.returncode == 0:
         open(stamp, "w").close()
@@ -48,6 +50,7 @@ def warm_sandbox_cache(course: Course, lab: str) -> str:
 
 
 _WARM = """
+import matplotlib.pyplot, koreanize_matplotlib  # builds the font cache in MPLCONFIGDIR once
 from datalit import data
 for d in %r:
     try:
@@ -71,15 +74,25 @@ def teams_to_grade(course: Course, lab: str, only: list[str] | None = None) -> l
 
 # --- worker side ----------------------------------------------------------------------------------
 _COURSE: Course | None = None
+# what the labs' kernels import (kept in the fork server's memory, so each kernel starts warm); not
+# matplotlib_inline.backend_inline: imported outside IPython it never hooks the inline figures up
+KERNEL_PRELOAD = ("koreanize_matplotlib", "datalit.hangul", "datalit.lessons.checks",
+                  "sklearn.feature_extraction.text", "sklearn.linear_model", "sklearn.model_selection",
+                  "sklearn.pipeline")
 
 
-def _init_worker(course: Course, slots) -> None:
+def _init_worker(course: Course, slots, sandbox_cache: str | None) -> None:
     import warnings
     global _COURSE
     warnings.filterwarnings("ignore")  # SQLAlchemy/IPython chatter from nbgrader; the log keeps the rest
     _COURSE = course
     os.environ["DATALIT_SANDBOX_SLOT"] = str(slots.get())
     os.chdir(course.root)
+    if sandbox_cache and course.cfg["prewarm"]:
+        from datalit.kernels import forkserver
+
+        env = dict(os.environ, DATALIT_CACHE_DIR=sandbox_cache, MPLCONFIGDIR=os.path.join(sandbox_cache, "mpl"))
+        forkserver.start(preload=forkserver.PRELOAD + KERNEL_PRELOAD, sandboxed=True, env=env)
 
 
 def _grade_one(args: tuple[str, str]) -> dict:
@@ -161,10 +174,11 @@ def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | Non
     workers = workers or int(course.cfg["workers"]) or os.cpu_count() or 1
     workers = max(1, min(workers, len(todo)))
     sandboxed = bool(course.cfg["sandbox"]) and can_sandbox()
+    cache = None
     if sandboxed:
         from datalit.labs.sandbox import ensure_slot_user
-        warm_sandbox_cache(course, lab)
-        os.environ["DATALIT_SANDBOX_CACHE"] = os.path.join(course.cfg["sandbox_dir"], "cache")
+        cache = warm_sandbox_cache(course, lab)
+        os.environ["DATALIT_SANDBOX_CACHE"] = cache
         for slot in range(workers):
             ensure_slot_user(course.cfg["sandbox_user_prefix"], slot)
     # import nbgrader before forking so that every worker starts warm
@@ -181,7 +195,7 @@ def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | Non
     if progress:
         from tqdm import tqdm
         bar = tqdm(total=len(todo), desc=f"{lab} 자동 채점", unit="팀", file=sys.stderr)
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(course, slots), maxtasksperchild=None) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(course, slots, cache), maxtasksperchild=None) as pool:
         for res in pool.imap_unordered(_grade_one, [(lab, t) for t in todo]):
             results.append(res)
             if bar:

@@ -13,6 +13,11 @@ every team's work in a course directory of mode 0700. Only the *kernel* runs san
 * talking to the grader over unix sockets (``transport = "ipc"``), which work across network
   namespaces where TCP loopback does not.
 
+The confinement is one spec (:meth:`SandboxKernelManager.confine_spec`), applied either by a shell
+wrapper (unshare, mount, prlimit, setpriv) around ``python -m ipykernel_launcher`` or, in
+``datalit lab autograde``'s workers, in-process by a kernel forked from the worker's pre-warmed fork
+server (``datalit.kernels``): the same limits without ~1 s of imports per notebook.
+
 The working copy of the submission is copied into the slot's own directory, so the kernel sees
 only its team's files (small ones: big files are never collected).
 """
@@ -149,6 +154,7 @@ class SandboxKernelManager(AsyncKernelManager):
     data_cache = Unicode("").tag(config=True)
     extra_env = Dict().tag(config=True)
     enabled = Bool(True).tag(config=True)
+    forked = Bool(False, help="Fork the kernel from the worker's sandboxed fork server if one runs").tag(config=True)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -186,7 +192,7 @@ class SandboxKernelManager(AsyncKernelManager):
         env = {
             "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
             "HOME": str(home), "USER": slot_user(self.user_prefix, self.slot),
-            "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(home / "mpl"),
+            "LANG": "C.UTF-8", "MPLCONFIGDIR": str(home / "mpl"),
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde",
             "TMPDIR": str(home),
@@ -202,7 +208,13 @@ class SandboxKernelManager(AsyncKernelManager):
         os.chown(self.connection_file, uid, gid)
         self._cgroup = Cgroup(f"slot{self.slot}", self.memory_mb, self.max_processes)
         self._cg_before = self._cgroup.counter()
-        return self._wrap(cmd, uid, gid), kw
+        spec = self.confine_spec(uid, gid)
+        wrapped = self._wrap(cmd, spec)
+        if self.forked:  # a pre-warmed kernel from the worker's fork server; the wrapper if it is gone
+            from datalit.kernels.forkserver import client_cmd
+
+            return client_cmd(self.connection_file, wrapped, spec) or wrapped, kw
+        return wrapped, kw
 
     def _copy_small(self, src: Path, dest: Path) -> None:
         limit = self.max_file_mb * 1024 * 1024
@@ -218,23 +230,34 @@ class SandboxKernelManager(AsyncKernelManager):
                 except OSError:
                     continue
 
-    def _wrap(self, cmd: list[str], uid: int, gid: int) -> list[str]:
-        mounts = []
-        for path in self.hidden_paths:
-            if path and os.path.isdir(path):
-                mounts.append(f"mount -t tmpfs -o size=4k,mode=0555 datalit-hidden {shlex.quote(path)}")
-        if not any(p.startswith("/tmp/") for p in self._needed_paths()):
+    def confine_spec(self, uid: int, gid: int) -> dict:
+        """The confinement of one kernel, as data: applied by the shell wrapper below, or in-process by a
+        kernel forked from the worker's pre-warmed fork server (datalit.kernels.confine)."""
+        needed = self._needed_paths()
+        return {
+            "uid": uid, "gid": gid,
+            "cgroup_procs": self._cgroup.procs_files() if self._cgroup else [],
+            "hidden": [p for p in self.hidden_paths if p and os.path.isdir(p)],
             # a private /tmp: teams graded one after another in a slot leave nothing to each other
+            "private_tmp": not any(p.startswith("/tmp/") for p in needed),
+            # CPU: SIGXCPU at the soft limit (diagnosed as "cpu"), SIGKILL 5 s later if it is caught
+            "rlimits": {"cpu": [self.cpu_seconds, self.cpu_seconds + 5], "nproc": self.max_processes + 16,
+                        "fsize": self.max_file_mb * 1024 * 1024, "core": 0, "nofile": 256,
+                        "as": None if self._cgroup_ok() else self.memory_mb * 3 * 1024 * 1024},
+        }
+
+    def _wrap(self, cmd: list[str], spec: dict) -> list[str]:
+        mounts = [f"mount -t tmpfs -o size=4k,mode=0555 datalit-hidden {shlex.quote(path)}" for path in spec["hidden"]]
+        if spec["private_tmp"]:
             mounts.append("mount -t tmpfs -o size=64m,mode=1777 datalit-tmp /tmp")
         mounts.append("mount -t tmpfs -o size=16m,mode=1777 datalit-shm /dev/shm || true")
-        fsize = self.max_file_mb * 1024 * 1024
+        lim = spec["rlimits"]
         inner = " && ".join(mounts) + " && exec " + shlex.join([
-            "prlimit", f"--cpu={self.cpu_seconds}", f"--nproc={self.max_processes + 16}",
-            f"--fsize={fsize}", "--core=0", "--nofile=256",
-            *(["--as=" + str(self.memory_mb * 3 * 1024 * 1024)] if not self._cgroup_ok() else []),
-            "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs",
+            "prlimit", f"--cpu={lim['cpu'][0]}:{lim['cpu'][1]}", f"--nproc={lim['nproc']}", f"--fsize={lim['fsize']}",
+            f"--core={lim['core']}", f"--nofile={lim['nofile']}", *([f"--as={lim['as']}"] if lim["as"] else []),
+            "setpriv", f"--reuid={spec['uid']}", f"--regid={spec['gid']}", "--clear-groups", "--no-new-privs",
             "--inh-caps=-all", "--bounding-set=-all", *cmd])
-        join = "".join(f"echo $$ > {shlex.quote(p)} && " for p in self._cgroup.procs_files())
+        join = "".join(f"echo $$ > {shlex.quote(p)} && " for p in spec["cgroup_procs"])
         outer = join + "exec " + shlex.join(["unshare", "--mount", "--net", "--propagation", "private",
                                              "/bin/sh", "-c", inner])
         return ["/bin/sh", "-c", outer]

@@ -5,6 +5,6 @@
     render.py    HTML without code (Korean title block, data sources, when made), PDF via Chromium
     manifest.py  manifest.json and the reuse check (notebook, parameters, data files' sha256)
     batch.py     the cross product of --each values on a process pool or a Dask cluster; index.py: index.html
-    forkserver.py / forkclient.py   pre-warmed kernels for batch workers
+    (pre-warmed kernels for batch workers: datalit.kernels.forkserver)
     cli.py       ``datalit report run | params | batch | list``
 """

@@ -91,7 +91,7 @@ def _warm_worker(prewarmed: bool = True) -> None:
     """Pool initializer: import the heavy modules once per worker, not once per report, and start the
     worker's kernel fork server (forkserver.py) so each report's fresh kernel starts pre-imported."""
     if prewarmed:
-        from datalit.reports import forkserver
+        from datalit.kernels import forkserver
 
         forkserver.start()
     import nbconvert  # noqa: F401

@@ -102,7 +102,7 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
     executed = None
     engine_kwargs = {}
     if prewarmed:
-        from datalit.reports import forkserver
+        from datalit.kernels import forkserver
 
         if forkserver.start():
             engine_kwargs["kernel_manager_class"] = forkserver.ForkKernelManager

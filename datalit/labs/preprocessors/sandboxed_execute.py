@@ -80,6 +80,7 @@ class SandboxedExecute(Execute):
             km.max_file_mb = int(cfg["max_file_mb"])
             km.hidden_paths = hidden_paths(cfg)
             km.data_cache = os.environ.get("DATALIT_SANDBOX_CACHE", os.path.join(cfg["sandbox_dir"], "cache"))
+            km.forked = True  # only where a worker started a sandboxed fork server (datalit lab autograde)
         return km
 
     def preprocess(self, nb, resources=None, km=None):
