@@ -71,6 +71,7 @@ def test_team_lab_through_the_hub(lab_hub):
     r = requests.get(f"{hub.url}/user/{teacher}/formgrader", headers={"Authorization": f"token {tokens[teacher]}"},
                      timeout=60)
     assert r.status_code == 200 and "formgrader" in r.text.lower()
+    assert "encountered an error" not in r.text  # nbgrader's error page also answers 200
     assert r.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
     lab_page = requests.get(f"{hub.url}/user/{m1}/lab", headers={"Authorization": f"token {tokens[m1]}"}, timeout=60)
     assert "frame-ancestors 'none'" in lab_page.headers["Content-Security-Policy"]
