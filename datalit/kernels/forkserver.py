@@ -36,6 +36,8 @@ PRELOAD = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jsonschema",
            "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot", "seaborn", "datalit.data",
            "shapely", "geopandas")
 CLIENT = str(Path(__file__).with_name("forkclient.py"))
+SANDBOX_SERVER_ENV = ("PATH", "LANG", "LC_ALL", "HOME", "MPLCONFIGDIR", "DATALIT_CACHE_DIR", "DATALIT_DATA_DIR",
+                      "DATALIT_CATALOG_DIR", "DATALIT_CONFIG")
 
 
 def client_cmd(connection_file: str, fallback: list[str], confine: dict | None = None) -> list[str] | None:
@@ -74,6 +76,8 @@ def start(timeout: float = 60, preload: tuple[str, ...] = PRELOAD, sandboxed: bo
     cmd = [sys.executable, "-m", "datalit.kernels.forkserver", sock, str(os.getpid()), ",".join(preload)]
     if sandboxed:
         cmd.append("--sandboxed")
+        # a forked kernel can read the server's initial environment (/proc/self/environ): keep it bare
+        env = {k: v for k, v in (os.environ if env is None else env).items() if k in SANDBOX_SERVER_ENV}
     _SERVER = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=env, cwd="/" if sandboxed else None)
     import atexit
     from multiprocessing import util

@@ -45,6 +45,8 @@ with open("/proc/self/status") as fh:
                      if k in ("CapEff", "CapPrm", "CapBnd", "NoNewPrivs")}
 with open("/proc/self/cgroup") as fh:
     out["cgroups"] = sorted(line.split(":", 2)[2].strip() for line in fh if ":memory:" in line or ":pids:" in line)
+with open("/proc/self/environ", "rb") as fh:
+    out["secret_seen"] = b"s3cret" in fh.read()
 out["forked"] = os.environ.get("DATALIT_KERNEL_FORKED")
 print(json.dumps(out))
 """
@@ -52,9 +54,10 @@ CHART = "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()"
 
 
 @pytest.fixture
-def fork_server():
+def fork_server(monkeypatch):
     from datalit.kernels import forkserver
 
+    monkeypatch.setenv("DATALIT_TEST_GRADER_SECRET", "s3cret")  # e.g. a token in the grader's environment
     sock = forkserver.start(sandboxed=True)
     assert sock, "the sandboxed fork server did not start"
     yield sock
@@ -101,7 +104,7 @@ def test_forked_kernel_is_confined_like_the_wrapper(fork_server, places):
     uid, gid = ensure_slot_user("dlsbx", 41)
     assert forked["uid"] == forked["euid"] == uid != 0 and forked["groups"] == []
     assert forked["proc_self_uid"] == uid  # /proc/self is the kernel's own, as after an exec
-    assert forked["net"] != "open"
+    assert forked["net"] != "open" and forked["secret_seen"] is False
     assert forked["hidden"] == [] and forked["hidden_write"] in ("PermissionError", "OSError")
     assert forked["status"]["CapEff"] == forked["status"]["CapBnd"] == "0000000000000000"
     assert forked["status"]["NoNewPrivs"] == "1"
