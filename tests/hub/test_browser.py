@@ -2,65 +2,37 @@
 JupyterLab, the first beginner lesson opened and run. Screenshots go to tmp_path and $DATALIT_ARTIFACTS."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
+from browserkit import korean_page, log_in_and_start, open_login, shot
+
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-def _shot(page, tmp_path: Path, name: str) -> Path:
-    path = tmp_path / name
-    page.screenshot(path=str(path), full_page=False)
-    artifacts = os.environ.get("DATALIT_ARTIFACTS")
-    if artifacts:
-        Path(artifacts).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(artifacts) / name)
-    return path
-
 
 def test_browser_login_courses_and_first_lesson(hub, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: apt-get install chromium (./run test does it)")
     lessons = sorted((hub.state / "content" / "beginner").glob("*.ipynb"))
     assert lessons, "no beginner lesson was built into the hub's content"
     first = lessons[0].name
     name, password = hub.new_user(groups=("beginner",))
 
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="ko-KR")
-        page.set_default_timeout(60_000)
+    with korean_page() as page:
         try:
-            page.goto(f"{hub.url}/hub/login")
-            assert "서울 데이터 리터러시 랩 로그인" in page.inner_text(".auth-form-header")
+            open_login(page, hub)
             assert "입문 과정" in page.inner_text("#course-list")
-            _shot(page, tmp_path, "hub-login.png")
-            page.fill("#username_input", name)
-            page.fill("#password_input", password)
-            page.click("#login_submit")
-            page.wait_for_url(re.compile(r".*/hub/home.*"))
-            page.click("#start")
-            page.wait_for_url(re.compile(rf".*/user/{name}/lab.*"), timeout=150_000)
+            shot(page, tmp_path, "hub-login.png")
+            log_in_and_start(page, name, password)
 
             # JupyterLab in Korean, the course folder in the file browser
-            page.wait_for_selector(".jp-DirListing-item")
             assert "파일" in page.inner_text(".lm-MenuBar")
             page.locator(".jp-DirListing-itemText", has_text="courses").dblclick()
             page.locator(".jp-DirListing-itemText", has_text="beginner").dblclick()
             page.locator(".jp-DirListing-itemText", has_text=first).wait_for()
             listing = page.inner_text(".jp-DirListing-content")
             assert all(nb.name in listing for nb in lessons), listing
-            _shot(page, tmp_path, "lab-courses.png")
+            shot(page, tmp_path, "lab-courses.png")
 
             # open and run the first lesson (Run > Run All Cells, in Korean)
             page.locator(".jp-DirListing-itemText", has_text=first).dblclick()
@@ -81,7 +53,7 @@ def test_browser_login_courses_and_first_lesson(hub, tmp_path):
                 time.sleep(1)
             executed = [t for t in texts if re.match(r"\[\d+\]:", t)]
             assert executed and "대기" in status.inner_text(), (texts, status.inner_text())
-            _shot(page, tmp_path, "lab-first-lesson-end.png")
+            shot(page, tmp_path, "lab-first-lesson-end.png")
             # back to the top: the first code cell ran first and shows its result
             first_cell = page.locator(".jp-CodeCell").first
             first_cell.scroll_into_view_if_needed()
@@ -90,8 +62,7 @@ def test_browser_login_courses_and_first_lesson(hub, tmp_path):
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
             outputs = page.locator(".jp-OutputArea-output")
             assert outputs.count() > 0
-            _shot(page, tmp_path, "lab-first-lesson.png")
+            shot(page, tmp_path, "lab-first-lesson.png")
             print(f"browser: {len(executed)} visible code cells ran, {errors.count()} stderr outputs")
         finally:
-            _shot(page, tmp_path, "last.png")
-            browser.close()
+            shot(page, tmp_path, "last.png")

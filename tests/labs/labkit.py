@@ -1,6 +1,9 @@
 """Helpers for the team-lab tests (imported by tests/labs/conftest.py and the tests)."""
 from __future__ import annotations
 
+import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -19,6 +22,29 @@ def lab_env(base: Path) -> dict:
         "DATALIT_LAB_COURSE_ID": "datalit-test",
     })
     return env
+
+
+@contextmanager
+def course_hub(base: Path, env: dict):
+    """A real hub whose servers get the lab settings ENV (set in this process too while it runs);
+    afterwards its users, its processes and BASE are gone and the environment is as before."""
+    import pytest
+
+    from hub_fixtures import start_hub
+
+    if os.geteuid() != 0:
+        pytest.fail("the lab tests through the hub need root (CI runs as root)")
+    saved = dict(os.environ)
+    os.environ.update(env)
+    hub = start_hub(base / "state", home_base=base / "home", extra_env=env)
+    try:
+        yield hub
+    finally:
+        hub.remove_users()
+        hub.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def answered(course, overrides: dict | None = None, drop: tuple = (), kernel: str | None = None):

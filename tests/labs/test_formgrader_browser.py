@@ -9,7 +9,6 @@ Screenshots go to tmp_path and $DATALIT_ARTIFACTS.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,52 +17,29 @@ from pathlib import Path
 
 import pytest
 
-from hub_fixtures import hub_base_dir, start_hub
-from labkit import LAB, answered, lab_env, put_submission, write_roster
+from browserkit import korean_page, log_in_and_start, open_login, shot
+from hub_fixtures import hub_base_dir
+from labkit import LAB, answered, course_hub, lab_env, put_submission, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.grading, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 TEAM = "fgteam"
 RUBRIC_CELL = "interpretation"  # manually graded markdown answer, 6 points
 ANSWER = "마포구의 대여는 10월에 가장 많고 1월에 가장 적습니다. 봄과 가을에 늘고 한겨울과 한여름에 줄어듭니다."
 COMMENT = "해석이 구체적입니다. 대여량 차이의 원인을 한 가지 더 짚어 보세요."
 
 
-def _shot(page, tmp_path: Path, name: str) -> Path:
-    path = tmp_path / name
-    page.screenshot(path=str(path), full_page=False)
-    artifacts = os.environ.get("DATALIT_ARTIFACTS")
-    if artifacts:
-        Path(artifacts).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(artifacts) / f"formgrader-{name}")
-    return path
-
-
 @pytest.fixture(scope="module")
 def grading_hub(released, unix_users):
     """A hub whose instructors' servers use a copy of the released course (lab 1) as their course."""
-    if os.geteuid() != 0:
-        pytest.fail("the formgrader browser test needs root (CI runs as root)")
     base = hub_base_dir()
     course_dir = base / "course"
     shutil.copytree(released["course"], course_dir)
     shutil.copytree(released["exchange"], base / "exchange", symlinks=True)
     env = lab_env(base)
     env["DATALIT_LAB_COURSE_DIR"] = str(course_dir)
-    saved = dict(os.environ)
-    os.environ.update(env)
-    hub = start_hub(base / "state", home_base=base / "home", extra_env=env)
-    try:
+    with course_hub(base, env) as hub:
         yield hub, course_dir
-    finally:
-        hub.remove_users()
-        hub.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _graded_submission(course_dir: Path, members: list[str]):
@@ -92,8 +68,6 @@ def _stored_grade(course):
 
 def test_instructor_grades_rubric_in_formgrader_from_the_hub(grading_hub, unix_users, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: apt-get install chromium (./run test does it)")
     hub, course_dir = grading_hub
     course = _graded_submission(course_dir, unix_users)
     assert _stored_grade(course)[0] is None  # nothing graded by hand yet
@@ -101,21 +75,11 @@ def test_instructor_grades_rubric_in_formgrader_from_the_hub(grading_hub, unix_u
     # the instructor's server (formgrader) owns the course folder, as the instructor guide says
     subprocess.run(["chown", "-R", f"{teacher}:", str(course_dir)], check=True)
 
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="ko-KR")
-        page.set_default_timeout(60_000)
+    with korean_page() as page:
         try:
             # 1. the hub's Korean login page, then the instructor's JupyterLab
-            page.goto(f"{hub.url}/hub/login")
-            assert "서울 데이터 리터러시 랩 로그인" in page.inner_text(".auth-form-header")
-            page.fill("#username_input", teacher)
-            page.fill("#password_input", password)
-            page.click("#login_submit")
-            page.wait_for_url(re.compile(r".*/hub/home.*"))
-            page.click("#start")
-            page.wait_for_url(re.compile(rf".*/user/{teacher}/lab.*"), timeout=150_000)
-            page.wait_for_selector(".jp-DirListing-item")
+            open_login(page, hub)
+            log_in_and_start(page, teacher, password)
 
             # 2. Nbgrader > Formgrader: the iframe shows the formgrader, not a blocked (blank) frame
             page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
@@ -132,12 +96,12 @@ def test_instructor_grades_rubric_in_formgrader_from_the_hub(grading_hub, unix_u
                     text = ""
                 if time.time() > deadline or (frame and frame.url.startswith("chrome-error")) or \
                         "formgrader encountered an error" in text:
-                    _shot(page, tmp_path, "blank-formgrader.png")
+                    shot(page, tmp_path, "blank-formgrader.png", prefix="formgrader-")
                     raise AssertionError(f"formgrader iframe shows no assignment table; frame url: "
                                          f"{frame.url if frame else None}; text: {text[:300]!r}\n{hub.log_tail(30)}")
                 time.sleep(0.5)
             assert "Manage Assignments" in fg.locator("body").inner_text()
-            _shot(page, tmp_path, "manage-assignments.png")
+            shot(page, tmp_path, "manage-assignments.png", prefix="formgrader-")
 
             # 3. Manual Grading > lab > notebook > the team's submission
             fg.locator("a[href$='/formgrader/gradebook']", has_text="Manual Grading").first.click()
@@ -148,7 +112,7 @@ def test_instructor_grades_rubric_in_formgrader_from_the_hub(grading_hub, unix_u
             score.wait_for()
             assert score.input_value() == ""  # no manual score yet
             assert ANSWER in fg.locator(".nbgrader_cell", has=score).inner_text()  # the team's own answer
-            _shot(page, tmp_path, "grading-page.png")
+            shot(page, tmp_path, "grading-page.png", prefix="formgrader-")
 
             # the rubric score and a comment; the formgrader saves each on change
             score.fill("5")
@@ -164,11 +128,10 @@ def test_instructor_grades_rubric_in_formgrader_from_the_hub(grading_hub, unix_u
                 if stored[0] is not None and stored[2] == COMMENT:
                     break
                 time.sleep(0.5)
-            _shot(page, tmp_path, "graded.png")
+            shot(page, tmp_path, "graded.png", prefix="formgrader-")
             assert stored == (5.0, 6.0, COMMENT), stored
         finally:
-            _shot(page, tmp_path, "last.png")
-            browser.close()
+            shot(page, tmp_path, "last.png", prefix="formgrader-")
 
     from datalit.labs.autograde import scores_of
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 import requests
 
-from hub_fixtures import hub_base_dir, start_hub
-from labkit import LAB, LIMITS, answered, write_roster
+from hub_fixtures import hub_base_dir
+from labkit import LAB, answered, course_hub, lab_env, write_roster
 
 pytestmark = [pytest.mark.grading, pytest.mark.hub, pytest.mark.slow]
 
@@ -35,25 +34,12 @@ def _shell(hub, user, token, cmd: str) -> str:
 
 @pytest.fixture(scope="module")
 def lab_hub():
-    if os.geteuid() != 0:
-        pytest.fail("the hub end-to-end test needs root (CI runs as root)")
     base = hub_base_dir()
-    exchange, course_dir = base / "exchange", base / "course"
-    env = {f"DATALIT_LAB_{k.upper()}": v for k, v in LIMITS.items()}
-    env.update({"DATALIT_LAB_EXCHANGE_DIR": str(exchange), "DATALIT_LAB_COURSE_ID": "datalit-e2e",
-                "DATALIT_LAB_COURSE_DIR": str(course_dir), "DATALIT_LAB_TEAMS_DIR": str(base / "teams"),
-                "DATALIT_LAB_SANDBOX_DIR": "/var/lib/datalit/sandbox-tests"})
-    saved = dict(os.environ)
-    os.environ.update(env)
-    hub = start_hub(base / "state", home_base=base / "home", extra_env=env)
-    try:
+    course_dir = base / "course"
+    env = lab_env(base)
+    env.update({"DATALIT_LAB_COURSE_ID": "datalit-e2e", "DATALIT_LAB_COURSE_DIR": str(course_dir)})
+    with course_hub(base, env) as hub:
         yield hub, course_dir
-    finally:
-        hub.remove_users()
-        hub.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_team_lab_through_the_hub(lab_hub):
