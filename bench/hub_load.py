@@ -7,7 +7,7 @@ cgroup limits) and, in the same run on the same unix users, a stock JupyterHub c
 * p50/p95 seconds from the spawn request to a usable server (``/user/NAME/api/status`` = 200 through
   the proxy) and to a first executed cell (kernel over REST + websocket, ``1 + 1``);
 * failed spawns (not usable within the timeout, or the cell failed);
-* memory per server (USS of jupyterhub-singleuser, measured after the cell; the kernel is shut down by
+* memory per server (USS of the user-server process, measured after the cell; the kernel is shut down by
   then) and CPU seconds per server process.
 
 Run as root (real unix users):  /opt/datalit/venv/bin/python bench/hub_load.py [--sizes 10,30,50]
@@ -114,7 +114,7 @@ def processes_of(names: set[str]) -> dict:
                 continue
             cmd = " ".join(p.info["cmdline"] or [])
             info = p.memory_full_info()
-            if "jupyterhub-singleuser" in cmd:
+            if "singleuser" in cmd:  # jupyterhub-singleuser (stock) or python -m datalit.hub.singleuser
                 mem_server.append(info.uss / 2**20)
                 t = p.cpu_times()
                 cpu_server.append(t.user + t.system)

@@ -8,6 +8,7 @@ from __future__ import annotations
 TIERS = ("beginner", "intermediate", "advanced")
 INSTRUCTOR_GROUPS = tuple(f"instructors-{tier}" for tier in TIERS)
 GROUPS = (*TIERS, "citizens", "instructors", "analysts", "admins", *INSTRUCTOR_GROUPS)
+TEACHING_GROUPS = frozenset({"instructors", "admins", *INSTRUCTOR_GROUPS})
 
 GROUP_DESCRIPTIONS = {
     "beginner": "입문 과정 학습자",
@@ -24,6 +25,11 @@ GROUP_DESCRIPTIONS = {
 CLI_SERVICE = "datalit-cli"
 CULLER_SERVICE = "idle-culler"
 EXPIRY_SERVICE = "workshop-expiry"
+
+
+def teaches(user) -> bool:
+    """A hub admin or a member of a teaching group: their server gets the grading tools (formgrader)."""
+    return bool(user.admin or {g.name for g in user.groups} & TEACHING_GROUPS)
 
 
 def load_groups() -> dict:

@@ -10,6 +10,15 @@
 * memory and CPU limits: cgroup v1 (``/sys/fs/cgroup/memory/datalit/<user>``, ``/sys/fs/cgroup/cpu/datalit-<user>``) when the hub runs
   as root and the controllers are writable; otherwise not enforced (logged once).
 * course notebooks are handed out on every spawn (``datalit.hub.content``), run as the user.
+* user-server settings: ``config_dirs`` (everyone) and ``learner_config_dirs`` (people who do not teach)
+  are appended to ``JUPYTER_CONFIG_PATH`` (hub_config/user_server/README.md).
+* kernels talk to their server over unix sockets (``KernelManager.transport=ipc``) in a private runtime
+  folder (``runtime_base/<user>``, mode 0700), not over TCP ports on 127.0.0.1: a TCP kernel port is
+  picked in the ephemeral range and released before the kernel binds it, so under many concurrent
+  starts another socket can take it; jupyter_client then restarts the kernel on the same ports until it
+  is declared dead and the learner's websocket is dropped (bench/hub_load.py, 30 users). Unix sockets
+  cannot collide and no other local user can reach them. When the folder's path would be too long for
+  a unix socket name, kernels stay on TCP.
 """
 from __future__ import annotations
 
@@ -17,6 +26,7 @@ import asyncio
 import os
 import pwd
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,12 +34,16 @@ from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
-from traitlets import Bool, Integer, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
-from datalit.hub import content
+from datalit.hub import content, roles
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
+
+# a kernel's socket: <runtime>/kernel-<uuid36>-ipc-<n>; a unix socket path holds at most 107 bytes
+IPC_SOCKET_SUFFIX = len("/kernel-") + 36 + len("-ipc-9")
+UNIX_PATH_MAX = 107
 
 SYSTEM_UID_MAX = 999
 SYSTEM_UID_HIGH = 60000  # Debian: 60000-65535 are system (nobody = 65534)
@@ -83,6 +97,11 @@ class DatalitSpawner(LocalProcessSpawner):
     port_max = Integer(29999, config=True)
     isolate = Bool(True, config=True, help="root mode: one unix user per person")
     start_attempts = Integer(3, config=True)
+    config_dirs = List(Unicode(), config=True, help="JUPYTER_CONFIG_PATH folders of every user server")
+    learner_config_dirs = List(Unicode(), config=True,
+                               help="JUPYTER_CONFIG_PATH folders of the servers of people who do not teach")
+    runtime_base = Unicode("/run/datalit", config=True,
+                           help="root mode: per-user Jupyter runtime folders (kernel unix sockets) live here")
 
     _reserved_ports: set[int] = set()
     _cgroup_warned = False
@@ -93,6 +112,19 @@ class DatalitSpawner(LocalProcessSpawner):
         if self.isolate:
             return pwd.getpwnam(self.user.name).pw_dir
         return str(Path(self.state_dir) / "homes" / self.user.name)
+
+    @property
+    def runtime_dir(self) -> str | None:
+        """The server's JUPYTER_RUNTIME_DIR (kernel sockets), or None if too long for socket names."""
+        base = Path(self.runtime_base) if self.isolate else Path(self.state_dir) / "run"
+        path = str(base / self.user.name)
+        return path if len(path) + IPC_SOCKET_SUFFIX <= UNIX_PATH_MAX else None
+
+    def get_args(self):
+        args = list(super().get_args())
+        if self.runtime_dir:
+            args.append("--KernelManager.transport=ipc")
+        return args
 
     def user_env(self, env):
         env["USER"] = self.user.name
@@ -109,6 +141,14 @@ class DatalitSpawner(LocalProcessSpawner):
         env.setdefault("LANG", "C.UTF-8")
         env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         env.pop("PYTHONPATH", None)
+        if self.runtime_dir:
+            env["JUPYTER_RUNTIME_DIR"] = self.runtime_dir
+        dirs = [d for d in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if d]  # e.g. grading (first wins)
+        if not roles.teaches(self.user):
+            dirs += self.learner_config_dirs
+        dirs += self.config_dirs
+        if dirs:
+            env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(dirs)
         return env
 
     def make_preexec_fn(self, name):
@@ -185,6 +225,7 @@ class DatalitSpawner(LocalProcessSpawner):
         else:
             Path(self.home).mkdir(parents=True, exist_ok=True)
             uid = gid = None
+        await asyncio.to_thread(self._make_runtime_dir, uid, gid)
         groups = {g.name for g in self.user.groups}
         tiers = content.tiers_for(groups)
         cmd = [str(Path(self.user_env_prefix) / "bin" / "python"), "-m", "datalit.hub.content", "sync",
@@ -198,6 +239,22 @@ class DatalitSpawner(LocalProcessSpawner):
             self.log.error("course hand-out for %s failed: %s", self.user.name, proc.stderr[-2000:])
         else:
             self.log.info("courses for %s (%s): %s", self.user.name, ",".join(tiers), proc.stdout.strip())
+
+    def _make_runtime_dir(self, uid: int | None, gid: int | None) -> None:
+        """``runtime_base/<user>``: owned by the user, mode 0700, never a symlink."""
+        if not self.runtime_dir:
+            self.log.warning("runtime folder of %s too long for unix sockets: kernels use TCP", self.user.name)
+            return
+        path = Path(self.runtime_dir)
+        path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+        if path.is_symlink():
+            path.unlink()
+        elif path.is_dir() and uid is not None and path.stat().st_uid != uid:  # left by an earlier account
+            shutil.rmtree(path)
+        path.mkdir(mode=0o700, exist_ok=True)
+        if uid is not None:
+            os.chown(path, uid, gid)
+        os.chmod(path, 0o700)
 
     async def _answers(self, url: str, timeout: float) -> bool:
         """True once *this* server answers /api/status with 200; False if the process died."""

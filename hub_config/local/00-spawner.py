@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from datalit.hub.spawner import DatalitSpawner
+from datalit.paths import repo_path
 
 c.JupyterHub.spawner_class = DatalitSpawner
 c.DatalitSpawner.state_dir = settings["state_dir"]
@@ -11,4 +12,7 @@ c.DatalitSpawner.isolate = settings["isolate"]
 c.DatalitSpawner.user_env_prefix = settings["user_env"]
 c.DatalitSpawner.port_min = settings["user_port_min"]
 c.DatalitSpawner.port_max = settings["user_port_max"]
-c.Spawner.cmd = [str(Path(settings["user_env"]) / "bin" / "jupyterhub-singleuser")]
+# jupyterhub-singleuser minus start-up waste (datalit/hub/singleuser.py); lean settings in hub_config/user_server/
+c.Spawner.cmd = [str(Path(settings["user_env"]) / "bin" / "python"), "-m", "datalit.hub.singleuser"]
+c.DatalitSpawner.config_dirs = [str(repo_path("hub_config", "user_server", "everyone"))]
+c.DatalitSpawner.learner_config_dirs = [str(repo_path("hub_config", "user_server", "learners"))]

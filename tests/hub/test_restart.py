@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 def _server_pids(name: str) -> list[int]:
     return [p.pid for p in psutil.process_iter(["cmdline", "environ"])
-            if "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or [])
+            if "singleuser" in " ".join(p.info["cmdline"] or [])  # python -m datalit.hub.singleuser
             and (p.info["environ"] or {}).get("JUPYTERHUB_USER") == name]
 
 
