@@ -36,6 +36,14 @@ from hub_fixtures import HubProcess, free_port, start_hub  # noqa: E402
 
 VENV = Path(sys.executable).parent
 TIMEOUT = 240
+KEPT_LOGS = Path(tempfile.gettempdir()) / "datalit-hubbench-logs"  # hub + server logs of waves with failures
+
+
+def keep_log(hub: HubProcess, row: dict) -> None:
+    if row["failed"]:
+        KEPT_LOGS.mkdir(exist_ok=True)
+        row["log"] = str(KEPT_LOGS / f"{row['config']}-{row['users']}-{int(time.time())}.log")
+        shutil.copy(hub.log, row["log"])
 
 
 def pct(values, q):
@@ -168,12 +176,14 @@ def main() -> int:
                 creds = [(r["username"], r["password"]) for r in csv.DictReader(csv_path.open(encoding="utf-8-sig"))]
                 created += [c[0] for c in creds]
                 rows.append({"config": "datalit", **run_wave(hub, creds)})
+                keep_log(hub, rows[-1])
             finally:
                 hub.stop(timeout=180)
             print(json.dumps(rows[-1]), flush=True)
             stock = start_stock(base / f"stock-{n}", [c[0] for c in creds])
             try:
                 rows.append({"config": "stock", **run_wave(stock, [(u, "any") for u, _ in creds])})
+                keep_log(stock, rows[-1])
             finally:
                 stock.stop(timeout=180)
             print(json.dumps(rows[-1]), flush=True)
