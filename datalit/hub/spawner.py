@@ -292,6 +292,8 @@ class DatalitSpawner(LocalProcessSpawner):
     async def stop(self, now=False):
         await super().stop(now=now)
         self._release_port()
+        if self.runtime_dir:  # the server's runtime files (kernel sockets, cookie secret) go with it
+            shutil.rmtree(self.runtime_dir, ignore_errors=True)
         if os.geteuid() == 0:
             for d in (CGROUP_ROOT / "memory" / "datalit" / self.user.name,
                       CGROUP_ROOT / "cpu" / f"datalit-{self.user.name}"):

@@ -94,3 +94,5 @@ def test_learner_and_instructor_servers(hub):
     if os.geteuid() == 0:
         assert Path(info["runtime"]) == Path("/run/datalit") / learner
         assert stat.S_IMODE(Path(info["runtime"]).stat().st_mode) & 0o077 == 0
+    hub.stop_server(learner)
+    assert not Path(info["runtime"]).exists()  # removed with the server
