@@ -59,6 +59,13 @@ print(json.dumps({"transport": info["transport"], "runtime": rt, "mode": oct(sta
 """
 
 
+def _page_config(html: str) -> dict:
+    """JupyterLab's page config, as embedded in the Lab page."""
+    start = html.index('id="jupyter-config-data"')
+    body = html[html.index(">", start) + 1:html.index("</script>", start)]
+    return json.loads(body)
+
+
 @pytest.mark.hub
 @pytest.mark.slow
 def test_learner_and_instructor_servers(hub):
@@ -81,6 +88,12 @@ def test_learner_and_instructor_servers(hub):
     lab = get(learner, "lab")
     assert lab.status_code == 200
     assert '"buildCheck": false' in lab.text and '"news": {"disabled": true}' in lab.text
+    # and no Formgrader / Course List / Create Assignment entries in their Nbgrader menu (the panels would 404)
+    disabled = _page_config(lab.text)["disabledExtensions"]
+    assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:course-list" in disabled, disabled
+    assert "@jupyter/nbgrader:assignment-list" not in disabled
+    teacher_disabled = _page_config(get(teacher, "lab").text)["disabledExtensions"]
+    assert "@jupyter/nbgrader:formgrader" not in teacher_disabled, teacher_disabled
     settings = get(learner, "lab/api/settings/@jupyterlab/translation-extension:plugin").json()
     assert settings["schema"]["properties"]["locale"]["default"] == "ko_KR"  # overrides.json, English selectable
     assert get(learner, "lab/api/extensions?refresh=0").status_code in (200, 403)
