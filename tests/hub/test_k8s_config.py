@@ -52,7 +52,7 @@ def test_values_use_only_chart_keys(values):
         assert set(profile) <= PROFILE_KEYS, profile
 
 
-def test_same_groups_roles_and_tiers_as_local(values):
+def test_same_groups_roles_and_tiers_as_local(values, repo):
     groups = values["hub"]["config"]["JupyterHub"]["load_groups"]
     assert groups == roles.load_groups()
     local = {r["name"]: {k: v for k, v in r.items() if k != "name"} for r in roles.load_roles()}
@@ -65,7 +65,13 @@ def test_same_groups_roles_and_tiers_as_local(values):
     assert "datalit.hub.content sync" in hook
     for snippet in values["hub"]["extraConfig"].values():
         ast.parse(snippet)  # valid Python
-        assert "content.tiers_for" in snippet
+        assert "content.tiers_for" in snippet and "roles.teaches" in snippet
+    # the same lean user servers as the local spawner: entry point and config folders of the repo
+    assert values["singleuser"]["cmd"] == ["python", "-m", "datalit.hub.singleuser"]
+    snippet = values["hub"]["extraConfig"]["datalit"]
+    for folder in ("learners", "everyone"):
+        assert f"{{_user_server}}/{folder}" in snippet
+        assert (repo / "hub_config" / "user_server" / folder / "jupyter_server_config.json").is_file()
 
 
 def test_dockerfile_installs_the_same_packages(repo):
