@@ -167,13 +167,7 @@ def main() -> int:
         for n in [int(x) for x in args.sizes.split(",")]:
             hub = start_hub(base / f"datalit-{n}" / "state", home_base=base / "home")
             try:
-                made = hub.workshop("create", "--count", str(n), "--expires", "2099-12-31", "--tier", "beginner",
-                                    "--prefix", "bench")
-                assert made.returncode == 0, made.stderr
-                csv_path = Path(made.stdout.split("CSV:")[1].split()[0])
-                import csv
-
-                creds = [(r["username"], r["password"]) for r in csv.DictReader(csv_path.open(encoding="utf-8-sig"))]
+                creds = hub.workshop_accounts(n, "bench")
                 created += [c[0] for c in creds]
                 rows.append({"config": "datalit", **run_wave(hub, creds)})
                 keep_log(hub, rows[-1])

@@ -18,7 +18,6 @@ Run as root (real unix users):  /opt/datalit/venv/bin/python bench/server_cpu.py
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import shutil
 import statistics
@@ -114,12 +113,7 @@ def main() -> int:
             if args.baseline:
                 hub = datalit_hub(base / f"baseline-{rnd}" / "state", base / "home", baseline=True)
                 try:
-                    made = hub.workshop("create", "--count", str(args.users), "--expires", "2099-12-31",
-                                        "--tier", "beginner", "--prefix", "cpuz" + "abcdefgh"[rnd])
-                    assert made.returncode == 0, made.stderr
-                    csv_path = Path(made.stdout.split("CSV:")[1].split()[0])
-                    bcreds = [(r["username"], r["password"])
-                              for r in csv.DictReader(csv_path.open(encoding="utf-8-sig"))]
+                    bcreds = hub.workshop_accounts(args.users, "cpuz" + "abcdefgh"[rnd])
                     created += [c[0] for c in bcreds]
                     print(f"baseline: datalit before lean servers (round {rnd + 1})", flush=True)
                     results["baseline"] += measure(hub, bcreds)
@@ -127,11 +121,7 @@ def main() -> int:
                     hub.stop(timeout=120)
             hub = datalit_hub(base / f"datalit-{rnd}" / "state", base / "home", baseline=False)
             try:
-                made = hub.workshop("create", "--count", str(args.users), "--expires", "2099-12-31",
-                                    "--tier", "beginner", "--prefix", "cpu" + "abcdefgh"[rnd])
-                assert made.returncode == 0, made.stderr
-                csv_path = Path(made.stdout.split("CSV:")[1].split()[0])
-                creds = [(r["username"], r["password"]) for r in csv.DictReader(csv_path.open(encoding="utf-8-sig"))]
+                creds = hub.workshop_accounts(args.users, "cpu" + "abcdefgh"[rnd])
                 created += [c[0] for c in creds]
                 if args.only in (None, "datalit"):
                     print(f"datalit (round {rnd + 1})", flush=True)

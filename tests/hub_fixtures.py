@@ -186,6 +186,16 @@ class HubProcess:
         return subprocess.run([str(VENV_BIN / "datalit"), "workshop", *args, "--state-dir", str(self.state)],
                               capture_output=True, text=True, env=self.env, timeout=120)
 
+    def workshop_accounts(self, count: int, prefix: str, tier: str = "beginner") -> list[tuple[str, str]]:
+        """``datalit workshop create``: COUNT never-expiring accounts; their (username, password) from the CSV."""
+        import csv
+
+        made = self.workshop("create", "--count", str(count), "--expires", "2099-12-31", "--tier", tier,
+                             "--prefix", prefix)
+        assert made.returncode == 0, made.stderr
+        csv_path = Path(made.stdout.split("CSV:")[1].split()[0])
+        return [(r["username"], r["password"]) for r in csv.DictReader(csv_path.open(encoding="utf-8-sig"))]
+
     # ---- teardown --------------------------------------------------------------------------------
     def remove_users(self) -> None:
         for name in self.created:

@@ -86,3 +86,20 @@ def members(unix_users):
         for link in home.glob("팀폴더-*"):
             link.unlink()
     return unix_users
+
+
+@pytest.fixture(scope="module")
+def released_hub(released, unix_users):
+    """A real hub (one per test module) whose servers use a copy of the released course (lab 1) and
+    of its exchange; yields (hub, course_dir)."""
+    from hub_fixtures import hub_base_dir
+    from labkit import course_hub, lab_env
+
+    base = hub_base_dir()
+    course_dir = base / "course"
+    shutil.copytree(released["course"], course_dir)
+    shutil.copytree(released["exchange"], base / "exchange", symlinks=True)
+    env = lab_env(base)
+    env["DATALIT_LAB_COURSE_DIR"] = str(course_dir)
+    with course_hub(base, env) as hub:
+        yield hub, course_dir

@@ -15,33 +15,18 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from browserkit import korean_page, log_in_and_start, open_login, shot
-from hub_fixtures import hub_base_dir
-from labkit import LAB, course_hub, lab_env, write_roster
+from labkit import LAB, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.grading, pytest.mark.slow]
 
 TEAM = "alteam"
 PREFIX = "assignment-list-"
-
-
-@pytest.fixture(scope="module")
-def list_hub(released, unix_users):
-    """A hub whose servers use a copy of the released course (lab 1) and of its exchange."""
-    base = hub_base_dir()
-    course_dir = base / "course"
-    shutil.copytree(released["course"], course_dir)
-    shutil.copytree(released["exchange"], base / "exchange", symlinks=True)
-    env = lab_env(base)
-    env["DATALIT_LAB_COURSE_DIR"] = str(course_dir)
-    with course_hub(base, env) as hub:
-        yield hub, course_dir
 
 
 def _fill_one_answer(home: Path, marker: str) -> Path:
@@ -56,11 +41,11 @@ def _fill_one_answer(home: Path, marker: str) -> Path:
     return target
 
 
-def test_member_fetches_and_submits_from_the_assignments_panel(list_hub, unix_users, tmp_path):
+def test_member_fetches_and_submits_from_the_assignments_panel(released_hub, unix_users, tmp_path):
     from datalit.labs import collect, roster
     from datalit.labs.course import open_course
 
-    hub, course_dir = list_hub
+    hub, course_dir = released_hub
     member, password = hub.new_user(groups=("beginner",))
     course = open_course(course_dir)
     roster.import_csv(course, write_roster(course_dir.parent / "roster.csv", {TEAM: [member, unix_users[1]]}),

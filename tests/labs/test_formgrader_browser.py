@@ -10,7 +10,6 @@ Screenshots go to tmp_path and $DATALIT_ARTIFACTS.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -18,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from browserkit import korean_page, log_in_and_start, open_login, shot
-from hub_fixtures import hub_base_dir
-from labkit import LAB, answered, course_hub, lab_env, put_submission, write_roster
+from labkit import LAB, answered, put_submission, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.grading, pytest.mark.slow]
 
@@ -27,19 +25,6 @@ TEAM = "fgteam"
 RUBRIC_CELL = "interpretation"  # manually graded markdown answer, 6 points
 ANSWER = "마포구의 대여는 10월에 가장 많고 1월에 가장 적습니다. 봄과 가을에 늘고 한겨울과 한여름에 줄어듭니다."
 COMMENT = "해석이 구체적입니다. 대여량 차이의 원인을 한 가지 더 짚어 보세요."
-
-
-@pytest.fixture(scope="module")
-def grading_hub(released, unix_users):
-    """A hub whose instructors' servers use a copy of the released course (lab 1) as their course."""
-    base = hub_base_dir()
-    course_dir = base / "course"
-    shutil.copytree(released["course"], course_dir)
-    shutil.copytree(released["exchange"], base / "exchange", symlinks=True)
-    env = lab_env(base)
-    env["DATALIT_LAB_COURSE_DIR"] = str(course_dir)
-    with course_hub(base, env) as hub:
-        yield hub, course_dir
 
 
 def _graded_submission(course_dir: Path, members: list[str]):
@@ -66,9 +51,9 @@ def _stored_grade(course):
         return grade.manual_score, grade.max_score, comment.manual_comment
 
 
-def test_instructor_grades_rubric_in_formgrader_from_the_hub(grading_hub, unix_users, tmp_path):
+def test_instructor_grades_rubric_in_formgrader_from_the_hub(released_hub, unix_users, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
-    hub, course_dir = grading_hub
+    hub, course_dir = released_hub
     course = _graded_submission(course_dir, unix_users)
     assert _stored_grade(course)[0] is None  # nothing graded by hand yet
     teacher, password = hub.new_user(groups=("instructors",))
