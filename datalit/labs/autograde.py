@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -86,7 +87,7 @@ def _init_worker(course: Course, slots, sandbox_cache: str | None) -> None:
     global _COURSE
     warnings.filterwarnings("ignore")  # SQLAlchemy/IPython chatter from nbgrader; the log keeps the rest
     _COURSE = course
-    os.environ["DATALIT_SANDBOX_SLOT"] = str(slots.get())
+    os.environ["DATALIT_SANDBOX_SLOT"] = str(slots.get())  # a replaced worker gets the dead one's slot back
     os.chdir(course.root)
     if sandbox_cache and course.cfg["prewarm"]:
         from datalit.kernels import forkserver
@@ -100,6 +101,21 @@ def _grade_one(args: tuple[str, str]) -> dict:
     course = _COURSE
     assert course is not None
     t0 = time.monotonic()
+    marker = _running_marker(course, lab, team)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{os.getpid()} {os.environ['DATALIT_SANDBOX_SLOT']}")
+    try:
+        return _grade_team(course, lab, team, t0)
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def _running_marker(course: Course, lab: str, team: str):
+    """Which worker (pid, slot) grades TEAM right now: lets the parent notice a worker that died."""
+    return course.meta / "running" / lab / team
+
+
+def _grade_team(course: Course, lab: str, team: str, t0: float) -> dict:
     result = {"success": False, "log": "", "error": ""}
     for attempt in range(3):
         try:
@@ -185,28 +201,78 @@ def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | Non
     import nbgrader.apps  # noqa: F401
     import nbgrader.preprocessors  # noqa: F401
 
+    shutil.rmtree(course.meta / "running" / lab, ignore_errors=True)  # markers of a run that was itself killed
     ctx = mp.get_context("fork")
     slots = ctx.Queue()
     for slot in range(workers):
         slots.put(slot)
     t0 = time.monotonic()
-    results = []
+    results: list[dict] = []
     bar = None
     if progress:
         from tqdm import tqdm
         bar = tqdm(total=len(todo), desc=f"{lab} 자동 채점", unit="팀", file=sys.stderr)
+
+    def done(res: dict) -> None:
+        results.append(res)
+        if bar:
+            bar.update(1)
+            bar.set_postfix_str(f"{res['team']} {'완료' if res['success'] else '실패'}")
+
     with ctx.Pool(workers, initializer=_init_worker, initargs=(course, slots, cache), maxtasksperchild=None) as pool:
-        for res in pool.imap_unordered(_grade_one, [(lab, t) for t in todo]):
-            results.append(res)
-            if bar:
-                bar.update(1)
-                bar.set_postfix_str(f"{res['team']} {'완료' if res['success'] else '실패'}")
+        pending = {t: pool.apply_async(_grade_one, ((lab, t),)) for t in todo}
+        tries = dict.fromkeys(todo, 1)
+        while pending:
+            for team, job in list(pending.items()):
+                if job.ready():
+                    del pending[team]
+                    try:
+                        done(job.get())
+                    except Exception as exc:  # noqa: BLE001 - a crash inside the worker's own code
+                        done(_failed(course, lab, team, repr(exc)))
+            # a worker that died (killed, out of memory) takes its task with it: grade that team again once
+            for team, slot in _lost_teams(course, lab, pending):
+                slots.put(slot)
+                if tries[team] < 2:
+                    tries[team] += 1
+                    pending[team] = pool.apply_async(_grade_one, ((lab, team),))
+                else:
+                    del pending[team]
+                    done(_failed(course, lab, team, "the grading worker died twice"))
+            time.sleep(0.1)
     if bar:
         bar.close()
     wall = time.monotonic() - t0
     scores = scores_of(course, lab)
     return {"lab": lab, "workers": workers, "sandboxed": sandboxed, "seconds": wall,
             "results": sorted(results, key=lambda r: r["team"]), "scores": scores}
+
+
+def _lost_teams(course: Course, lab: str, pending: dict) -> list[tuple[str, int]]:
+    lost = []
+    for team in pending:
+        marker = _running_marker(course, lab, team)
+        try:
+            pid, slot = (int(x) for x in marker.read_text().split())
+        except (OSError, ValueError):
+            continue  # not started yet (or just finished)
+        if not _alive(pid):
+            marker.unlink(missing_ok=True)
+            lost.append((team, slot))
+    return lost
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def _failed(course: Course, lab: str, team: str, error: str) -> dict:
+    course.add_note(lab, team, "grader_error", messages.note("grader_error"))
+    return {"team": team, "success": False, "seconds": 0.0, "notes": ["grader_error"], "error": error}
 
 
 def scores_of(course: Course, lab: str) -> dict[str, dict]:
