@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from datalit.hub.uids import is_person_account
+
 VENV_BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = "admin-" + secrets.token_hex(6)
 
@@ -31,17 +33,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _test_account(name: str) -> bool:
-    """Only accounts a test created (regular uid range) are ever deleted; never root, bin, nobody ..."""
-    import pwd
-
-    try:
-        uid = pwd.getpwnam(name).pw_uid
-    except KeyError:
-        return False
-    return 1000 <= uid < 60000
 
 
 class HubProcess:
@@ -203,7 +194,7 @@ class HubProcess:
                 self.api("DELETE", f"/users/{name}", expect=None)
             except requests.RequestException:
                 pass
-            if os.geteuid() == 0 and _test_account(name):
+            if os.geteuid() == 0 and is_person_account(name):  # never root, bin, nobody ...
                 subprocess.run(["userdel", "-r", name], capture_output=True)
 
     def log_tail(self, n: int = 60) -> str:

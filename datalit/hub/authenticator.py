@@ -122,7 +122,7 @@ class DatalitAuthenticator(NativeAuthenticator):
 
     def validate_username(self, username):
         # never a system account's name: as root the server would run as that account
-        from datalit.hub.spawner import is_system_account
+        from datalit.hub.uids import is_system_account
 
         if is_root() and is_system_account(username) and username not in self.admin_users:
             return False

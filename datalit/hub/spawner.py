@@ -36,7 +36,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Integer, List, Unicode
 
-from datalit.hub import content, roles
+from datalit.hub import content, roles, uids
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -44,21 +44,6 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 # a kernel's socket: <runtime>/kernel-<uuid36>-ipc-<n>; a unix socket path holds at most 107 bytes
 IPC_SOCKET_SUFFIX = len("/kernel-") + 36 + len("-ipc-9")
 UNIX_PATH_MAX = 107
-
-SYSTEM_UID_MAX = 999
-SYSTEM_UID_HIGH = 60000  # Debian: 60000-65535 are system (nobody = 65534)
-
-
-def _is_system_uid(uid: int) -> bool:
-    return uid <= SYSTEM_UID_MAX or uid >= SYSTEM_UID_HIGH
-
-
-def is_system_account(name: str) -> bool:
-    """True for existing accounts that must never run a learner's server (root, daemons, nobody)."""
-    try:
-        return _is_system_uid(pwd.getpwnam(name).pw_uid)
-    except KeyError:
-        return False
 
 
 def ensure_unix_user(name: str, home_base: str, log=None) -> pwd.struct_passwd:
@@ -71,7 +56,7 @@ def ensure_unix_user(name: str, home_base: str, log=None) -> pwd.struct_passwd:
     except KeyError:
         entry = None
     if entry is not None:
-        if _is_system_uid(entry.pw_uid):
+        if not uids.is_person_uid(entry.pw_uid):
             raise RuntimeError(f"refusing to run a server as the system account {name!r} (uid {entry.pw_uid})")
         return entry
     Path(home_base).mkdir(parents=True, exist_ok=True)

@@ -226,13 +226,7 @@ def purge(state: Path, home_of, remove_user, stop_server=lambda name: None,
 
 def remove_unix_user(name: str) -> None:
     """``userdel -r`` when the account exists (root mode)."""
-    import pwd
+    from datalit.hub.uids import is_person_account
 
-    if os.geteuid() != 0:
-        return
-    try:
-        uid = pwd.getpwnam(name).pw_uid
-    except KeyError:
-        return
-    if 1000 <= uid < 60000:  # never a system account (root, bin, nobody ...)
+    if os.geteuid() == 0 and is_person_account(name):  # never a system account (root, bin, nobody ...)
         subprocess.run(["userdel", "-r", name], capture_output=True)

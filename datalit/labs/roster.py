@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import pwd
 import re
 from pathlib import Path
 
@@ -30,8 +29,10 @@ class RosterError(LabError):
 
 
 def system_users() -> set[str]:
-    """Hub users in root mode are unix users (uid >= 1000)."""
-    return {p.pw_name for p in pwd.getpwall() if 1000 <= p.pw_uid < 60000}
+    """Hub users in root mode are unix users (the people's uid range)."""
+    from datalit.hub.uids import people
+
+    return people()
 
 
 def parse_csv(path: str | Path) -> tuple[dict[str, dict[str, list[str]]], list[str]]:

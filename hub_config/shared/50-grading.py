@@ -3,13 +3,12 @@
 # instructors' servers also get the course directory (formgrader) and the extension that lets
 # JupyterLab frame the formgrader despite JupyterHub's CSP (nbgrader #1870/#1910).
 from datalit.config import load_config
-from datalit.hub.roles import INSTRUCTOR_GROUPS
+from datalit.hub.roles import teaches
 from datalit.paths import repo_path
 
 _lab = load_config()["lab"]
 _grading = str(repo_path("grading"))
 _instructor = str(repo_path("grading", "instructor"))
-_teaching = {"instructors", "admins", *INSTRUCTOR_GROUPS}
 _previous_hook = c.Spawner.pre_spawn_hook if "pre_spawn_hook" in c.Spawner else None
 
 
@@ -19,8 +18,7 @@ def _grading_env(spawner):
     env = dict(spawner.environment)
     env.update({"DATALIT_LAB_COURSE_ID": _lab["course_id"], "DATALIT_LAB_EXCHANGE_DIR": _lab["exchange_dir"],
                 "JUPYTER_CONFIG_PATH": _grading})
-    groups = {g.name for g in spawner.user.groups}
-    if spawner.user.admin or groups & _teaching:
+    if teaches(spawner.user):
         env["JUPYTER_CONFIG_PATH"] = f"{_instructor}:{_grading}"
         if _lab["course_dir"]:
             env["DATALIT_LAB_COURSE_DIR"] = _lab["course_dir"]
