@@ -17,8 +17,9 @@ c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this 
 c.CourseDirectory.course_id = _lab["course_id"]
 if os.environ.get("DATALIT_LAB_COURSE_DIR") or _lab["course_dir"]:
     c.CourseDirectory.root = os.environ.get("DATALIT_LAB_COURSE_DIR") or _lab["course_dir"]
-    # parallel graders share the gradebook: wait for a lock instead of failing after 5 s
-    c.CourseDirectory.db_url = f"sqlite:///{os.path.join(c.CourseDirectory.root, 'gradebook.db')}?timeout=120"
+    from datalit.labs.course import gradebook_url
+
+    c.CourseDirectory.db_url = gradebook_url(c.CourseDirectory.root)
 c.Exchange.root = _lab["exchange_dir"]
 c.Exchange.assignment_dir = "."
 c.CourseDirectory.max_file_size = _lab["max_file_mb"] * 1024  # kilobytes

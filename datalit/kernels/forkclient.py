@@ -33,8 +33,7 @@ def main(argv):
         pid = int(line)
     except (OSError, ValueError):
         conn.close()
-        os.execvp(fallback[0], fallback)
-        return 1
+        os.execvp(fallback[0], fallback)  # does not return
 
     def forward(signum, _frame):
         try:

@@ -5,12 +5,14 @@ the same code path as ``nbgrader autograde --student TEAM``) and a fixed sandbox
 kernels run as that slot's unprivileged user (see ``sandbox.py`` and the ``SandboxedExecute``
 preprocessor configured in ``grading/nbgrader_config.py``). Each worker also starts a sandboxed
 kernel fork server (``datalit.kernels``) that has imported pandas, matplotlib, scikit-learn and
-ipykernel once: every team still gets a fresh, confined kernel process, without paying the imports. Disjoint teams in disjoint processes
-share one gradebook without conflicts (measured: FIELD-NOTES); a "database is locked" is retried.
+ipykernel once: every team still gets a fresh, confined kernel process, without paying the imports.
+Disjoint teams in disjoint processes share one gradebook without conflicts (measured: FIELD-NOTES);
+a "database is locked" is retried. A worker that dies is replaced and its team graded again once.
 A failed or hostile submission never stops the run: it gets Korean notes in its feedback.
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import os
 import shutil
@@ -33,12 +35,12 @@ def warm_sandbox_cache(course: Course, lab: str) -> str:
     os.makedirs(cache, exist_ok=True)
     datasets = lab_info(lab).get("datasets", [])
     from datalit.data.cache import LOADER_VERSION
-    import hashlib
+
     digest = hashlib.sha256(repr(sorted(datasets)).encode()).hexdigest()[:12]
     stamp = os.path.join(cache, f"warm-{lab}-{LOADER_VERSION}-{digest}.ok")
     if os.path.exists(stamp):
         return cache  # parsed before; a changed dataset only makes the kernels parse it themselves
-    env = dict(os.environ, DATALIT_CACHE_DIR=cache, MPLCONFIGDIR=os.path.join(cache, "mpl"))
+    env = dict(os.environ, **cache_env(cache))
     proc = subprocess.run([sys.executable, "-c", _WARM % datasets], env=env, check=False, capture_output=True)
     if proc.returncode == 0:
         open(stamp, "w").close()
@@ -48,6 +50,11 @@ def warm_sandbox_cache(course: Course, lab: str) -> str:
         for f in files:
             os.chmod(os.path.join(root, f), 0o644)
     return cache
+
+
+def cache_env(cache: str) -> dict:
+    """Where the sandbox's pre-parsed data and matplotlib font cache live (read-only for kernels)."""
+    return {"DATALIT_CACHE_DIR": cache, "MPLCONFIGDIR": os.path.join(cache, "mpl")}
 
 
 _WARM = """
@@ -92,7 +99,7 @@ def _init_worker(course: Course, slots, sandbox_cache: str | None) -> None:
     if sandbox_cache and course.cfg["prewarm"]:
         from datalit.kernels import forkserver
 
-        env = dict(os.environ, DATALIT_CACHE_DIR=sandbox_cache, MPLCONFIGDIR=os.path.join(sandbox_cache, "mpl"))
+        env = dict(os.environ, **cache_env(sandbox_cache))
         forkserver.start(preload=forkserver.PRELOAD + KERNEL_PRELOAD, sandboxed=True, env=env)
 
 

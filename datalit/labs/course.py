@@ -21,6 +21,11 @@ from datalit.config import load_config
 from datalit.paths import repo_path
 
 
+def gradebook_url(root: str | Path) -> str:
+    """The course's gradebook; parallel graders share it, so wait for a lock instead of failing after 5 s."""
+    return f"sqlite:///{Path(root) / 'gradebook.db'}?timeout=120"
+
+
 class LabError(RuntimeError):
     """A clear, user-facing error (the CLI prints it without a traceback)."""
 
@@ -40,8 +45,7 @@ class Course:
 
     @property
     def db_url(self) -> str:
-        # parallel workers share the gradebook: wait for a lock instead of failing after 5 s
-        return f"sqlite:///{self.root / 'gradebook.db'}?timeout=120"
+        return gradebook_url(self.root)
 
     def notes_path(self, lab: str, team: str) -> Path:
         return self.meta / "notes" / lab / f"{team}.json"
