@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from datalit.reports import manifest as mf
-from datalit.reports.index import write_index
+from datalit.reports.index import show_value, write_index
 from datalit.reports.params import ParameterError, expand, find_notebook, read_specs, resolve
 
 SUMMARY_NAME = "summary.json"
@@ -261,7 +261,7 @@ def summary_table(summary: dict) -> str:
     status_ko = {"ok": "성공", "cached": "재사용", "failed": "실패"}
     for r in rows:
         dur = r["duration_s"]
-        lines.append([status_ko.get(r["status"], str(r["status"])), *(_show(r["parameters"].get(n)) for n in names),
+        lines.append([status_ko.get(r["status"], str(r["status"])), *(show_value(r["parameters"].get(n)) for n in names),
                       f"{dur:.1f}" if isinstance(dur, (int, float)) else "", r["folder"]])
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
     text = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)) for line in lines]
@@ -272,10 +272,6 @@ def summary_table(summary: dict) -> str:
         if r["status"] == "failed":
             text.append(f"  실패 {r['folder']}: {r['error']}")
     return "\n".join(text)
-
-
-def _show(value) -> str:
-    return "—" if value is None else str(value)
 
 
 def _width(text: str) -> int:

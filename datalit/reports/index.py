@@ -6,6 +6,12 @@ import html
 from pathlib import Path
 from urllib.parse import quote
 
+
+def show_value(value) -> str:
+    """A parameter value in tables: ``None`` (not set) is shown as a dash."""
+    return "—" if value is None else str(value)
+
+
 STATUS_KO = {"ok": ("성공", "#1a7f37"), "cached": ("재사용(변경 없음)", "#0969da"), "failed": ("실패", "#cf222e")}
 
 
@@ -23,7 +29,7 @@ def write_index(path: Path, summary: dict, specs: dict) -> Path:
         status, color = STATUS_KO.get(r["status"], (str(r["status"]), "#333"))
         dur = r["duration_s"]
         cells = [f'<td style="color:{color};font-weight:bold">{esc(status)}</td>']
-        cells += [f"<td>{esc('—' if r['parameters'].get(n) is None else str(r['parameters'][n]))}</td>" for n in names]
+        cells += [f"<td>{esc(show_value(r['parameters'].get(n)))}</td>" for n in names]
         cells.append(f"<td class='num'>{dur:.1f}</td>" if isinstance(dur, (int, float)) else "<td></td>")
         links = " · ".join(x for x in (_link(r["html"], "보고서(HTML)"), _link(r["pdf"], "PDF"),
                                        _link(r["ipynb"], "노트북"), _link(f"{r['folder']}/manifest.json", "manifest")) if x)
