@@ -10,8 +10,8 @@ Measures, interleaved so that both sides see the same load from other work on th
   4. the batch again without --force (fully cached rerun);
   5. optionally (``--plain``) the batch with ``--plain-kernels`` (no pre-warmed kernels), for the record.
 Wall clock decides the targets (the loop's CPU seconds are printed for reference; the batch's are not,
-because its pool workers are not this process's waited-for children): batch >= 3x faster than the loop, cached rerun >= 20x faster than the first
-run. ``--baseline-n N`` (< 25) times N loop runs and scales to 25 (the figure says so).
+because its pool workers are not this process's waited-for children): batch >= 3x faster than the
+loop, cached rerun >= 20x faster than the first run. ``--baseline-n N`` (< 25) times N loop runs and scales to 25 (the figure says so).
 """
 from __future__ import annotations
 
