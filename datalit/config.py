@@ -57,6 +57,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "sandbox_dir": "/var/lib/datalit/sandbox",
         "sandbox_user_prefix": "dlsbx",
         "max_file_mb": 50,             # larger files in a submission are not collected
+        "checkout_dir": "",            # the checkout with labs/ and grading/labchecks/ (root-only); default: where ./run installed from
         "prewarm": True,               # autograde workers fork sandboxed kernels from a pre-imported server
     },
     "report": {

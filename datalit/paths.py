@@ -13,6 +13,27 @@ def repo_path(*parts: str) -> Path:
     return REPO_ROOT.joinpath(*parts)
 
 
+CHECKOUT_MARK = ".datalit-checkout"
+
+
+def checkout_dir() -> Path:
+    """The checkout with what only the grader may read (labs/, grading/labchecks/): ``lab.checkout_dir``;
+    else the folder ``./run`` installed a learners' copy from (recorded in the copy); else REPO_ROOT."""
+    from datalit.config import load_config
+
+    configured = load_config()["lab"]["checkout_dir"]
+    if configured:
+        return Path(configured)
+    try:
+        return Path((REPO_ROOT / CHECKOUT_MARK).read_text(encoding="utf-8").strip())
+    except OSError:
+        return REPO_ROOT
+
+
+def checkout_path(*parts: str) -> Path:
+    return checkout_dir().joinpath(*parts)
+
+
 def catalog_dir() -> Path:
     return Path(os.environ.get("DATALIT_CATALOG_DIR") or repo_path("datasets"))
 

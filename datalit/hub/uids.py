@@ -34,3 +34,36 @@ def is_person_account(name: str) -> bool:
 def people() -> set[str]:
     """The names of all existing accounts in the people's uid range."""
     return {p.pw_name for p in pwd.getpwall() if is_person_uid(p.pw_uid)}
+
+
+# --- the grader's sandbox accounts (datalit.labs.sandbox) ------------------------------------------
+# System accounts in a range no person gets (above the people's range, below Debian's 65000+), one
+# per grading slot (uid = FIRST_SANDBOX_UID + slot), all in one group (gid FIRST_SANDBOX_UID) that
+# alone may read the reference checks copied into the sandbox folder. Their names are reserved.
+FIRST_SANDBOX_UID = 64800
+LAST_SANDBOX_UID = 64899
+SANDBOX_GECOS = "datalit grading sandbox (created by the grader)"
+DEFAULT_SANDBOX_PREFIX = "dlsbx"
+SANDBOX_GROUP = DEFAULT_SANDBOX_PREFIX  # one group whatever the prefix (its name is reserved too)
+
+
+def is_sandbox_uid(uid: int) -> bool:
+    return FIRST_SANDBOX_UID <= uid <= LAST_SANDBOX_UID
+
+
+def sandbox_prefixes() -> set[str]:
+    """Name prefixes of the sandbox accounts: the configured one and the default."""
+    prefixes = {DEFAULT_SANDBOX_PREFIX}
+    try:
+        from datalit.config import load_config
+
+        prefixes.add(load_config()["lab"]["sandbox_user_prefix"])
+    except Exception:  # noqa: BLE001 - a broken config still reserves the default names
+        pass
+    return {p for p in prefixes if p}
+
+
+def is_reserved_name(name: str) -> bool:
+    """True for names only the grader's sandbox accounts (and their group) may have."""
+    name = (name or "").strip().lower()
+    return any(name.startswith(p.lower()) for p in sandbox_prefixes())

@@ -148,6 +148,10 @@ def _child(listener: socket.socket, conn: socket.socket, request: dict, fds: lis
             sys.path[0] = request["cwd"]
         os.environ.clear()
         os.environ.update(request["env"])
+        # this interpreter read PYTHONPATH when the server started (bare: none); the kernel's own counts,
+        # e.g. the sandbox's reference checks, in the place Python's start-up would have put it
+        extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p not in sys.path]
+        sys.path[1:1] = extra
         os.environ[FORKED_MARK] = "1"  # the manifest records that this kernel was pre-warmed
         sys.argv = [sys.executable, "-f", request["connection_file"]]
         from ipykernel import kernelapp

@@ -199,11 +199,15 @@ def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | Non
     sandboxed = bool(course.cfg["sandbox"]) and can_sandbox()
     cache = None
     if sandboxed:
-        from datalit.labs.sandbox import ensure_slot_user
+        from datalit.labs.sandbox import SlotUserError, ensure_slot_user, install_labchecks
+        try:  # before anything runs: an account the grader did not make stops the whole run
+            for slot in range(workers):
+                ensure_slot_user(course.cfg["sandbox_user_prefix"], slot)
+            install_labchecks(course.cfg["sandbox_dir"], course.cfg["sandbox_user_prefix"])
+        except SlotUserError as exc:
+            raise LabError(str(exc)) from exc
         cache = warm_sandbox_cache(course, lab)
         os.environ["DATALIT_SANDBOX_CACHE"] = cache
-        for slot in range(workers):
-            ensure_slot_user(course.cfg["sandbox_user_prefix"], slot)
     # import nbgrader before forking so that every worker starts warm
     import nbgrader.apps  # noqa: F401
     import nbgrader.preprocessors  # noqa: F401

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from datalit.config import load_config
-from datalit.paths import repo_path
+from datalit.paths import checkout_path, repo_path
 
 
 def gradebook_url(root: str | Path) -> str:
@@ -98,7 +98,7 @@ def _prepare(course: Course) -> None:
 
 
 def lab_dir(lab: str) -> Path:
-    d = repo_path("labs", lab)
+    d = checkout_path("labs", lab)
     if not (d / "lab.yaml").is_file():
         known = ", ".join(available_labs()) or "(none)"
         raise LabError(f"unknown lab '{lab}' (labs: {known})")
@@ -106,7 +106,7 @@ def lab_dir(lab: str) -> Path:
 
 
 def available_labs() -> list[str]:
-    base = repo_path("labs")
+    base = checkout_path("labs")
     return sorted(p.parent.name for p in base.glob("*/lab.yaml"))
 
 

@@ -48,17 +48,130 @@ def slot_user(prefix: str, slot: int) -> str:
     return f"{prefix}{slot}"
 
 
+class SlotUserError(RuntimeError):
+    """An account or group with a sandbox name that the grader did not create: never reused."""
+
+
+def sandbox_group(prefix: str) -> str:
+    from datalit.hub.uids import SANDBOX_GROUP
+
+    return SANDBOX_GROUP
+
+
+def ensure_sandbox_group(prefix: str) -> int:
+    """The group of all slot users (gid FIRST_SANDBOX_UID), created once; returns its gid."""
+    import grp
+
+    from datalit.hub.uids import FIRST_SANDBOX_UID
+
+    name = sandbox_group(prefix)
+    try:
+        gid = grp.getgrnam(name).gr_gid
+    except KeyError:
+        try:
+            other = grp.getgrgid(FIRST_SANDBOX_UID).gr_name
+        except KeyError:
+            other = None
+        if other is not None:
+            raise SlotUserError(f"gid {FIRST_SANDBOX_UID} (reserved for the grading sandbox group '{name}') "
+                                f"already belongs to group '{other}': remove or renumber it")
+        subprocess.run(["groupadd", "--system", "--gid", str(FIRST_SANDBOX_UID), name], check=True,
+                       capture_output=True)
+        return FIRST_SANDBOX_UID
+    if gid != FIRST_SANDBOX_UID:
+        raise SlotUserError(f"group '{name}' exists with gid {gid}, not the grader's {FIRST_SANDBOX_UID}: "
+                            f"the grader did not create it and will not use it (groupdel {name} if it is not needed)")
+    return gid
+
+
 def ensure_slot_user(prefix: str, slot: int) -> tuple[int, int]:
-    """Create (once) the unprivileged system user of a worker slot; return (uid, gid)."""
+    """Create (once) the unprivileged system user of a worker slot; return (uid, gid).
+
+    uid = FIRST_SANDBOX_UID + slot, primary group the sandbox group, GECOS marker, no home, no shell.
+    An existing account of that name that does not carry all of these was not made by the grader
+    (e.g. a person approved under that name): SlotUserError, nobody is graded under it."""
+    from datalit.hub.uids import FIRST_SANDBOX_UID, LAST_SANDBOX_UID, SANDBOX_GECOS
+
     name = slot_user(prefix, slot)
+    uid = FIRST_SANDBOX_UID + slot
+    if not 0 <= slot or uid > LAST_SANDBOX_UID:
+        raise SlotUserError(f"slot {slot}: at most {LAST_SANDBOX_UID - FIRST_SANDBOX_UID + 1} grading slots")
+    gid = ensure_sandbox_group(prefix)
     try:
         pw = pwd.getpwnam(name)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--user-group", "--no-create-home",
-                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name],
-                       check=True, capture_output=True)
+        try:
+            taken = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            taken = None
+        if taken is not None:
+            raise SlotUserError(f"uid {uid} (reserved for grading slot user '{name}') already belongs to "
+                                f"'{taken}': remove or renumber that account")
+        subprocess.run(["useradd", "--system", "--uid", str(uid), "--gid", str(gid), "--no-create-home",
+                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--comment", SANDBOX_GECOS,
+                        name], check=True, capture_output=True)
         pw = pwd.getpwnam(name)
+    if (pw.pw_uid, pw.pw_gid, pw.pw_gecos) != (uid, gid, SANDBOX_GECOS):
+        raise SlotUserError(
+            f"an account named '{name}' exists (uid {pw.pw_uid}, gid {pw.pw_gid}, comment {pw.pw_gecos!r}) that the "
+            f"grader did not create (its slot users have uid {uid}, gid {gid}, comment {SANDBOX_GECOS!r}): refusing "
+            f"to grade under it. Names starting with '{prefix}' are reserved for the grading sandbox; "
+            f"move that person to another name, then 'userdel {name}'")
     return pw.pw_uid, pw.pw_gid
+
+
+LABCHECKS = "labchecks"
+
+
+def labchecks_root(sandbox_dir: str) -> Path:
+    """The folder put on sandboxed kernels' PYTHONPATH (it holds the package ``labchecks``)."""
+    return Path(sandbox_dir) / LABCHECKS
+
+
+def install_labchecks(sandbox_dir: str, prefix: str) -> Path:
+    """Copy the checkout's reference checks (grading/labchecks) into the sandbox folder, readable by the
+    sandbox group only (root:<group>, 0750/0640): the kernels being graded import them, nobody else can.
+
+    Content-addressed (``.labchecks-<digest>``, never changed once made) behind the ``labchecks``
+    symlink, replaced atomically: a kernel starting meanwhile sees the old or the new copy, whole."""
+    import hashlib
+
+    from datalit.paths import checkout_path
+
+    src = checkout_path("grading", LABCHECKS)
+    files = sorted(p for p in src.rglob("*.py") if "__pycache__" not in p.parts) if src.is_dir() else []
+    if not (src / "__init__.py").exists():
+        raise SlotUserError(f"no reference checks at {src} (set lab.checkout_dir to the checkout)")
+    gid = ensure_sandbox_group(prefix)
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(str(f.relative_to(src)).encode() + b"\0" + f.read_bytes() + b"\0")
+    base = Path(sandbox_dir)
+    base.mkdir(parents=True, exist_ok=True)
+    os.chmod(base, 0o711)
+    target = base / f".{LABCHECKS}-{digest.hexdigest()[:16]}"
+    if not target.is_dir():
+        tmp = base / f".{LABCHECKS}-tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        (tmp / LABCHECKS).mkdir(parents=True)
+        for f in files:
+            dest = tmp / LABCHECKS / f.relative_to(src)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+        for p in [tmp, *tmp.rglob("*")]:
+            os.lchown(p, 0, gid)
+            os.chmod(p, 0o750 if p.is_dir() else 0o640)
+        try:
+            tmp.rename(target)
+        except OSError:  # another grader made the same copy meanwhile
+            shutil.rmtree(tmp, ignore_errors=True)
+    root = labchecks_root(sandbox_dir)
+    if not (root.is_symlink() and os.readlink(root) == target.name):
+        link = base / f".{LABCHECKS}-link-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target.name)
+        os.replace(link, root)
+    return root
 
 
 def kill_user_processes(uid: int, gid: int, patience: float = 5.0) -> None:
@@ -166,9 +279,15 @@ class SandboxKernelManager(AsyncKernelManager):
 
     # -- launch -------------------------------------------------------------------------------
     async def _async_pre_start_kernel(self, **kw):
-        if not self.enabled:
+        if not self.enabled:  # unsandboxed (not root): the kernel imports the checks from the checkout
+            from datalit.paths import checkout_path
+
+            env = dict(kw.get("env") or os.environ)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(checkout_path("grading")), env.get("PYTHONPATH")]))
+            kw["env"] = env
             return await super()._async_pre_start_kernel(**kw)
         uid, gid = self._ids = ensure_slot_user(self.user_prefix, self.slot)
+        checks = install_labchecks(self.sandbox_dir, self.user_prefix)
         kill_user_processes(uid, gid)
         base = Path(self.sandbox_dir)
         base.mkdir(parents=True, exist_ok=True)
@@ -196,6 +315,7 @@ class SandboxKernelManager(AsyncKernelManager):
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde",
             "TMPDIR": str(home),
+            "PYTHONPATH": str(checks),  # the reference checks: only here, readable only by the sandbox group
         }
         if self.data_cache:
             env["DATALIT_CACHE_DIR"] = self.data_cache

@@ -52,8 +52,9 @@ def test_hygiene_and_rubric(lab):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lab", LABS)
-def test_solution_passes_every_test(lab, tmp_path):
+def test_solution_passes_every_test(lab, tmp_path, monkeypatch):
     from nbclient import NotebookClient
+    monkeypatch.setenv("PYTHONPATH", str(REPO / "grading"))  # the reference checks (grading/labchecks)
     nb = _nb(lab)
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()

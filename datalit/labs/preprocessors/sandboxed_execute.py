@@ -4,7 +4,7 @@ Configured in ``grading/nbgrader_config.py`` as the first of ``Autograde.autogra
 so ``nbgrader autograde`` itself (and ``datalit lab autograde``'s workers) run it:
 
 * the kernel is started by :class:`datalit.labs.sandbox.SandboxKernelManager` (when root);
-* before each test cell the checking modules (``datalit.lessons*``, ``datalit.labs.checks*``) are
+* before each test cell the checking modules (``datalit.lessons*``, ``labchecks*``) are
   dropped from the kernel's ``sys.modules``, so the test re-imports them from disk: a student cell
   that monkeypatches ``Question.feedback`` cannot make a wrong answer pass;
 * output beyond ``max_output_bytes`` per notebook is dropped in the grader as it arrives, so
@@ -32,18 +32,26 @@ def _lab_config() -> dict:
 
 
 def hidden_paths(cfg: dict) -> list[str]:
-    from datalit.paths import repo_path
+    from datalit.paths import checkout_path, repo_path
     paths = [os.environ.get("DATALIT_LAB_COURSE_DIR") or cfg.get("course_dir") or os.getcwd(),
-             cfg["exchange_dir"], cfg["teams_dir"], str(repo_path("labs")), str(repo_path("grading"))]
-    return [os.path.abspath(p) for p in paths if p]
+             cfg["exchange_dir"], cfg["teams_dir"], str(repo_path("labs")), str(repo_path("grading")),
+             str(checkout_path("labs")), str(checkout_path("grading")), str(checkout_path(".git"))]
+    return list(dict.fromkeys(os.path.abspath(p) for p in paths if p))
 
 
 FRESH_CHECKS = """
 import sys as _dl_sys
-for _dl_m in [_m for _m in list(_dl_sys.modules) if _m.startswith(("datalit.lessons", "datalit.labs.checks"))]:
+for _dl_m in [_m for _m in list(_dl_sys.modules) if _m.startswith(("datalit.lessons", "labchecks"))]:
     del _dl_sys.modules[_dl_m]
+_dl_sys.path[:] = [%r] + [_p for _p in _dl_sys.path if _p != %r]
 del _dl_sys
 """
+
+
+def fresh_checks_code(checks_root: str) -> str:
+    """Forget the checking modules and put the real checks first on sys.path: a ``labchecks`` folder
+    shipped in a submission (the kernel's cwd) cannot stand in for them."""
+    return FRESH_CHECKS % (checks_root, checks_root)
 
 
 class SandboxedExecute(Execute):
@@ -115,10 +123,18 @@ class SandboxedExecute(Execute):
     def _fresh_checks(self) -> None:
         """Before a test cell: forget the imported checking modules, so the test imports them fresh."""
         for _ in range(3):  # right after a failed cell the kernel briefly aborts new requests
-            msg_id = self.kc.execute(FRESH_CHECKS, silent=True, store_history=False)
+            msg_id = self.kc.execute(fresh_checks_code(self._checks_root()), silent=True, store_history=False)
             reply = self.wait_for_reply(msg_id, None)
             if not reply or reply["content"].get("status") != "aborted":
                 return
+
+    def _checks_root(self) -> str:
+        from datalit.labs.sandbox import labchecks_root
+        from datalit.paths import checkout_path
+
+        if getattr(self.km, "enabled", False):
+            return str(labchecks_root(self._cfg["sandbox_dir"]))
+        return str(checkout_path("grading"))
 
     @staticmethod
     def _error(ename: str, text: str) -> NotebookNode:
