@@ -28,6 +28,8 @@ FIRST_ADMIN_ENV = "DATALIT_FIRST_ADMIN_PASSWORD"
 MSG_INVALID = "아이디 또는 비밀번호가 올바르지 않습니다."
 MSG_BLOCKED = "로그인에 여러 번 실패해 잠시 잠겼습니다. {seconds}초 뒤에 다시 시도하세요."
 MSG_NOT_APPROVED = "{username} 계정은 아직 관리자의 승인을 기다리고 있습니다. 승인되면 로그인할 수 있습니다."
+MSG_RESERVED = ("'{username}'은(는) 채점 시스템이 쓰는 예약된 아이디라 가입할 수 없습니다. "
+                "다른 아이디로 다시 시도하세요.")
 MSG_EXPIRED = ("워크숍 계정 {username}의 사용 기간이 {until}에 끝났습니다. "
                "이 계정으로는 더 이상 로그인할 수 없습니다. 진행자에게 문의하세요.")
 
@@ -44,7 +46,12 @@ class DatalitSignUpHandler(SignUpHandler):
                            confirmation_matches, user_is_admin):
         alert, message = super().get_result_message(user, assume_user_is_human, username_already_taken,
                                                     confirmation_matches, user_is_admin)
-        if username_already_taken:
+        from datalit.hub.uids import is_reserved_name
+
+        username = self.get_body_argument("username", "", strip=True)
+        if not user and is_reserved_name(username):
+            message = MSG_RESERVED.format(username=username)
+        elif username_already_taken:
             message = "이미 사용 중인 아이디입니다. 다른 아이디로 다시 시도하세요."
         elif not confirmation_matches:
             message = "비밀번호와 비밀번호 확인이 다릅니다. 다시 입력하세요."
@@ -61,6 +68,12 @@ class DatalitSignUpHandler(SignUpHandler):
 
 class DatalitToggleAuthorizationHandler(ToggleAuthorizationHandler):
     async def get(self, slug):
+        from tornado import web
+
+        from datalit.hub.uids import is_reserved_name
+
+        if is_reserved_name(slug):  # a grading sandbox name: never a person (datalit.hub.uids)
+            raise web.HTTPError(400, MSG_RESERVED.format(username=slug))
         await super().get(slug)
         info = UserInfo.find(self.db, slug)
         if info is not None and info.is_authorized and is_root():
@@ -121,12 +134,23 @@ class DatalitAuthenticator(NativeAuthenticator):
         return None
 
     def validate_username(self, username):
-        # never a system account's name: as root the server would run as that account
-        from datalit.hub.uids import is_system_account
+        # never a system account's name: as root the server would run as that account; never a name
+        # reserved for the grader's sandbox accounts (they would collide with a person's account)
+        from datalit.hub.uids import is_reserved_name, is_system_account
 
+        if is_reserved_name(username):
+            return False
         if is_root() and is_system_account(username) and username not in self.admin_users:
             return False
         return super().validate_username(username)
+
+    def add_user(self, user):
+        # the admin panel's and API's single-user creation do not call validate_username
+        from datalit.hub.uids import is_reserved_name
+
+        if is_reserved_name(user.name):
+            raise ValueError(f"'{user.name}' is reserved for the grading sandbox accounts")
+        return super().add_user(user)
 
     def user_exists(self, username):
         # a sign-up may not take a workshop account's name

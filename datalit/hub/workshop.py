@@ -90,6 +90,10 @@ def create_accounts(state: Path, count: int, expires: str, tier: str, prefix: st
         raise WorkshopError("count must be between 1 and 500")
     if not prefix.isascii() or not prefix.isalpha() or not prefix.islower() or len(prefix) > 12:
         raise WorkshopError("prefix: up to 12 lowercase ascii letters")
+    from datalit.hub.uids import is_reserved_name
+
+    if is_reserved_name(prefix):
+        raise WorkshopError(f"prefix {prefix!r}: names starting with it are reserved for the grading sandbox")
     when = parse_expiry(expires)
     if when <= dt.datetime.now(dt.timezone.utc):
         raise WorkshopError(f"expiry {when.isoformat()} is already in the past")
