@@ -34,13 +34,22 @@ def checkout_path(*parts: str) -> Path:
     return checkout_dir().joinpath(*parts)
 
 
+def grader_only_paths() -> list[Path]:
+    """What of the checkout no learner may read: the labs (solutions, hidden tests), the reference checks,
+    the tests and benchmarks (they build answered notebooks) and the history (``.git``). When the install
+    is the checkout itself, servers read grading/'s nbgrader config, so only grading/labchecks is listed."""
+    root = checkout_dir()
+    installed_here = root.resolve() == REPO_ROOT.resolve()
+    return [root / p for p in ("labs", ".git", "tests", "bench", "grading/labchecks" if installed_here else "grading")]
+
+
 def catalog_dir() -> Path:
     return Path(os.environ.get("DATALIT_CATALOG_DIR") or repo_path("datasets"))
 
 
 def shared_data_dir() -> Path:
-    """``../shared/datasets`` beside the checkout."""
-    return REPO_ROOT.parent / "shared" / "datasets"
+    """``../shared/datasets`` beside the checkout (the one ./run installed from, when the install is a copy)."""
+    return checkout_dir().parent / "shared" / "datasets"
 
 
 def cache_dir() -> Path:

@@ -214,6 +214,26 @@ class HubProcess:
         return self.proc.returncode
 
 
+_PROTECTED: set[str] = set()
+
+
+def protect_checkout(env: dict) -> None:
+    """As root, ``datalit hub`` refuses to start while other users can read the checkout's solutions,
+    hidden tests, reference checks or history; do what its message tells an admin (chmod 700 those
+    paths, asking the installed datalit which they are). A no-op where the checkout is already private
+    (CI clones it into a folder others cannot read)."""
+    key = env.get("DATALIT_LAB_CHECKOUT_DIR", "")
+    if os.geteuid() != 0 or key in _PROTECTED:
+        return
+    listed = subprocess.run([str(VENV_BIN / "python"), "-c", "from datalit.paths import grader_only_paths\n"
+                             "print('\\n'.join(map(str, grader_only_paths())))"], env=env, cwd="/",
+                            capture_output=True, text=True, check=True)
+    for line in listed.stdout.splitlines():
+        if line and os.path.exists(line):
+            os.chmod(line, os.stat(line).st_mode & 0o700)
+    _PROTECTED.add(key)
+
+
 def start_hub(state: Path, home_base: Path | None = None, port: int | None = None, extra_env: dict | None = None,
               admin_password: str = ADMIN_PASSWORD, timeout: float = 90, run_as: str | None = None) -> HubProcess:
     """Start ``datalit hub --ip 127.0.0.1 --port PORT --state-dir STATE`` and wait until it answers.
@@ -231,6 +251,8 @@ def start_hub(state: Path, home_base: Path | None = None, port: int | None = Non
         os.chmod(home_base, 0o755)
         env["DATALIT_HUB_HOME_BASE"] = str(home_base)
     env.update(extra_env or {})
+    if not run_as:
+        protect_checkout(env)
     log = state.parent / f"{state.name}-launcher.log"
     fh = open(log, "ab")
     prefix = ["runuser", "-u", run_as, "--"] if run_as else []

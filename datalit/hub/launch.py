@@ -55,6 +55,21 @@ def readable_by_nobody(path: Path) -> bool:
     return probe.returncode == 0
 
 
+def refuse_exposed_checkout() -> None:
+    """As root, do not start while other users can read the checkout's solutions, hidden tests, reference
+    checks or history (datalit.paths.grader_only_paths): the hub's users would reach them."""
+    from datalit.paths import REPO_ROOT, checkout_dir, grader_only_paths
+
+    exposed = [p for p in grader_only_paths() if p.exists() and readable_by_nobody(p)]
+    if exposed:
+        whole = "" if checkout_dir().resolve() == REPO_ROOT.resolve() else \
+            f" (or the whole checkout: chmod 700 {checkout_dir()}; learners use the copy in {REPO_ROOT})"
+        raise SystemExit(
+            f"datalit hub: refusing to start as root: other users can read {', '.join(map(str, exposed))}, which "
+            f"hold the labs' solutions, hidden tests or reference checks. Run: chmod 700 "
+            f"{' '.join(map(str, exposed))}{whole}")
+
+
 def prepare_data_mount(config: dict, state: Path, log=print) -> Path:
     """One read-only dataset folder at a fixed path for every server; never a copy per user.
 
@@ -157,6 +172,8 @@ def run_hub(ip: str | None = None, port: int | None = None, state_dir: str | Non
     config = load_config(overrides={"hub": {"ip": ip, "port": port}})
     state = ensure_state_dir(resolve_state_dir(state_dir, config))
     say = lambda msg: print(f"[datalit hub] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    if is_root():
+        refuse_exposed_checkout()
     if not is_root():
         import getpass
 

@@ -27,12 +27,14 @@ def parse_due(text: str | None):
 
 
 def hide_sources() -> None:
-    """The checkout's labs/ holds solutions and hidden tests: as root, make it root-only (hub users
-    run servers from the same checkout, and nothing in labs/ is needed by them)."""
-    from datalit.paths import repo_path
+    """The checkout's labs/ holds solutions and hidden tests, grading/labchecks the reference checks, .git
+    the history of both: as root, make them root-only (nothing there is needed by hub users)."""
+    from datalit.paths import grader_only_paths
 
     if os.geteuid() == 0:
-        os.chmod(repo_path("labs"), 0o700)
+        for path in grader_only_paths():
+            if path.exists():
+                os.chmod(path, 0o700)
 
 
 def release(course: Course, lab: str, due: str | None = None, to_exchange: bool = True) -> dict:
