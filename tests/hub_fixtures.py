@@ -96,7 +96,10 @@ class HubProcess:
         return s
 
     def approve(self, name: str) -> None:
-        resp = self.admin_session().get(f"{self.url}/hub/authorize/{name}", timeout=30)
+        """Click 승인 on the admin's 가입 승인 page: a POST with the page's XSRF token."""
+        s = self.admin_session()
+        xsrf = self._form(s, "authorize")
+        resp = s.post(f"{self.url}/hub/authorize/{name}", data={"_xsrf": xsrf}, timeout=30)
         assert resp.status_code == 200, resp.text[:300]
 
     def new_user(self, groups=("beginner",), prefix: str = "t") -> tuple[str, str]:

@@ -1,26 +1,31 @@
 """Sign-in: NativeAuthenticator (staff sign up, an admin approves) plus workshop accounts.
 
 * Workshop accounts (``datalit workshop create``) live in ``<state>/workshop/accounts.json``; after
-  their expiry the login is refused with a Korean message.
-* Failed logins are throttled per account (NativeAuthenticator's ``allowed_failed_logins``), for
-  workshop accounts too.
-* Every message on the login and sign-up pages is Korean.
-* Approving a person (``/hub/authorize``) creates their unix account when the hub runs as root.
+  their expiry the login is refused with a Korean message, and an existing session or API token stops
+  working too: ``refresh_user`` (every ``auth_refresh_age`` seconds, see hub_config/shared/10-auth.py)
+  ends the session of an expired account (and of a staff member whose approval was withdrawn), and
+  ``pre_spawn_start`` refuses to start its server. The workshop-expiry service revokes its tokens.
+* Failed logins are throttled per account *and* browser (datalit.hub.throttle), never per IP address.
+* Every message on the login, sign-up and password pages is Korean (datalit.hub.password).
+* Approving, un-approving or discarding a person (``/hub/authorize/<name>``, ``/hub/discard/<name>``)
+  is a POST with JupyterHub's XSRF token (a GET answers 405): a cross-site link cannot approve anyone.
+  Approval creates the unix account when the hub runs as root.
 * The first admin is created at the first start with the password the launcher printed once.
 """
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import bcrypt
 from nativeauthenticator import NativeAuthenticator
-from nativeauthenticator.handlers import LoginHandler, SignUpHandler, ToggleAuthorizationHandler
+from nativeauthenticator.handlers import DiscardHandler, LoginHandler, SignUpHandler, ToggleAuthorizationHandler
 from nativeauthenticator.orm import UserInfo
+from tornado import web
 from traitlets import Unicode
 
-from datalit.hub import workshop
+from datalit.hub import throttle, workshop
+from datalit.hub.password import DatalitChangePasswordAdminHandler, DatalitChangePasswordHandler
 from datalit.hub.state import is_root
 
 FIRST_ADMIN_ENV = "DATALIT_FIRST_ADMIN_PASSWORD"
@@ -37,7 +42,7 @@ MSG_EXPIRED = ("워크숍 계정 {username}의 사용 기간이 {until}에 끝�
 class DatalitLoginHandler(LoginHandler):
     def _render(self, login_error=None, username=None):
         if login_error:
-            login_error = self.authenticator.explain_failure(username or "", login_error)
+            login_error = self.authenticator.explain_failure(username or "", login_error, self)
         return super()._render(login_error=login_error, username=username)
 
 
@@ -66,20 +71,38 @@ class DatalitSignUpHandler(SignUpHandler):
         return alert, message
 
 
+def _refuse_reserved(slug: str) -> None:
+    from datalit.hub.uids import is_reserved_name
+
+    if is_reserved_name(slug):  # a grading sandbox name: never a person (datalit.hub.uids)
+        raise web.HTTPError(400, MSG_RESERVED.format(username=slug))
+
+
 class DatalitToggleAuthorizationHandler(ToggleAuthorizationHandler):
+    """``POST /hub/authorize/<name>`` toggles approval (XSRF-checked by JupyterHub); GET changes nothing."""
+
     async def get(self, slug):
-        from tornado import web
+        _refuse_reserved(slug)
+        raise web.HTTPError(405, "approval is a POST from the 가입 승인 page (/hub/authorize)")
 
-        from datalit.hub.uids import is_reserved_name
-
-        if is_reserved_name(slug):  # a grading sandbox name: never a person (datalit.hub.uids)
-            raise web.HTTPError(400, MSG_RESERVED.format(username=slug))
-        await super().get(slug)
+    async def post(self, slug):
+        _refuse_reserved(slug)
+        await super().get(slug)  # NativeAuthenticator's toggle (admin:users scope), then a redirect
         info = UserInfo.find(self.db, slug)
         if info is not None and info.is_authorized and is_root():
             from datalit.hub.spawner import ensure_unix_user
 
             ensure_unix_user(slug, self.authenticator.home_base, self.log)
+
+
+class DatalitDiscardHandler(DiscardHandler):
+    """``POST /hub/discard/<name>`` removes a pending sign-up; GET changes nothing."""
+
+    async def get(self, user_name):
+        raise web.HTTPError(405, "discarding a sign-up is a POST from the 가입 승인 page (/hub/authorize)")
+
+    async def post(self, user_name):
+        await super().get(user_name)
 
 
 class DatalitAuthenticator(NativeAuthenticator):
@@ -90,6 +113,7 @@ class DatalitAuthenticator(NativeAuthenticator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.throttle = throttle.LoginThrottle(self.allowed_failed_logins, self.seconds_before_next_try)
         self._ensure_first_admin()
 
     # ---- first admin -----------------------------------------------------------------------------
@@ -119,19 +143,52 @@ class DatalitAuthenticator(NativeAuthenticator):
 
     async def authenticate(self, handler, data):
         username = self.normalize_username(data.get("username", ""))
+        password = data.get("password", "")
+        client = throttle.client_key(handler, username) if handler is not None else throttle.NEW_CLIENT
+        if self.throttle.wait(username, client) > 0:
+            return None
         entry = self.workshop_entry(username)
-        if entry is None:
-            return await super().authenticate(handler, data)
-        if self.allowed_failed_logins and self.is_blocked(username):
+        if entry is not None:
+            if workshop.is_expired(entry):
+                self.log.info("refused expired workshop account %s", username)
+                return None
+            ok = bcrypt.checkpw(password.encode(), entry["password_hash"].encode())
+        else:
+            info = self.get_user(username)
+            ok = info is not None and info.is_valid_password(password)
+            if ok and info.has_2fa:
+                ok = info.is_valid_token(data.get("2fa"))
+            if ok and not info.is_authorized:
+                return None  # the right password, not approved yet: not a guess, not counted
+        if not ok:
+            self.throttle.failed(username, client)
             return None
-        if workshop.is_expired(entry):
-            self.log.info("refused expired workshop account %s", username)
-            return None
-        if bcrypt.checkpw(data.get("password", "").encode(), entry["password_hash"].encode()):
-            self.successful_login(username)
-            return {"name": username}
-        self.add_login_attempt(username)
-        return None
+        self.throttle.succeeded(username, client)
+        if handler is not None:
+            throttle.remember_device(handler, username)
+        return {"name": username}
+
+    # ---- sessions and tokens of accounts that may no longer sign in ------------------------------
+    def still_allowed(self, username: str) -> bool:
+        entry = self.workshop_entry(username)
+        if entry is not None:
+            return not workshop.is_expired(entry)
+        info = self.get_user(username)
+        return info is None or info.is_authorized  # no record: a hub user made by the API (no login)
+
+    async def refresh_user(self, user, handler=None):
+        """False ends the session (cookie or token) of an expired workshop or un-approved account."""
+        if self.still_allowed(user.name):
+            return True
+        self.log.info("session of %s ended: the account may no longer sign in", user.name)
+        return False
+
+    async def pre_spawn_start(self, user, spawner):
+        entry = self.workshop_entry(user.name)
+        if entry is not None and workshop.is_expired(entry):
+            raise web.HTTPError(403, MSG_EXPIRED.format(username=user.name, until=workshop.expiry_label(entry)))
+        if not self.still_allowed(user.name):
+            raise web.HTTPError(403, f"{user.name} 계정은 승인이 취소되어 서버를 시작할 수 없습니다.")
 
     def validate_username(self, username):
         # never a system account's name: as root the server would run as that account; never a name
@@ -156,14 +213,14 @@ class DatalitAuthenticator(NativeAuthenticator):
         # a sign-up may not take a workshop account's name
         return super().user_exists(username) or self.workshop_entry(self.normalize_username(username)) is not None
 
-    def explain_failure(self, username: str, default: str) -> str:
+    def explain_failure(self, username: str, default: str, handler=None) -> str:
         """The Korean reason a login failed (shown on the login page)."""
         username = self.normalize_username(username)
         entry = self.workshop_entry(username)
-        if self.allowed_failed_logins and self.is_blocked(username):
-            last = self.login_attempts[username]["time"]
-            wait = max(1, int(self.seconds_before_next_try - (time.time() - last.timestamp())))
-            return MSG_BLOCKED.format(seconds=wait)
+        client = throttle.client_key(handler, username) if handler is not None else throttle.NEW_CLIENT
+        wait = self.throttle.wait(username, client)
+        if wait > 0:
+            return MSG_BLOCKED.format(seconds=max(1, int(wait)))
         if entry is not None and workshop.is_expired(entry):
             return MSG_EXPIRED.format(username=username, until=workshop.expiry_label(entry))
         if "not been authorized" in default:
@@ -172,5 +229,9 @@ class DatalitAuthenticator(NativeAuthenticator):
 
     def get_handlers(self, app):
         replace = {"/login": DatalitLoginHandler, "/signup": DatalitSignUpHandler,
-                   r"/authorize/([^/]*)": DatalitToggleAuthorizationHandler}
-        return [(path, replace.get(path, handler)) for path, handler in super().get_handlers(app)]
+                   r"/authorize/([^/]*)": DatalitToggleAuthorizationHandler,
+                   r"/discard/([^/]*)": DatalitDiscardHandler,
+                   r"/change-password": DatalitChangePasswordHandler,
+                   r"/change-password/([^/]+)": DatalitChangePasswordAdminHandler}
+        handlers = [(path, replace.get(path, handler)) for path, handler in super().get_handlers(app)]
+        return [(r"/api/datalit/unlock/([^/]+)", throttle.unlock_handler_class()), *handlers]

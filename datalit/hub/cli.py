@@ -79,6 +79,16 @@ def users_move(name, groups, from_groups, state_dir):
     click.echo(f"{result['name']}: {', '.join(result['groups'])}")
 
 
+@users.command("unlock")
+@click.argument("name")
+@state_option
+def users_unlock(name, state_dir):
+    """Forget NAME's failed logins: every browser may try again at once."""
+    from datalit.hub.throttle import unlock
+
+    click.echo(f"{name}: unlocked ({unlock(resolve_state_dir(state_dir), name)['cleared']} locks cleared)")
+
+
 @click.group()
 def workshop():
     """Citizen workshop accounts (create, expire, purge)."""

@@ -1,8 +1,11 @@
-"""The ``workshop-expiry`` hub service: stops the servers of expired workshop accounts.
+"""The ``workshop-expiry`` hub service: at expiry an account loses its servers and every token.
 
 Run by the hub (``c.JupyterHub.services``) as ``python -m datalit.hub.expiry``; every
-``hub.expiry_check_seconds`` it reads the workshop registry and stops each expired account's
-server through the REST API. The login of those accounts is already refused by the authenticator.
+``hub.expiry_check_seconds`` it reads the workshop registry and, for each expired account, stops its
+server and deletes all its tokens through the REST API (API tokens the learner made and the OAuth tokens
+behind the user-server cookie). The login of those accounts is refused, and the hub session cookie stops
+working at the next ``refresh_user`` (datalit/hub/authenticator.py); JupyterHub has no API to revoke a
+cookie, so that is what makes it useless.
 """
 from __future__ import annotations
 
@@ -10,19 +13,33 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from datalit.hub import workshop
 from datalit.hub.api import HubAPI
 
 
-def check_once(api: HubAPI, state: Path) -> list[str]:
-    stopped = []
+def revoke_tokens(api: HubAPI, name: str) -> int:
+    tokens = (api.get(f"/users/{quote(name)}/tokens") or {}).get("api_tokens", [])
+    for token in tokens:
+        api.request("DELETE", f"/users/{quote(name)}/tokens/{quote(token['id'])}")
+    return len(tokens)
+
+
+def check_once(api: HubAPI, state: Path) -> list[tuple[str, str]]:
+    """Stop and revoke what each expired account still has; returns (name, what was done) pairs."""
+    done = []
     for name in sorted(workshop.expired_accounts(state)):
         user = api.user(name)
-        if user and (user.get("server") or user.get("pending") == "spawn"):
+        if user is None:
+            continue
+        if user.get("server") or user.get("pending") == "spawn":
             api.stop_server(name)
-            stopped.append(name)
-    return stopped
+            done.append((name, "stopped its server"))
+        revoked = revoke_tokens(api, name)
+        if revoked:
+            done.append((name, f"revoked {revoked} tokens"))
+    return done
 
 
 def main() -> int:
@@ -32,8 +49,8 @@ def main() -> int:
     api = HubAPI(api_url.rsplit("/hub/api", 1)[0], os.environ["JUPYTERHUB_API_TOKEN"])
     while True:
         try:
-            for name in check_once(api, state):
-                print(f"[workshop-expiry] stopped the server of expired account {name}", flush=True)
+            for name, what in check_once(api, state):
+                print(f"[workshop-expiry] expired account {name}: {what}", flush=True)
         except Exception as exc:  # keep the service alive through hub restarts
             print(f"[workshop-expiry] check failed: {exc}", file=sys.stderr, flush=True)
         time.sleep(interval)

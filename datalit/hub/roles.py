@@ -75,7 +75,7 @@ def load_roles() -> list[dict]:
         },
         {
             "name": EXPIRY_SERVICE,
-            "scopes": ["list:users", "read:users", "read:servers", "delete:servers"],
+            "scopes": ["list:users", "read:users", "read:servers", "delete:servers", "tokens"],
             "services": [EXPIRY_SERVICE],
         },
     ]

@@ -15,3 +15,10 @@ c.NativeAuthenticator.minimum_password_length = 8
 c.NativeAuthenticator.check_common_password = True
 c.NativeAuthenticator.allowed_failed_logins = settings["allowed_failed_logins"]
 c.NativeAuthenticator.seconds_before_next_try = settings["seconds_before_next_try"]
+# refresh_user (cheap: the workshop registry is cached by mtime) ends the session and tokens of an expired
+# workshop account or an un-approved staff member within this many seconds
+c.Authenticator.auth_refresh_age = 5
+c.Authenticator.refresh_pre_spawn = True
+# no cookie of the hub is sent with a cross-site request (CSRF); JupyterHub adds Secure itself when the
+# hub is reached over HTTPS (request.protocol, or c.JupyterHub.public_url with https)
+c.JupyterHub.tornado_settings.update({"cookie_options": {"samesite": "Lax"}})

@@ -1,0 +1,76 @@
+"""Issue #11 item 2: a cross-site request with the admin's cookie approved a pending account.
+
+The attack: the admin, logged in to the hub, opens a page of the attacker's that links or embeds
+``/hub/authorize/<name>`` (a GET, no XSRF token); the account was approved and its unix user created.
+Now approval, withdrawal and discarding are POSTs that JupyterHub checks for its XSRF token, and the
+hub's cookies are SameSite=Lax (a browser does not send them with a cross-site sub-request or POST)."""
+from __future__ import annotations
+
+import os
+import pwd
+import secrets
+import uuid
+
+import pytest
+
+pytestmark = [pytest.mark.hub]
+
+
+def _unix_user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _pending(hub) -> tuple[str, str]:
+    name, password = "t" + uuid.uuid4().hex[:8], "pw-" + secrets.token_hex(8)
+    page = hub.signup(name, password)
+    assert "승인" in page, page[-1500:]
+    return name, password
+
+
+def _approved(hub, name: str, password: str) -> bool:
+    _, resp = hub.login(name, password)
+    return resp.status_code == 302
+
+
+def test_cross_site_get_does_not_approve(hub):
+    name, password = _pending(hub)
+    admin = hub.admin_session()
+    # what an <img src> or a link on the attacker's page makes the admin's browser send
+    resp = admin.get(f"{hub.url}/hub/authorize/{name}", headers={"Sec-Fetch-Site": "cross-site",
+                                                                 "Referer": "https://evil.example/"},
+                     timeout=30, allow_redirects=False)
+    assert resp.status_code == 405, (resp.status_code, resp.text[:300])
+    assert not _approved(hub, name, password)
+    if os.geteuid() == 0:
+        assert not _unix_user_exists(name), "a unix account was created by a cross-site GET"
+
+
+def test_post_without_the_xsrf_token_is_refused(hub):
+    name, password = _pending(hub)
+    admin = hub.admin_session()
+    # a cross-site form POST carries the cookies (if the browser sent them) but never the page's token
+    for path in (f"authorize/{name}", f"discard/{name}"):
+        resp = admin.post(f"{hub.url}/hub/{path}", data={}, timeout=30, allow_redirects=False)
+        assert resp.status_code == 403, (path, resp.status_code, resp.text[:300])
+    assert admin.get(f"{hub.url}/hub/discard/{name}", timeout=30, allow_redirects=False).status_code == 405
+    assert not _approved(hub, name, password)
+    assert name in admin.get(f"{hub.url}/hub/authorize", timeout=30).text  # not discarded either
+    # the 승인 button of the real page (a form with the token) still works
+    hub.approve(name)
+    assert _approved(hub, name, password)
+
+
+def test_hub_cookies_are_same_site_lax(hub):
+    s = hub.session()
+    s.get(f"{hub.url}/hub/login", timeout=30)
+    _, resp = hub.login("admin", hub.admin_password)
+    assert resp.status_code == 302
+    cookies = resp.raw.headers.getlist("Set-Cookie")
+    login = [c for c in cookies if c.startswith("jupyterhub-hub-login=")]
+    assert login, cookies
+    for cookie in cookies:
+        assert "samesite=lax" in cookie.lower(), cookie
