@@ -26,8 +26,8 @@ def revoke_tokens(api: HubAPI, name: str) -> int:
     return len(tokens)
 
 
-def check_once(api: HubAPI, state: Path) -> list[tuple[str, str]]:
-    """Stop and revoke what each expired account still has; returns (name, what was done) pairs."""
+def check_once(api: HubAPI, state: Path) -> list[str]:
+    """Stop and revoke what each expired account still has; returns what was done, one line each."""
     done = []
     for name in sorted(workshop.expired_accounts(state)):
         user = api.user(name)
@@ -35,10 +35,10 @@ def check_once(api: HubAPI, state: Path) -> list[tuple[str, str]]:
             continue
         if user.get("server") or user.get("pending") == "spawn":
             api.stop_server(name)
-            done.append((name, "stopped its server"))
+            done.append(f"stopped the server of expired account {name}")
         revoked = revoke_tokens(api, name)
         if revoked:
-            done.append((name, f"revoked {revoked} tokens"))
+            done.append(f"revoked {revoked} tokens of expired account {name}")
     return done
 
 
@@ -49,8 +49,8 @@ def main() -> int:
     api = HubAPI(api_url.rsplit("/hub/api", 1)[0], os.environ["JUPYTERHUB_API_TOKEN"])
     while True:
         try:
-            for name, what in check_once(api, state):
-                print(f"[workshop-expiry] expired account {name}: {what}", flush=True)
+            for line in check_once(api, state):
+                print(f"[workshop-expiry] {line}", flush=True)
         except Exception as exc:  # keep the service alive through hub restarts
             print(f"[workshop-expiry] check failed: {exc}", file=sys.stderr, flush=True)
         time.sleep(interval)
