@@ -1,6 +1,8 @@
 """Configuration, layered once: defaults (here, the only place) < config file < environment < CLI.
 
-The config file is YAML (``DATALIT_CONFIG`` or ``<state_dir>/datalit.yaml``); every key
+The config file is YAML: ``DATALIT_CONFIG`` if set, else ``<state_dir>/datalit.yaml`` when it exists,
+where the state directory is the ``state_dir`` argument, ``DATALIT_HUB_STATE_DIR`` or the default
+(``/var/lib/datalit`` as root, ``~/.local/share/datalit`` otherwise). Every key
 must already exist in ``DEFAULTS`` with a value of the same type, so a typo is an error,
 not a silently ignored setting. Environment variables ``DATALIT_<SECTION>_<KEY>``
 override single keys (secrets belong there, never in the file).
@@ -39,6 +41,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "allowed_failed_logins": 5,     # then the account waits seconds_before_next_try
         "seconds_before_next_try": 120,
         "user_env": "",                 # venv of the user servers; default: the hub's own (sys.prefix)
+        "content_dir": "",              # built course notebooks learners read; default: /srv/datalit/content
+                                        # as root, <state>/content otherwise
+        "hub_port": 0,                  # hub API port; 0: picked once from internal_port_min..max, kept in
+        "proxy_api_port": 0,            # <state>/ports.json so that running servers find the hub after a restart
+        "internal_port_min": 19000,     # below the user servers' ports and the kernel's ephemeral range
+        "internal_port_max": 19999,
     },
     "lab": {
         "course_dir": "",
@@ -100,10 +108,32 @@ def _coerce(text: str, like: Any) -> Any:
     return text
 
 
-def load_config(path: str | os.PathLike | None = None, overrides: dict | None = None) -> dict:
+def default_state_dir() -> Path:
+    """The hub's state directory when none is given: /var/lib/datalit as root, else under XDG_DATA_HOME."""
+    if os.geteuid() == 0:
+        return Path("/var/lib/datalit")
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "datalit"
+
+
+def config_file(path: str | os.PathLike | None = None, state_dir: str | os.PathLike | None = None) -> Path | None:
+    """The YAML file to read: PATH, else DATALIT_CONFIG, else ``<state dir>/datalit.yaml`` if it exists."""
+    path = path or os.environ.get("DATALIT_CONFIG")
+    if path:
+        return Path(path)
+    state = Path(state_dir or os.environ.get("DATALIT_HUB_STATE_DIR") or default_state_dir())
+    candidate = state / "datalit.yaml"
+    try:
+        return candidate if candidate.is_file() else None
+    except OSError:  # a state directory this user may not enter
+        return None
+
+
+def load_config(path: str | os.PathLike | None = None, overrides: dict | None = None,
+                state_dir: str | os.PathLike | None = None) -> dict:
     """Return the effective configuration as a nested dict."""
     config = copy.deepcopy(DEFAULTS)
-    path = path or os.environ.get("DATALIT_CONFIG")
+    path = config_file(path, state_dir or ((overrides or {}).get("hub") or {}).get("state_dir"))
     if path:
         p = Path(path)
         if not p.exists():

@@ -6,4 +6,4 @@ from datalit.hub.layering import load_layers, load_settings
 
 c = get_config()  # noqa: F821
 for _layer in load_layers(c, Path(__file__).resolve().parent, load_settings()):
-    print(f"[datalit hub] config layer {_layer}", flush=True)
+    print(f"[datalit config] layer {_layer}", flush=True)  # in the log file, not on the terminal

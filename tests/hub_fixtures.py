@@ -38,8 +38,11 @@ def free_port() -> int:
 class HubProcess:
     """A hub subprocess plus helpers. ``api()`` uses the datalit-cli service token (admin scopes)."""
 
-    def __init__(self, state: Path, port: int, proc: subprocess.Popen, log: Path, env: dict):
+    def __init__(self, state: Path, port: int, proc: subprocess.Popen, log: Path, env: dict,
+                 terminal: Path | None = None):
+        # log: the hub's whole log (<state>/logs/jupyterhub.log); terminal: what `datalit hub` printed
         self.state, self.port, self.proc, self.log, self.env = state, port, proc, log, env
+        self.terminal = terminal or log
         self.url = f"http://127.0.0.1:{port}"
         self.admin_password = env["DATALIT_HUB_ADMIN_PASSWORD"]
         self.created: list[str] = []
@@ -201,10 +204,13 @@ class HubProcess:
                 subprocess.run(["userdel", "-r", name], capture_output=True)
 
     def log_tail(self, n: int = 60) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return ""
+        lines = []
+        for path in dict.fromkeys([self.terminal, self.log]):
+            try:
+                lines += path.read_text(errors="replace").splitlines()[-n:]
+            except OSError:
+                pass
+        return "\n".join(lines)
 
     def stop(self, timeout: float = 60) -> int:
         if self.proc.poll() is None:
@@ -214,6 +220,9 @@ class HubProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+        from datalit.hub.proxy import stop_proxy
+
+        stop_proxy(self.state)  # a launcher that was killed leaves its proxy running (on purpose)
         return self.proc.returncode
 
 
@@ -238,14 +247,22 @@ def protect_checkout(env: dict) -> None:
 
 
 def start_hub(state: Path, home_base: Path | None = None, port: int | None = None, extra_env: dict | None = None,
-              admin_password: str = ADMIN_PASSWORD, timeout: float = 90, run_as: str | None = None) -> HubProcess:
+              admin_password: str = ADMIN_PASSWORD, timeout: float = 90, run_as: str | None = None,
+              sigint_ignored: bool = False) -> HubProcess:
     """Start ``datalit hub --ip 127.0.0.1 --port PORT --state-dir STATE`` and wait until it answers.
 
-    ``run_as``: start it as that unix user (``runuser``), e.g. to test the non-root (laptop) mode."""
+    ``run_as``: start it as that unix user (``runuser``), e.g. to test the non-root (laptop) mode.
+    ``sigint_ignored``: start it with SIGINT ignored, as a background job of a shell script is.
+    As root the course notebooks are built into ``<state>/../content`` (one folder per test hub, not the
+    shared /srv/datalit/content), unless ``extra_env`` sets DATALIT_HUB_CONTENT_DIR."""
     port = port or free_port()
     state.mkdir(parents=True, exist_ok=True)
+    (state / "hub.json").unlink(missing_ok=True)  # left by a hub a test killed
     env = dict(os.environ)
     env.pop("DATALIT_CONFIG", None)
+    env.pop("DATALIT_HUB_STATE_DIR", None)
+    if run_as is None:  # non-root hubs keep it in <state>/content
+        env["DATALIT_HUB_CONTENT_DIR"] = str(state.parent / "content")
     env.update({"DATALIT_HUB_ADMIN_PASSWORD": admin_password, "PYTHONUNBUFFERED": "1",
                 "DATALIT_HUB_CULL_IDLE_SECONDS": "3600", "DATALIT_HUB_EXPIRY_CHECK_SECONDS": "2",
                 "DATALIT_HUB_SECONDS_BEFORE_NEXT_TRY": "2"})
@@ -259,10 +276,11 @@ def start_hub(state: Path, home_base: Path | None = None, port: int | None = Non
     log = state.parent / f"{state.name}-launcher.log"
     fh = open(log, "ab")
     prefix = ["runuser", "-u", run_as, "--"] if run_as else []
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
     proc = subprocess.Popen([*prefix, str(VENV_BIN / "datalit"), "hub", "--ip", "127.0.0.1", "--port", str(port),
                              "--state-dir", str(state)], stdout=fh, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)
-    hub = HubProcess(state, port, proc, log, env)
+                            start_new_session=True, preexec_fn=ignore)
+    hub = HubProcess(state, port, proc, state / "logs" / "jupyterhub.log", env, terminal=log)
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import pwd
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 from datalit.hub.api import HubAPI
 from datalit.hub.roles import GROUPS, TIERS
-from datalit.hub.state import is_root
+from datalit.hub.state import DATABASE, is_root
 
 
 class AccountError(ValueError):
@@ -28,15 +30,35 @@ def list_users(api: HubAPI) -> list[dict]:
     return sorted(rows, key=lambda r: r["name"])
 
 
+def approved_signup(state: Path, name: str) -> bool:
+    """Whether an admin approved NAME's sign-up (NativeAuthenticator's ``users_info`` in the hub database).
+
+    Approval does not make a JupyterHub user; the first login does. Reading the database needs the
+    hub's own rights (the state directory is 0700): the admin's ``datalit`` commands run as root."""
+    db = state / DATABASE
+    if not db.exists():
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as conn:
+            row = conn.execute("SELECT is_authorized FROM users_info WHERE username = ?", (name,)).fetchone()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0])
+
+
 def move(api: HubAPI, name: str, to_groups: list[str], from_groups: list[str] | None = None,
-         exclusive_tier: bool = True) -> dict:
+         exclusive_tier: bool = True, state: Path | None = None) -> dict:
     """Add ``name`` to ``to_groups``; remove it from ``from_groups`` (and, when a tier is given and
-    ``exclusive_tier``, from the other tiers). Returns the user's groups afterwards."""
+    ``exclusive_tier``, from the other tiers). Returns the user's groups afterwards.
+
+    With ``state``, a person whose sign-up is approved but who never logged in is made a hub user first."""
     for g in [*to_groups, *(from_groups or [])]:
         if g not in GROUPS:
             raise AccountError(f"unknown group {g!r} (known: {', '.join(GROUPS)})")
     if api.user(name) is None:
-        raise AccountError(f"no hub user named {name!r}")
+        if state is None or not approved_signup(state, name):
+            raise AccountError(f"no hub user named {name!r} (and no approved sign-up of that name)")
+        api.ensure_user(name)  # approved but never logged in: the hub user is made now
     remove = set(from_groups or [])
     if exclusive_tier and any(g in TIERS for g in to_groups):
         remove |= {t for t in TIERS if t not in to_groups}

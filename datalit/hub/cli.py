@@ -3,12 +3,36 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from datalit.hub.state import resolve_state_dir
+from datalit.hub.state import NoHubRunning, find_hub_state
 
-state_option = click.option("--state-dir", default=None, help="hub state directory (default /var/lib/datalit as root)")
+state_option = click.option("--state-dir", default=None,
+                            help="hub state directory (default: the running hub's, else /var/lib/datalit as root)")
+
+
+def running_state(state_dir: str | None) -> Path:
+    """The running hub's state directory, or a plain error (no traceback) when no hub runs."""
+    try:
+        return find_hub_state(state_dir)
+    except NoHubRunning as exc:
+        raise click.ClickException(str(exc))
+
+
+def resolve_state_dir(state_dir: str | None) -> Path:
+    """The state directory for commands that also work while the hub is stopped (workshop)."""
+    try:
+        return find_hub_state(state_dir, require_running=False)
+    except NoHubRunning as exc:
+        raise click.ClickException(str(exc))
+
+
+def hub_api(state_dir: str | None):
+    from datalit.hub.api import HubAPI
+
+    return HubAPI.from_state(running_state(state_dir))
 
 
 @click.group(invoke_without_command=True)
@@ -31,11 +55,9 @@ def hub(ctx, ip, port, state_dir):
 @click.pass_context
 def hub_status(ctx, state_dir, as_json):
     """Users, groups and running servers."""
-    from datalit.hub.api import HubAPI
     from datalit.hub.status import collect, render
 
-    state = resolve_state_dir(state_dir or ctx.obj.get("state_dir"))
-    api = HubAPI.from_state(state)
+    api = hub_api(state_dir or ctx.obj.get("state_dir"))
     info = collect(api)
     click.echo(json.dumps(info, indent=1) if as_json else render(info, api.url.rsplit("/hub/api", 1)[0]))
 
@@ -51,9 +73,8 @@ def users():
 def users_list(state_dir, as_json):
     """Users, their groups and whether their server runs."""
     from datalit.hub.accounts import list_users
-    from datalit.hub.api import HubAPI
 
-    rows = list_users(HubAPI.from_state(resolve_state_dir(state_dir)))
+    rows = list_users(hub_api(state_dir))
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
@@ -72,8 +93,9 @@ def users_move(name, groups, from_groups, state_dir):
     from datalit.hub.accounts import AccountError, move
     from datalit.hub.api import HubAPI
 
+    state = running_state(state_dir)
     try:
-        result = move(HubAPI.from_state(resolve_state_dir(state_dir)), name, list(groups), list(from_groups))
+        result = move(HubAPI.from_state(state), name, list(groups), list(from_groups), state=state)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{result['name']}: {', '.join(result['groups'])}")
@@ -86,7 +108,7 @@ def users_unlock(name, state_dir):
     """Forget NAME's failed logins: every browser may try again at once."""
     from datalit.hub.throttle import unlock
 
-    click.echo(f"{name}: unlocked ({unlock(resolve_state_dir(state_dir), name)['cleared']} locks cleared)")
+    click.echo(f"{name}: unlocked ({unlock(running_state(state_dir), name)['cleared']} locks cleared)")
 
 
 @click.group()

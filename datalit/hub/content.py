@@ -1,8 +1,10 @@
 """Course notebooks: built once at hub start, handed out into each learner's home on spawn.
 
 Hand-out rule: a notebook the learner never changed is updated in place; a notebook the learner
-edited is never overwritten -- the new version goes beside it as ``NN-slug (새 버전).ipynb``.
-What was handed out (sha256 per file) is recorded in ``~/courses/.datalit-handout.json``.
+edited is never overwritten -- when the lesson changed upstream, its new version goes beside it as
+``NN-slug (새 버전).ipynb``, once per upstream version (an unchanged lesson adds nothing, however often
+the hub restarts). The last version offered (sha256 per file) is recorded in
+``~/courses/.datalit-handout.json``.
 
 The sync runs *as the learner* (``python -m datalit.hub.content sync ...``) so that a symlink
 planted in a home can never make the root hub read or write someone else's file.
@@ -40,7 +42,8 @@ def _copy_sources(out_dir: Path) -> dict[str, list[Path]]:
 
 
 def build_content(out_dir: Path, log=print) -> dict[str, list[Path]]:
-    """Learner-form notebooks into ``out_dir/<tier>/``; world-readable so that the sync can run as the user."""
+    """Learner-form notebooks into ``out_dir/<tier>/`` (``hub.content_dir``, outside the hub's private state
+    directory); world-readable so that the sync can run as the user."""
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         from datalit.lessons.build import build_all
@@ -127,16 +130,18 @@ def sync(content_dir: Path, dest_root: Path, tiers: list[str]) -> dict[str, list
                 shutil.copyfile(src, dest)  # untouched by the learner: update in place
                 manifest[rel] = new_hash
                 report["updated"].append(rel)
+            elif manifest.get(rel) == new_hash:
+                report["kept"].append(rel)  # edited by the learner, unchanged upstream: nothing to offer
             else:
+                # edited by the learner and changed upstream: the new version once, beside it; the manifest
+                # then records it as offered, so neither a restart nor a deleted copy brings it back
                 beside = dest.with_name(f"{dest.stem}{NEW_SUFFIX}{dest.suffix}")
-                if beside.is_symlink():
+                if beside.is_symlink() or (beside.exists() and not beside.is_file()):
                     report["kept"].append(rel)
                     continue
-                if not beside.exists() or _sha(beside) != new_hash:
-                    shutil.copyfile(src, beside)
-                    report["beside"].append(rel)
-                else:
-                    report["kept"].append(rel)
+                shutil.copyfile(src, beside)
+                manifest[rel] = new_hash
+                report["beside"].append(rel)
     tmp = manifest_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True))
     os.replace(tmp, manifest_path)

@@ -1,29 +1,41 @@
 """``datalit hub``: prepare the machine and run JupyterHub in the foreground.
 
-Preparation (idempotent): state directory and secrets, the read-only dataset path, JupyterLab's
-Korean default locale, the course notebooks. Then ``jupyterhub -f hub_config/jupyterhub_config.py``
-runs as a child; its log goes to the terminal and ``<state>/logs/jupyterhub.log``. SIGTERM or
-Ctrl-C is passed on: the hub stops the proxy and every user server.
+Preparation (idempotent): state directory and secrets (datalit/hub/state.py), the read-only dataset
+path, JupyterLab's Korean default locale, the course notebooks (``hub.content_dir``, outside the state
+directory), the proxy (datalit/hub/proxy.py: started, or adopted after a crash). Then
+``jupyterhub -f hub_config/jupyterhub_config.py`` runs as a child on the hub API port kept in
+``<state>/ports.json``. Everything logs into ``<state>/logs/jupyterhub.log``; the terminal shows the
+banner and real problems only (datalit/hub/console.py).
+
+Stopping: SIGTERM, SIGINT or SIGHUP is passed on as SIGTERM; the hub stops the services and every user
+server, then this launcher stops the proxy (within a few seconds, tests/hub/test_restart.py).
+Crashing: if the hub dies, the proxy and the user servers keep running and the next ``datalit hub``
+takes them over; if this launcher dies, the kernel kills the hub (``PR_SET_PDEATHSIG``) and the hub's
+services die with the hub (datalit/hub/tether.py).
 """
 from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import requests
 
 from datalit.config import load_config
-from datalit.hub import content
-from datalit.hub.state import ensure_state_dir, is_root, resolve_state_dir, write_hub_info
+from datalit.hub.console import Follower
+from datalit.hub.content import build_content
+from datalit.hub.proxy import ensure_proxy, stop_proxy
+from datalit.hub.state import (content_dir, ensure_state_dir, is_root, protect_files, register_hub,
+                               resolve_state_dir, write_hub_info, write_private)
+from datalit.hub.tether import die_with_parent
 from datalit.paths import repo_path, shared_data_dir
 
 SETTINGS_ENV = "DATALIT_HUB_SETTINGS"
@@ -122,11 +134,14 @@ def ensure_lab_locale(prefix: Path = Path(sys.prefix)) -> None:
         print(f"cannot set JupyterLab's default locale ({exc}); Lab stays English", file=sys.stderr)
 
 
-def hub_settings(config: dict, state: Path, ip: str, port: int, data_mount: Path) -> dict:
+def hub_settings(config: dict, state: Path, ip: str, port: int, data_mount: Path,
+                 ports: dict | None = None, content: Path | None = None) -> dict:
     h = config["hub"]
+    ports = ports or {"hub_port": free_port(), "proxy_api_port": free_port()}
     return {
-        "ip": ip, "port": port, "hub_port": free_port(), "proxy_api_port": free_port(),
+        "ip": ip, "port": port, "hub_port": ports["hub_port"], "proxy_api_port": ports["proxy_api_port"],
         "state_dir": str(state), "data_mount": str(data_mount), "isolate": is_root(),
+        "content_dir": str(content or content_dir(config, state)),
         "home_base": h["home_base"], "admin_user": h["admin_user"],
         "user_port_min": h["user_port_min"], "user_port_max": h["user_port_max"],
         "cull_idle_seconds": h["cull_idle_seconds"], "cull_every_seconds": h["cull_every_seconds"], "mem_limit": h["mem_limit"], "cpu_limit": h["cpu_limit"],
@@ -138,6 +153,44 @@ def hub_settings(config: dict, state: Path, ip: str, port: int, data_mount: Path
     }
 
 
+def _port_free(port: int) -> bool:
+    """Nobody listens on PORT (connections of an earlier run in TIME_WAIT do not count, as for tornado)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def internal_ports(config: dict, state: Path) -> dict:
+    """Hub API and proxy API ports: configured, else chosen once and kept in ``<state>/ports.json``.
+
+    Running user servers know the hub only by ``JUPYTERHUB_API_URL``; a hub that came back on another
+    port after a crash would answer them with nothing (HTTP 500 in every open notebook)."""
+    h = config["hub"]
+    path = state / "ports.json"
+    try:
+        kept = json.loads(path.read_text())
+    except (OSError, ValueError):
+        kept = {}
+    ports = {}
+    for key in ("hub_port", "proxy_api_port"):
+        if h[key]:
+            ports[key] = h[key]
+        elif isinstance(kept.get(key), int) and kept[key] > 0:
+            ports[key] = kept[key]
+        else:
+            candidates = [p for p in range(h["internal_port_min"], h["internal_port_max"] + 1)
+                          if p not in ports.values()]
+            random.shuffle(candidates)
+            ports[key] = next((p for p in candidates if _port_free(p)), None) or free_port()
+    if ports != kept:
+        write_private(path, json.dumps(ports) + "\n")
+    return ports
+
+
 def proxy_command() -> str:
     """configurable-http-proxy: on PATH, else where ./run installs it (<prefix>/node beside the venv)."""
     found = shutil.which("configurable-http-proxy")
@@ -147,45 +200,98 @@ def proxy_command() -> str:
     return str(beside) if beside.exists() else "configurable-http-proxy"
 
 
-def _tee(stream, log_path: Path):
-    with open(log_path, "ab") as log:
-        for line in iter(stream.readline, b""):
-            sys.stderr.buffer.write(line)
-            sys.stderr.flush()
-            log.write(line)
-            log.flush()
-
-
-def wait_for_hub(url: str, proc: subprocess.Popen, timeout: float = 120) -> bool:
+def wait_for_hub(url: str, proc: subprocess.Popen, timeout: float = 120, hub_url: str | None = None) -> bool:
+    """True once the hub's own API answers (HUB_URL, not through the proxy) and then URL through the proxy."""
     deadline = time.time() + timeout
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            if requests.get(url + "/hub/api", timeout=2).status_code == 200:
-                return True
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    return False
+    for target in ([hub_url] if hub_url else []) + [url]:
+        while True:
+            if time.time() > deadline or proc.poll() is not None:
+                return False
+            try:
+                if requests.get(target + "/hub/api", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+    return True
+
+
+class Launcher:
+    """One run of ``datalit hub``: the proxy (adopted or started), the hub child, the terminal, the stop."""
+
+    def __init__(self, state: Path):
+        self.state = state
+        self.log_path = state / "logs" / "jupyterhub.log"
+        fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.chmod(self.log_path, 0o600)
+        self.log_fd = fd
+        self.console = Follower(self.log_path).start()
+        self.proc: subprocess.Popen | None = None
+        self.stopping = False
+
+    def say(self, msg: str) -> None:
+        os.write(self.log_fd, (f"[datalit hub] {msg}\n").encode())
+
+    def on_signal(self, signum, frame):
+        self.stopping = True
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+
+    def start_hub(self, cmd: list[str], env: dict) -> subprocess.Popen:
+        # the hub dies with this launcher (SIGKILL: user servers stay up and the next start reattaches
+        # them); it logs straight into the log file, which outlives both
+        self.proc = subprocess.Popen(cmd, cwd=self.state, env=env, stdin=subprocess.DEVNULL, stdout=self.log_fd,
+                                     stderr=self.log_fd, start_new_session=True,
+                                     preexec_fn=die_with_parent(signal.SIGKILL))
+        return self.proc
+
+    def close(self) -> None:
+        self.console.stop()
+        os.close(self.log_fd)
 
 
 def run_hub(ip: str | None = None, port: int | None = None, state_dir: str | None = None) -> int:
-    config = load_config(overrides={"hub": {"ip": ip, "port": port}})
-    state = ensure_state_dir(resolve_state_dir(state_dir, config))
-    say = lambda msg: print(f"[datalit hub] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    state = resolve_state_dir(state_dir, load_config(overrides={"hub": {"state_dir": state_dir}}))
+    config = load_config(overrides={"hub": {"ip": ip, "port": port}}, state_dir=state)
+    state = ensure_state_dir(state)
+    launcher = Launcher(state)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, launcher.on_signal)
+    try:
+        return _run(launcher, config, state)
+    finally:
+        launcher.close()
+
+
+def _run(launcher: Launcher, config: dict, state: Path) -> int:
+    say = launcher.say
     if is_root():
         refuse_exposed_checkout()
     if not is_root():
         import getpass
 
-        print(WARNING_NON_ROOT.format(user=getpass.getuser()), file=sys.stderr, flush=True)
+        say(WARNING_NON_ROOT.format(user=getpass.getuser()).strip())
         (state / "homes").mkdir(exist_ok=True)
+    (state / "hub.json").unlink(missing_ok=True)  # left by a hub that was killed
     data_mount = prepare_data_mount(config, state, say)
     ensure_lab_locale(Path(config["hub"]["user_env"] or sys.prefix))
     t0 = time.time()
-    built = content.build_content(state / "content", log=say)
-    say(f"course content: {sum(len(v) for v in built.values())} notebooks in {time.time() - t0:.1f} s")
-    settings = hub_settings(config, state, config["hub"]["ip"], config["hub"]["port"], data_mount)
-    env = dict(os.environ, **{SETTINGS_ENV: json.dumps(settings)})
+    content = content_dir(config, state)
+    built = build_content(content, log=say)
+    say(f"course content: {sum(len(v) for v in built.values())} notebooks in {time.time() - t0:.1f} s ({content})")
+    ports = internal_ports(config, state)
+    if not _port_free(ports["hub_port"]):
+        say(f"ERROR: the hub API port {ports['hub_port']} (kept in {state / 'ports.json'}) is in use: is another "
+            "hub running on this state directory? Stop it, or set hub.hub_port to another port.")
+        return 1
+    settings = hub_settings(config, state, config["hub"]["ip"], config["hub"]["port"], data_mount, ports, content)
+    try:
+        ensure_proxy(state, settings["proxy_cmd"], settings["ip"], settings["port"], ports["proxy_api_port"],
+                     ports["hub_port"], log=say)
+    except (OSError, RuntimeError) as exc:
+        say(f"ERROR: the proxy did not start: {exc}")
+        return 1
+    env = dict(os.environ, **{SETTINGS_ENV: json.dumps(settings), "DATALIT_HUB_STATE_DIR": str(state)})
     env["PATH"] = os.pathsep.join([str(Path(sys.prefix) / "bin"), env.get("PATH", "")])
     marker = state / ".first-admin-created"
     password = None
@@ -193,31 +299,31 @@ def run_hub(ip: str | None = None, port: int | None = None, state_dir: str | Non
         password = config["hub"]["admin_password"] or secrets.token_urlsafe(12)
         env["DATALIT_FIRST_ADMIN_PASSWORD"] = password
     cmd = [str(Path(sys.prefix) / "bin" / "jupyterhub"), "-f", str(repo_path("hub_config", "jupyterhub_config.py"))]
-    proc = subprocess.Popen(cmd, cwd=state, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    threading.Thread(target=_tee, args=(proc.stdout, state / "logs" / "jupyterhub.log"), daemon=True).start()
-
-    def forward(signum, frame):
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
+    if launcher.stopping:
+        return 0
+    proc = launcher.start_hub(cmd, env)
     url = f"http://{settings['ip']}:{settings['port']}"
-    if wait_for_hub(url, proc):
-        write_hub_info(state, {"url": url, "pid": os.getpid(), "hub_pid": proc.pid,
-                               "hub_port": settings["hub_port"]})
+    registered = None
+    if wait_for_hub(url, proc, hub_url=f"http://127.0.0.1:{ports['hub_port']}"):
+        write_hub_info(state, {"url": url, "pid": os.getpid(), "hub_pid": proc.pid, "hub_port": ports["hub_port"]})
+        protect_files(state)
+        registered = register_hub(state, url)
         banner = [f"서울 데이터 리터러시 랩 hub is running: {url}/hub/login",
-                  f"state directory: {state}"]
+                  f"state directory: {state} (log: {launcher.log_path})"]
         if password is not None:
-            marker.write_text("1\n")
+            write_private(marker, "1\n")
             banner.append(f"first admin: user '{settings['admin_user']}', password '{password}' "
                           "(printed only this once; change it at /hub/change-password)")
         banner.append("approve staff sign-ups at /hub/authorize; 'datalit hub status' lists users and servers")
         say("\n    ".join(banner))
     rc = proc.wait()
-    try:
-        (state / "hub.json").unlink()
-    except FileNotFoundError:
-        pass
-    return rc
+    (state / "hub.json").unlink(missing_ok=True)
+    if registered is not None:
+        registered.unlink(missing_ok=True)
+    if launcher.stopping:
+        stop_proxy(state)
+        say("stopped (hub, user servers and proxy)")
+        return 0 if rc in (0, -signal.SIGTERM) else rc
+    say(f"ERROR: the hub exited unexpectedly (code {rc}); the proxy and running user servers are kept: "
+        f"run 'datalit hub --state-dir {state}' again and they are taken over. Log: {launcher.log_path}")
+    return rc if rc > 0 else 1

@@ -75,6 +75,7 @@ def ensure_unix_user(name: str, home_base: str, log=None) -> pwd.struct_passwd:
 
 class DatalitSpawner(LocalProcessSpawner):
     state_dir = Unicode(config=True, help="hub state directory")
+    content_dir = Unicode(config=True, help="built course notebooks (readable by every user); default <state>/content")
     data_mount = Unicode("/srv/datalit/datasets", config=True, help="DATALIT_DATA_DIR of the servers")
     home_base = Unicode("/home", config=True)
     user_env_prefix = Unicode(sys.prefix, config=True, help="venv whose bin/ runs the user servers")
@@ -214,7 +215,7 @@ class DatalitSpawner(LocalProcessSpawner):
         groups = {g.name for g in self.user.groups}
         tiers = content.tiers_for(groups)
         cmd = [str(Path(self.user_env_prefix) / "bin" / "python"), "-m", "datalit.hub.content", "sync",
-               "--content", str(Path(self.state_dir) / "content"),
+               "--content", self.content_dir or str(Path(self.state_dir) / "content"),
                "--dest", str(Path(self.home) / "courses"), "--tiers", ",".join(tiers)]
         kwargs = {"user": uid, "group": gid, "extra_groups": []} if uid is not None else {}
         proc = await asyncio.to_thread(subprocess.run, cmd, capture_output=True, text=True,

@@ -6,6 +6,7 @@ from datalit.paths import repo_path
 
 c.JupyterHub.spawner_class = DatalitSpawner
 c.DatalitSpawner.state_dir = settings["state_dir"]
+c.DatalitSpawner.content_dir = settings["content_dir"]
 c.DatalitSpawner.data_mount = settings["data_mount"]
 c.DatalitSpawner.home_base = settings["home_base"]
 c.DatalitSpawner.isolate = settings["isolate"]

@@ -1,4 +1,6 @@
 # Hub basics: addresses, database, secrets, proxy, logs -- everything lives in the state directory.
+# The hub API port is the same after every restart (settings["hub_port"], kept in <state>/ports.json), so
+# user servers that outlived a crash reconnect; the proxy belongs to `datalit hub` (datalit/hub/proxy.py).
 from pathlib import Path
 
 state = Path(settings["state_dir"])
@@ -9,12 +11,11 @@ c.JupyterHub.hub_port = settings["hub_port"]
 c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
-c.JupyterHub.cleanup_servers = True  # SIGTERM stops every user server
-c.JupyterHub.cleanup_proxy = True
+c.JupyterHub.cleanup_servers = True  # SIGTERM stops every user server; after a crash they are taken over
+c.JupyterHub.cleanup_proxy = False   # `datalit hub` stops the proxy it started
+c.ConfigurableHTTPProxy.should_start = False
 c.ConfigurableHTTPProxy.auth_token = (state / "proxy_token").read_text().strip()
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings['proxy_api_port']}"
-c.ConfigurableHTTPProxy.command = [settings["proxy_cmd"]]
-c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
 c.JupyterHub.default_url = "/hub/home"
 c.JupyterHub.shutdown_on_logout = False
 c.JupyterHub.active_server_limit = 0

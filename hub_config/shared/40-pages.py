@@ -8,6 +8,6 @@ c.JupyterHub.template_paths = [str(here / "templates")]
 c.JupyterHub.template_vars = {
     "programme": "서울 데이터 리터러시 랩",
     "programme_en": "Seoul Data Literacy Lab",
-    "courses": content.course_list(Path(settings["state_dir"]) / "content"),
+    "courses": content.course_list(Path(settings["content_dir"])),
     "tier_names": {"beginner": "입문", "intermediate": "중급", "advanced": "고급"},
 }
