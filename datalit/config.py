@@ -41,6 +41,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "allowed_failed_logins": 5,     # then the account waits seconds_before_next_try
         "seconds_before_next_try": 120,
         "user_env": "",                 # venv of the user servers; default: the hub's own (sys.prefix)
+        "disk_limit": "5G",             # each person's home (root mode: a loop-mounted image); "" = none
         "content_dir": "",              # built course notebooks learners read; default: /srv/datalit/content
                                         # as root, <state>/content otherwise
         "hub_port": 0,                  # hub API port; 0: picked once from internal_port_min..max, kept in

@@ -6,6 +6,7 @@ names (``t`` + random) and are removed at teardown (hub user, unix user with ``u
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -201,6 +202,7 @@ class HubProcess:
             except requests.RequestException:
                 pass
             if os.geteuid() == 0 and is_person_account(name):  # never root, bin, nobody ...
+                unmount_home(name)
                 subprocess.run(["userdel", "-r", name], capture_output=True)
 
     def log_tail(self, n: int = 60) -> str:
@@ -244,6 +246,18 @@ def protect_checkout(env: dict) -> None:
         if line and os.path.exists(line):
             os.chmod(line, os.stat(line).st_mode & 0o700)
     _PROTECTED.add(key)
+
+
+def unmount_home(name: str) -> None:
+    """A home still mounted (a disk-limit image the hub did not release) is unmounted before ``userdel -r``."""
+    import pwd
+
+    try:
+        home = pwd.getpwnam(name).pw_dir
+    except KeyError:
+        return
+    if os.path.ismount(home):
+        subprocess.run(["umount", "-l", home], capture_output=True)
 
 
 def start_hub(state: Path, home_base: Path | None = None, port: int | None = None, extra_env: dict | None = None,
@@ -299,7 +313,21 @@ def hub_base_dir() -> Path:
     session starts, which would lock the test users out of their homes mid-run. Removed at teardown."""
     base = Path(tempfile.mkdtemp(prefix="datalit-hubtest-"))
     os.chmod(base, 0o711)
+    atexit.register(_unmount_under, base)
     return base
+
+
+def _unmount_under(base: Path) -> None:
+    """At exit: no home image of this test run stays mounted (e.g. after a hub was killed), then the folder goes."""
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return
+    for line in reversed(lines):
+        where = line.split()[4]
+        if where.startswith(f"{base}/"):
+            subprocess.run(["umount", "-l", where], capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@
 * ports come from ``hub.user_port_min..max`` (outside the kernel's ephemeral range) and are reserved
   per process; after start the server must answer ``/user/<name>/api/status`` itself, else it is
   killed and started again on another port -- a user never gets a server that failed to start.
+* disk limit (``hub.disk_limit``): as root each home is its own loop-mounted ext4 image (datalit.hub.disk).
 * memory and CPU limits: cgroup v1 (``/sys/fs/cgroup/memory/datalit/<user>``, ``/sys/fs/cgroup/cpu/datalit-<user>``) when the hub runs
   as root and the controllers are writable; otherwise not enforced (logged once).
 * course notebooks are handed out on every spawn (``datalit.hub.content``), run as the user.
@@ -36,7 +37,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Integer, List, Unicode
 
-from datalit.hub import content, roles, uids
+from datalit.hub import content, disk, roles, uids
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -88,6 +89,7 @@ class DatalitSpawner(LocalProcessSpawner):
                                help="JUPYTER_CONFIG_PATH folders of the servers of people who do not teach")
     runtime_base = Unicode("/run/datalit", config=True,
                            help="root mode: per-user Jupyter runtime folders (kernel unix sockets) live here")
+    disk_limit = Unicode("", config=True, help="root mode: size of each home (e.g. 5G); empty: no limit")
 
     _reserved_ports: set[int] = set()
     _cgroup_warned = False
@@ -208,6 +210,7 @@ class DatalitSpawner(LocalProcessSpawner):
         if self.isolate:
             entry = await asyncio.to_thread(ensure_unix_user, self.user.name, self.home_base, self.log)
             uid, gid = entry.pw_uid, entry.pw_gid
+            await asyncio.to_thread(self._limit_disk, entry)
         else:
             Path(self.home).mkdir(parents=True, exist_ok=True)
             uid = gid = None
@@ -225,6 +228,25 @@ class DatalitSpawner(LocalProcessSpawner):
             self.log.error("course hand-out for %s failed: %s", self.user.name, proc.stderr[-2000:])
         else:
             self.log.info("courses for %s (%s): %s", self.user.name, ",".join(tiers), proc.stdout.strip())
+
+    def _limit_disk(self, entry: pwd.struct_passwd) -> None:
+        if not self.disk_limit or os.geteuid() != 0:
+            return
+        disk.install_kernel_hook(self.user_env_prefix)
+        try:
+            disk.limit_home(Path(self.state_dir), self.user.name, Path(entry.pw_dir), entry.pw_uid, entry.pw_gid,
+                            disk.parse_size(self.disk_limit), self.log)
+        except (disk.DiskLimitError, OSError) as exc:
+            self.log.error("disk limit NOT enforced for %s: %s", self.user.name, exc)
+
+    async def delete_forever(self):
+        """The hub user is deleted: their home image goes too (the unix account is removed separately)."""
+        if self.isolate and os.geteuid() == 0 and self.name == "":
+            try:
+                home = Path(pwd.getpwnam(self.user.name).pw_dir)
+            except KeyError:
+                home = None
+            await asyncio.to_thread(disk.release_home, Path(self.state_dir), self.user.name, home)
 
     def _make_runtime_dir(self, uid: int | None, gid: int | None) -> None:
         """``runtime_base/<user>``: owned by the user, mode 0700, never a symlink."""

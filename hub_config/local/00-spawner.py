@@ -17,3 +17,19 @@ c.DatalitSpawner.port_max = settings["user_port_max"]
 c.Spawner.cmd = [str(Path(settings["user_env"]) / "bin" / "python"), "-m", "datalit.hub.singleuser"]
 c.DatalitSpawner.config_dirs = [str(repo_path("hub_config", "user_server", "everyone"))]
 c.DatalitSpawner.learner_config_dirs = [str(repo_path("hub_config", "user_server", "learners"))]
+# a disk limit per home (datalit/hub/disk.py); after a reboot the existing home images are mounted again first
+from datalit.config import load_config
+from datalit.hub import disk
+
+_disk_limit = settings.get("disk_limit") or load_config(state_dir=settings["state_dir"])["hub"]["disk_limit"]
+c.DatalitSpawner.disk_limit = str(_disk_limit)
+if settings["isolate"] and disk.parse_size(c.DatalitSpawner.disk_limit):
+    import pwd
+
+    def _home_of(name):
+        try:
+            return pwd.getpwnam(name).pw_dir
+        except KeyError:
+            return None
+
+    disk.mount_all(Path(settings["state_dir"]), _home_of)
