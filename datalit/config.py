@@ -42,6 +42,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "seconds_before_next_try": 120,
         "user_env": "",                 # venv of the user servers; default: the hub's own (sys.prefix)
         "disk_limit": "5G",             # each person's home (root mode: a loop-mounted image); "" = none
+        "public_url": "",               # e.g. https://lab.example.org behind an HTTPS proxy: cookies get Secure
         "content_dir": "",              # built course notebooks learners read; default: /srv/datalit/content
                                         # as root, <state>/content otherwise
         "hub_port": 0,                  # hub API port; 0: picked once from internal_port_min..max, kept in

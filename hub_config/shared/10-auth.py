@@ -19,6 +19,13 @@ c.NativeAuthenticator.seconds_before_next_try = settings["seconds_before_next_tr
 # workshop account or an un-approved staff member within this many seconds
 c.Authenticator.auth_refresh_age = 5
 c.Authenticator.refresh_pre_spawn = True
-# no cookie of the hub is sent with a cross-site request (CSRF); JupyterHub adds Secure itself when the
-# hub is reached over HTTPS (request.protocol, or c.JupyterHub.public_url with https)
-c.JupyterHub.tornado_settings.update({"cookie_options": {"samesite": "Lax"}})
+# no cookie of the hub (nor of the user servers: JupyterHub passes these options on) is sent with a
+# cross-site request (CSRF). Secure: JupyterHub adds it when a request arrives over HTTPS, which it cannot
+# see behind a TLS proxy plus configurable-http-proxy (X-Forwarded-Proto "https,http"): hub.public_url says so.
+from datalit.config import load_config
+
+_public_url = settings.get("public_url") or load_config(state_dir=settings["state_dir"])["hub"]["public_url"]
+_cookie_options = {"samesite": "Lax"}
+if _public_url.lower().startswith("https://"):
+    _cookie_options["secure"] = True
+c.JupyterHub.tornado_settings.update({"cookie_options": _cookie_options})

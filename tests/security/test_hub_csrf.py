@@ -74,3 +74,24 @@ def test_hub_cookies_are_same_site_lax(hub):
     assert login, cookies
     for cookie in cookies:
         assert "samesite=lax" in cookie.lower(), cookie
+
+
+def test_cookies_are_secure_behind_https(tmp_path):
+    """Behind a TLS proxy the hub sees plain HTTP; with hub.public_url https:// its cookies say Secure."""
+    import shutil
+
+    from hub_fixtures import hub_base_dir, start_hub
+
+    base = hub_base_dir()
+    h = start_hub(base / "state", home_base=base / "home",
+                  extra_env={"DATALIT_HUB_PUBLIC_URL": "https://lab.example.org"})
+    try:
+        _, resp = h.login("admin", h.admin_password)
+        assert resp.status_code == 302
+        cookies = resp.raw.headers.getlist("Set-Cookie")
+        assert any(c.startswith("jupyterhub-hub-login=") for c in cookies), cookies
+        for cookie in cookies:
+            assert "; secure" in cookie.lower() and "samesite=lax" in cookie.lower(), cookie
+    finally:
+        h.stop()
+        shutil.rmtree(base, ignore_errors=True)
