@@ -61,7 +61,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_output_bytes": 1_000_000,
         "late_penalty_per_day": 0.1,   # fraction of the autograded score lost per started day late
         "course_id": "seoul-datalit",
-        "exchange_dir": "/srv/nbgrader/exchange",
+        "exchange_dir": "",            # the exchange service's root-only store; default: <hub state dir>/exchange
+        "exchange_url": "",            # instructors' commands on another machine: the service's URL (else the local store)
         "teams_dir": "/srv/datalit/teams",
         "sandbox": True,               # run student kernels sandboxed (needs root)
         "sandbox_dir": "/var/lib/datalit/sandbox",

@@ -20,8 +20,13 @@ if os.environ.get("DATALIT_LAB_COURSE_DIR") or _lab["course_dir"]:
     from datalit.labs.course import gradebook_url
 
     c.CourseDirectory.db_url = gradebook_url(c.CourseDirectory.root)
-c.Exchange.root = _lab["exchange_dir"]
 c.Exchange.assignment_dir = "."
+# The exchange is the datalit-exchange hub service (identity from the hub, root-only storage):
+# the Assignments panel and nbgrader's member commands go through these classes.
+for _kind in ("list", "fetch_assignment", "fetch_feedback", "submit", "release_assignment", "collect",
+              "release_feedback"):
+    _cls = "".join(w.capitalize() for w in _kind.split("_"))
+    setattr(c.ExchangeFactory, _kind, f"datalit.exchange.nbgrader_plugin.Exchange{_cls}")
 c.CourseDirectory.max_file_size = _lab["max_file_mb"] * 1024  # kilobytes
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".datalit*"]
 

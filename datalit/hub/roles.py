@@ -25,6 +25,12 @@ GROUP_DESCRIPTIONS = {
 CLI_SERVICE = "datalit-cli"
 CULLER_SERVICE = "idle-culler"
 EXPIRY_SERVICE = "workshop-expiry"
+EXCHANGE_SERVICE = "datalit-exchange"  # hub-mediated nbgrader exchange (datalit/exchange/service.py)
+EXCHANGE_ACCESS = f"access:services!service={EXCHANGE_SERVICE}"
+
+# $JUPYTERHUB_API_TOKEN of a user server: JupyterHub's "server" role, plus the exchange (the token
+# names its owner, so the exchange takes the submitter from the hub) and the owner's groups.
+SERVER_TOKEN_SCOPES = ["users:activity!user", "access:servers!server", "read:users!user", EXCHANGE_ACCESS]
 
 
 def teaches(user) -> bool:
@@ -50,6 +56,8 @@ def load_roles() -> list[dict]:
     """
     roles = [
         {"name": "admin", "groups": ["admins"]},
+        {"name": "user", "description": "Everyone: own account, and the grading exchange",
+         "scopes": ["self", EXCHANGE_ACCESS]},
         {
             "name": "analyst",
             "description": "Runs department reports in their own server; reads group lists.",
@@ -65,7 +73,7 @@ def load_roles() -> list[dict]:
         {
             "name": CLI_SERVICE,
             "description": "datalit hub status / users / workshop commands",
-            "scopes": ["admin:users", "admin:groups", "admin:servers", "read:roles", "tokens"],
+            "scopes": ["admin:users", "admin:groups", "admin:servers", "read:roles", "tokens", EXCHANGE_ACCESS],
             "services": [CLI_SERVICE],
         },
         {

@@ -142,7 +142,10 @@ def lab_fetch(lab_id, feedback):
 @lab.command("submit")
 @click.argument("lab_id")
 @click.option("--path", type=click.Path(file_okay=False), default=None, help="the lab folder (default ./LAB)")
-def lab_submit(lab_id, path):
+@click.option("--yes", is_flag=True, help="replace a teammate's newer submission without asking")
+def lab_submit(lab_id, path, yes):
     """(member) Submit the lab folder for your team."""
     from datalit.labs.submit import submit
-    click.echo(_run(submit, lab_id, path))
+    import sys
+    ask = (lambda msg: click.confirm(f"{msg}\n제출할까요?", default=False)) if sys.stdin.isatty() else None
+    click.echo(_run(submit, lab_id, path, yes, ask))

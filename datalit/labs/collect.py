@@ -1,43 +1,26 @@
-"""``datalit lab collect LAB``: exchange inbound -> archive of every submission -> one per team.
+"""``datalit lab collect LAB``: the exchange's submissions -> archive of every one -> one per team.
 
-Members submit with nbgrader's own submit (JupyterLab assignment list or ``datalit lab submit``),
-so inbound entries are ``<member>+<lab>+<timestamp>[+random]``. Collect maps members to teams by
-the roster, archives every submission (a resubmission keeps the earlier ones; who and when are
-recorded), and copies the latest one per team to ``submitted/<team>/<lab>/`` — nbgrader's layout,
-so ``nbgrader autograde`` and the formgrader work on it. On the way it checks what would break
-grading and leaves a Korean note for the team instead: big files (not copied), notebooks that
-are not valid JSON (graded as the blank released notebook, the original kept in the archive),
-unknown kernel names, edited or deleted test cells.
+Members submit through the ``datalit-exchange`` hub service (JupyterLab's Assignments panel or
+``datalit lab submit``), which records who submitted (from the hub, never from a path), for which
+team (the roster) and when (its own clock, UTC). Collect archives every submission in the course
+(a resubmission keeps the earlier ones) and copies the latest one per team to
+``submitted/<team>/<lab>/`` — nbgrader's layout, so ``nbgrader autograde`` and the formgrader work
+on it. On the way it checks what would break grading and leaves a Korean note for the team instead:
+big files (not copied), notebooks that are not valid JSON (graded as the blank released notebook,
+the original kept in the archive), unknown kernel names, edited or deleted test cells.
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
+from datalit.exchange.store import write_tree
 from datalit.labs import messages
 from datalit.labs import roster as roster_mod
 from datalit.labs.course import Course, LabError, gradebook, in_course
-
-
-def _entries(course: Course, lab: str) -> list[dict]:
-    from nbgrader.utils import parse_utc
-
-    inbound = Path(course.cfg["exchange_dir"]) / course.course_id / "inbound"
-    if not inbound.is_dir():
-        raise LabError(f"no inbound folder in the exchange: {inbound} (was the lab released?)")
-    out = []
-    for d in inbound.iterdir():
-        parts = d.name.split("+")
-        if len(parts) < 3 or parts[1] != lab or not d.is_dir():
-            continue
-        try:
-            ts = parse_utc(parts[2])
-        except Exception:  # noqa: BLE001
-            continue
-        out.append({"user": parts[0], "timestamp": parts[2], "ts": ts, "path": d, "name": d.name})
-    return sorted(out, key=lambda e: e["ts"])
 
 
 def _copy_tree(src: Path, dest: Path, limit: int) -> list[tuple[str, int]]:
@@ -109,8 +92,21 @@ def _restore_deleted_tests(nb, ref, missing: set) -> bool:
     return bool(missing)
 
 
+def _archive(course: Course, backend, lab: str, sub: dict) -> Path:
+    """The course's own copy of one submission (files as received, plus who/when)."""
+    kept = course.meta / "submissions" / lab / sub["team"] / sub["id"]
+    if not kept.exists():
+        tmp = kept.with_name(kept.name + ".partial")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        write_tree(tmp, backend.submission_files(lab, sub["team"], sub["id"]))
+        tmp.rename(kept)
+        (kept.parent / f"{sub['id']}.json").write_text(json.dumps(sub, ensure_ascii=False), encoding="utf-8")
+    return kept
+
+
 def collect(course: Course, lab: str) -> dict:
-    from nbgrader.utils import parse_utc
+    from datalit.labs.publish import backend as exchange
 
     roster = roster_mod.load(course)
     if lab not in roster:
@@ -118,54 +114,37 @@ def collect(course: Course, lab: str) -> dict:
     limit = int(course.cfg["max_file_mb"]) * 1024 * 1024
     with in_course(course), gradebook(course) as gb:
         duedate = gb.find_assignment(lab).duedate
-    archive = course.meta / "submissions" / lab
+    if duedate is not None and duedate.tzinfo is None:
+        duedate = duedate.replace(tzinfo=timezone.utc)  # nbgrader's gradebook keeps naive UTC
+    backend = exchange(course)
     by_team: dict[str, list[dict]] = {}
-    unknown = []
-    for e in _entries(course, lab):
-        team = roster_mod.team_of(roster, lab, e["user"]) or (e["user"] if e["user"] in roster[lab] else None)
-        if team is None:
-            unknown.append(e["user"])
-            team = "_unassigned"
-        kept = archive / team / e["name"]
-        if not kept.exists():
-            tmp = kept.with_name(kept.name + ".partial")
-            shutil.rmtree(tmp, ignore_errors=True)
-            e["skipped"] = _copy_tree(e["path"], tmp, limit)
-            tmp.rename(kept)
-            (kept.parent / (e["name"] + ".json")).write_text(json.dumps(
-                {"member": e["user"], "timestamp": e["timestamp"], "skipped": e["skipped"]},
-                ensure_ascii=False), encoding="utf-8")
-        else:
-            meta = kept.parent / (e["name"] + ".json")
-            e["skipped"] = json.loads(meta.read_text(encoding="utf-8")).get("skipped", []) if meta.exists() else []
-        e["team"] = team
-        by_team.setdefault(team, []).append(e)
-    summary = {"lab": lab, "teams": {}, "unknown_members": sorted(set(unknown)),
+    for sub in backend.submissions(lab):
+        _archive(course, backend, lab, sub)
+        by_team.setdefault(sub["team"], []).append(sub)
+    summary = {"lab": lab, "teams": {}, "unknown_members": [],
                "missing": sorted(t for t in roster[lab] if t not in by_team)}
     for team, subs in sorted(by_team.items()):
-        if team == "_unassigned":
-            continue
         chosen = subs[-1]
         dest = course.root / "submitted" / team / lab
         record_path = course.meta / "submissions" / lab / team / "graded.json"
-        if record_path.exists() and json.loads(record_path.read_text())["name"] == chosen["name"] and dest.exists():
+        if record_path.exists() and json.loads(record_path.read_text())["name"] == chosen["id"] and dest.exists():
             summary["teams"][team] = json.loads(record_path.read_text())
             continue
         shutil.rmtree(dest, ignore_errors=True)
         course.write_notes(lab, team, [])
         dest.parent.mkdir(parents=True, exist_ok=True)
-        _copy_tree(archive / team / chosen["name"], dest, limit)
-        for name, size in chosen["skipped"]:
+        skipped = _copy_tree(course.meta / "submissions" / lab / team / chosen["id"], dest, limit)
+        for name, size in skipped:
             course.add_note(lab, team, f"big_file:{name}", messages.note(
                 "big_file", file=name, size_mb=f"{size / 2**20:,.0f}", max_file_mb=course.cfg["max_file_mb"]))
-        (dest / "timestamp.txt").write_text(chosen["timestamp"])
+        (dest / "timestamp.txt").write_text(chosen["nbgrader_timestamp"])
         _check_notebooks(course, lab, team, dest)
         late = 0.0
         if duedate is not None:
-            late = max(0.0, (parse_utc(chosen["timestamp"]) - duedate).total_seconds())
-        record = {"name": chosen["name"], "team": team, "submitted_by": chosen["user"],
+            late = max(0.0, (datetime.fromisoformat(chosen["timestamp"]) - duedate).total_seconds())
+        record = {"name": chosen["id"], "team": team, "submitted_by": chosen["member"],
                   "timestamp": chosen["timestamp"], "seconds_late": late,
-                  "history": [{"member": s["user"], "timestamp": s["timestamp"]} for s in subs]}
+                  "history": [{"member": s["member"], "timestamp": s["timestamp"]} for s in subs]}
         record_path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         summary["teams"][team] = record
     return summary

@@ -120,7 +120,6 @@ def nbgrader_config(course: Course):
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course.root)).load_config()
     cfg.CourseDirectory.root = str(course.root)
     cfg.CourseDirectory.db_url = course.db_url
-    cfg.Exchange.root = course.cfg["exchange_dir"]
     cfg.CourseDirectory.course_id = course.course_id
     return cfg
 

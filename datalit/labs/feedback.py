@@ -3,17 +3,14 @@
 1. ``nbgrader generate_feedback`` for each graded team; the team's Korean grading notes (sandbox
    limits, restored test cells, invalid notebook, big files, lateness) and who submitted when are
    put at the top of each HTML file. A team whose grading failed still gets an HTML page.
-2. ``nbgrader release_feedback`` into the exchange (the submitter fetches it as usual).
-3. Every other member gets the same feedback too: as root, an entry in their nbgrader cache tied
-   to the team's submission (same secret), so nbgrader's own ``fetch_feedback`` — the JupyterLab
-   assignment list or ``datalit lab fetch LAB --feedback`` — finds it; and a copy lands in the
-   team folder (``피드백/<lab>/``).
+2. The pages go to the exchange, tied to the graded submission: every member of the team fetches
+   them (JupyterLab's Assignments panel or ``datalit lab fetch LAB --feedback``), whoever submitted;
+   and a copy lands in the team folder (``피드백/<lab>/``).
 """
 from __future__ import annotations
 
 import html
 import os
-import pwd
 import shutil
 from pathlib import Path
 
@@ -81,54 +78,28 @@ def generate(course: Course, lab: str) -> dict:
 
 
 def release(course: Course, lab: str) -> dict:
-    """Exchange + every member's nbgrader cache + team folder."""
+    """The exchange (every member fetches it from there) + the team folder."""
+    from datalit.exchange.store import StoreError, read_tree
+    from datalit.labs.publish import backend
+
     roster = roster_mod.load(course)
+    exchange = backend(course)
     released = {}
-    with in_course(course):
-        nb = api(course)
-        for team_dir in sorted((course.root / "feedback").glob(f"*/{lab}")):
-            team = team_dir.parent.name
-            if (team_dir / "submission_secret.txt").exists():
-                result = nb.release_feedback(lab, team)
-                if not result["success"]:
-                    raise LabError(f"nbgrader release_feedback failed for {team}:\n{result['log']}")
-            members = roster_mod.members_of(roster, lab, team)
-            released[team] = {"members": members, "cached_for": _to_members(course, lab, team, members),
-                              "team_folder": _to_team_folder(course, lab, team)}
+    for team_dir in sorted((course.root / "feedback").glob(f"*/{lab}")):
+        team = team_dir.parent.name
+        rec = submission_record(course, lab, team)
+        members = roster_mod.members_of(roster, lab, team)
+        sent = False
+        if rec:
+            pages = {n: c for n, c in read_tree(team_dir).items() if n.endswith(".html") and "/" not in n}
+            try:
+                exchange.put_feedback(lab, team, rec["name"], pages)
+                sent = True
+            except StoreError as exc:
+                raise LabError(f"releasing the feedback of {team} failed: {exc}") from None
+        released[team] = {"members": members, "cached_for": members if sent else [],
+                          "team_folder": _to_team_folder(course, lab, team)}
     return released
-
-
-def _to_members(course: Course, lab: str, team: str, members: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    rec = submission_record(course, lab, team)
-    secret = course.root / "feedback" / team / lab / "submission_secret.txt"
-    if not rec or not secret.exists():
-        return []
-    done = []
-    for m in members:
-        try:
-            pw = pwd.getpwnam(m)
-        except KeyError:
-            continue
-        if not os.path.isdir(pw.pw_dir):
-            continue
-        cache = Path(pw.pw_dir) / ".local/share/jupyter/nbgrader_cache" / course.course_id
-        entry = cache / f"{m}+{lab}+{rec['timestamp']}"
-        if not entry.exists():
-            entry.mkdir(parents=True)
-            for nbfile in (course.root / "submitted" / team / lab).glob("*.ipynb"):
-                shutil.copy2(nbfile, entry / nbfile.name)
-            shutil.copy2(secret, entry / "submission_secret.txt")
-            (entry / "timestamp.txt").write_text(rec["timestamp"])
-            (entry / ".datalit-team").write_text(team)
-            p = entry
-            while p != Path(pw.pw_dir):
-                for q in [p, *p.iterdir()] if p == entry else [p]:
-                    os.lchown(q, pw.pw_uid, pw.pw_gid)
-                p = p.parent
-        done.append(m)
-    return done
 
 
 def _to_team_folder(course: Course, lab: str, team: str) -> str | None:

@@ -1,4 +1,4 @@
-"""``datalit lab release LAB``: source -> nbgrader generate_assignment -> exchange outbound."""
+"""``datalit lab release LAB``: source -> nbgrader generate_assignment -> the exchange service's store."""
 from __future__ import annotations
 
 import os
@@ -6,13 +6,6 @@ import shutil
 from datetime import datetime
 
 from datalit.labs.course import Course, LabError, api, gradebook, in_course, lab_dir, lab_info
-
-
-def ensure_exchange(course: Course) -> None:
-    root = course.cfg["exchange_dir"]
-    os.makedirs(root, exist_ok=True)
-    if os.geteuid() == 0:
-        os.chmod(root, 0o777)  # nbgrader's documented exchange mode; per-course dirs made by nbgrader
 
 
 def parse_due(text: str | None):
@@ -51,8 +44,6 @@ def release(course: Course, lab: str, due: str | None = None, to_exchange: bool 
         else:
             shutil.copy2(f, dest / f.name)
     duedate = parse_due(due or info.get("due"))
-    if to_exchange:
-        ensure_exchange(course)
     with in_course(course):
         with gradebook(course) as gb:
             gb.update_or_create_assignment(lab, duedate=duedate)
@@ -60,9 +51,9 @@ def release(course: Course, lab: str, due: str | None = None, to_exchange: bool 
         result = nb.generate_assignment(lab, force=True, create=True)
         if not result["success"]:
             raise LabError(f"nbgrader generate_assignment failed:\n{result['log']}\n{result.get('error', '')}")
-        if to_exchange:
-            result = nb.release_assignment(lab)
-            if not result["success"]:
-                raise LabError(f"nbgrader release_assignment failed:\n{result['log']}\n{result.get('error', '')}")
+    if to_exchange:
+        from datalit.labs.publish import publish
+
+        publish(course, lab, course.root / "release" / lab, duedate)
     return {"lab": lab, "due": duedate.isoformat() if isinstance(duedate, datetime) else None,
             "release": str(course.root / "release" / lab)}

@@ -115,6 +115,9 @@ def import_csv(course: Course, path: str | Path, known_users: set[str] | None = 
     roster.update(new)
     save(course, roster)
     sync_gradebook(course, roster)
+    from datalit.labs.publish import push_roster
+
+    push_roster(course, roster)  # the exchange maps a submitting member to the team with it
     return roster
 
 

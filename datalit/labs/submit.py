@@ -1,42 +1,59 @@
-"""Member side: ``datalit lab fetch LAB [--feedback]`` and ``datalit lab submit LAB``.
+"""Member side: ``datalit lab fetch LAB [--feedback]`` and ``datalit lab submit LAB [--yes]``.
 
-Thin wrappers over nbgrader's own exchange commands (the same ones the JupyterLab assignment list
-uses), run with the course id and exchange root of the datalit config. A member submits under
-their own user name; ``datalit lab collect`` maps members to teams, so any member submits for the
-team, and who submitted when is recorded.
+The same exchange classes as JupyterLab's Assignments panel (datalit.exchange.nbgrader_plugin),
+talking to the ``datalit-exchange`` hub service with the server's own hub token: a member submits
+under the identity the hub gives them, for their team; any member fetches the team's feedback.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from datalit.config import load_config
+from datalit.exchange.client import ExchangeClient, Refused
+from datalit.exchange.nbgrader_plugin import fetch_feedback_into, lab_files, shown_seconds, write_files
+from datalit.exchange.store import StoreError
 from datalit.labs.course import LabError
 
 
-def _nbgrader(args: list[str], cwd: Path) -> str:
-    cfg = load_config()["lab"]
-    exe = str(Path(sys.executable).parent / "nbgrader")
-    cmd = [exe, *args, f"--course={cfg['course_id']}", f"--Exchange.root={cfg['exchange_dir']}"]
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    out = (proc.stdout + proc.stderr).strip()
-    if proc.returncode != 0:
-        raise LabError(f"nbgrader {args[0]} 실패:\n{out}")
-    return out
+def _client() -> ExchangeClient:
+    try:
+        return ExchangeClient()
+    except StoreError as exc:
+        raise LabError(str(exc)) from None
 
 
 def fetch(lab: str, where: str | Path | None = None, feedback: bool = False) -> str:
-    cwd = Path(where or Path.cwd())
-    return _nbgrader(["fetch_feedback" if feedback else "fetch_assignment", lab], cwd)
+    folder = Path(where or Path.cwd()) / lab
+    client = _client()
+    try:
+        if feedback:
+            got = fetch_feedback_into(client, lab, folder)
+            return f"피드백 {len(got)}개를 받았습니다: {folder / 'feedback'}" if got else "아직 피드백이 없습니다."
+        if folder.exists():
+            raise LabError(f"'{lab}' 폴더가 이미 있습니다: {folder}")
+        _, files = client.fetch(lab)
+    except StoreError as exc:
+        raise LabError(str(exc)) from None
+    write_files(folder, files)
+    return f"{lab}을(를) 받았습니다: {folder}"
 
 
-def submit(lab: str, path: str | Path | None = None) -> str:
+def submit(lab: str, path: str | Path | None = None, yes: bool = False, ask=None) -> str:
+    """Submit the lab folder; over a teammate's newer submission, ``ask(message)`` decides (or --yes)."""
     folder = Path(path) if path else Path.cwd() / lab
     if not folder.is_dir():
         raise LabError(f"제출할 폴더가 없습니다: {folder} (먼저 'datalit lab fetch {lab}'로 받으세요)")
     if folder.name != lab:
         raise LabError(f"폴더 이름이 실습 이름 '{lab}'과 같아야 합니다: {folder}")
-    return _nbgrader(["submit", lab], folder.parent)
+    files = lab_files(folder, load_config()["lab"]["max_file_mb"] * 2**20)
+    client = _client()
+    try:
+        try:
+            record = client.submit(lab, files, confirm=yes)
+        except Refused as exc:
+            if exc.code != "confirm" or ask is None or not ask(str(exc)):
+                raise
+            record = client.submit(lab, files, confirm=True)
+    except StoreError as exc:
+        raise LabError(str(exc)) from None
+    return f"제출했습니다: {lab} · {shown_seconds(record['timestamp'])} · {record['member']} (팀 {record['team']})"

@@ -1,11 +1,16 @@
 # Hub services: the datalit CLI's token, the idle culler, the workshop-expiry watcher. Managed services
 # start through datalit.hub.tether: they die with the hub (also after kill -9) and stop at once on SIGINT.
+import os
+import socket
 import sys
 from pathlib import Path
 
 from datalit.hub import roles
 
 state = Path(settings["state_dir"])
+with socket.socket() as _s:  # the proxy routes /services/datalit-exchange/ to it, wherever it listens
+    _s.bind(("127.0.0.1", 0))
+    _exchange_port = _s.getsockname()[1]
 tether = [sys.executable, "-m", "datalit.hub.tether"]
 c.JupyterHub.services = [
     {"name": roles.CLI_SERVICE, "api_token": (state / "api_token").read_text().strip()},
@@ -21,5 +26,11 @@ c.JupyterHub.services = [
             "DATALIT_HUB_STATE_DIR": str(state),
             "DATALIT_HUB_EXPIRY_CHECK_SECONDS": str(settings["expiry_check_seconds"]),
         },
+    },
+    {   # the grading exchange: identity from the hub, a root-only store (datalit/exchange/service.py)
+        "name": roles.EXCHANGE_SERVICE,
+        "url": f"http://127.0.0.1:{_exchange_port}",
+        "command": [*tether, sys.executable, "-m", "datalit.exchange.service"],
+        "environment": {k: v for k, v in os.environ.items() if k.startswith("DATALIT_") and k != "DATALIT_HUB_SETTINGS"},
     },
 ]

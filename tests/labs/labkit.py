@@ -71,24 +71,28 @@ def answered(course, overrides: dict | None = None, drop: tuple = (), kernel: st
 
 def put_submission(course, member: str, nb=None, raw: bytes | None = None, when: str | None = None,
                    extra: dict | None = None) -> Path:
-    """An inbound entry exactly as ``nbgrader submit`` makes it (secret, timestamp, notebook)."""
-    import secrets
+    """A submission stored in the exchange exactly as the service stores an accepted one (the member's
+    team from the roster; WHEN an nbgrader-style 'YYYY-MM-DD HH:MM:SS.ffffff UTC' for old/late ones).
+    The service's own checks (identity, empty notebook, confirmation) are tested through the hub."""
+    import tempfile
     from datetime import datetime, timezone
 
-    ts = when or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-    inbound = Path(course.cfg["exchange_dir"]) / course.course_id / "inbound"
-    d = inbound / f"{member}+{LAB}+{ts}+{secrets.token_urlsafe(6)}"
-    d.mkdir(parents=True)
-    target = d / f"{LAB}.ipynb"
-    if raw is not None:
-        target.write_bytes(raw)
-    else:
-        nbformat.write(nb, target)
-    (d / "timestamp.txt").write_text(ts)
-    (d / "submission_secret.txt").write_text(secrets.token_hex(64))
-    for name, make in (extra or {}).items():
-        make(d / name)
-    return d
+    from datalit.exchange.client import exchange_root
+    from datalit.exchange.store import Store
+
+    store = Store(exchange_root(course.cfg), course.course_id)
+    files = {f"{LAB}.ipynb": raw if raw is not None else nbformat.writes(nb).encode()}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, make in (extra or {}).items():
+            make(Path(tmp) / name)
+            files[name] = (Path(tmp) / name).read_bytes()
+    team = store.team_of(LAB, member)
+    assert team, f"{member} is in no team of the roster pushed to the exchange"
+    ts = None
+    if when:
+        ts = datetime.strptime(when.replace(" UTC", ""), "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
+    meta = store.add_submission(LAB, team, member, files, when=ts)
+    return store.submission_dir(LAB, team, meta["id"])
 
 
 def write_roster(path: Path, teams: dict[str, list[str]], lab: str = LAB) -> Path:

@@ -1,0 +1,217 @@
+"""The exchange's storage: released labs, the roster, every submission and the feedback, root-owned.
+
+Only the ``datalit-exchange`` service (and the instructor's commands, as root on the same machine)
+read or write it; the root folder is mode 0700, so no learner uid can even list it. Layout under
+``<root>/<course_id>/``::
+
+    released/<lab>.json                 {"version", "due" (UTC ISO), "released_at"} (renamed in: atomic)
+    released/<lab>/<version>/...        the released files of that version
+    roster.json                         {lab: {team: [member, ...]}}
+    submissions/<lab>/<team>/<id>/      the submitted files, exactly as received
+    submissions/<lab>/<team>/<id>.json  who (from the hub), when (the service's clock, UTC), digest
+    feedback/<lab>/<team>/<id>/*.html   feedback for that submission
+    pending/<lab>/<member>.json         a submission over a teammate's newer one, waiting for confirmation
+
+A submission id is ``<UTC timestamp>-<random>``: ids sort by time, and nothing a learner writes
+becomes a path (file names inside a submission are checked by :func:`safe_relpath`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
+
+
+class StoreError(ValueError):
+    """A request the store refuses (the message is shown to the person)."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def nbgrader_timestamp(ts: datetime) -> str:
+    """The timestamp string nbgrader writes to ``timestamp.txt`` (and parses for late penalties)."""
+    return ts.astimezone(timezone.utc).strftime(NBGRADER_TIMESTAMP)
+
+
+def safe_relpath(name: str) -> PurePosixPath:
+    """A file name inside a submission: relative, no '..', no hidden control characters."""
+    p = PurePosixPath(name)
+    if (not name or p.is_absolute() or any(part in ("", ".", "..") for part in p.parts)
+            or any(ord(ch) < 32 for ch in name) or "\\" in name or len(name) > 255):
+        raise StoreError(f"허용되지 않는 파일 이름입니다: {name!r}")
+    return p
+
+
+def digest_files(files: dict[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return h.hexdigest()
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every regular file under FOLDER (no symlinks followed), keyed by its relative posix path."""
+    out = {}
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not (Path(root) / d).is_symlink())
+        for f in sorted(files):
+            p = Path(root) / f
+            if p.is_symlink() or not p.is_file():
+                continue
+            out[p.relative_to(folder).as_posix()] = p.read_bytes()
+    return out
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_tree(dest: Path, files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        target = dest / safe_relpath(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+class Store:
+    def __init__(self, root: str | os.PathLike, course_id: str):
+        if not course_id or "/" in course_id or course_id.startswith("."):
+            raise StoreError(f"invalid course id: {course_id!r}")
+        self.root = Path(root)
+        self.course_id = course_id
+        self.base = self.root / course_id
+        self._prepare()
+
+    def _prepare(self) -> None:
+        old = os.umask(0o077)
+        try:
+            self.base.mkdir(parents=True, exist_ok=True)
+        finally:
+            os.umask(old)
+        os.chmod(self.root, 0o700)  # nobody but the exchange (root) lists or reads anything here
+        os.chmod(self.base, 0o700)
+
+    # ---- released labs ---------------------------------------------------------------------------
+    def release(self, lab: str, src: Path, due: datetime | None) -> dict:
+        files = read_tree(Path(src))
+        if not any(n.endswith(".ipynb") for n in files):
+            raise StoreError(f"nothing to release for {lab}: no notebook in {src}")
+        if due is not None and due.tzinfo is None:
+            due = due.replace(tzinfo=timezone.utc)  # nbgrader's naive datetimes are UTC
+        version = utcnow().strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+        dest = self.base / "released" / lab / version
+        write_tree(dest, files)
+        meta = {"lab": lab, "version": version, "released_at": utcnow().isoformat(),
+                "due": due.astimezone(timezone.utc).isoformat() if due else None,
+                "notebooks": sorted(n[:-6] for n in files if n.endswith(".ipynb") and "/" not in n)}
+        _write_json(self.base / "released" / f"{lab}.json", meta)  # the switch: atomic
+        for old in (self.base / "released" / lab).iterdir():
+            if old.name != version:
+                shutil.rmtree(old, ignore_errors=True)
+        return meta
+
+    def released(self) -> list[dict]:
+        folder = self.base / "released"
+        if not folder.is_dir():
+            return []
+        return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+
+    def released_meta(self, lab: str) -> dict:
+        p = self.base / "released" / f"{safe_relpath(lab).name}.json"
+        if not p.is_file():
+            raise StoreError(f"'{lab}' 실습은 아직 배포되지 않았습니다.")
+        return json.loads(p.read_text(encoding="utf-8"))
+
+    def released_files(self, lab: str) -> dict[str, bytes]:
+        meta = self.released_meta(lab)
+        return read_tree(self.base / "released" / lab / meta["version"])
+
+    # ---- roster ----------------------------------------------------------------------------------
+    def set_roster(self, roster: dict) -> None:
+        _write_json(self.base / "roster.json", roster)
+
+    def roster(self) -> dict:
+        p = self.base / "roster.json"
+        return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+
+    def team_of(self, lab: str, member: str) -> str | None:
+        for team, members in self.roster().get(lab, {}).items():
+            if member in members:
+                return team
+        return None
+
+    # ---- submissions -----------------------------------------------------------------------------
+    def add_submission(self, lab: str, team: str, member: str, files: dict[str, bytes],
+                       when: datetime | None = None) -> dict:
+        """Store one submission. ``when`` is the service's clock; only tests and benchmarks pass it."""
+        self.released_meta(lab)
+        when = when or utcnow()
+        sub_id = when.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(4)
+        folder = self.base / "submissions" / lab / team
+        tmp = folder / f".{sub_id}.partial"
+        write_tree(tmp, files)
+        tmp.mkdir(parents=True, exist_ok=True)
+        meta = {"id": sub_id, "lab": lab, "team": team, "member": member, "timestamp": when.isoformat(),
+                "nbgrader_timestamp": nbgrader_timestamp(when), "digest": digest_files(files),
+                "files": sorted(files), "bytes": sum(len(v) for v in files.values())}
+        os.rename(tmp, folder / sub_id)
+        _write_json(folder / f"{sub_id}.json", meta)
+        return meta
+
+    def submissions(self, lab: str, team: str | None = None) -> list[dict]:
+        """Every stored submission of LAB (of TEAM), oldest first."""
+        base = self.base / "submissions" / lab
+        if not base.is_dir():
+            return []
+        teams = [team] if team else sorted(p.name for p in base.iterdir() if p.is_dir())
+        out = []
+        for t in teams:
+            for p in sorted((base / t).glob("*.json")):
+                out.append(json.loads(p.read_text(encoding="utf-8")))
+        return sorted(out, key=lambda m: (m["timestamp"], m["id"]))
+
+    def submission(self, lab: str, team: str, sub_id: str) -> dict:
+        p = self.base / "submissions" / lab / team / f"{safe_relpath(sub_id).name}.json"
+        if not p.is_file():
+            raise StoreError(f"no submission {sub_id} of team {team} for {lab}")
+        return json.loads(p.read_text(encoding="utf-8"))
+
+    def submission_dir(self, lab: str, team: str, sub_id: str) -> Path:
+        self.submission(lab, team, sub_id)
+        return self.base / "submissions" / lab / team / sub_id
+
+    # ---- confirmation of a submission over a teammate's ----------------------------------------
+    def pending(self, lab: str, member: str) -> dict | None:
+        p = self.base / "pending" / lab / f"{member}.json"
+        return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else None
+
+    def set_pending(self, lab: str, member: str, data: dict | None) -> None:
+        p = self.base / "pending" / lab / f"{member}.json"
+        if data is None:
+            p.unlink(missing_ok=True)
+            return
+        p.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(p, data)
+
+    # ---- feedback --------------------------------------------------------------------------------
+    def put_feedback(self, lab: str, team: str, sub_id: str, files: dict[str, bytes]) -> None:
+        self.submission(lab, team, sub_id)
+        dest = self.base / "feedback" / lab / team / sub_id
+        tmp = dest.with_name(f".{sub_id}.{secrets.token_hex(3)}.partial")
+        write_tree(tmp, files)
+        shutil.rmtree(dest, ignore_errors=True)
+        os.rename(tmp, dest)
+
+    def feedback(self, lab: str, team: str, sub_id: str) -> dict[str, bytes]:
+        dest = self.base / "feedback" / lab / team / safe_relpath(sub_id).name
+        return read_tree(dest) if dest.is_dir() else {}
