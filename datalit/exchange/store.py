@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import shutil
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
@@ -70,6 +71,16 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     return out
 
 
+@contextmanager
+def private():
+    """Everything the store writes is the owner's only (0700 folders, 0600 files)."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
 def _write_json(path: Path, data) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -103,22 +114,23 @@ class Store:
 
     # ---- released labs ---------------------------------------------------------------------------
     def release(self, lab: str, src: Path, due: datetime | None) -> dict:
-        files = read_tree(Path(src))
-        if not any(n.endswith(".ipynb") for n in files):
-            raise StoreError(f"nothing to release for {lab}: no notebook in {src}")
-        if due is not None and due.tzinfo is None:
-            due = due.replace(tzinfo=timezone.utc)  # nbgrader's naive datetimes are UTC
-        version = utcnow().strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
-        dest = self.base / "released" / lab / version
-        write_tree(dest, files)
-        meta = {"lab": lab, "version": version, "released_at": utcnow().isoformat(),
-                "due": due.astimezone(timezone.utc).isoformat() if due else None,
-                "notebooks": sorted(n[:-6] for n in files if n.endswith(".ipynb") and "/" not in n)}
-        _write_json(self.base / "released" / f"{lab}.json", meta)  # the switch: atomic
-        for old in (self.base / "released" / lab).iterdir():
-            if old.name != version:
-                shutil.rmtree(old, ignore_errors=True)
-        return meta
+        with private():
+            files = read_tree(Path(src))
+            if not any(n.endswith(".ipynb") for n in files):
+                raise StoreError(f"nothing to release for {lab}: no notebook in {src}")
+            if due is not None and due.tzinfo is None:
+                due = due.replace(tzinfo=timezone.utc)  # nbgrader's naive datetimes are UTC
+            version = utcnow().strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+            dest = self.base / "released" / lab / version
+            write_tree(dest, files)
+            meta = {"lab": lab, "version": version, "released_at": utcnow().isoformat(),
+                    "due": due.astimezone(timezone.utc).isoformat() if due else None,
+                    "notebooks": sorted(n[:-6] for n in files if n.endswith(".ipynb") and "/" not in n)}
+            _write_json(self.base / "released" / f"{lab}.json", meta)  # the switch: atomic
+            for old in (self.base / "released" / lab).iterdir():
+                if old.name != version:
+                    shutil.rmtree(old, ignore_errors=True)
+            return meta
 
     def released(self) -> list[dict]:
         folder = self.base / "released"
@@ -138,7 +150,8 @@ class Store:
 
     # ---- roster ----------------------------------------------------------------------------------
     def set_roster(self, roster: dict) -> None:
-        _write_json(self.base / "roster.json", roster)
+        with private():
+            _write_json(self.base / "roster.json", roster)
 
     def roster(self) -> dict:
         p = self.base / "roster.json"
@@ -154,19 +167,20 @@ class Store:
     def add_submission(self, lab: str, team: str, member: str, files: dict[str, bytes],
                        when: datetime | None = None) -> dict:
         """Store one submission. ``when`` is the service's clock; only tests and benchmarks pass it."""
-        self.released_meta(lab)
-        when = when or utcnow()
-        sub_id = when.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(4)
-        folder = self.base / "submissions" / lab / team
-        tmp = folder / f".{sub_id}.partial"
-        write_tree(tmp, files)
-        tmp.mkdir(parents=True, exist_ok=True)
-        meta = {"id": sub_id, "lab": lab, "team": team, "member": member, "timestamp": when.isoformat(),
-                "nbgrader_timestamp": nbgrader_timestamp(when), "digest": digest_files(files),
-                "files": sorted(files), "bytes": sum(len(v) for v in files.values())}
-        os.rename(tmp, folder / sub_id)
-        _write_json(folder / f"{sub_id}.json", meta)
-        return meta
+        with private():
+            self.released_meta(lab)
+            when = when or utcnow()
+            sub_id = when.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(4)
+            folder = self.base / "submissions" / lab / team
+            tmp = folder / f".{sub_id}.partial"
+            write_tree(tmp, files)
+            tmp.mkdir(parents=True, exist_ok=True)
+            meta = {"id": sub_id, "lab": lab, "team": team, "member": member, "timestamp": when.isoformat(),
+                    "nbgrader_timestamp": nbgrader_timestamp(when), "digest": digest_files(files),
+                    "files": sorted(files), "bytes": sum(len(v) for v in files.values())}
+            os.rename(tmp, folder / sub_id)
+            _write_json(folder / f"{sub_id}.json", meta)
+            return meta
 
     def submissions(self, lab: str, team: str | None = None) -> list[dict]:
         """Every stored submission of LAB (of TEAM), oldest first."""
@@ -196,21 +210,23 @@ class Store:
         return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else None
 
     def set_pending(self, lab: str, member: str, data: dict | None) -> None:
-        p = self.base / "pending" / lab / f"{member}.json"
-        if data is None:
-            p.unlink(missing_ok=True)
-            return
-        p.parent.mkdir(parents=True, exist_ok=True)
-        _write_json(p, data)
+        with private():
+            p = self.base / "pending" / lab / f"{member}.json"
+            if data is None:
+                p.unlink(missing_ok=True)
+                return
+            p.parent.mkdir(parents=True, exist_ok=True)
+            _write_json(p, data)
 
-    # ---- feedback --------------------------------------------------------------------------------
+        # ---- feedback --------------------------------------------------------------------------------
     def put_feedback(self, lab: str, team: str, sub_id: str, files: dict[str, bytes]) -> None:
-        self.submission(lab, team, sub_id)
-        dest = self.base / "feedback" / lab / team / sub_id
-        tmp = dest.with_name(f".{sub_id}.{secrets.token_hex(3)}.partial")
-        write_tree(tmp, files)
-        shutil.rmtree(dest, ignore_errors=True)
-        os.rename(tmp, dest)
+        with private():
+            self.submission(lab, team, sub_id)
+            dest = self.base / "feedback" / lab / team / sub_id
+            tmp = dest.with_name(f".{sub_id}.{secrets.token_hex(3)}.partial")
+            write_tree(tmp, files)
+            shutil.rmtree(dest, ignore_errors=True)
+            os.rename(tmp, dest)
 
     def feedback(self, lab: str, team: str, sub_id: str) -> dict[str, bytes]:
         dest = self.base / "feedback" / lab / team / safe_relpath(sub_id).name

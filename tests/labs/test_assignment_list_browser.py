@@ -4,7 +4,7 @@ Through a real hub (``datalit hub`` as root) whose servers get the course settin
 hub_config/shared/50-grading.py: a learner who is one of two members of a team logs in on the
 hub's Korean login page (headless Chromium), opens Nbgrader > Assignment List, clicks "Fetch"
 on the released lab, fills one answer through the file system, opens the notebook from the
-panel, clicks "Submit", and the panel lists the submission with its timestamp. The instructor
+panel, clicks "Submit", and the panel lists the submission with who and when (Korea time). The instructor
 (Python API) collects: the submission is the TEAM's, with that member as submitter and the same
 timestamp, and it holds the member's answer. Fails if the panel cannot list, fetch or submit
 (e.g. a wrong course id or exchange in the servers' nbgrader config).
@@ -108,7 +108,8 @@ def test_member_fetches_and_submits_from_the_assignments_panel(released_hub, uni
     # the instructor collects: the team's submission, by this member, at the time the panel shows
     record = collect.collect(course, LAB)["teams"][TEAM]
     assert record["submitted_by"] == member, record
-    assert record["timestamp"] in shown, (record, shown)
+    from datalit.exchange.nbgrader_plugin import shown_seconds
+    assert shown_seconds(record["timestamp"]) in shown and f"{member} 제출" in shown, (record, shown)  # Korea time
     assert record["history"] == [{"member": member, "timestamp": record["timestamp"]}]
     nb = nbformat.read(course_dir / "submitted" / TEAM / LAB / f"{LAB}.ipynb", as_version=4)
     gu = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "gu")
