@@ -6,8 +6,8 @@ A report notebook declares its parameters in ``metadata.datalit.parameters`` (na
      "month": {"type": "month", "min": "2023-01", "max": "2023-10"},
      "station": {"type": "choice", "dataset": "seoul_subway_daily_ridership_2023", "column": "station"}}
 
-Types: gu, month, date, int, float, str, choice (``values`` list, or ``dataset`` + ``column``
-[+ ``table``]). Defaults are the values assigned in the cell tagged ``parameters``. Names assigned
+Types: gu, month, period (``YYYY-MM..YYYY-MM`` or one ``YYYY-MM``), date, int, float, str, choice
+(``values`` list, or ``dataset`` + ``column`` [+ ``table``]). Defaults are the values assigned in the cell tagged ``parameters``. Names assigned
 in that cell but not declared are accepted with the type of their default (so plain papermill
 notebooks, e.g. course lessons, run too).
 """
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-TYPES = ("gu", "month", "date", "int", "float", "str", "bool", "choice")
-TYPE_KO = {"gu": "자치구", "month": "월(YYYY-MM)", "date": "날짜(YYYY-MM-DD)", "int": "정수", "float": "실수",
+TYPES = ("gu", "month", "period", "date", "int", "float", "str", "bool", "choice")
+TYPE_KO = {"gu": "자치구", "month": "월(YYYY-MM)", "period": "기간(YYYY-MM..YYYY-MM)", "date": "날짜(YYYY-MM-DD)", "int": "정수", "float": "실수",
            "str": "문자열", "bool": "참/거짓", "choice": "선택"}
 
 
@@ -195,6 +195,15 @@ def _month(text: str) -> str:
     return f"{m.group(1)}-{m.group(2)}"
 
 
+def _period(text: str) -> str:
+    """``YYYY-MM..YYYY-MM`` (start not after end) or one month, always returned as a range."""
+    start, sep, end = text.strip().partition("..")
+    start, end = _month(start), _month(end) if sep else _month(start)
+    if start > end:
+        raise ValueError
+    return f"{start}..{end}"
+
+
 def _date(text: str) -> str:
     return dt.date.fromisoformat(text.strip()).isoformat()
 
@@ -219,6 +228,8 @@ def coerce(spec: Spec, value: Any) -> Any:
             raise ValueError
         if spec.type == "month":
             return _month(str(value))
+        if spec.type == "period":
+            return _period(str(value))
         if spec.type == "date":
             return _date(str(value))
         return str(value).strip() if isinstance(value, str) else str(value)
@@ -247,10 +258,12 @@ def check(spec: Spec, value: Any) -> Any:
                 f"'{spec.name}' 값 '{value}'은(는) 허용되지 않습니다.{hint_ko} 허용: {spec.allowed()}",
                 f"parameter '{spec.name}': '{value}' is not allowed.{hint_en} Allowed: {spec.allowed()}",
             )
-    if spec.type in ("month", "date", "int", "float"):
-        lo = coerce(spec, spec.min) if spec.min is not None else None
-        hi = coerce(spec, spec.max) if spec.max is not None else None
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
+    if spec.type in ("month", "period", "date", "int", "float"):
+        as_bound = Spec(spec.name, "month") if spec.type == "period" else spec
+        lo = coerce(as_bound, spec.min) if spec.min is not None else None
+        hi = coerce(as_bound, spec.max) if spec.max is not None else None
+        first, last = value.split("..") if spec.type == "period" else (value, value)
+        if (lo is not None and first < lo) or (hi is not None and last > hi):
             raise ParameterError(
                 f"'{spec.name}' 값 {value}은(는) 허용 범위 밖입니다. 허용: {spec.allowed()}",
                 f"parameter '{spec.name}': {value} is out of range. Allowed: {spec.allowed()}",

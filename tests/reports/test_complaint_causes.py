@@ -1,0 +1,120 @@
+"""complaint_causes on the real petitions: the counts, growth, keywords and quotes it prints match an
+independent count from the raw zip (not the datalit reader, not the notebook's code); bad parameters
+are refused before a kernel starts, with the allowed values listed."""
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from reportkit import cli, html_text
+
+from datalit.reports.cli import report
+
+pytestmark = [pytest.mark.reports, pytest.mark.slow]
+NB = "complaint_causes"
+
+
+@pytest.fixture(scope="module")
+def raw(shared_datasets):
+    """The titles csv straight from the zip: petitions with 100+ agreements, one row per id."""
+    path = shared_datasets / "korea_petitions_categorized" / "petition_titles_2019-2021_data.zip"
+    with zipfile.ZipFile(path) as z:
+        df = pd.read_csv(z.open("data/petition_data.csv"), encoding="utf-8-sig")
+    df = df.drop_duplicates("id")
+    df = df[df["numOfAgrees"] >= 100].copy()
+    df["month"] = pd.to_datetime(df["expiryDate"]).dt.strftime("%Y-%m")
+    df["title"] = df["title"].fillna("").astype(str).str.split("\n").str[0].str.split().str.join(" ")
+    return df
+
+
+def _run(repo, tmp_path_factory, **params):
+    out = tmp_path_factory.mktemp("cc")
+    args = [a for k, v in params.items() for a in ("-p", k, v)]
+    result = cli("run", str(repo / "reports" / f"{NB}.ipynb"), *args, "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return html_text(out / f"{NB}.html"), (out / f"{NB}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def welfare(repo, tmp_path_factory):
+    return _run(repo, tmp_path_factory, category="보건복지", period="2020-03..2020-05")
+
+
+@pytest.fixture(scope="module")
+def everything(repo, tmp_path_factory):
+    return _run(repo, tmp_path_factory, category="전체", period="2020-09")
+
+
+def _between(df, lo, hi):
+    return df[(df["month"] >= lo) & (df["month"] <= hi)]
+
+
+def test_counts_and_growth_against_a_year_earlier(welfare, raw):
+    text, _ = welfare
+    cat = raw[raw["category"] == "보건복지"]
+    now, before = _between(cat, "2020-03", "2020-05"), _between(cat, "2019-03", "2019-05")
+    growth = (len(now) / len(before) - 1) * 100
+    assert len(now) > len(before) > 0
+    assert (f"기간 2020-03~2020-05: 청원 {len(now):,}건 , 1년 전 같은 달(2019-03~2019-05) {len(before):,}건 "
+            f"→ 증감 {growth:+.1f}% ({len(now) - len(before):+,}건)") in text
+    assert f"기간 {now['numOfAgrees'].sum():,} , 1년 전 {before['numOfAgrees'].sum():,}" in text
+    assert "다수 민원 원인 분석 — 보건복지, 2020-03..2020-05" in text          # title block with the parameters
+    assert "자기 선택 표본" in text and "서울시 민원 대장" in text            # limits section
+    assert "데이터 출처" in text and "청와대 국민청원" in text
+
+
+def test_keywords_are_words_of_the_period_titles(welfare, raw):
+    _, page = welfare
+    cat = raw[raw["category"] == "보건복지"]
+    now, before = _between(cat, "2020-03", "2020-05"), _between(cat, "2019-03", "2019-05")
+    table = page[page.index("TF-IDF</th>"):]
+    rows = re.findall(r"<th>([^<]+)</th>\s*<td>([\d.]+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>",
+                      table)[:15]
+    assert len(rows) == 15
+    grew = 0
+    for term, _score, n_now, n_before, agree in rows:
+        in_now = now[now["title"].str.lower().str.contains(term, regex=False)]
+        in_before = before["title"].str.lower().str.contains(term, regex=False).sum()
+        # a title holding the word holds it as text: the report can count no more than that
+        assert 0 < int(n_now) <= len(in_now), term
+        assert int(n_before) <= in_before, term
+        assert int(agree) <= in_now["numOfAgrees"].sum(), term
+        grew += len(in_now) > in_before
+    assert grew >= 12            # the topics behind the growth: (almost) all are more frequent than a year before
+
+
+def test_most_agreed_petition_is_quoted(welfare, everything, raw):
+    text, _ = welfare
+    top = _between(raw[raw["category"] == "보건복지"], "2020-03", "2020-05").nlargest(1, "numOfAgrees").iloc[0]
+    assert f"“{top['title']}” — 보건복지, 마감 {top['expiryDate'][:10]}, 동의 {top['numOfAgrees']:,}명" in text
+    text, _ = everything
+    top = _between(raw, "2020-09", "2020-09").nlargest(1, "numOfAgrees").iloc[0]
+    assert f"“{top['title']}” — {top['category']}, 마감 {top['expiryDate'][:10]}" in text
+
+
+def test_all_categories_ranked_by_growth(everything, raw):
+    text, _ = everything
+    now = _between(raw, "2020-09", "2020-09").groupby("category").size()
+    before = _between(raw, "2019-09", "2019-09").groupby("category").size()
+    diff = now.sub(before, fill_value=0).sort_values(ascending=False, kind="stable")
+    assert f"{len(diff)}개 분야 중 {int((diff > 0).sum())}개 가 늘었습니다" in text
+    first = diff.index[0]
+    assert f"가장 많이 늘어난 분야: {first} ({int(diff.iloc[0]):+,}건)" in text
+    assert f"청원 {now.sum():,}건 , 1년 전 같은 달(2019-09) {before.sum():,}건" in text
+
+
+@pytest.mark.parametrize("pairs, words", [
+    (["category", "보건"], ["허용되지 않습니다", "보건복지", "정치개혁", "전체"]),
+    (["period", "2019-03..2019-05"], ["허용 범위 밖", "2020-02 .. 2020-12"]),
+    (["period", "2020-06..2020-03"], ["기간(YYYY-MM..YYYY-MM)", "2020-02 .. 2020-12"]),
+])
+def test_bad_parameters_refused_before_a_kernel(repo, tmp_path, pairs, words):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(report, ["run", str(repo / "reports" / f"{NB}.ipynb"), "-p", *pairs, "--out", str(out)])
+    assert result.exit_code != 0
+    for word in words:
+        assert word in result.output, result.output
+    assert not out.exists()
