@@ -14,9 +14,9 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from nbgrader.exchange import abc
+from nbgrader.exchange import ExchangeError, abc
 
-from datalit.exchange.client import ExchangeClient, Refused
+from datalit.exchange.client import URL_ENV, ExchangeClient, Refused
 from datalit.exchange.policy import wanted
 from datalit.exchange.store import StoreError, read_tree, safe_relpath
 from datalit.kst import SEOUL
@@ -91,6 +91,8 @@ class ExchangeList(_Mixin, abc.ExchangeList):
             self.fail("instructors: use 'datalit lab collect LAB' (the exchange keeps every submission)")
         if self.remove or self.wrong_course():
             return []
+        if not os.environ.get(URL_ENV) and not self.cached:
+            return self._local_released()  # nbgrader's own API in the instructor's root commands
         client = self.client()
         try:
             labs = client.labs()
@@ -104,6 +106,20 @@ class ExchangeList(_Mixin, abc.ExchangeList):
                 continue
             out += self._cached(client, labs["course_id"], lab) if self.cached else [self._released(labs, meta)]
         return out
+
+    def _local_released(self) -> list[dict]:
+        from datalit.config import load_config
+        from datalit.exchange.client import exchange_root
+        from datalit.exchange.store import Store
+
+        cfg = load_config()["lab"]
+        try:
+            store = Store(exchange_root(cfg), cfg["course_id"])
+        except OSError as exc:  # not root on the hub machine: no exchange here
+            raise ExchangeError(str(exc)) from None
+        labs = {"course_id": store.course_id}
+        return [self._released(labs, m) for m in store.released()
+                if not self.coursedir.assignment_id or m["lab"] == self.coursedir.assignment_id]
 
     def _released(self, labs: dict, meta: dict) -> dict:
         lab = meta["lab"]
