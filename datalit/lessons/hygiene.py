@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from datalit.lessons import schema
+from datalit.lessons.rendering import markdown_problems
 from datalit.lessons.courses import LESSON_NAME, courses_dir, lesson_paths, parameter_defaults, read_manifest, tagged
 
 NB_META_ALLOWED = {"kernelspec", "language_info", "datalit", "nbgrader", "tags"}
@@ -50,6 +51,8 @@ def check_notebook(path: Path, catalog_ids: set[str] | None = None) -> list[str]
             problems.append(f"cell {i}: metadata not allowed: {sorted(extra)}")
         if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None):
             problems.append(f"cell {i}: outputs not cleared")
+        if cell.cell_type == "markdown":
+            problems += [f"cell {i}: {e}" for e in markdown_problems(cell.source)]
     meta = nb.metadata.get("datalit")
     errs = schema.lesson_errors(meta)
     problems += [f"metadata.datalit {e}" for e in errs]

@@ -39,3 +39,18 @@ def test_exercise_module_selftest(name):
         assert q.hints, f"{name}.{q.name} has no hints"
         assert q.solution_code().strip()
     assert not problems, "\n".join(problems)
+
+
+def test_prompts_and_hints_are_plain_text():
+    """check() and hint() print prompts and hints as plain text (never rendered as markdown), so markdown
+    markup there would reach the learner as raw asterisks and backticks."""
+    import re
+
+    markup = re.compile(r"`|\*\*\S|\S\*\*(?!\s*\d)|^\s{4}", re.M)
+    found = []
+    for name in MODULES:
+        for q in questions_in(load_module(name)):
+            for text in [q.prompt, *q.hints]:
+                if markup.search(text):
+                    found.append(f"{name}.{q.name}: {text}")
+    assert not found, "\n".join(found)

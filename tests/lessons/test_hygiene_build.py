@@ -72,12 +72,22 @@ def _too_few_checks(nb):
     nb.cells = [c for c in nb.cells if "q3.check" not in c.source and "q2.check" not in c.source]
 
 
+def _indented_prompt(nb):
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("### 연습 1\n\n    **승차** 열을 `long`으로 바꾸세요."))
+
+
+def _bold_before_particle(nb):
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("비중을 **퍼센트(%)**로 계산해 보세요."))
+
+
 def _plot_first(nb):
     nb.cells.insert(1, nbformat.v4.new_code_cell("cctv.plot.bar()"))
 
 
 @pytest.mark.parametrize("mutate, reason", [
     (_plot_first, "plots before datalit.hangul.use()"),
+    (_indented_prompt, "cell 1: indented code block in prose"),
+    (_bold_before_particle, "cell 1: emphasis markers left in the rendered text"),
     (_with_output, "outputs not cleared"),
     (_bad_meta, "metadata not allowed"),
     (_bad_meta, "kernelspec name"),
@@ -94,6 +104,27 @@ def test_bad_notebook_fails_with_reason(tmp_path, mutate, reason):
     assert any(reason in p for p in problems), problems
     result = CliRunner().invoke(lesson_cli, ["check", str(path)])
     assert result.exit_code == 1 and reason in result.output
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("비중을 **퍼센트(%)**로 계산해요.", "emphasis markers left"),
+    ("**'나쁨'**이에요.", "emphasis markers left"),
+    ("*참고(1)*는 이래요.", "emphasis markers left"),
+    ("### 연습\n\n    `q1`에 저장하세요.", "indented code block"),
+    ("비중을 **퍼센트**(%)로 계산해요.", None),
+    ("'**나쁨**'이에요. 2 * 3 = 6, `x ** 2`, *참고*: 끝", None),
+    ("- 목록\n\n    목록 안의 둘째 문단", None),
+    ("```python\n    x = 1\n```", None),
+    ("| 열 | 뜻 |\n|---|---|\n| `gu` | **자치구** |", None),
+])
+def test_markdown_rendering_rule(source, problem):
+    from datalit.lessons.rendering import markdown_problems
+
+    found = markdown_problems(source)
+    if problem is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and problem in found[0], found
 
 
 def test_wrong_file_name_and_manifest_mismatch(tmp_path):
