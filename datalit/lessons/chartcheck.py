@@ -70,6 +70,8 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
         import numpy as np
         import pandas as pd
 
+        from datalit.lessons.checkers import Generic
+
         if isinstance(answer, (pd.DataFrame, pd.Series)):
             return ("답이 차트가 아니라 표/Series예요. `ax = 데이터.plot.bar(...)`처럼 그리기 결과(ax)를 "
                     "변수에 저장하세요.")
@@ -88,7 +90,7 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
             if want and len(got) > len(want) and len(got) % len(want) == 0:
                 return (f"그려진 {what}가 정답({len(want)}개)의 {len(got) // len(want)}배예요. 같은 차트에 여러 번 "
                         "그린 것 같아요: 셀을 다시 실행하거나 fig, ax = plt.subplots()로 새 차트를 만드세요.")
-            return f"그려진 {what}가 정답({len(want)}개)과 달라요. 그리기 전에 데이터를 알맞게 골랐는지 확인하세요."
+            return Generic(f"그려진 {what}가 정답({len(want)}개)과 달라요. 그리기 전에 데이터를 알맞게 골랐는지 확인하세요.")
         g, w = np.asarray(got, float), np.asarray(want, float)
         same = np.allclose(g, w, rtol=rel, atol=1e-9, equal_nan=True)
         if not same:
@@ -104,7 +106,7 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
                     hint = _factor_message(float(ratio[0]), 1.0, rel)
                     if hint:
                         return f"그려진 값이 정답보다 {hint}"
-                return "그려진 값이 정답과 달라요. 어떤 열을 그렸는지, 필터와 합계를 확인하세요."
+                return Generic("그려진 값이 정답과 달라요. 어떤 열을 그렸는지, 필터와 합계를 확인하세요.")
         if title and not ax.get_title().strip():
             return "차트에 제목이 없어요. ax.set_title(\"...\") 또는 plot(title=\"...\")로 무엇을 보여 주는지 적으세요."
         if labels and not (ax.get_xlabel().strip() and ax.get_ylabel().strip()):

@@ -70,12 +70,31 @@ def _factor_message(a: float, b: float, rel: float) -> str | None:
     return None
 
 
-def _fmt(x) -> str:
-    if isinstance(x, float):
-        return f"{x:,.4g}" if abs(x) < 1e6 else f"{x:,.0f}"
-    if isinstance(x, int):
-        return f"{x:,}"
-    return repr(x)
+def readable(x) -> str:
+    """A number as people read it: 천 단위 쉼표, no scientific notation (105400.0 -> '105,400', 0.000123 -> '0.000123')."""
+    import numpy as np
+
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Number, np.number)):
+        return repr(x)
+    if isinstance(x, (int, np.integer)):
+        return f"{int(x):,}"
+    x = float(x)
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    if x.is_integer() or abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        text = f"{x:,.2f}"
+    else:  # three significant digits, written out (0.0123, 0.000123)
+        digits = min(12, 2 - math.floor(math.log10(abs(x))))
+        text = f"{x:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Generic(str):
+    """A fallback message that only says the answer differs (bigger, smaller, N values differ) without naming
+    the mistake. ``Question`` replaces it with a ``Wrong(..., diagnose=True)`` message when the answer is a
+    known mistake; ``datalit lesson feedback-stats`` counts how often learners would still see one."""
 
 
 def number(rel: float = 1e-6, abs: float = 1e-9, integer: bool = False):  # noqa: A002
@@ -106,7 +125,7 @@ def number(rel: float = 1e-6, abs: float = 1e-9, integer: bool = False):  # noqa
         if hint:
             return f"값이 정답과 달라요 — 정답보다 {hint}"
         direction = "커요" if a > b else "작아요"
-        return f"값이 정답보다 {direction} (내 답 {_fmt(a)}). 조건(필터)이나 계산 방법을 다시 확인하세요."
+        return Generic(f"값이 정답보다 {direction} (내 답 {readable(answer)}). 조건(필터)이나 계산 방법을 다시 확인하세요.")
 
     return check
 
@@ -145,13 +164,13 @@ def _compare_values(a, b, rel, abs_, what: str) -> str | None:
                 hint = _factor_message(float(ratio[0]), 1.0, rel)
                 if hint:
                     return f"{what} 값이 정답보다 {hint}"
-        return f"{what} 값이 {int((~ok).sum())}개 달라요. 계산 방법이나 필터 조건을 확인하세요."
+        return Generic(f"{what} 값이 {int((~ok).sum())}개 달라요. 계산 방법이나 필터 조건을 확인하세요.")
     a_s, b_s = a.astype("string"), b.astype("string")
     if (a_s.fillna("<NA>") == b_s.fillna("<NA>")).all():
         return None
     if (a_s.str.strip().fillna("<NA>") == b_s.str.strip().fillna("<NA>")).all():
         return f"{what} 글자 앞뒤에 공백이 있어요. .str.strip()으로 지워 보세요."
-    return f"{what} 값이 {int((a_s.fillna('<NA>') != b_s.fillna('<NA>')).sum())}개 달라요."
+    return Generic(f"{what} 값이 {int((a_s.fillna('<NA>') != b_s.fillna('<NA>')).sum())}개 달라요.")
 
 
 def _order_message(answer, expected, keys) -> str | None:
@@ -207,7 +226,7 @@ def frame(columns=None, ordered: bool = False, keys=None, rel: float = 1e-6, abs
             more = "많아요" if len(a) > len(e) else "적어요"
             tip = ("필터 조건이 빠졌거나 너무 느슨하지 않은지" if len(a) > len(e)
                    else "필터 조건이 너무 엄격하지 않은지, head()의 개수가 맞는지")
-            return f"행 수가 정답({len(e):,}행)보다 {more} (내 답 {len(a):,}행). {tip} 확인하세요."
+            return Generic(f"행 수가 정답({len(e):,}행)보다 {more} (내 답 {len(a):,}행). {tip} 확인하세요.")
         key_cols = list(keys) if keys else [c for c in want if not pd.api.types.is_numeric_dtype(e[c])][:1]
         missing_keys = [k for k in key_cols if k not in a.columns or k not in e.columns]
         if missing_keys:
@@ -218,7 +237,7 @@ def frame(columns=None, ordered: bool = False, keys=None, rel: float = 1e-6, abs
             if key_cols:
                 msg = _order_message(a, e, key_cols)
                 if msg == "no-same-rows":
-                    return "들어 있는 행이 정답과 달라요. 필터 조건이나 정렬 기준 열을 확인하세요."
+                    return Generic("들어 있는 행이 정답과 달라요. 필터 조건이나 정렬 기준 열을 확인하세요.")
                 if msg:
                     return msg
         else:  # row order does not matter: sort both by the keys, then every other column (ties)
@@ -245,6 +264,13 @@ def frame(columns=None, ordered: bool = False, keys=None, rel: float = 1e-6, abs
     return check
 
 
+def _strip(msg: str | None) -> str | None:
+    """msg without surrounding spaces, still marked Generic if it was."""
+    if msg is None:
+        return None
+    return Generic(msg.strip()) if isinstance(msg, Generic) else msg.strip()
+
+
 def series(ordered: bool = False, rel: float = 1e-6, abs: float = 1e-9, check_index: bool = True):  # noqa: A002
     """A Series (e.g. a groupby result): type, length, index labels, order, NaN and values."""
 
@@ -261,25 +287,26 @@ def series(ordered: bool = False, rel: float = 1e-6, abs: float = 1e-9, check_in
             return f"답은 Series(열 하나)여야 하는데 {_type_name(answer)}이(가) 들어 있어요."
         if len(answer) != len(expected):
             more = "많아요" if len(answer) > len(expected) else "적어요"
-            return f"값의 개수가 정답({len(expected):,}개)보다 {more} (내 답 {len(answer):,}개). 필터와 묶는 기준을 확인하세요."
+            return Generic(f"값의 개수가 정답({len(expected):,}개)보다 {more} (내 답 {len(answer):,}개). "
+                           "필터와 묶는 기준을 확인하세요.")
         a, e = answer, expected
         if not check_index:
             if not ordered:
                 a, e = a.sort_values(), e.sort_values()
             msg = _compare_values(a.reset_index(drop=True), e.reset_index(drop=True), rel, abs, "")
-            return msg.strip() if msg else None
+            return _strip(msg)
         ia, ie = [str(x) for x in a.index], [str(x) for x in e.index]
         if sorted(ia) != sorted(ie):
             missing = [x for x in ie if x not in set(ia)][:3]
-            return (f"인덱스(이름표)가 정답과 달라요. 예를 들어 {', '.join(missing)}이(가) 없어요. "
-                    "무엇으로 groupby 했는지 확인하세요.")
+            return Generic(f"인덱스(이름표)가 정답과 달라요. 예를 들어 {', '.join(missing)}이(가) 없어요. "
+                           "무엇으로 groupby 했는지 확인하세요.")
         if len(set(ie)) == len(ie):  # align by label, then compare the values
             aligned = pd.Series(a.to_numpy(), index=ia).reindex(ie)
         else:
             aligned = a
         msg = _compare_values(aligned.reset_index(drop=True), e.reset_index(drop=True), rel, abs, "")
         if msg:
-            return msg.strip()
+            return _strip(msg)
         if ordered and ia != ie:
             if ia == ie[::-1]:
                 return "값은 맞지만 정렬 순서가 반대예요. ascending=False(내림차순)/True(오름차순)를 확인하세요."
@@ -312,10 +339,10 @@ def values(ordered: bool = False, normalize: bool = True):
         want = [norm(x) for x in expected]
         if len(got) != len(want):
             more = "많아요" if len(got) > len(want) else "적어요"
-            return f"개수가 정답({len(want)}개)보다 {more} (내 답 {len(got)}개)."
+            return Generic(f"개수가 정답({len(want)}개)보다 {more} (내 답 {len(got)}개).")
         if sorted(got) != sorted(want):
             wrong = [x for x in got if x not in set(want)][:3]
-            return f"정답에 없는 값이 있어요: {', '.join(wrong)}."
+            return Generic(f"정답에 없는 값이 있어요: {', '.join(wrong)}.")
         if ordered and got != want:
             if got == want[::-1]:
                 return "값은 맞지만 순서가 반대예요. 내림차순/오름차순을 확인하세요."
@@ -336,7 +363,7 @@ def text(case: bool = False):
             a, e = a.lower(), e.lower()
         if a == e:
             return None
-        return f"'{answer}'은(는) 정답이 아니에요. 표에서 다시 찾아보세요."
+        return Generic(f"'{answer}'은(는) 정답이 아니에요. 표에서 다시 찾아보세요.")
 
     return check
 
@@ -347,7 +374,7 @@ def boolean():
 
         if not isinstance(answer, (bool, np.bool_)):
             return f"답은 True 또는 False여야 해요 (따옴표 없이). 지금은 {_type_name(answer)}이에요."
-        return None if bool(answer) == bool(expected) else "반대예요. 숫자를 다시 비교해 보세요."
+        return None if bool(answer) == bool(expected) else Generic("반대예요. 숫자를 다시 비교해 보세요.")
 
     return check
 

@@ -25,10 +25,17 @@ _MISSING = object()
 
 @dataclass
 class Wrong:
-    """A typical wrong answer for the self-test: ``make(**params)`` builds it, ``says`` must appear in the feedback."""
+    """A typical wrong answer: ``make(**params)`` builds it, ``says`` must appear in its feedback (self-test).
+
+    With ``diagnose=True`` the question also recognises the mistake: a learner's answer that equals
+    ``make(**params)`` (by the question's own checker) gets ``says`` as its whole feedback, so write it as a
+    full Korean sentence naming the mistake ("합계(sum)가 아니라 평균(mean)을 구했어요..."). Use it for
+    the mistakes a checker cannot name from the answer alone: wrong filter, sum vs mean, mean vs median,
+    missing group, wrong denominator, off-by-one period."""
 
     make: Callable[..., Any]
     says: str
+    diagnose: bool = False
 
 
 def _caller_namespace(depth: int = 2) -> dict:
@@ -94,6 +101,7 @@ class Question:
         self.make_answer = make_answer
         self._hint_index = 0
         self._cache: dict[tuple, Any] = {}
+        self._wrong_cache: dict[tuple, Any] = {}
 
     def __repr__(self) -> str:
         return f"<Question {self.name}: {self.prompt}>"
@@ -123,6 +131,27 @@ class Question:
             self._cache[key] = self.reference(**params)
         return self._cache[key]
 
+    def _made_wrong(self, i: int, params: dict):
+        """The i-th Wrong example for these parameters (cached)."""
+        w = self.wrong[i]
+        kwargs = {k: v for k, v in params.items() if k in inspect.signature(w.make).parameters}
+        key = (i, tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
+        if key not in self._wrong_cache:
+            self._wrong_cache[key] = w.make(**kwargs)
+        return self._wrong_cache[key]
+
+    def diagnosis(self, answer, params: dict) -> str | None:
+        """The message of the first ``Wrong(..., diagnose=True)`` that this (wrong) answer equals, else None."""
+        for i, w in enumerate(self.wrong):
+            if not w.diagnose:
+                continue
+            try:
+                if self.checker(answer, self._made_wrong(i, params)) is None:
+                    return w.says
+            except Exception:  # noqa: BLE001 - a known mistake that cannot be built or compared: not this one
+                continue
+        return None
+
     # ----- checking -----------------------------------------------------------------------------
     def feedback(self, answer=_MISSING, namespace: dict | None = None, **params) -> str | None:
         """None if correct, else the Korean message (NOT_ANSWERED... for an empty answer)."""
@@ -143,9 +172,12 @@ class Question:
             return (f"이 매개변수({shown})로는 정답을 계산할 수 없어요 ({type(exc).__name__}: {exc}). "
                     "매개변수 셀의 값(자치구·역 이름, 기간)이 데이터에 있는지 확인하세요.")
         try:
-            return self.checker(answer, expected)
+            msg = self.checker(answer, expected)
         except Exception as exc:  # noqa: BLE001 - a strange answer must give feedback, not a traceback
             return f"답을 확인하는 중에 문제가 생겼어요 ({type(exc).__name__}: {exc}). 답의 형태를 확인하세요."
+        if msg is None:
+            return None
+        return self.diagnosis(answer, used) or msg
 
     def check(self, answer=_MISSING, *, strict: bool = False, quiet: bool = False, **params) -> CheckResult:
         """Print Korean feedback; truthy if correct. strict=True raises AssertionError instead of returning False.
@@ -208,9 +240,8 @@ class Question:
             problems.append(f"{self.name}: the reference answer fails its own check: {msg}")
         if not self.wrong:
             problems.append(f"{self.name}: no Wrong example (a typical wrong answer) to test the feedback")
-        for w in self.wrong:
-            kwargs = {k: v for k, v in p.items() if k in inspect.signature(w.make).parameters}
-            got = self.feedback(w.make(**kwargs), {}, **p)
+        for i, w in enumerate(self.wrong):
+            got = self.feedback(self._made_wrong(i, p), {}, **p)
             if got is None:
                 problems.append(f"{self.name}: wrong answer expected to say '{w.says}' passed the check")
             elif w.says not in got:

@@ -36,6 +36,17 @@ def check_cmd(paths):
     click.echo("lessons ok")
 
 
+@lesson.command("feedback-stats")
+@click.argument("modules", nargs=-1)
+@click.option("-v", "--verbose", is_flag=True, help="List the specific cases too.")
+@click.option("--min", "minimum", type=float, default=None, help="Exit 1 if the specific share is below this (0..1).")
+def feedback_stats_cmd(modules, verbose, minimum):
+    """How many wrong-answer self-tests get feedback that names the mistake (not a generic fragment)."""
+    from datalit.lessons.feedback_stats import run
+
+    sys.exit(run(modules, verbose, minimum))
+
+
 @lesson.command("run")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--learner", is_flag=True, help="Run the learner form (solutions removed).")

@@ -84,7 +84,7 @@ def probability(abs_tol: float = 0.05):
             return ("정답의 절반쯤이에요. 한쪽 검정만 했나요? 차이의 방향을 모를 때는 양쪽 검정: "
                     "|순열 차이| ≥ |관측 차이|인 비율을 세세요.")
         direction = "커요" if a > e else "작아요"
-        return f"값이 정답보다 {direction} (내 답 {a:.3f}). 계산 방법을 다시 확인하세요."
+        return ck.Generic(f"값이 정답보다 {direction} (내 답 {a:.3f}). 계산 방법을 다시 확인하세요.")
 
     return check
 
@@ -106,7 +106,7 @@ def score(abs_tol: float = 0.02, name: str = "점수"):
             return (f"{name}가 정답보다 너무 좋아요 (내 답 {a:.3f}). 모델이 이미 본 데이터로 평가하지 않았나요? "
                     "시험 데이터는 학습에 쓰지 않은 것이어야 해요 (시계열이면 시간 순서로 나중 것).")
         direction = "높아요" if a > e else "낮아요"
-        return f"{name}가 정답보다 {direction} (내 답 {a:.3f}). 나누기, 특성(열), 모델 설정을 확인하세요."
+        return ck.Generic(f"{name}가 정답보다 {direction} (내 답 {a:.3f}). 나누기, 특성(열), 모델 설정을 확인하세요.")
 
     return check
 
