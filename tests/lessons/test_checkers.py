@@ -228,3 +228,23 @@ def test_series_wrong_values_in_another_order_are_not_called_an_order_problem():
     assert "값이" in msg and "순서" not in msg
     assert ck.series()(s.iloc[::-1], s) is None  # unordered: labels matter, not order
     assert ck.series(check_index=False)(s.reset_index(drop=True).iloc[::-1], s) is None
+
+
+def test_numbers_in_feedback_are_readable():
+    from datalit.lessons import checkers as ck
+
+    assert ck.readable(1.054e5) == "105,400" and ck.readable(0.000123) == "0.000123"
+    assert ck.readable(12.3456) == "12.35" and ck.readable(25_000_000.0) == "25,000,000"
+    msg = ck.number()(105400.0, 120000)
+    assert "105,400" in msg and "e+" not in msg and isinstance(msg, ck.Generic)
+
+
+def test_diagnosed_wrong_names_the_mistake():
+    from datalit.lessons import Question, Wrong, checkers as ck
+
+    values = [1, 2, 3, 10]
+    q = Question("q9", prompt="중앙값", reference=lambda: 2.5, checker=ck.number(),
+                 wrong=[Wrong(lambda: 4.0, "중앙값(median)이 아니라 평균(mean)을 구했어요.", diagnose=True)])
+    assert q.feedback(sum(values) / len(values), {}) == "중앙값(median)이 아니라 평균(mean)을 구했어요."
+    assert isinstance(q.feedback(7.0, {}), ck.Generic)
+    assert q.selftest() == []
