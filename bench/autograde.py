@@ -109,8 +109,10 @@ def main() -> None:
     print(f"set-up: {len(subs)} submissions in {time.monotonic() - t:.0f} s", flush=True)
 
     t = time.monotonic()
+    # the stock kernels find the lab reference checks where the grader keeps them (never in the install)
+    stock_env = dict(os.environ, PYTHONPATH=str(REPO / "grading"))
     p = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", LAB], cwd=stock,
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, env=stock_env)
     stock_s = time.monotonic() - t
     print(f"stock nbgrader autograde (sequential, no sandbox): {stock_s:.1f} s (exit {p.returncode})", flush=True)
 
