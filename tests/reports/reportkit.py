@@ -81,3 +81,16 @@ def text_outputs(ipynb: Path) -> list[str]:
                 if mime in o.get("data", {}):
                     out.append(o["data"][mime])
     return out
+
+
+def assert_refused_before_kernel(notebook: Path, pairs: list[str], words: list[str], out: Path) -> None:
+    """``datalit report run NOTEBOOK -p ...`` fails, names each of WORDS, and writes no output folder."""
+    from click.testing import CliRunner
+
+    from datalit.reports.cli import report
+
+    result = CliRunner().invoke(report, ["run", str(notebook), "-p", *pairs, "--out", str(out)])
+    assert result.exit_code != 0
+    for word in words:
+        assert word in result.output, result.output
+    assert not out.exists()

@@ -10,11 +10,9 @@ import re
 from collections import Counter
 
 import pytest
-from click.testing import CliRunner
-from reportkit import cli, html_text
+from reportkit import assert_refused_before_kernel, cli, html_text
 
 from datalit import data
-from datalit.reports.cli import report
 
 pytestmark = [pytest.mark.reports, pytest.mark.slow]
 NB = "similar_answers"
@@ -109,9 +107,4 @@ def test_nothing_similar_enough_warns_and_quotes_nothing(lunch):
     (["top_n", "다섯"], ["정수", "1 .. 20"]),
 ])
 def test_bad_parameters_refused_before_a_kernel(repo, tmp_path, pairs, words):
-    out = tmp_path / "out"
-    result = CliRunner().invoke(report, ["run", str(repo / "reports" / f"{NB}.ipynb"), "-p", *pairs, "--out", str(out)])
-    assert result.exit_code != 0
-    for word in words:
-        assert word in result.output, result.output
-    assert not out.exists()
+    assert_refused_before_kernel(repo / "reports" / f"{NB}.ipynb", pairs, words, tmp_path / "out")
