@@ -7,6 +7,7 @@ names (``t`` + random) and are removed at teardown (hub user, unix user with ``u
 from __future__ import annotations
 
 import atexit
+from contextlib import contextmanager
 import json
 import os
 import re
@@ -46,6 +47,7 @@ class HubProcess:
         self.terminal = terminal or log
         self.url = f"http://127.0.0.1:{port}"
         self.admin_password = env["DATALIT_HUB_ADMIN_PASSWORD"]
+        self.admin_user = env.get("DATALIT_HUB_ADMIN_USER", "admin")  # a test with another first admin sets it
         self.created: list[str] = []
 
     # ---- REST API with the admin (datalit-cli service) token --------------------------------------
@@ -95,7 +97,7 @@ class HubProcess:
         return s, resp
 
     def admin_session(self) -> requests.Session:
-        s, resp = self.login("admin", self.admin_password)
+        s, resp = self.login(self.admin_user, self.admin_password)
         assert resp.status_code == 302, resp.text[:500]
         return s
 
@@ -330,14 +332,21 @@ def _unmount_under(base: Path) -> None:
     shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def hub():
-    """One real hub for the session (root mode when the tests run as root)."""
+@contextmanager
+def running_hub(extra_env: dict | None = None):
+    """A hub in its own base folder; afterwards its users, its processes and the folder are gone."""
     base = hub_base_dir()
-    h = start_hub(base / "state", home_base=base / "home")
+    h = start_hub(base / "state", home_base=base / "home", extra_env=extra_env)
     try:
         yield h
     finally:
         h.remove_users()
         h.stop()
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def hub():
+    """One real hub for the session (root mode when the tests run as root)."""
+    with running_hub() as h:
+        yield h

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from hub_fixtures import hub_base_dir, start_hub
+from hub_fixtures import running_hub
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow,
               pytest.mark.skipif(os.geteuid() != 0, reason="homes are loop-mounted images only as root")]
@@ -31,14 +31,8 @@ with open(path, "wb") as f:
 
 @pytest.fixture(scope="module")
 def small_disk_hub():
-    base = hub_base_dir()
-    h = start_hub(base / "state", home_base=base / "home", extra_env={"DATALIT_HUB_DISK_LIMIT": f"{LIMIT_MB}M"})
-    try:
+    with running_hub(extra_env={"DATALIT_HUB_DISK_LIMIT": f"{LIMIT_MB}M"}) as h:
         yield h
-    finally:
-        h.remove_users()
-        h.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_writing_past_the_limit_fails_in_korean_and_spares_the_others(small_disk_hub):

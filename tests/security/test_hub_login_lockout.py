@@ -8,12 +8,11 @@ by the IP address (here every browser comes from 127.0.0.1, like a workshop room
 ``datalit users unlock NAME`` lets the admin clear the wait."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
 
-from hub_fixtures import VENV_BIN, hub_base_dir, start_hub
+from hub_fixtures import VENV_BIN, running_hub
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
@@ -21,15 +20,9 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def lock_hub():
     """A hub whose lock lasts long enough to be seen (the session hub waits only 2 s)."""
-    base = hub_base_dir()
-    h = start_hub(base / "state", home_base=base / "home", extra_env={
-        "DATALIT_HUB_SECONDS_BEFORE_NEXT_TRY": "300", "DATALIT_HUB_ALLOWED_FAILED_LOGINS": "5"})
-    try:
+    with running_hub(extra_env={
+        "DATALIT_HUB_SECONDS_BEFORE_NEXT_TRY": "300", "DATALIT_HUB_ALLOWED_FAILED_LOGINS": "5"}) as h:
         yield h
-    finally:
-        h.remove_users()
-        h.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _login(hub, session, name, password):
