@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 
+from datalit.exchange.policy import Refused
 from datalit.exchange.service import decode, encode
 from datalit.exchange.store import Store, StoreError, read_tree
 
@@ -30,12 +31,6 @@ def exchange_root(cfg: dict) -> Path:
 
 class ExchangeUnavailable(StoreError):
     pass
-
-
-class Refused(StoreError):
-    def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
 
 
 class ExchangeClient:

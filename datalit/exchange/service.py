@@ -22,15 +22,18 @@ Instructors (admins, teaching groups, the datalit-cli service):
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import sys
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 from tornado import ioloop, web
 
 from datalit.exchange import policy
-from datalit.exchange.store import Store, StoreError
+from datalit.exchange.store import Store, StoreError, read_tree, write_tree
 from datalit.kst import shown
 
 NAME = "datalit-exchange"
@@ -59,14 +62,8 @@ def team_view(store: Store, lab: str, team: str) -> list[dict]:
         out.append({"id": s["id"], "member": s["member"], "timestamp": s["timestamp"],
                     "nbgrader_timestamp": s["nbgrader_timestamp"], "shown": shown(s["timestamp"]),
                     "graded": i == len(subs) - 1, "feedback": sorted(fb),
-                    "feedback_digest": {n: _sha(c) for n, c in fb.items()}})
+                    "feedback_digest": {n: hashlib.sha256(c).hexdigest() for n, c in fb.items()}})
     return out
-
-
-def _sha(content: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(content).hexdigest()
 
 
 def _handler_base():
@@ -147,11 +144,6 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
         @web.authenticated
         def put(self, lab):
             self.require_instructor()
-            import tempfile
-            from pathlib import Path
-
-            from datalit.exchange.store import write_tree
-
             data = self.body()
             due = datetime.fromisoformat(data["due"]) if data.get("due") else None
             with tempfile.TemporaryDirectory() as tmp:
@@ -164,7 +156,8 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
     class Submissions(Base):
         @web.authenticated
         def get(self, lab):
-            self.send({"team": self.team(lab), "submissions": team_view(self.store, lab, self.team(lab))})
+            team = self.team(lab)
+            self.send({"team": team, "submissions": team_view(self.store, lab, team)})
 
         @web.authenticated
         def post(self, lab):
@@ -206,8 +199,6 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
         @web.authenticated
         def get(self, lab, team, sub_id):
             self.require_instructor()
-            from datalit.exchange.store import read_tree
-
             try:
                 folder = self.store.submission_dir(lab, team, sub_id)
             except StoreError as exc:
