@@ -26,9 +26,11 @@ def shown_seconds(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S (KST)")
 
 
-def panel_label(sub: dict) -> str:
-    """What the Assignments panel shows for one team submission (its 'timestamp' field)."""
-    label = f"{shown_seconds(sub['timestamp'])} · {sub['member']} 제출"
+def panel_label(sub: dict, number: int) -> str:
+    """What the Assignments panel shows for one team submission (its 'timestamp' field). The panel sorts
+    submissions by this text, so the team's submission number follows the time: two in one second keep
+    their order instead of sorting by member name."""
+    label = f"{shown_seconds(sub['timestamp'])} · #{number:02d} · {sub['member']} 제출"
     return label + (" · 채점 대상" if sub["graded"] else "")
 
 
@@ -139,7 +141,7 @@ class ExchangeList(_Mixin, abc.ExchangeList):
         if not team["submissions"]:
             return []
         subs = []
-        for sub in team["submissions"]:
+        for number, sub in enumerate(team["submissions"], start=1):
             fb_dir = self.lab_dir(lab) / "feedback" / sub["nbgrader_timestamp"]
             notebooks = []
             for nb_id in sorted({n[:-5] for n in sub["feedback"] if n.endswith(".html")}) or [lab]:
@@ -153,7 +155,7 @@ class ExchangeList(_Mixin, abc.ExchangeList):
                                       local.read_bytes()).hexdigest())})
             has_local = all(n["has_local_feedback"] for n in notebooks)
             subs.append({"course_id": course_id, "student_id": sub["member"], "assignment_id": lab,
-                         "timestamp": panel_label(sub), "status": "submitted", "path": str(fb_dir),
+                         "timestamp": panel_label(sub, number), "status": "submitted", "path": str(fb_dir),
                          "notebooks": notebooks, "has_local_feedback": has_local,
                          "has_exchange_feedback": all(n["has_exchange_feedback"] for n in notebooks),
                          "feedback_updated": any(n["feedback_updated"] for n in notebooks),
