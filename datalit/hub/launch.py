@@ -307,9 +307,13 @@ def _run(launcher: Launcher, config: dict, state: Path) -> int:
     if wait_for_hub(url, proc, hub_url=f"http://127.0.0.1:{ports['hub_port']}"):
         write_hub_info(state, {"url": url, "pid": os.getpid(), "hub_pid": proc.pid, "hub_port": ports["hub_port"]})
         protect_files(state)
-        registered = register_hub(state, url)
         banner = [f"서울 데이터 리터러시 랩 hub is running: {url}/hub/login",
                   f"state directory: {state} (log: {launcher.log_path})"]
+        try:  # lets 'datalit' commands find this hub; a convenience, never a reason to stop the hub
+            registered = register_hub(state, url)
+        except OSError as exc:
+            banner.append(f"WARNING: could not register this hub for 'datalit' commands ({exc}): "
+                          f"pass them --state-dir {state}")
         if password is not None:
             write_private(marker, "1\n")
             banner.append(f"first admin: user '{settings['admin_user']}', password '{password}' "

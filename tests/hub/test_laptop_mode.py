@@ -13,8 +13,6 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runuser"), reason="needs root to become another user")
-@pytest.mark.xfail(reason="known regression found at the end of session 3: a non-root (laptop) hub answers 503 at login since "
-                          "the launcher-owned proxy / private state dir rework (issue #11); to be fixed next", strict=False)
 def test_non_root_mode_runs_everyone_as_the_hub_user():
     base = hub_base_dir()
     nobody = pwd.getpwnam("nobody")
