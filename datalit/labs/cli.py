@@ -73,11 +73,17 @@ def lab_list():
 @lab.command("release")
 @click.argument("lab_id")
 @COURSE
-@click.option("--due", default=None, help="due date, e.g. '2026-12-01 18:00:00 KST'")
-def lab_release(lab_id, course_dir, due):
-    """nbgrader generate_assignment + release_assignment."""
+@click.option("--due", default=None,
+              help="due date, Korea time unless a zone is given: '2026-12-01 18:00', '2026-12-01 18:00:00 KST', "
+                   "'2026-12-01 18:00 +09:00' (or +0900), '2026-12-01 09:00 UTC' (default: lab.yaml's due)")
+@click.option("--force", is_flag=True, help="release again (e.g. a new due date); all or nothing")
+def lab_release(lab_id, course_dir, due, force):
+    """nbgrader generate_assignment + publish to the exchange (a second release needs --force)."""
     from datalit.labs.release import release
-    click.echo(json.dumps(_run(release, _run(open_course, course_dir), lab_id, due), ensure_ascii=False))
+    r = _run(release, _run(open_course, course_dir), lab_id, due, force=force)
+    click.echo(f"{r['lab']}: {'다시 배포했습니다 / released again' if r['replaced'] else '배포했습니다 / released'}")
+    click.echo(f"마감 / due: {r['due_shown'] or '없음 / none'}" + (f"  (UTC {r['due']})" if r["due"] else ""))
+    click.echo(f"배포본 / release: {r['release']}")
 
 
 @lab.command("collect")

@@ -144,6 +144,7 @@ def collect(course: Course, lab: str) -> dict:
             late = max(0.0, (datetime.fromisoformat(chosen["timestamp"]) - duedate).total_seconds())
         record = {"name": chosen["id"], "team": team, "submitted_by": chosen["member"],
                   "timestamp": chosen["timestamp"], "seconds_late": late,
+                  "due": duedate.isoformat() if duedate is not None else None,
                   "history": [{"member": s["member"], "timestamp": s["timestamp"]} for s in subs]}
         record_path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         summary["teams"][team] = record

@@ -10,12 +10,14 @@ import csv
 import io
 from pathlib import Path
 
+from datalit.kst import shown
 from datalit.labs import roster as roster_mod
 from datalit.labs.collect import submission_record
 from datalit.labs.course import Course, gradebook, in_course
+from datalit.labs.deadline import from_gradebook
 
-COLUMNS = ["member", "team", "lab", "auto_score", "manual_score", "total", "max", "late",
-           "submitted_by", "submitted_at"]
+COLUMNS = ["member", "team", "lab", "auto_score", "manual_score", "total", "max", "late", "late_penalty",
+           "submitted_by", "submitted_at", "due"]  # times in Korea time: 'YYYY-MM-DD HH:MM (KST)'
 
 
 def team_scores(course: Course, lab: str) -> dict[str, dict]:
@@ -46,7 +48,8 @@ def rows(course: Course, lab: str) -> list[dict]:
     roster = roster_mod.load(course)
     scores = team_scores(course, lab)
     with in_course(course), gradebook(course) as gb:
-        max_score = float(gb.find_assignment(lab).max_score or 0)
+        assignment = gb.find_assignment(lab)
+        max_score, due = float(assignment.max_score or 0), from_gradebook(assignment.duedate)
     out = []
     for team, members in sorted(roster.get(lab, {}).items()):
         s = scores.get(team)
@@ -59,8 +62,10 @@ def rows(course: Course, lab: str) -> list[dict]:
                 "total": round(s["score"], 2) if s else 0.0,
                 "max": max_score,
                 "late": bool(rec.get("seconds_late", 0) > 0),
+                "late_penalty": round(s["penalty"], 2) if s else 0.0,
                 "submitted_by": rec.get("submitted_by", ""),
-                "submitted_at": rec.get("timestamp", ""),
+                "submitted_at": shown(rec["timestamp"]) if rec.get("timestamp") else "",
+                "due": shown(due) if due else "",
             })
     return out
 

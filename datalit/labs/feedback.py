@@ -14,6 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
+from datalit.kst import shown
 from datalit.labs import roster as roster_mod
 from datalit.labs.collect import submission_record
 from datalit.labs.course import Course, LabError, api, in_course
@@ -28,8 +29,12 @@ def _notes_html(course: Course, lab: str, team: str) -> str:
     items = "".join(f"<li>{html.escape(n['text'])}</li>" for n in notes)
     who = ""
     if rec:
-        late = " (마감 후 제출)" if rec.get("seconds_late", 0) > 0 else ""
-        who = (f"<p>채점한 제출: {html.escape(rec['submitted_by'])} · {html.escape(rec['timestamp'])}{late} "
+        late = ""
+        if rec.get("seconds_late", 0) > 0:
+            hours, minutes = divmod(int(rec["seconds_late"] // 60), 60)
+            late = f" (마감 후 제출: {hours}시간 {minutes}분 늦음)"
+        due = f" · 마감 {shown(rec['due'])}" if rec.get("due") else ""
+        who = (f"<p>채점한 제출: {html.escape(rec['submitted_by'])} · {shown(rec['timestamp'])}{late}{due} "
                f"· 팀 제출 {len(rec.get('history', []))}회</p>")
     box = ("<div style='border:2px solid #c0392b;padding:8px 14px;margin:10px;font-family:sans-serif'>"
            f"<h3>채점 안내 (팀 {html.escape(team)})</h3>{who}"
