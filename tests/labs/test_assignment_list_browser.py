@@ -6,8 +6,10 @@ hub's Korean login page (headless Chromium), opens Nbgrader > Assignment List, c
 on the released lab, fills one answer through the file system, opens the notebook from the
 panel, clicks "Submit", and the panel lists the submission with who and when (Korea time). The instructor
 (Python API) collects: the submission is the TEAM's, with that member as submitter and the same
-timestamp, and it holds the member's answer. Fails if the panel cannot list, fetch or submit
-(e.g. a wrong course id or exchange in the servers' nbgrader config).
+timestamp, and it holds the member's answer. The other member then logs in (another browser) and their
+own panel lists the team's submission: who, when (Korea time), and that it is the one to be graded.
+Fails if the panel cannot list, fetch or submit (e.g. a wrong course id or exchange in the servers'
+nbgrader config), or lists only one's own submissions.
 Screenshots go to tmp_path and $DATALIT_ARTIFACTS.
 """
 from __future__ import annotations
@@ -47,8 +49,9 @@ def test_member_fetches_and_submits_from_the_assignments_panel(released_hub, uni
 
     hub, course_dir = released_hub
     member, password = hub.new_user(groups=("beginner",))
+    teammate, teammate_password = hub.new_user(groups=("beginner",))
     course = open_course(course_dir)
-    roster.import_csv(course, write_roster(course_dir.parent / "roster.csv", {TEAM: [member, unix_users[1]]}),
+    roster.import_csv(course, write_roster(course_dir.parent / "roster.csv", {TEAM: [member, teammate]}),
                       known_users=roster.system_users(), known_labs=[LAB])
     marker = "팀 답안 " + secrets.token_hex(4)
 
@@ -104,6 +107,28 @@ def test_member_fetches_and_submits_from_the_assignments_panel(released_hub, uni
             shot(page, tmp_path, "submitted.png", prefix=PREFIX)
         finally:
             shot(page, tmp_path, "last.png", prefix=PREFIX)
+
+    # the teammate, who never fetched or submitted, sees the team's submission in their own panel
+    with korean_page() as page:
+        try:
+            open_login(page, hub)
+            log_in_and_start(page, teammate, teammate_password)
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Assignment List$")).click()
+            panel = page.locator("#nbgrader-assignment-list")
+            theirs = panel.locator("#submitted_assignments_list .nested_list_item", has_text=f"{member} 제출")
+            try:
+                theirs.first.wait_for(timeout=30_000)
+            except Exception as exc:  # noqa: BLE001
+                shot(page, tmp_path, "teammate-sees-nothing.png", prefix=PREFIX)
+                raise AssertionError(f"the teammate's panel does not list the team's submission: "
+                                     f"{panel.inner_text()[:800]!r}") from exc
+            assert theirs.count() == 1
+            teammate_sees = theirs.first.inner_text().strip()
+            shot(page, tmp_path, "teammate.png", prefix=PREFIX)
+        finally:
+            shot(page, tmp_path, "teammate-last.png", prefix=PREFIX)
+    assert teammate_sees == shown and "채점 대상" in teammate_sees, (teammate_sees, shown)
 
     # the instructor collects: the team's submission, by this member, at the time the panel shows
     record = collect.collect(course, LAB)["teams"][TEAM]
