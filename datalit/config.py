@@ -64,6 +64,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "exchange_dir": "",            # the exchange service's root-only store; default: <hub state dir>/exchange
         "exchange_url": "",            # instructors' commands on another machine: the service's URL (else the local store)
         "teams_dir": "/srv/datalit/teams",
+        "team_groups_file": "/var/lib/datalit/team-groups.json",  # root-only record of the team groups datalit made
         "sandbox": True,               # run student kernels sandboxed (needs root)
         "sandbox_dir": "/var/lib/datalit/sandbox",
         "sandbox_user_prefix": "dlsbx",

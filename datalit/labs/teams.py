@@ -1,33 +1,90 @@
 """Team folders: one shared folder per team, visible from every member's server and writable only
-by its members (a unix group ``<prefix><team>``, folder mode 2770, a link in each member's home).
-Needs root (the hub's root mode); without root it only reports what it would do."""
+by its members (a unix group per team, folder mode 2770, a link in each member's home).
+Needs root (the hub's root mode); without root it only reports what it would do.
+
+Group names: ``dlteam-<readable part>-<hash>``, at most 32 characters (the unix limit). The readable
+part is the start of the team id (lower case); the hash is 8 hex digits of SHA-256 of the whole team
+id, so two teams that share a long prefix (or differ only in case) get different groups. The groups
+datalit created are recorded (team and gid) in ``lab.team_groups_file`` (root-only, machine-wide like the
+groups themselves): an existing group of that name not recorded as this team's is refused, never reused.
+"""
 from __future__ import annotations
 
 import grp
+import hashlib
+import json
 import os
 import pwd
+import re
 import subprocess
 from pathlib import Path
 
-from datalit.labs.course import Course
+from datalit.labs.course import Course, LabError
 
 GROUP_PREFIX = "dlteam-"
 
 
 def group_name(team: str) -> str:
-    return (GROUP_PREFIX + team)[:32]
+    readable = re.sub(r"[^a-z0-9_-]", "", team.lower())[:16].rstrip("-_") or "team"
+    digest = hashlib.sha256(team.encode("utf-8")).hexdigest()[:8]
+    return f"{GROUP_PREFIX}{readable}-{digest}"
 
 
 def team_folder(course: Course, team: str) -> Path:
     return Path(course.cfg["teams_dir"]) / team
 
 
-def _ensure_group(name: str) -> int:
+def _registry_path() -> Path:
+    from datalit.config import load_config
+
+    return Path(load_config()["lab"]["team_groups_file"])
+
+
+def _registry() -> dict:
+    p = _registry_path()
+    return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+
+
+def _save_registry(data: dict) -> None:
+    p = _registry_path()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(p.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, p)
+
+
+def _foreign_group(registry: dict, team: str) -> str | None:
+    """Why the group named for TEAM cannot be used (None: ours, or not there yet)."""
+    name = group_name(team)
+    entry = registry.get(name)
     try:
-        return grp.getgrnam(name).gr_gid
+        gid = grp.getgrnam(name).gr_gid
     except KeyError:
-        subprocess.run(["groupadd", name], check=True, capture_output=True)
-        return grp.getgrnam(name).gr_gid
+        if entry and entry["team"] != team:
+            return f"group {name} is recorded for team '{entry['team']}'"
+        return None
+    if entry and entry["team"] == team and entry["gid"] == gid:
+        return None
+    owner = f"recorded for team '{entry['team']}' (gid {entry['gid']})" if entry else "not created by datalit"
+    return (f"unix group {name} (gid {gid}) already exists and is {owner}; refusing to reuse it for team "
+            f"'{team}' (remove or rename that group if it is stale)")
+
+
+def _ensure_group(registry: dict, team: str) -> int:
+    name = group_name(team)
+    problem = _foreign_group(registry, team)
+    if problem:
+        raise LabError(problem)
+    if name in registry:
+        return registry[name]["gid"]
+    subprocess.run(["groupadd", name], check=True, capture_output=True)
+    gid = grp.getgrnam(name).gr_gid
+    registry[name] = {"team": team, "gid": gid}
+    _save_registry(registry)
+    return gid
 
 
 def ensure_folders(course: Course, roster: dict) -> list[str]:
@@ -42,9 +99,13 @@ def ensure_folders(course: Course, roster: dict) -> list[str]:
     for teams in roster.values():
         for team, ms in teams.items():
             members.setdefault(team, set()).update(ms)
+    registry = _registry()
+    problems = [p for p in (_foreign_group(registry, t) for t in sorted(members)) if p]
+    if problems:  # checked for every team before anything changes
+        raise LabError("team groups: " + "; ".join(problems))
     for team, ms in sorted(members.items()):
         gname = group_name(team)
-        gid = _ensure_group(gname)
+        gid = _ensure_group(registry, team)
         folder = base / team
         folder.mkdir(exist_ok=True)
         os.chown(folder, 0, gid)
