@@ -48,12 +48,20 @@ def open_login(page, hub) -> None:
     assert LOGIN_TITLE in page.inner_text(".auth-form-header")
 
 
-def log_in_and_start(page, name: str, password: str) -> None:
-    """On the open login page: log in, start the server from the home page, wait for JupyterLab."""
+def log_in(page, name: str, password: str) -> None:
+    """On the open login page: type the name and password, click 로그인."""
     page.fill("#username_input", name)
     page.fill("#password_input", password)
     page.click("#login_submit")
-    page.wait_for_url(re.compile(r".*/hub/home.*"))
-    page.click("#start")
-    page.wait_for_url(re.compile(rf".*/user/{name}/lab.*"), timeout=150_000)
+
+
+def log_in_and_start(page, name: str, password: str) -> None:
+    """On the open login page: log in and wait for JupyterLab. A learner's server starts by itself after
+    login; a hub admin lands on the home page and clicks 내 서버 시작 (datalit/hub/pages.py landing_url)."""
+    log_in(page, name, password)
+    lab = re.compile(rf".*/user/{name}/lab.*")
+    page.wait_for_url(re.compile(rf".*(/hub/home|/hub/spawn|/user/{name}/).*"))
+    if "/hub/home" in page.url:
+        page.click("#start")
+    page.wait_for_url(lab, timeout=150_000)
     page.wait_for_selector(".jp-DirListing-item")

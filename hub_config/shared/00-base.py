@@ -16,7 +16,6 @@ c.JupyterHub.cleanup_proxy = False   # `datalit hub` stops the proxy it started
 c.ConfigurableHTTPProxy.should_start = False
 c.ConfigurableHTTPProxy.auth_token = (state / "proxy_token").read_text().strip()
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings['proxy_api_port']}"
-c.JupyterHub.default_url = "/hub/home"
 c.JupyterHub.shutdown_on_logout = False
 c.JupyterHub.active_server_limit = 0
 c.JupyterHub.concurrent_spawn_limit = 100

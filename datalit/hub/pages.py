@@ -1,0 +1,77 @@
+"""What the hub's own pages show each person, and where a person lands after login.
+
+JupyterHub calls each callable of ``c.JupyterHub.template_vars`` with the current user (``None`` on the
+login page) and a callable ``c.JupyterHub.default_url`` with the request handler
+(hub_config/shared/40-pages.py wires both).
+
+* Course list: the courses of the person's groups. A citizen in ``citizens`` + one tier sees that tier;
+  staff see their tiers (analysts without a tier: all); hub admins and teaching staff see every course.
+  The login page (nobody logged in) lists every course.
+* Account expiry: workshop accounts see when their account ends, in Korea time.
+* Landing: learners (everyone but hub admins) go straight to their server -- JupyterHub's own
+  ``redirect_to_server`` default: ``/hub/spawn`` starts it (the Korean spawn-pending page shows the
+  progress), a running one is opened. Hub admins land on the home page, where the 관리 / 가입 승인 links are.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from datalit import kst
+from datalit.hub import content
+from datalit.hub.roles import TEACHING_GROUPS, TIERS
+
+
+def group_names(user) -> set[str]:
+    return {g.name for g in user.groups}
+
+
+def visible_tiers(user) -> list[str]:
+    """The tiers whose courses the hub's pages list for USER (every tier when nobody is logged in)."""
+    if user is None:
+        return list(TIERS)
+    groups = group_names(user)
+    if user.admin or groups & TEACHING_GROUPS:
+        return list(TIERS)
+    return content.tiers_for(groups)
+
+
+def courses_for(all_courses: dict[str, list[dict]]):
+    """The ``courses`` template variable: ``{tier: lessons}`` of the tiers USER may see."""
+    def courses(user) -> dict[str, list[dict]]:
+        return {tier: all_courses.get(tier, []) for tier in visible_tiers(user)}
+    return courses
+
+
+def expiry_text(expires_at: str) -> str:
+    """``2026-12-24 23:59 (KST)``: when the account stops working, as people read it.
+
+    An expiry given as a day (``--expires 2026-12-24``) is stored as the next midnight in Seoul; that
+    midnight is shown as the last minute of the day the person was promised."""
+    when = dt.datetime.fromisoformat(expires_at)
+    seoul = when.astimezone(kst.SEOUL)
+    if (seoul.hour, seoul.minute, seoul.second) == (0, 0, 0):
+        when -= dt.timedelta(minutes=1)
+    return kst.shown(when)
+
+
+def account_expiry(user) -> str:
+    """The ``account_expiry`` template variable: the expiry of a workshop account, else ``""``."""
+    if user is None:
+        return ""
+    entry_of = getattr(user.authenticator, "workshop_entry", None)
+    entry = entry_of(user.name) if entry_of else None
+    if not entry or not entry.get("expires_at"):
+        return ""
+    return expiry_text(entry["expires_at"])
+
+
+def landing_url(handler) -> str:
+    """``c.JupyterHub.default_url``: the home page for hub admins; ``""`` (JupyterHub's default: the
+    person's own server, started at once by /hub/spawn) for everyone else."""
+    try:
+        user = handler.current_user
+    except RuntimeError:  # no user resolved for this request (JupyterHub raises before get_current_user)
+        user = None
+    if user is not None and user.admin:
+        return handler.hub.base_url + "home"
+    return ""
