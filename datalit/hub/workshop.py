@@ -5,6 +5,10 @@ password, the tier, the batch and ``expires_at``. The hub's authenticator checks
 (refusing expired accounts with a Korean message); the ``workshop-expiry`` hub service stops their
 servers. Credentials are written once, as CSV and as a printable Korean HTML sheet, in
 ``<state>/workshop/<batch>/``.
+
+Times: ``--expires 2026-12-24`` means the account works through the end of that day in Korea. The
+registry stores the instant it stops working in UTC (``2026-12-24T15:00:00+00:00``); people read it
+as ``2026-12-24 23:59 (KST)`` (``datalit.kst.until``) in the CSV, the sheet and the login refusal.
 """
 from __future__ import annotations
 
@@ -22,8 +26,7 @@ from pathlib import Path
 import bcrypt
 
 from datalit.hub.roles import TIERS
-
-SEOUL = dt.timezone(dt.timedelta(hours=9), "KST")
+from datalit.kst import SEOUL, end_of_day, shown, until
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 PROGRAMME = "서울 데이터 리터러시 랩"
 
@@ -54,15 +57,17 @@ def save_registry(state: Path, registry: dict) -> None:
 
 
 def parse_expiry(text: str) -> dt.datetime:
-    """``2026-12-24`` = usable through that day in Seoul; a full ISO timestamp is taken as is."""
+    """The instant (UTC) an account stops working.
+
+    ``2026-12-24`` = usable through that day in Korea (until the next Korean midnight); a full ISO
+    timestamp is that instant (Korea time when it has no offset)."""
     try:
         if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), SEOUL)
+            return end_of_day(dt.date.fromisoformat(text))
         when = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise WorkshopError(f"expiry must be YYYY-MM-DD or an ISO timestamp, got {text!r}") from exc
-    return when if when.tzinfo else when.replace(tzinfo=SEOUL)
+    return (when if when.tzinfo else when.replace(tzinfo=SEOUL)).astimezone(dt.timezone.utc)
 
 
 def is_expired(entry: dict, now: dt.datetime | None = None) -> bool:
@@ -71,8 +76,8 @@ def is_expired(entry: dict, now: dt.datetime | None = None) -> bool:
 
 
 def expiry_label(entry: dict) -> str:
-    last_day = dt.datetime.fromisoformat(entry["expires_at"]).astimezone(SEOUL) - dt.timedelta(seconds=1)
-    return last_day.strftime("%Y년 %m월 %d일 %H:%M")
+    """The last minute the account works, as people read it: ``2026-12-24 23:59 (KST)``."""
+    return until(entry["expires_at"])
 
 
 def _password() -> str:
@@ -96,7 +101,7 @@ def create_accounts(state: Path, count: int, expires: str, tier: str, prefix: st
         raise WorkshopError(f"prefix {prefix!r}: names starting with it are reserved for the grading sandbox")
     when = parse_expiry(expires)
     if when <= dt.datetime.now(dt.timezone.utc):
-        raise WorkshopError(f"expiry {when.isoformat()} is already in the past")
+        raise WorkshopError(f"expiry {shown(when)} is already in the past")
     registry = load_registry(state)
     while True:
         batch = secrets.token_hex(2)
@@ -114,7 +119,7 @@ def create_accounts(state: Path, count: int, expires: str, tier: str, prefix: st
             "created_at": created_at,
             "password_hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=10)).decode(),
         }
-        rows.append({"username": name, "password": password, "tier": tier, "expires": when.isoformat()})
+        rows.append({"username": name, "password": password, "tier": tier, "expires": until(when)})
     save_registry(state, registry)
     out = state / "workshop" / batch
     out.mkdir(parents=True, exist_ok=True)
@@ -137,7 +142,7 @@ TIER_KO = {"beginner": "입문", "intermediate": "중급", "advanced": "고급"}
 
 def credential_sheet(rows: list[dict], entry: dict, hub_url: str) -> str:
     """A printable A4 page of cut-out cards, one per account, in Korean."""
-    until = expiry_label(entry)
+    last = expiry_label(entry)
     cards = []
     for r in rows:
         cards.append(
@@ -147,7 +152,7 @@ def credential_sheet(rows: list[dict], entry: dict, hub_url: str) -> str:
             f'<div class="row"><span>아이디</span><b class="mono">{html.escape(r["username"])}</b></div>'
             f'<div class="row"><span>비밀번호</span><b class="mono">{html.escape(r["password"])}</b></div>'
             f'<div class="row"><span>과정</span><b>{TIER_KO[r["tier"]]} 과정</b></div>'
-            f'<div class="note">이 계정은 {until}까지 사용할 수 있습니다. 그 뒤에는 로그인이 거절되고, '
+            f'<div class="note">이 계정은 {last}까지 사용할 수 있습니다. 그 뒤에는 로그인이 거절되고, '
             "작업한 파일은 정리됩니다. 필요한 파일은 미리 내려받아 두세요.</div>"
             "</div>"
         )
@@ -161,7 +166,7 @@ def credential_sheet(rows: list[dict], entry: dict, hub_url: str) -> str:
         ".mono{font-family:monospace;font-size:1.15em}.note{font-size:.8em;color:#333;margin-top:4px}"
         "@media print{h1{font-size:14pt}}</style></head><body>"
         f"<h1>{PROGRAMME} · 빅데이터 캠퍼스 워크숍 계정 ({len(rows)}개)</h1>"
-        f"<p>잘라서 한 분께 한 장씩 나누어 주세요. 유효 기간: {until}까지.</p>"
+        f"<p>잘라서 한 분께 한 장씩 나누어 주세요. 유효 기간: {last}까지.</p>"
         + "".join(cards)
         + "</body></html>\n"
     )

@@ -44,7 +44,7 @@ def test_workshop_expiry_rules(tmp_path):
         workshop.create_accounts(state, 3, "2099-01-01", "experts")
     made = workshop.create_accounts(state, 3, "2099-12-24", "beginner")
     entry = workshop.load_registry(state)["accounts"][made["users"][0]]
-    assert entry["expires_at"] == "2099-12-25T00:00:00+09:00"  # through the whole day in Seoul
+    assert entry["expires_at"] == "2099-12-24T15:00:00+00:00"  # through the whole day in Seoul, stored in UTC
     assert not workshop.is_expired(entry)
     assert workshop.is_expired(entry, dt.datetime(2099, 12, 24, 15, 0, tzinfo=dt.timezone.utc))
     assert "password" not in str(entry) or "password_hash" in entry
