@@ -1,4 +1,4 @@
-"""``datalit report``: run, params, batch — thin wrappers over execute.run_report and batch.batch."""
+"""``datalit report``: list, run, params, batch — thin wrappers over use_cases, execute.run_report and batch.batch."""
 from __future__ import annotations
 
 import json
@@ -33,17 +33,28 @@ def report():
 
 
 @report.command("list")
-def list_cmd():
-    """The report templates in the checkout's reports/ folder, with their parameters."""
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_cmd(as_json):
+    """The report templates in the checkout's reports/ folder, grouped by the plan's use cases."""
     from datalit.paths import repo_path
-    from datalit.reports.params import read_specs
+    from datalit.reports.use_cases import grouped
 
-    for path in sorted(repo_path("reports").glob("*.ipynb")):
-        import json as _json
-
-        meta = _json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("datalit", {})
-        names = ", ".join(f"{n}({s.type})" for n, s in read_specs(path).items())
-        click.echo(f"{path.stem}\t{meta.get('title', '')}\t{names}")
+    groups = grouped(repo_path("reports").glob("*.ipynb"))
+    if as_json:
+        click.echo(json.dumps([{"use_case": name, "templates": items} for name, items in groups],
+                              ensure_ascii=False, indent=2))
+        return
+    for name, items in groups:
+        click.echo(f"■ {name}")
+        if not items:
+            click.echo("    (아직 보고서 템플릿이 없습니다 / no template yet)")
+        for info in items:
+            names = ", ".join(f"{n}({t})" for n, t in info["parameters"].items())
+            click.echo(f"  {info['name']} — {info['description'] or info['title']}")
+            click.echo(f"      매개변수: {names or '없음'}")
+            for problem in info["problems"]:
+                click.echo(f"      ⚠ {problem}")
+        click.echo("")
 
 
 @report.command("params")
