@@ -5,6 +5,7 @@
 * Their hub home lists only their course and says when the workshop account ends, in Korea time.
 * A staff member sees their tier; a hub admin lands on the home page and sees every course; the admin
   page's title and heading are Korean (the React table inside stays English: see hub_config/templates/admin.html).
+* A learner whose server is off (idle culler) reads why in Korean and can start it.
 """
 from __future__ import annotations
 
@@ -116,3 +117,16 @@ def test_each_person_lands_and_sees_the_courses_of_their_groups(hub):
     assert re.search(r"<title>\s*관리 · 서울 데이터 리터러시 랩\s*</title>", page.text), page.text[:800]
     assert "관리: 사용자와 서버" in page.text
     assert 'id="react-admin-hook"' in page.text and "admin-react.js" in page.text  # the app itself still loads
+
+
+def test_a_learner_whose_server_is_off_reads_korean_and_can_start_it(hub):
+    """The learner's open JupyterLab tab after the idle culler stopped the server: JupyterHub's
+    "Server not running" page, in Korean, with the start button."""
+    name, password = hub.new_user(groups=("beginner",))
+    session, resp = hub.login(name, password)
+    assert resp.status_code == 302
+    page = session.get(f"{hub.url}/hub/user/{name}/lab", timeout=30)
+    assert page.status_code == 424, (page.status_code, page.text[-800:])
+    assert "내 서버가 꺼져 있습니다" in page.text and "내 서버 시작" in page.text, page.text[-1500:]
+    assert "Server not running" not in page.text and "Launch" not in page.text
+    assert f'href="/hub/spawn/{name}' in page.text, page.text[-1500:]
