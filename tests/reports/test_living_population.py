@@ -1,0 +1,81 @@
+"""living_population on real data: the batch runs for all 25 districts; the day/night ratio, the COVID-19
+count of districts that rose and the hotspot's rank and busiest hour it prints match an independent
+computation from the raw CSV files (positional columns, not the datalit reader); bad parameters are
+refused before a kernel starts, with the allowed values listed."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from reportkit import assert_refused_before_kernel, cli, html_text, summary
+
+pytestmark = [pytest.mark.reports, pytest.mark.slow]
+NB = "living_population"
+MAPO = "11440"          # 행정안전부 code of 마포구
+
+
+@pytest.fixture(scope="module")
+def batch(repo, tmp_path_factory):
+    out = tmp_path_factory.mktemp("lp")
+    result = cli("batch", str(repo / "reports" / f"{NB}.ipynb"), "--each", "gu=all", "--out", str(out),
+                 "--workers", "2", "--no-progress", timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def raw(shared_datasets):
+    path = shared_datasets / "seoul_living_population_gu_daily_2018_2020" / "자치구단위 서울 생활인구 일별 집계표.csv"
+    df = pd.read_csv(path, encoding="utf-8-sig", header=0, dtype={1: str})
+    df = df.iloc[:, [0, 1, 3, 9, 10]]
+    df.columns = ["day", "code", "total", "day_mean", "night_mean"]
+    df["day"] = pd.to_datetime(df["day"].astype(str), format="%Y%m%d")
+    return df[df["code"] != "11000"]
+
+
+def test_every_district_ran(batch):
+    s = summary(batch)
+    assert len(s["reports"]) == 25
+    assert {r["status"] for r in s["reports"]} == {"ok"}
+
+
+def test_day_night_ratio_and_covid_count(batch, raw):
+    text = html_text(batch / "gu-마포구" / f"{NB}.html")
+    mapo = raw[raw["code"] == MAPO]
+    ratio = mapo["day_mean"].mean() / mapo["night_mean"].mean()
+    assert f"주간 ÷ 야간 비율: {ratio:.3f}배" in text, text[:2000]
+    weekend = mapo["day"].dt.day_of_week >= 5
+    pct = (mapo.loc[weekend, "total"].mean() / mapo.loc[~weekend, "total"].mean() - 1) * 100
+    assert f"주말(토·일) 하루 평균은 평일보다 {pct:+.1f}%" in text
+
+    def spring(year):
+        d = raw[(raw["day"] >= f"{year}-03-01") & (raw["day"] <= f"{year}-06-30")]
+        return d.groupby("code")["total"].mean()
+
+    change = (spring(2020) / spring(2019) - 1) * 100
+    rose, fell = int((change > 0).sum()), int((change < 0).sum())
+    assert rose + fell == 25 and rose > fell                     # issue 14: "몇 곳" was wrong, most rose
+    assert f"25개 구 가운데 {rose}곳이 늘고 {fell}곳이 줄었습니다" in text
+    assert f"마포구: 하루 평균 생활인구 {change[MAPO]:+.1f}%" in text
+    assert "원인" in text and "방법과 한계" in text and "데이터 출처" in text
+
+
+def test_hotspot_rank_and_busiest_hour(batch, shared_datasets):
+    text = html_text(batch / "gu-마포구" / f"{NB}.html")
+    log = pd.read_csv(shared_datasets / "seoul_citydata_hotspot_population_log_2026" / "seoul_population_log.csv",
+                      encoding="utf-8-sig").dropna(subset=["중앙추정인구", "업데이트시간"])
+    means = log.groupby("지역명")["중앙추정인구"].mean().sort_values(ascending=False)
+    hotspot = "명동 관광특구"                                        # the template's default
+    rank = list(means.index).index(hotspot) + 1
+    assert f"{hotspot}의 평균 추정 인구(중앙 추정): {means[hotspot]:,.0f}명 , 121곳 가운데 {rank}위" in text
+    place = log[log["지역명"] == hotspot]
+    hours = place.groupby(pd.to_datetime(place["업데이트시간"]).dt.hour)["중앙추정인구"].agg(["mean", "size"])
+    best = hours[hours["size"] >= 3]["mean"].idxmax()
+    assert f"가장 붐빈 시간대(관측 3번 이상인 시각만): {best}시 ({hours.loc[best, 'mean']:,.0f}명" in text
+
+
+@pytest.mark.parametrize("pairs, words", [
+    (["gu", "서울"], ["허용되지 않습니다", "마포구", "강동구"]),
+    (["hotspot", "없는 장소"], ["허용되지 않습니다", "강남역", "121개"]),
+])
+def test_bad_parameters_refused_before_a_kernel(repo, tmp_path, pairs, words):
+    assert_refused_before_kernel(repo / "reports" / f"{NB}.ipynb", pairs, words, tmp_path / "out")
