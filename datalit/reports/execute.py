@@ -17,6 +17,7 @@ from typing import Any
 
 import nbformat
 
+from datalit.kst import shown
 from datalit.reports import manifest as mf
 from datalit.reports.params import ParameterError, find_notebook, read_specs, resolve
 
@@ -24,7 +25,8 @@ __all__ = ["run_report", "prepare", "ParameterError"]
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).astimezone()
+    """UTC (stored in the manifest); the report shows it in Korea time (``datalit.kst.shown``)."""
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def title_of(nb, params: dict, fallback: str) -> str:
@@ -42,6 +44,34 @@ def title_of(nb, params: dict, fallback: str) -> str:
         return title.format(**params)
     except (KeyError, IndexError, ValueError):
         return title
+
+
+def kernel_manager_class(prewarmed: bool = False):
+    """The report kernel's manager: a pre-warmed fork (batches) or a fresh process, talking over
+    unix sockets (ipc) rather than TCP on localhost: nothing listens on a port, and ipykernel does not
+    print "Kernel is running over TCP without encryption" into the batch's progress bar."""
+    from jupyter_client.manager import KernelManager
+
+    base = KernelManager
+    if prewarmed:
+        from datalit.kernels import forkserver
+
+        if forkserver.start():
+            base = forkserver.ForkKernelManager
+    return _ipc_manager(base)
+
+
+_IPC_MANAGERS: dict = {}
+
+
+def _ipc_manager(base):
+    if base not in _IPC_MANAGERS:
+        from traitlets import CaselessStrEnum
+
+        _IPC_MANAGERS[base] = type(f"IPC{base.__name__}", (base,), {
+            "transport": CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True),
+            "__doc__": f"{base.__name__} over ipc (unix sockets beside the connection file)."})
+    return _IPC_MANAGERS[base]
 
 
 def prepare(notebook: str | Path, given: dict[str, Any]):
@@ -100,12 +130,7 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
     start, t0 = _now(), time.perf_counter()
     status, error = "ok", None
     executed = None
-    engine_kwargs = {}
-    if prewarmed:
-        from datalit.kernels import forkserver
-
-        if forkserver.start():
-            engine_kwargs["kernel_manager_class"] = forkserver.ForkKernelManager
+    engine_kwargs = {"kernel_manager_class": kernel_manager_class(prewarmed)}
     try:
         import papermill
 
@@ -124,7 +149,7 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
     outputs = {"ipynb": ipynb_path.name if ipynb_path.is_file() else None, "html": None, "pdf": None}
     if executed is not None:
         try:
-            made = end.strftime("%Y-%m-%d %H:%M %Z")
+            made = shown(end)
             mf_files = record.get("data_files", {})
             from datalit.reports.render import to_html, to_pdf
 

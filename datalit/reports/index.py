@@ -1,10 +1,11 @@
 """``index.html`` of a batch (Korean): every report with its parameters, status, duration and links."""
 from __future__ import annotations
 
-import datetime as dt
 import html
 from pathlib import Path
 from urllib.parse import quote
+
+from datalit.kst import shown
 
 
 def show_value(value) -> str:
@@ -37,7 +38,7 @@ def write_index(path: Path, summary: dict, specs: dict) -> Path:
         cells.append(f"<td class='err'>{esc(r['error'] or '')}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     c = summary["counts"]
-    made = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    made = shown()
     title = Path(summary["notebook"]).stem
     doc = f"""<!DOCTYPE html>
 <html lang="ko"><head><meta charset="utf-8"><title>보고서 목록 — {esc(title)}</title>

@@ -1,5 +1,9 @@
 """HTML without code (Korean title block, data sources with credits, when made) and PDF via Chromium.
 
+The HTML opens offline: no script or stylesheet from a CDN (offline.py). Times shown are Korea time
+(``datalit.kst.shown``); the data sources show each dataset's Korean title and credit line only (the
+catalog's English notes on licences and copies are for maintainers, see datasets/README.md).
+
 The PDF is Chromium's own print-to-PDF of the HTML, as nbconvert's ``webpdf`` exporter does, but
 with the system's Debian ``/usr/bin/chromium`` (no browser download).
 """
@@ -7,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -14,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from datalit.reports.manifest import MANIFEST_TAG
+from datalit.reports.offline import TILES_NOTE, offline_outputs, offline_page
 
 HIDDEN_TAGS = {MANIFEST_TAG, "remove_cell", "remove-cell"}
 
@@ -26,6 +32,7 @@ STYLE = """
 .datalit-title th,.datalit-title td{border:1px solid #ccc;padding:.2em .6em;text-align:left}
 .datalit-title .meta{color:#555;font-size:.9em}
 .datalit-sources{font-size:.85em;color:#444;border-top:1px solid #ccc;margin-top:2em;padding-top:.8em}
+.datalit-note{color:#555}
 .datalit-failed{background:#fde8e8;border:1px solid #c00;padding:.6em;margin:.6em 0}
 @media print{.jp-Cell{break-inside:avoid}}
 </style>
@@ -34,8 +41,11 @@ STYLE = """
 
 @lru_cache(maxsize=1)
 def _exporter():
+    import jinja2
     from nbconvert import HTMLExporter
     from traitlets.config import Config
+
+    from datalit.reports.offline import TEMPLATE, TEMPLATE_NAME
 
     c = Config()
     c.HTMLExporter.exclude_input = True
@@ -44,25 +54,41 @@ def _exporter():
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
     c.TagRemovePreprocessor.remove_input_tags = {"remove_input", "hide-input"}
-    return HTMLExporter(config=c)
+    return HTMLExporter(config=c, extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE})],
+                        template_file=TEMPLATE_NAME)
+
+
+_REPO_PATH = re.compile(r"\b[\w.-]+/[\w.-]+\b")  # owner/name of a copy (github-style), not "A / B"
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def credit_line(credit: str) -> str:
+    """The Korean credit of a catalog ``credit``: its parts that begin in Korean, without the notes on
+    where a copy came from (``files as published with …``, ``collected by owner/repo``, ``(가공: a/b)``).
+    A credit with no Korean part (e.g. a CC BY citation in English) is kept as written, less those notes."""
+    text = re.sub(r"^\s*출처\s*:\s*", "", credit or "").strip()
+    parts = [p.strip() for p in text.split(";") if p.strip()]
+    clean = []
+    for part in parts:
+        part = re.sub(r"\s*\([^()]*\)", lambda m: "" if _REPO_PATH.search(m.group(0)) else m.group(0), part)
+        part = ", ".join(bit for bit in part.split(", ") if not _REPO_PATH.search(bit)).strip()
+        if part:
+            clean.append(part)
+    korean = [p for p in clean if _HANGUL.match(p)]
+    return "; ".join(korean or clean)
 
 
 def _sources(data_files: dict[str, str]) -> list[dict]:
-    """Catalog entries (title, publisher, credit, licence, page) of the datasets a report read."""
+    """Korean title and credit line of each dataset a report read (files are in manifest.json)."""
     from datalit.data.catalog import get
 
-    by_id: dict[str, list[str]] = {}
-    for key, digest in data_files.items():
-        ds, _, name = key.partition("/")
-        by_id.setdefault(ds, []).append(f"{name} (sha256 {digest[:12]}…)")
     out = []
-    for ds_id, names in sorted(by_id.items()):
+    for ds_id in sorted({key.partition("/")[0] for key in data_files}):
         try:
             d = get(ds_id)
-            out.append({"id": ds_id, "title": d.title_ko, "publisher": d.publisher, "credit": d.credit,
-                        "licence": d.licence, "page": d.source_page, "period": d.period, "files": names})
+            out.append({"id": ds_id, "title": d.title_ko, "credit": credit_line(d.credit or d.publisher)})
         except Exception:
-            out.append({"id": ds_id, "title": ds_id, "files": names})
+            out.append({"id": ds_id, "title": ds_id, "credit": ""})
     return out
 
 
@@ -77,20 +103,19 @@ def title_block(title: str, params: dict, labels: dict[str, str], made: str, sta
             f'<div class="meta">작성 일시: {esc(made)} · 서울 데이터 리터러시 랩 (datalit report)</div>{failed}</header>')
 
 
-def sources_block(data_files: dict[str, str]) -> str:
+def sources_block(data_files: dict[str, str], notes: list[str] = ()) -> str:
     esc = html.escape
     items = []
-    for s in _sources(data_files):
-        parts = [f"<b>{esc(s['title'])}</b>"]
-        for key, label in (("publisher", "제공"), ("credit", "출처 표기"), ("licence", "이용 조건"), ("period", "기간")):
-            if s.get(key):
-                parts.append(f"{label}: {esc(s[key])}")
-        if s.get("page"):
-            parts.append(f"원문: {esc(s['page'])}")
-        parts.append("파일: " + esc(", ".join(s["files"])))
-        items.append("<li>" + "<br>".join(parts) + "</li>")
+    for src in _sources(data_files):
+        line = f"<b>{esc(src['title'])}</b>"
+        if src["credit"]:
+            line += f" — 출처: {esc(src['credit'])}"
+        items.append(f"<li>{line}</li>")
     body = "".join(items) or "<li>(기록된 데이터 파일 없음)</li>"
-    return f'<footer class="datalit-sources"><h2>데이터 출처</h2><ul>{body}</ul></footer>'
+    extra = "".join(f'<p class="datalit-note">{esc(n)}</p>' for n in notes)
+    return (f'<footer class="datalit-sources"><h2>데이터 출처</h2><ul>{body}</ul>'
+            '<p>읽은 데이터 파일과 그 해시(sha256)는 보고서와 함께 저장된 manifest.json에 있습니다.</p>'
+            f"{extra}</footer>")
 
 
 def _without_stderr(nb):
@@ -108,9 +133,11 @@ def to_html(nb, path: Path, *, title: str, params: dict, labels: dict[str, str],
             data_files: dict[str, str], status: str = "ok") -> Path:
     """Write the report HTML (code hidden, plots embedded) and return its path."""
     nb = _without_stderr(nb)
+    assets = offline_outputs(nb)  # nb is our copy (_without_stderr)
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = offline_page(body, assets["dropped"])  # whatever else names a CDN
     head = title_block(title, params, labels, made, status)
-    foot = sources_block(data_files)
+    foot = sources_block(data_files, [TILES_NOTE] if assets["tiles"] else [])
     body = body.replace("</head>", STYLE + "</head>", 1)
     if "<main>" in body:
         body = body.replace("<main>", "<main>" + head, 1)
