@@ -1,0 +1,117 @@
+"""demand_forecast on real data: the documented set (both targets x horizons 7, 14, 28) runs as a batch; the
+seasonal-naive baseline error on the held-out later periods it prints matches an independent computation
+from the raw CSV files; the verdict follows the printed errors (no better than the baseline is said plainly);
+bad parameters are refused before a kernel starts, with the allowed values listed."""
+from __future__ import annotations
+
+import csv
+import re
+
+import pandas as pd
+import pytest
+from reportkit import assert_refused_before_kernel, cli, html_text, summary
+
+pytestmark = [pytest.mark.reports, pytest.mark.slow]
+NB = "demand_forecast"
+FOLDS = 4
+
+
+@pytest.fixture(scope="module")
+def batch(repo, tmp_path_factory):
+    out = tmp_path_factory.mktemp("df")
+    result = cli("batch", str(repo / "reports" / f"{NB}.ipynb"), "--each", "target=all", "--each", "horizon=7,14,28",
+                 "--out", str(out), "--workers", "2", "--no-progress", timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def _page(out, target, horizon):
+    rows = [r for r in summary(out)["reports"] if r["parameters"]["target"] == target
+            and int(r["parameters"]["horizon"]) == horizon]
+    assert len(rows) == 1
+    return html_text(out / rows[0]["html"])
+
+
+def _bike_daily(shared):
+    raw = pd.read_csv(shared / "seoul_bike_demand_uci" / "SeoulBikeData.csv", encoding="latin-1")
+    raw["day"] = pd.to_datetime(raw["Date"], format="%d/%m/%Y")
+    g = raw.groupby("day").agg(y=("Rented Bike Count", "sum"), open=("Functioning Day", lambda s: (s == "Yes").all()))
+    return g["y"].where(g["open"]).astype(float).asfreq("D")
+
+
+def _station_daily(shared, station):
+    counts: dict[str, int] = {}
+    for path in sorted((shared / "seoul_subway_daily_ridership_2023").glob("CARD_SUBWAY_MONTH_*.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = csv.reader(f)
+            next(rows)
+            for row in rows:
+                if len(row) >= 5 and row[2].strip() == station:
+                    counts[row[0]] = counts.get(row[0], 0) + int(row[3])
+    s = pd.Series(counts, dtype=float)
+    s.index = pd.to_datetime(s.index, format="%Y%m%d")
+    return s.sort_index().asfreq("D")
+
+
+def _naive_mae(y, horizon):
+    end, errors = y.index.max(), []
+    for k in range(FOLDS, 0, -1):
+        origin = end - pd.Timedelta(days=k * horizon)
+        hist = y[y.index <= origin].dropna()
+        for step in range(1, horizon + 1):
+            day = origin + pd.Timedelta(days=step)
+            actual = y.get(day)
+            if actual is None or pd.isna(actual):
+                continue
+            guess = hist[hist.index.day_of_week == day.day_of_week].iloc[-1]
+            errors.append(abs(actual - guess))
+    return sum(errors) / len(errors), len(errors)
+
+
+def _printed(text):
+    m = re.search(r"평균 절대 오차\(MAE\): 모델 ([\d,]+)(?:건|명) , 기준\(지난주 같은 요일\) ([\d,]+)(?:건|명)", text)
+    assert m, text[:2500]
+    return int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+
+
+def test_documented_set_ran(batch):
+    s = summary(batch)
+    assert len(s["reports"]) == 6 and {r["status"] for r in s["reports"]} == {"ok"}
+
+
+@pytest.mark.parametrize("horizon", [7, 28])
+def test_bike_baseline_error_on_held_out_periods(batch, shared_datasets, horizon):
+    text = _page(batch, "따릉이 대여", horizon)
+    mae, n = _naive_mae(_bike_daily(shared_datasets), horizon)
+    model, base = _printed(text)
+    assert base == round(mae), (base, mae)
+    assert f"값이 있는 날 {n:,}일)를 차례로 떼어 내고" in text
+    if model >= base:
+        assert "이 모델은 기준('지난주 같은 요일 그대로')보다 낫지 않습니다." in text
+    assert "무작위로 나누지 않습니다" in text and "80% 예측 구간" in text
+
+
+def test_station_baseline_error_and_verdict(batch, shared_datasets):
+    text = _page(batch, "지하철 승차", 14)                     # default station 강남
+    mae, _ = _naive_mae(_station_daily(shared_datasets, "강남"), 14)
+    model, base = _printed(text)
+    assert base == round(mae), (base, mae)
+    if model >= base:
+        assert "낫지 않습니다" in text
+    elif model > 0.95 * base:
+        assert "낫다고 말할 수 없습니다" in text
+    else:
+        assert f"기준보다 {(1 - model / base) * 100:.0f}" in text or "% 작습니다" in text
+    cover = float(re.search(r"실제 값을 담은 비율: ([\d.]+)%", text).group(1))
+    assert 0 <= cover <= 100
+    if cover < 70:
+        assert "예측 구간이 너무 좁습니다" in text
+
+
+@pytest.mark.parametrize("pairs, words", [
+    (["target", "택시"], ["허용되지 않습니다", "따릉이 대여", "지하철 승차"]),
+    (["horizon", "60"], ["허용 범위 밖", "7 .. 28"]),
+    (["station", "없는역"], ["허용되지 않습니다", "강남"]),
+])
+def test_bad_parameters_refused_before_a_kernel(repo, tmp_path, pairs, words):
+    assert_refused_before_kernel(repo / "reports" / f"{NB}.ipynb", pairs, words, tmp_path / "out")
