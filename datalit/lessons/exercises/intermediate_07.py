@@ -63,8 +63,15 @@ def _festival_mask(daily, fest):
     return (daily.index >= fest["start_date"]) & (daily.index <= fest["end_date"])
 
 
-def comparable_days(festival="석촌호수벚꽃축제"):
-    """Days with a festival weekday, within 28 days of the festival, festival days excluded."""
+def _holiday_mask(daily):
+    """Korean public holidays (설날·추석 and substitute days included) from the holidays package."""
+    import holidays
+    import pandas as pd
+
+    return daily.index.isin(pd.to_datetime(list(holidays.KR(years=sorted(set(daily.index.year))))))
+
+
+def _comparable(festival, drop_holidays=True):
     import pandas as pd
 
     fest = festival_row(festival)
@@ -73,7 +80,17 @@ def comparable_days(festival="석촌호수벚꽃축제"):
     weekdays = set(daily.index[on].day_of_week)
     window = (daily.index >= fest["start_date"] - pd.Timedelta(days=WINDOW_DAYS)) & \
              (daily.index <= fest["end_date"] + pd.Timedelta(days=WINDOW_DAYS))
-    return daily[window & ~on & daily.index.day_of_week.isin(list(weekdays))]
+    keep = window & ~on & daily.index.day_of_week.isin(list(weekdays))
+    return daily[keep & ~_holiday_mask(daily)] if drop_holidays else daily[keep]
+
+
+def comparable_days(festival="석촌호수벚꽃축제"):
+    """Days with a festival weekday, within 28 days of the festival, festival days and public holidays excluded."""
+    return _comparable(festival)
+
+
+def _comparable_with_holidays(festival="석촌호수벚꽃축제"):
+    return _comparable(festival, drop_holidays=False)
 
 
 def _comparable_all_days(festival="석촌호수벚꽃축제"):
@@ -123,17 +140,21 @@ daily = (rows["boardings"] + rows["alightings"]).groupby(rows["date"]).sum()''',
 
 q3 = Question(
     "q3", variable="base",
-    prompt="비교할 날: 축제 앞뒤 28일 안에서 축제 기간과 같은 요일인 날 (축제 날은 빼고)",
+    prompt="비교할 날: 축제 앞뒤 28일 안에서 축제 기간과 같은 요일인 날 (축제 날과 공휴일은 빼고)",
     reference=comparable_days,
     checker=ck.series(ordered=True),
     hints=["축제 날: on = (daily.index >= fest[\"start_date\"]) & (daily.index <= fest[\"end_date\"])",
            "축제 기간의 요일: set(daily.index[on].day_of_week). 앞뒤 28일: pd.Timedelta(days=28)",
-           "세 조건(기간 안, 축제 날 아님, 같은 요일)을 &로 이어요: ~on 은 '축제 날이 아님'"],
+           "공휴일: holiday = daily.index.isin(pd.to_datetime(list(holidays.KR(years=2023)))) — 설날·추석 연휴와 대체공휴일도 들어 있어요.",
+           "네 조건(기간 안, 축제 날 아님, 같은 요일, 공휴일 아님)을 &로 이어요: ~on 은 '축제 날이 아님'"],
     solution='''on = (daily.index >= fest["start_date"]) & (daily.index <= fest["end_date"])
 weekdays = list(set(daily.index[on].day_of_week))
 window = (daily.index >= fest["start_date"] - pd.Timedelta(days=28)) & (daily.index <= fest["end_date"] + pd.Timedelta(days=28))
-base = daily[window & ~on & daily.index.day_of_week.isin(weekdays)]''',
-    wrong=[Wrong(_comparable_all_days, "개수가 정답")],
+holiday = daily.index.isin(pd.to_datetime(list(holidays.KR(years=2023))))
+base = daily[window & ~on & daily.index.day_of_week.isin(weekdays) & ~holiday]''',
+    wrong=[Wrong(_comparable_all_days, "개수가 정답"),
+           Wrong(_comparable_with_holidays, "공휴일을 비교일에서 빼지 않았어요. 삼일절·어린이날·추석 같은 날은 출퇴근이 없어 "
+                 "'평소'가 아니에요: holidays.KR(years=2023)의 날짜를 ~로 빼세요.", diagnose=True)],
 )
 
 q4 = Question(
