@@ -15,6 +15,7 @@ from reportkit import small_notebook
 from datalit.reports.cli import report
 from datalit.reports.use_cases import MISSING, USE_CASES, grouped, problems
 
+pytestmark = pytest.mark.reports
 TEMPLATES = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "reports").glob("*.ipynb"))
 
 
