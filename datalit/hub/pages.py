@@ -14,7 +14,6 @@ login page) and a callable ``c.JupyterHub.default_url`` with the request handler
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from datalit import kst
 from datalit.hub import content
@@ -42,18 +41,6 @@ def courses_for(all_courses: dict[str, list[dict]]):
     return courses
 
 
-def expiry_text(expires_at: str) -> str:
-    """``2026-12-24 23:59 (KST)``: when the account stops working, as people read it.
-
-    An expiry given as a day (``--expires 2026-12-24``) is stored as the next midnight in Seoul; that
-    midnight is shown as the last minute of the day the person was promised."""
-    when = dt.datetime.fromisoformat(expires_at)
-    seoul = when.astimezone(kst.SEOUL)
-    if (seoul.hour, seoul.minute, seoul.second) == (0, 0, 0):
-        when -= dt.timedelta(minutes=1)
-    return kst.shown(when)
-
-
 def account_expiry(user) -> str:
     """The ``account_expiry`` template variable: the expiry of a workshop account, else ``""``."""
     if user is None:
@@ -62,7 +49,7 @@ def account_expiry(user) -> str:
     entry = entry_of(user.name) if entry_of else None
     if not entry or not entry.get("expires_at"):
         return ""
-    return expiry_text(entry["expires_at"])
+    return kst.until(entry["expires_at"])
 
 
 def landing_url(handler) -> str:
