@@ -10,7 +10,8 @@
 * Approving, un-approving or discarding a person (``/hub/authorize/<name>``, ``/hub/discard/<name>``)
   is a POST with JupyterHub's XSRF token (a GET answers 405): a cross-site link cannot approve anyone.
   Approval creates the unix account when the hub runs as root.
-* The first admin is created at the first start with the password the launcher printed once.
+* The first admin is created at the first start with the password the launcher printed once (on
+  Kubernetes: from a Secret, the same DATALIT_FIRST_ADMIN_PASSWORD); no sign-up can take an admin name.
 """
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ MSG_BLOCKED = "로그인에 여러 번 실패해 잠시 잠겼습니다. {second
 MSG_NOT_APPROVED = "{username} 계정은 아직 관리자의 승인을 기다리고 있습니다. 승인되면 로그인할 수 있습니다."
 MSG_RESERVED = ("'{username}'은(는) 채점 시스템이 쓰는 예약된 아이디라 가입할 수 없습니다. "
                 "다른 아이디로 다시 시도하세요.")
+MSG_ADMIN_NAME = ("'{username}'은(는) 관리자 계정 이름이라 가입으로 만들 수 없습니다. "
+                  "다른 아이디로 다시 시도하세요.")
 MSG_EXPIRED = ("워크숍 계정 {username}의 사용 기간이 {until}에 끝났습니다. "
                "이 계정으로는 더 이상 로그인할 수 없습니다. 진행자에게 문의하세요.")
 
@@ -56,6 +59,8 @@ class DatalitSignUpHandler(SignUpHandler):
         username = self.get_body_argument("username", "", strip=True)
         if not user and is_reserved_name(username):
             message = MSG_RESERVED.format(username=username)
+        elif not user and self.authenticator.normalize_username(username) in self.authenticator.admin_users:
+            message = MSG_ADMIN_NAME.format(username=username)
         elif username_already_taken:
             message = "이미 사용 중인 아이디입니다. 다른 아이디로 다시 시도하세요."
         elif not confirmation_matches:
@@ -208,6 +213,14 @@ class DatalitAuthenticator(NativeAuthenticator):
         if is_reserved_name(user.name):
             raise ValueError(f"'{user.name}' is reserved for the grading sandbox accounts")
         return super().add_user(user)
+
+    def create_user(self, username, password, **kwargs):
+        # NativeAuthenticator approves a sign-up under an admin_users name at once: whoever signed up first
+        # as 'admin' would own the hub. The first admin is made only by _ensure_first_admin.
+        if self.normalize_username(username) in self.admin_users:
+            self.log.warning("refused a sign-up under the admin name %s", username)
+            return None
+        return super().create_user(username, password, **kwargs)
 
     def user_exists(self, username):
         # a sign-up may not take a workshop account's name
