@@ -49,6 +49,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "proxy_api_port": 0,            # <state>/ports.json so that running servers find the hub after a restart
         "internal_port_min": 19000,     # below the user servers' ports and the kernel's ephemeral range
         "internal_port_max": 19999,
+        "url": "",                      # a hub without a local state directory (Kubernetes) for `datalit hub
+        "token": "",                    # status` / `users list`; secret: DATALIT_HUB_TOKEN (datalit-cli's token)
     },
     "lab": {
         "course_dir": "",

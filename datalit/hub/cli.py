@@ -29,10 +29,45 @@ def resolve_state_dir(state_dir: str | None) -> Path:
         raise click.ClickException(str(exc))
 
 
-def hub_api(state_dir: str | None):
+remote_options = [
+    click.option("--hub-url", default=None,
+                 help="a hub without a local state directory, e.g. on Kubernetes (env DATALIT_HUB_URL)"),
+    click.option("--token", default=None, help="the datalit-cli service's API token (env DATALIT_HUB_TOKEN)"),
+]
+
+
+def with_remote_options(command):
+    for option in reversed(remote_options):
+        command = option(command)
+    return command
+
+
+def hub_api(state_dir: str | None, hub_url: str | None = None, token: str | None = None):
+    """The hub's API: --hub-url/--token (or DATALIT_HUB_URL/DATALIT_HUB_TOKEN unless --state-dir is given),
+    else the URL and token in the running hub's state directory."""
+    from datalit.config import load_config
     from datalit.hub.api import HubAPI
 
+    configured = load_config()["hub"]
+    url = hub_url or ("" if state_dir else configured["url"])
+    token = token or (configured["token"] if url else "")
+    if url:
+        if not token:
+            raise click.ClickException("a hub URL needs the datalit-cli service token: --token or DATALIT_HUB_TOKEN "
+                                       "(on Kubernetes: the chart's Secret 'hub', key "
+                                       "hub.services.datalit-cli.apiToken)")
+        return HubAPI(url, token)
     return HubAPI.from_state(running_state(state_dir))
+
+
+def api_call(fn, *args):
+    """Run FN(*args) against the hub; an unreachable hub or a refused token is a plain error, no traceback."""
+    from datalit.hub.api import HubUnavailable
+
+    try:
+        return fn(*args)
+    except (HubUnavailable, RuntimeError) as exc:
+        raise click.ClickException(str(exc))
 
 
 @click.group(invoke_without_command=True)
@@ -51,14 +86,15 @@ def hub(ctx, ip, port, state_dir):
 
 @hub.command("status")
 @state_option
+@with_remote_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def hub_status(ctx, state_dir, as_json):
+def hub_status(ctx, state_dir, hub_url, token, as_json):
     """Users, groups and running servers."""
     from datalit.hub.status import collect, render
 
-    api = hub_api(state_dir or ctx.obj.get("state_dir"))
-    info = collect(api)
+    api = hub_api(state_dir or ctx.obj.get("state_dir"), hub_url, token)
+    info = api_call(collect, api)
     click.echo(json.dumps(info, indent=1) if as_json else render(info, api.url.rsplit("/hub/api", 1)[0]))
 
 
@@ -69,12 +105,13 @@ def users():
 
 @users.command("list")
 @state_option
+@with_remote_options
 @click.option("--json", "as_json", is_flag=True)
-def users_list(state_dir, as_json):
+def users_list(state_dir, hub_url, token, as_json):
     """Users, their groups and whether their server runs."""
     from datalit.hub.accounts import list_users
 
-    rows = list_users(hub_api(state_dir))
+    rows = api_call(list_users, hub_api(state_dir, hub_url, token))
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
