@@ -38,6 +38,22 @@ def team_import(csv_path, course_dir, any_user):
     click.echo(f"{sum(len(t) for t in result.values())} teams in {len(result)} labs")
 
 
+@team.command("form")
+@click.argument("cohort_csv", type=click.Path(dir_okay=False))
+@click.option("--size", type=int, default=3, show_default=True, help="people per team (sizes differ by at most one)")
+@click.option("--lab", "labs", multiple=True, required=True, help="lab(s) the teams are for (repeat the option)")
+@click.option("--balanced-by", default=None, help="column to spread evenly over the teams, e.g. tier / 과정")
+@click.option("--separate-by", default=None, help="column whose equal values are kept apart, e.g. department / 소속")
+@click.option("--seed", type=int, default=None, help="the same seed gives the same teams (printed; random if omitted)")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="roster CSV for 'datalit team import'")
+@click.option("--force", is_flag=True, help="overwrite --out")
+def team_form(cohort_csv, size, labs, balanced_by, separate_by, seed, out, force):
+    """Form teams from COHORT.csv (one person a row) at random or balanced; write a roster CSV."""
+    from datalit.labs.forming import form_file
+    result = _run(form_file, cohort_csv, size, list(labs), available_labs(), seed, balanced_by, separate_by, out, force)
+    click.echo("\n".join(result["lines"] + [f"명단 / roster: {result['roster']}  (datalit team import {result['roster']})"]))
+
+
 @team.command("list")
 @COURSE
 @click.option("--lab", default=None)
