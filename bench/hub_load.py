@@ -32,7 +32,7 @@ import psutil
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from hub_fixtures import HubProcess, free_port, start_hub  # noqa: E402
+from hub_fixtures import HubProcess, free_port, hub_base_dir, start_hub  # noqa: E402
 
 VENV = Path(sys.executable).parent
 TIMEOUT = 240
@@ -159,8 +159,7 @@ def main() -> int:
     if os.geteuid() != 0:
         print("run as root: the benchmark uses real unix users", file=sys.stderr)
         return 2
-    base = Path(tempfile.mkdtemp(prefix="datalit-hubbench-"))
-    os.chmod(base, 0o711)
+    base = hub_base_dir("datalit-hubbench-")  # its home images are unmounted at exit, even after a crash
     rows = []
     created: list[str] = []
     try:

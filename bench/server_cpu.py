@@ -23,7 +23,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +30,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from hub_fixtures import start_hub  # noqa: E402
+from hub_fixtures import hub_base_dir, start_hub  # noqa: E402
 from hub_load import start_stock  # noqa: E402
 
 
@@ -104,8 +103,7 @@ def main() -> int:
     if os.geteuid() != 0:
         print("run as root: the benchmark uses real unix users", file=sys.stderr)
         return 2
-    base = Path(tempfile.mkdtemp(prefix="datalit-servercpu-"))
-    os.chmod(base, 0o711)
+    base = hub_base_dir("datalit-servercpu-")  # its home images are unmounted at exit, even after a crash
     created: list[str] = []
     results: dict[str, list[dict]] = {"datalit": [], "baseline": [], "stock": []}
     try:

@@ -308,12 +308,12 @@ def start_hub(state: Path, home_base: Path | None = None, port: int | None = Non
     raise RuntimeError(f"hub did not start in {timeout}s:\n{hub.log_tail()}")
 
 
-def hub_base_dir() -> Path:
+def hub_base_dir(prefix: str = "datalit-hubtest-") -> Path:
     """A folder for a test hub's state and homes that unix users can traverse.
 
     Not under pytest's tmp_path: pytest resets /tmp/pytest-of-<user> to 0700 whenever any pytest
     session starts, which would lock the test users out of their homes mid-run. Removed at teardown."""
-    base = Path(tempfile.mkdtemp(prefix="datalit-hubtest-"))
+    base = Path(tempfile.mkdtemp(prefix=prefix))
     os.chmod(base, 0o711)
     atexit.register(_unmount_under, base)
     return base
