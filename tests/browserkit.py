@@ -65,3 +65,19 @@ def log_in_and_start(page, name: str, password: str) -> None:
         page.click("#start")
     page.wait_for_url(lab, timeout=150_000)
     page.wait_for_selector(".jp-DirListing-item")
+
+
+def open_nbgrader(page, item: str) -> None:
+    """JupyterLab's Nbgrader menu, then ITEM (e.g. "Assignment List", "Formgrader")."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")).click()
+
+
+def wait_or_explain(locator, page, tmp_path: Path, name: str, explain, prefix: str = "", timeout: int = 30_000):
+    """Wait for LOCATOR's first match; else a screenshot NAME and an AssertionError saying ``explain()``."""
+    try:
+        locator.first.wait_for(timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - say what the page shows instead
+        shot(page, tmp_path, name, prefix=prefix)
+        raise AssertionError(explain()) from exc
+    return locator

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browserkit import korean_page, log_in_and_start, open_login, shot
+from browserkit import korean_page, log_in_and_start, open_login, open_nbgrader, shot, wait_or_explain
 from labkit import LAB, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.grading, pytest.mark.slow]
@@ -63,16 +63,12 @@ def test_member_fetches_and_submits_from_the_assignments_panel(released_hub, uni
             assert not (home / LAB).exists()
 
             # Nbgrader > Assignment List: the released lab of the course, with its Fetch button
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Assignment List$")).click()
+            open_nbgrader(page, "Assignment List")
             panel = page.locator("#nbgrader-assignment-list")
-            released_row = panel.locator("#released_assignments_list .list_item", has_text=LAB)
-            try:
-                released_row.wait_for(timeout=30_000)
-            except Exception as exc:  # noqa: BLE001 - show what the panel says instead
-                shot(page, tmp_path, "no-released-lab.png", prefix=PREFIX)
-                raise AssertionError(f"the Assignments panel lists no released {LAB}: "
-                                     f"{panel.inner_text()[:800]!r}\n{hub.log_tail(30)}") from exc
+            released_row = wait_or_explain(
+                panel.locator("#released_assignments_list .list_item", has_text=LAB), page, tmp_path,
+                "no-released-lab.png", lambda: f"the Assignments panel lists no released {LAB}: "
+                f"{panel.inner_text()[:800]!r}\n{hub.log_tail(30)}", prefix=PREFIX)
             assert "datalit-test" in released_row.inner_text()  # the course id of the hub's config
             shot(page, tmp_path, "released.png", prefix=PREFIX)
 
@@ -94,14 +90,11 @@ def test_member_fetches_and_submits_from_the_assignments_panel(released_hub, uni
             # back to the Assignments tab; Submit; the panel lists the submission with its timestamp
             page.locator(".lm-TabBar-tab", has_text=re.compile(r"^Assignments$")).click()
             fetched_row.get_by_role("button", name="Submit").click()
-            submitted = panel.locator("#submitted_assignments_list .nested_list_item",
-                                      has_text=re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"))
-            try:
-                submitted.first.wait_for(timeout=30_000)
-            except Exception as exc:  # noqa: BLE001
-                shot(page, tmp_path, "not-submitted.png", prefix=PREFIX)
-                raise AssertionError(f"no submission listed: {page.locator('body').inner_text()[-800:]!r}\n"
-                                     f"{hub.log_tail(30)}") from exc
+            submitted = wait_or_explain(
+                panel.locator("#submitted_assignments_list .nested_list_item",
+                              has_text=re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")), page, tmp_path,
+                "not-submitted.png", lambda: f"no submission listed: {page.locator('body').inner_text()[-800:]!r}\n"
+                f"{hub.log_tail(30)}", prefix=PREFIX)
             assert submitted.count() == 1
             shown = submitted.first.inner_text().strip()
             shot(page, tmp_path, "submitted.png", prefix=PREFIX)
@@ -113,16 +106,12 @@ def test_member_fetches_and_submits_from_the_assignments_panel(released_hub, uni
         try:
             open_login(page, hub)
             log_in_and_start(page, teammate, teammate_password)
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Assignment List$")).click()
+            open_nbgrader(page, "Assignment List")
             panel = page.locator("#nbgrader-assignment-list")
-            theirs = panel.locator("#submitted_assignments_list .nested_list_item", has_text=f"{member} 제출")
-            try:
-                theirs.first.wait_for(timeout=30_000)
-            except Exception as exc:  # noqa: BLE001
-                shot(page, tmp_path, "teammate-sees-nothing.png", prefix=PREFIX)
-                raise AssertionError(f"the teammate's panel does not list the team's submission: "
-                                     f"{panel.inner_text()[:800]!r}") from exc
+            theirs = wait_or_explain(
+                panel.locator("#submitted_assignments_list .nested_list_item", has_text=f"{member} 제출"), page,
+                tmp_path, "teammate-sees-nothing.png", lambda: "the teammate's panel does not list the team's "
+                f"submission: {panel.inner_text()[:800]!r}", prefix=PREFIX)
             assert theirs.count() == 1
             teammate_sees = theirs.first.inner_text().strip()
             shot(page, tmp_path, "teammate.png", prefix=PREFIX)

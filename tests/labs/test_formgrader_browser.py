@@ -9,14 +9,13 @@ Screenshots go to tmp_path and $DATALIT_ARTIFACTS.
 """
 from __future__ import annotations
 
-import re
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from browserkit import korean_page, log_in_and_start, open_login, shot
+from browserkit import korean_page, log_in_and_start, open_login, open_nbgrader, shot
 from labkit import LAB, answered, put_submission, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.grading, pytest.mark.slow]
@@ -67,8 +66,7 @@ def test_instructor_grades_rubric_in_formgrader_from_the_hub(released_hub, unix_
             log_in_and_start(page, teacher, password)
 
             # 2. Nbgrader > Formgrader: the iframe shows the formgrader, not a blocked (blank) frame
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Formgrader$")).click()
+            open_nbgrader(page, "Formgrader")
             page.wait_for_selector("#formgrader-iframe iframe")
             fg = page.frame_locator("#formgrader-iframe iframe")
             row = fg.locator("#main-table tr", has_text=LAB).first
