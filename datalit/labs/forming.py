@@ -275,7 +275,7 @@ def describe(cohort: Cohort, teams: list[list[Person]], seed: int, balanced_by: 
     if balance:
         values = sorted({p.get(balance) for p in cohort.people})
         lines.append(f"{balance}별 팀당 인원: " + ", ".join(
-            f"{v or '(빈칸)'} {min(c)}~{max(c)}명" for v in values
+            f"{v or '(빈칸)'} {min(c) if min(c) == max(c) else f'{min(c)}~{max(c)}'}명" for v in values
             for c in [[sum(1 for p in t if p.get(balance) == v) for t in teams]]))
     if separate:
         left = same_pairs(teams, separate)

@@ -124,3 +124,52 @@ def test_cli_forms_teams_and_refuses_bad_input_in_korean(tmp_path):
         assert "Traceback" not in bad.stderr
     assert not any((tmp_path / f"x{i}.csv").exists() for i in range(1, 6))
     assert len(list(itertools.chain(csv.reader(open(tmp_path / "r.csv", encoding="utf-8"))))) == 8  # not overwritten
+
+
+def test_row_order_does_not_change_the_teams(tmp_path):
+    from datalit.labs.forming import form, read_cohort
+
+    path = write_cohort(tmp_path / "a.csv", 13)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    reversed_path = tmp_path / "b.csv"
+    reversed_path.write_text("\n".join([lines[0]] + lines[:0:-1]) + "\n", encoding="utf-8")
+    a, b = read_cohort(path), read_cohort(reversed_path)
+    assert [p.user for p in b.people] != [p.user for p in a.people]
+    assert [[p.user for p in t] for t in form(a, 4, seed=5)] == [[p.user for p in t] for t in form(b, 4, seed=5)]
+
+
+def test_team_counts_follow_the_requested_size():
+    from datalit.labs.forming import team_count, team_sizes
+
+    assert team_sizes(10, team_count(10, 3)) == [4, 3, 3]      # one left over joins a team
+    assert team_sizes(11, team_count(11, 3)) == [3, 3, 3, 2]   # two left over make a team of two
+    assert team_sizes(5, team_count(5, 2)) == [3, 2]           # never a team of one
+    assert team_sizes(7, team_count(7, 4)) == [4, 3]
+    assert team_sizes(1, team_count(1, 3)) == [1]
+
+
+def test_balance_comes_from_balancing(tmp_path):
+    """Plain random forming leaves some tier unevenly spread for some seed; balanced forming never does."""
+    from datalit.labs.forming import form, read_cohort
+
+    cohort = read_cohort(write_cohort(tmp_path / "c.csv", 17, tiers=("초급",) * 3 + ("중급", "고급")))
+
+    def worst(teams):
+        return max(max(c) - min(c) for tier in TIERS
+                   for c in [[sum(1 for p in t if p.get("과정") == tier) for t in teams]])
+
+    assert max(worst(form(cohort, 4, s)) for s in range(15)) >= 2
+    assert max(worst(form(cohort, 4, s, balanced_by="과정")) for s in range(15)) <= 1
+
+
+def test_separation_does_its_best_when_it_cannot_be_perfect(tmp_path):
+    from datalit.labs.forming import form, read_cohort, same_pairs
+
+    path = tmp_path / "c.csv"
+    path.write_text("user,부서\n" + "".join(f"a{i},{'교통과' if i < 4 else f'기타{i}'}\n" for i in range(6)),
+                    encoding="utf-8")
+    cohort = read_cohort(path)
+    for seed in range(5):
+        teams = form(cohort, 3, seed, separate_by="department")
+        assert sorted(sum(1 for p in t if p.get("부서") == "교통과") for t in teams) == [2, 2]
+        assert same_pairs(teams, "부서") == 2  # four colleagues in two teams: two pairs at least
