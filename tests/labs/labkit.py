@@ -24,6 +24,17 @@ def lab_env(base: Path) -> dict:
     return env
 
 
+def local_course(tmp_path: Path, monkeypatch, course_id: str):
+    """A fresh course under TMP_PATH with the lab settings in this process's environment (no hub)."""
+    from datalit.labs.course import open_course
+
+    for key, value in lab_env(tmp_path / "lab").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("DATALIT_LAB_COURSE_DIR", str(tmp_path / "course"))
+    monkeypatch.setenv("DATALIT_LAB_COURSE_ID", course_id)
+    return open_course(tmp_path / "course")
+
+
 @contextmanager
 def course_hub(base: Path, env: dict):
     """A real hub whose servers get the lab settings ENV (set in this process too while it runs);

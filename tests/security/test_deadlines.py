@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from labkit import LAB, answered, lab_env, put_submission, write_roster
+from labkit import LAB, answered, local_course, put_submission, write_roster
 
 UTC = dt.timezone.utc
 DUE_UTC = dt.datetime(2026, 12, 20, 9, 0, tzinfo=UTC)  # 2026-12-20 18:00 in Seoul
@@ -53,13 +53,7 @@ def test_an_unreadable_due_date_is_refused_with_the_forms(text):
 
 @pytest.fixture
 def fresh_course(tmp_path, monkeypatch):
-    from datalit.labs.course import open_course
-
-    for key, value in lab_env(tmp_path / "lab").items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("DATALIT_LAB_COURSE_DIR", str(tmp_path / "course"))
-    monkeypatch.setenv("DATALIT_LAB_COURSE_ID", "datalit-due")
-    return open_course(tmp_path / "course")
+    return local_course(tmp_path, monkeypatch, "datalit-due")
 
 
 def _store(course):

@@ -15,21 +15,16 @@ import shutil
 
 import pytest
 
-from labkit import LAB, lab_env
+from labkit import LAB, local_course
 
 pytestmark = [pytest.mark.grading, pytest.mark.slow]
 
 
 @pytest.fixture
 def released_course(tmp_path, monkeypatch):
-    from datalit.labs.course import open_course
     from datalit.labs.release import release
 
-    for key, value in lab_env(tmp_path / "lab").items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("DATALIT_LAB_COURSE_DIR", str(tmp_path / "course"))
-    monkeypatch.setenv("DATALIT_LAB_COURSE_ID", "datalit-rerelease")
-    course = open_course(tmp_path / "course")
+    course = local_course(tmp_path, monkeypatch, "datalit-rerelease")
     release(course, LAB, due="2026-12-20 18:00")
     return course
 
