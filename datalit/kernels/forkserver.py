@@ -33,8 +33,8 @@ from jupyter_client.manager import KernelManager
 ENV = "DATALIT_KERNEL_FORKSERVER"
 FORKED_MARK = "DATALIT_KERNEL_FORKED"
 PRELOAD = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jsonschema", "yaml", "numpy", "pandas",
-           "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot", "seaborn", "datalit.data",
-           "shapely", "geopandas")
+           "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
+           "seaborn", "datalit.data", "datalit.hangul", "shapely", "geopandas")
 CLIENT = str(Path(__file__).with_name("forkclient.py"))
 SANDBOX_SERVER_ENV = ("PATH", "LANG", "LC_ALL", "HOME", "MPLCONFIGDIR", "DATALIT_CACHE_DIR", "DATALIT_DATA_DIR",
                       "DATALIT_CATALOG_DIR", "DATALIT_CONFIG")
@@ -238,6 +238,13 @@ def serve(sock_path: str, parent_pid: int, preload=PRELOAD, sandboxed: bool = Fa
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - optional: a missing library is imported by the kernel itself
             pass
+    try:  # the Hangul font files read once here, not in every kernel (rcParams stay matplotlib's defaults)
+        if "datalit.hangul" in preload:
+            from datalit import hangul
+
+            hangul.register()
+    except Exception:  # noqa: BLE001 - hangul.use() in the kernel registers them itself
+        pass
     try:  # the catalog as parsed now (cached per catalog folder; a kernel with another folder reads its own)
         from datalit.data.catalog import all_datasets
 
