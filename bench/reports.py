@@ -91,6 +91,8 @@ def main() -> int:
     def pm_args(params: dict) -> list[str]:
         out = []
         for name, value in params.items():  # -p for numbers (papermill infers int/float), -r keeps text
+            if value is None:  # "-r x None" would be the text 'None': leave the notebook's own None
+                continue
             out += ["-p" if isinstance(value, (int, float)) and not isinstance(value, bool) else "-r", name, str(value)]
         return out
 

@@ -87,13 +87,41 @@ def run_job(job: dict) -> dict:
     return m
 
 
-def _warm_worker(prewarmed: bool = True) -> None:
+def template_imports(notebook: str | Path) -> tuple[str, ...]:
+    """Modules the template's code cells import at top level (``import a.b``, ``from c.d import e``), in order.
+    The fork server imports them too, so e.g. scikit-learn or folium is imported once per worker, not per report."""
+    import ast
+
+    import nbformat
+
+    names: list[str] = []
+    try:
+        cells = nbformat.read(str(notebook), as_version=4).cells
+    except Exception:  # noqa: BLE001 - an unreadable notebook fails in its own run, with its own message
+        return ()
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # magics, shell escapes
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+    return tuple(dict.fromkeys(names))
+
+
+def _warm_worker(prewarmed: bool = True, extra: tuple[str, ...] = ()) -> None:
     """Pool initializer: import the heavy modules once per worker, not once per report, and start the
-    worker's kernel fork server (forkserver.py) so each report's fresh kernel starts pre-imported."""
+    worker's kernel fork server (forkserver.py) so each report's fresh kernel starts pre-imported
+    (the usual modules plus ``extra``, the template's own imports)."""
     if prewarmed:
         from datalit.kernels import forkserver
 
-        forkserver.start()
+        forkserver.start(preload=forkserver.PRELOAD + tuple(m for m in extra if m not in forkserver.PRELOAD))
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
@@ -125,7 +153,7 @@ def _run_local(todo: list[dict], workers: int, on_done: Callable[[dict], None]) 
         workers = min(workers, max(1, len(todo) // 2))
     if workers <= 1 or len(todo) == 1:
         if len(todo) > 1:
-            _warm_worker(prewarmed)
+            _warm_worker(prewarmed, template_imports(todo[0]["notebook"]) if prewarmed else ())
         for job in todo:
             on_done(run_job(job))
         return
@@ -133,7 +161,7 @@ def _run_local(todo: list[dict], workers: int, on_done: Callable[[dict], None]) 
 
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx, initializer=_warm_worker,
-                             initargs=(prewarmed,)) as pool:
+                             initargs=(prewarmed, template_imports(todo[0]["notebook"]) if prewarmed else ())) as pool:
         futures = {pool.submit(run_job, job): job for job in todo}
         for fut in as_completed(futures):
             try:
