@@ -157,3 +157,47 @@ dept = adopted["department"].astype(str).to_numpy()
 route_acc = (dept[nearest] == dept).mean()''',
     wrong=[Wrong(_routing_with_self, "커요")],
 )
+
+FAQ_DATASET = "seoul_120_dasan_faq_text"
+BODY_CHARS = 200
+MIN_SCORE = 0.2
+
+
+def faq_answers():
+    """120 다산콜 FAQ: question (title), published answer (text), document = title + first 200 answer characters."""
+    f = data.load(FAQ_DATASET, "faq")
+    return f.assign(doc=f["title"] + " " + f["text"].str[:BODY_CHARS]).reset_index(drop=True)
+
+
+def _faq_scores(query, column="doc"):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    f = faq_answers()
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True)
+    X = vec.fit_transform(f[column])
+    return (X @ vec.transform([query]).T).toarray().ravel()
+
+
+def best_faq_score(query="따릉이 대여소를 늘려 주세요"):
+    return float(_faq_scores(query).max())
+
+
+def _best_title_only_score(query="따릉이 대여소를 늘려 주세요"):
+    return float(_faq_scores(query, "title").max())
+
+
+q4 = Question(
+    "q4", variable="best_score",
+    prompt="120다산콜 FAQ 문서(질문 제목 + 답변 앞 200자) 가운데 검색어와 가장 비슷한 문서의 코사인 유사도",
+    reference=best_faq_score,
+    checker=ck.number(rel=1e-6),
+    hints=["fv = TfidfVectorizer(analyzer=\"char_wb\", ngram_range=(2, 3), sublinear_tf=True); F = fv.fit_transform(faq[\"doc\"])",
+           "faq_scores = (F @ fv.transform([query]).T).toarray().ravel()",
+           "best_score = faq_scores.max()"],
+    solution='''fv = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True)
+F = fv.fit_transform(faq["doc"])
+faq_scores = (F @ fv.transform([query]).T).toarray().ravel()
+best_score = faq_scores.max()''',
+    wrong=[Wrong(_best_title_only_score, "질문 제목만 비교했어요. 제목은 짧아서 겹치는 글자 조각이 적어요: 제목 + 답변 앞 200자(faq[\"doc\"])로 "
+                 "비교하세요.", diagnose=True)],
+)
