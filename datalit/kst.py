@@ -33,6 +33,11 @@ def shown(when: dt.datetime | str | None = None) -> str:
     return _aware(when).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M (KST)")
 
 
+def from_korea(when: dt.datetime) -> dt.datetime:
+    """The UTC instant of WHEN as a person wrote it: naive means Korea time, an offset is kept."""
+    return (when if when.tzinfo else when.replace(tzinfo=SEOUL)).astimezone(dt.timezone.utc)
+
+
 def end_of_day(day: dt.date) -> dt.datetime:
     """The instant (UTC) a day in Korea ends: ``2026-12-24`` -> ``2026-12-24T15:00:00+00:00``.
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import bcrypt
 
 from datalit.hub.roles import TIERS
-from datalit.kst import SEOUL, end_of_day, shown, until
+from datalit.kst import end_of_day, from_korea, shown, until
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 PROGRAMME = "서울 데이터 리터러시 랩"
 
@@ -67,7 +67,7 @@ def parse_expiry(text: str) -> dt.datetime:
         when = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise WorkshopError(f"expiry must be YYYY-MM-DD or an ISO timestamp, got {text!r}") from exc
-    return (when if when.tzinfo else when.replace(tzinfo=SEOUL)).astimezone(dt.timezone.utc)
+    return from_korea(when)
 
 
 def is_expired(entry: dict, now: dt.datetime | None = None) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from datalit.kst import SEOUL
+from datalit.kst import SEOUL, from_korea
 from datalit.labs.course import LabError
 
 UTC = dt.timezone.utc
@@ -58,8 +58,7 @@ def parse_due(value) -> dt.datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
-        when = value if value.tzinfo else value.replace(tzinfo=SEOUL)
-        return when.astimezone(UTC)
+        return from_korea(value)
     if not isinstance(value, str):
         raise DueError(value, "시각이 없는 날짜 / a date without a time" if isinstance(value, dt.date) else "")
     text = value.strip()
