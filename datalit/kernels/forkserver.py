@@ -33,7 +33,7 @@ from jupyter_client.manager import KernelManager
 ENV = "DATALIT_KERNEL_FORKSERVER"
 FORKED_MARK = "DATALIT_KERNEL_FORKED"
 PRELOAD = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jsonschema", "yaml", "numpy", "pandas",
-           "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
+           "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot",
            "seaborn", "datalit.data", "datalit.hangul", "shapely", "geopandas")
 CLIENT = str(Path(__file__).with_name("forkclient.py"))
 SANDBOX_SERVER_ENV = ("PATH", "LANG", "LC_ALL", "HOME", "MPLCONFIGDIR", "DATALIT_CACHE_DIR", "DATALIT_DATA_DIR",

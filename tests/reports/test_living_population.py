@@ -38,6 +38,15 @@ def test_every_district_ran(batch):
     assert {r["status"] for r in s["reports"]} == {"ok"}
 
 
+def test_batch_reports_show_their_charts(batch):
+    """Forked batch kernels draw inline: every chart is an image, never matplotlib's "<Figure size …>" text
+    (seen when the fork server imported matplotlib_inline before the kernel existed)."""
+    for html in sorted(batch.glob("gu-*/*.html")):
+        page = html.read_text(encoding="utf-8")
+        assert "&lt;Figure size" not in page and "<Figure size" not in page, html
+        assert page.count("data:image/png") >= 5, html
+
+
 def test_day_night_ratio_and_covid_count(batch, raw):
     text = html_text(batch / "gu-마포구" / f"{NB}.html")
     mapo = raw[raw["code"] == MAPO]
