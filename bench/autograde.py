@@ -85,7 +85,7 @@ def main() -> None:
     os.chmod(base, 0o755)
     env = {"DATALIT_LAB_EXCHANGE_DIR": str(base / "exchange"), "DATALIT_LAB_TEAMS_DIR": str(base / "teams"),
            "DATALIT_LAB_COURSE_ID": "bench", "DATALIT_LAB_CELL_TIMEOUT": str(args.cell_timeout),
-           "DATALIT_LAB_TIMEOUT": "120", "DATALIT_LAB_SANDBOX_DIR": "/var/lib/datalit/sandbox-bench"}
+           "DATALIT_LAB_TIMEOUT": "120", "DATALIT_LAB_SANDBOX_DIR": "/var/lib/datalit-sandbox-bench"}
     os.environ.update(env)
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     from datalit.labs import collect, roster

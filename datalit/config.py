@@ -68,7 +68,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "teams_dir": "/srv/datalit/teams",
         "team_groups_file": "/var/lib/datalit/team-groups.json",  # root-only record of the team groups datalit made
         "sandbox": True,               # run student kernels sandboxed (needs root)
-        "sandbox_dir": "/var/lib/datalit/sandbox",
+        "sandbox_dir": "/var/lib/datalit-sandbox",  # not in the hub's 0700 state dir: slot users must enter it
         "sandbox_user_prefix": "dlsbx",
         "max_file_mb": 50,             # larger files in a submission are not collected
         "checkout_dir": "",            # the checkout with labs/ and grading/labchecks/ (root-only); default: where ./run installed from

@@ -40,3 +40,29 @@ def shared_datasets() -> Path:
     if not path.is_dir():
         pytest.fail(f"real data not found at {path}: the tests need ../shared/datasets beside the checkout")
     return path
+
+
+_EXIT_STATUS = {"code": 0}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _EXIT_STATUS["code"] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """A thread a test left running (a hung grading run, a server watcher) must not keep the interpreter
+    alive after the summary: CI would wait for it until its own time limit. Name the threads and leave."""
+    import threading
+    import traceback
+
+    stuck = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    if not stuck:
+        return
+    frames = sys._current_frames()
+    for t in stuck:
+        print(f"\n[tests] thread {t.name!r} still running after the session; its stack:", file=sys.stderr)
+        traceback.print_stack(frames.get(t.ident), file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_EXIT_STATUS["code"])

@@ -23,7 +23,7 @@ import time
 from datalit.labs import messages
 from datalit.labs.course import Course, LabError, api, gradebook, in_course, lab_info
 from datalit.labs.preprocessors.sandboxed_execute import hidden_paths
-from datalit.labs.sandbox import can_sandbox
+from datalit.labs.sandbox import can_sandbox, prepare_sandbox_dir
 
 NETWORK_HINTS = ("Network is unreachable", "Temporary failure in name resolution", "Connection refused",
                  "Name or service not known", "No address associated", "Errno 101", "Errno -3")
@@ -31,7 +31,7 @@ NETWORK_HINTS = ("Network is unreachable", "Temporary failure in name resolution
 
 def warm_sandbox_cache(course: Course, lab: str) -> str:
     """Parse the lab's datasets once into a cache the sandbox users can read (not write)."""
-    cache = os.path.join(course.cfg["sandbox_dir"], "cache")
+    cache = os.path.join(prepare_sandbox_dir(course.cfg["sandbox_dir"]), "cache")
     os.makedirs(cache, exist_ok=True)
     datasets = lab_info(lab).get("datasets", [])
     from datalit.data.cache import LOADER_VERSION
@@ -44,7 +44,6 @@ def warm_sandbox_cache(course: Course, lab: str) -> str:
     proc = subprocess.run([sys.executable, "-c", _WARM % datasets], env=env, check=False, capture_output=True)
     if proc.returncode == 0:
         open(stamp, "w").close()
-    os.chmod(course.cfg["sandbox_dir"], 0o711)
     for root, dirs, files in os.walk(cache):
         os.chmod(root, 0o755)
         for f in files:

@@ -37,6 +37,8 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Dict, Integer, List, Unicode
 
+from datalit.config import DEFAULTS
+
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
@@ -123,6 +125,21 @@ def ensure_slot_user(prefix: str, slot: int) -> tuple[int, int]:
 LABCHECKS = "labchecks"
 
 
+def prepare_sandbox_dir(sandbox_dir: str) -> Path:
+    """Make the sandbox folder (root-owned, 0711) and check that a slot user can reach it: every folder
+    above it must let others through (x). The hub's state folder is 0700, so a sandbox inside it would
+    give every kernel 'Permission denied' and every team 0 points; refuse that before grading starts."""
+    base = Path(sandbox_dir).absolute()
+    base.mkdir(parents=True, exist_ok=True)
+    os.chmod(base, 0o711)
+    for parent in base.parents:
+        if not os.stat(parent).st_mode & 0o001:
+            raise SlotUserError(f"lab.sandbox_dir {base} is inside {parent} (mode "
+                                f"{oct(os.stat(parent).st_mode & 0o777)}), which the sandbox users cannot enter; "
+                                "choose a sandbox_dir outside the hub's state folder (default /var/lib/datalit-sandbox)")
+    return base
+
+
 def labchecks_root(sandbox_dir: str) -> Path:
     """The folder put on sandboxed kernels' PYTHONPATH (it holds the package ``labchecks``)."""
     return Path(sandbox_dir) / LABCHECKS
@@ -146,9 +163,7 @@ def install_labchecks(sandbox_dir: str, prefix: str) -> Path:
     digest = hashlib.sha256()
     for f in files:
         digest.update(str(f.relative_to(src)).encode() + b"\0" + f.read_bytes() + b"\0")
-    base = Path(sandbox_dir)
-    base.mkdir(parents=True, exist_ok=True)
-    os.chmod(base, 0o711)
+    base = prepare_sandbox_dir(sandbox_dir)
     target = base / f".{LABCHECKS}-{digest.hexdigest()[:16]}"
     if not target.is_dir():
         tmp = base / f".{LABCHECKS}-tmp-{os.getpid()}"
@@ -257,7 +272,7 @@ class SandboxKernelManager(AsyncKernelManager):
 
     slot = Integer(0).tag(config=True)
     user_prefix = Unicode("dlsbx").tag(config=True)
-    sandbox_dir = Unicode("/var/lib/datalit/sandbox").tag(config=True)
+    sandbox_dir = Unicode(DEFAULTS["lab"]["sandbox_dir"]).tag(config=True)
     hidden_paths = List(Unicode()).tag(config=True)
     cpu_seconds = Integer(120).tag(config=True)
     memory_mb = Integer(1024).tag(config=True)
@@ -289,9 +304,7 @@ class SandboxKernelManager(AsyncKernelManager):
         uid, gid = self._ids = ensure_slot_user(self.user_prefix, self.slot)
         checks = install_labchecks(self.sandbox_dir, self.user_prefix)
         kill_user_processes(uid, gid)
-        base = Path(self.sandbox_dir)
-        base.mkdir(parents=True, exist_ok=True)
-        os.chmod(base, 0o711)
+        base = prepare_sandbox_dir(self.sandbox_dir)
         home = base / f"slot{self.slot}"
         if home.exists():
             shutil.rmtree(home, ignore_errors=True)

@@ -18,7 +18,7 @@ def lab_env(base: Path) -> dict:
     env.update({
         "DATALIT_LAB_EXCHANGE_DIR": str(base / "exchange"),
         "DATALIT_LAB_TEAMS_DIR": str(base / "teams"),
-        "DATALIT_LAB_SANDBOX_DIR": "/var/lib/datalit/sandbox-tests",
+        "DATALIT_LAB_SANDBOX_DIR": "/var/lib/datalit-sandbox-tests",
         "DATALIT_LAB_COURSE_ID": "datalit-test",
     })
     return env

@@ -80,7 +80,7 @@ def places():
 def _km(forked: bool, hidden: str, **limits):
     from datalit.labs.sandbox import SandboxKernelManager
 
-    return SandboxKernelManager(kernel_name="python3", forked=forked, slot=41, sandbox_dir="/var/lib/datalit/sandbox-tests",
+    return SandboxKernelManager(kernel_name="python3", forked=forked, slot=41, sandbox_dir="/var/lib/datalit-sandbox-tests",
                                 hidden_paths=[hidden], cpu_seconds=limits.get("cpu", 30), wall_seconds=60,
                                 memory_mb=512, max_processes=32, max_file_mb=5)
 

@@ -25,7 +25,8 @@ def test_killed_worker_is_replaced_and_its_team_graded_again(course):
     collect.collect(course, LAB)
 
     out: dict = {}
-    runner = threading.Thread(target=lambda: out.update(autograde.autograde(course, LAB, workers=2, progress=False)))
+    runner = threading.Thread(target=lambda: out.update(autograde.autograde(course, LAB, workers=2, progress=False)),
+                              daemon=True)  # a hang fails this test, never the interpreter's exit
     runner.start()
     marker = autograde._running_marker(course, LAB, "wk0")
     deadline = time.time() + 120

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import secrets
 import uuid
 
@@ -86,8 +87,17 @@ def test_cookies_are_secure_behind_https(tmp_path):
     h = start_hub(base / "state", home_base=base / "home",
                   extra_env={"DATALIT_HUB_PUBLIC_URL": "https://lab.example.org"})
     try:
-        _, resp = h.login("admin", h.admin_password)
-        assert resp.status_code == 302
+        # The login page's _xsrf cookie is Secure, so requests (speaking plain HTTP to the hub, as the TLS
+        # proxy does) would not send it back; without it the hub signs a fresh token whose timestamp
+        # differs once a second has passed (it did under load: 403). A browser behind HTTPS sends it.
+        s = h.session()
+        page = s.get(f"{h.url}/hub/login", timeout=30)
+        assert "; secure" in page.headers.get("Set-Cookie", "").lower(), page.headers
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
+        resp = s.post(f"{h.url}/hub/login?next=", headers={"Cookie": f"_xsrf={s.cookies['_xsrf']}"},
+                      data={"_xsrf": xsrf, "username": "admin", "password": h.admin_password},
+                      timeout=60, allow_redirects=False)
+        assert resp.status_code == 302, resp.text[:300]
         cookies = resp.raw.headers.getlist("Set-Cookie")
         assert any(c.startswith("jupyterhub-hub-login=") for c in cookies), cookies
         for cookie in cookies:
