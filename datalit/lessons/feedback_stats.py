@@ -57,12 +57,16 @@ def cases(modules: list[str] | None = None) -> list[Case]:
     import matplotlib.pyplot as plt
 
     from datalit.lessons.checks import questions_in
+    from datalit.lessons.concepts import Concept
     from datalit.lessons.exercises import load_module, module_names
 
     out = []
     for name in modules or module_names():
         for q in questions_in(load_module(name)):
             params = q._params({}, None)
+            if isinstance(q, Concept):  # each wrong option is a case; its reason is the feedback
+                out += [Case(name, q.name, q.why[key], got, False) for key, got in q.wrong_cases()]
+                continue
             for i, w in enumerate(q.wrong):
                 answer = q._made_wrong(i, params)
                 got = q.feedback(answer, {}, **params)
