@@ -156,7 +156,8 @@ def workshop():
 @workshop.command("create")
 @click.option("--count", type=int, required=True)
 @click.option("--expires", required=True, help="last day (YYYY-MM-DD, Seoul time) or ISO timestamp")
-@click.option("--tier", default="beginner", show_default=True)
+@click.option("--tier", default="citizen", show_default=True,
+              help="course the accounts receive (citizen: the short workshop course)")
 @click.option("--prefix", default="ws", show_default=True)
 @click.option("--url", "hub_url", default="", help="hub address printed on the sheet")
 @state_option

@@ -84,12 +84,13 @@ def course_list(content_dir: Path) -> dict[str, list[dict]]:
 
 def tiers_for(groups: set[str]) -> list[str]:
     """Which courses a person receives: their tier groups (and the tiers they teach); staff without a
-    tier get every course; anyone else starts with the beginner course."""
+    tier get every course; a workshop account (``citizens``) without a tier gets the citizen course;
+    anyone else starts with the beginner course."""
     tiers = {t for t in TIERS if t in groups or f"instructors-{t}" in groups}
     if not tiers and groups & {"admins", "analysts", "instructors"}:
         tiers = set(TIERS)
     if not tiers:
-        tiers = {"beginner"}
+        tiers = {"citizen"} if "citizens" in groups else {"beginner"}
     return [t for t in TIERS if t in tiers]
 
 

@@ -4,7 +4,8 @@ JupyterHub calls each callable of ``c.JupyterHub.template_vars`` with the curren
 login page) and a callable ``c.JupyterHub.default_url`` with the request handler
 (hub_config/shared/40-pages.py wires both).
 
-* Course list: the courses of the person's groups. A citizen in ``citizens`` + one tier sees that tier;
+* Course list: the courses of the person's groups. A citizen in ``citizens`` + one tier (by default
+  ``citizen``, the workshop course) sees that tier;
   staff see their tiers (analysts without a tier: all); hub admins and teaching staff see every course.
   The login page (nobody logged in) lists every course.
 * Account expiry: workshop accounts see when their account ends, in Korea time.

@@ -5,7 +5,9 @@
 """
 from __future__ import annotations
 
-TIERS = ("beginner", "intermediate", "advanced")
+TIERS = ("beginner", "intermediate", "advanced", "citizen")  # citizen: the Big Data Campus workshop course
+# what people read: "입문 과정", "시민 과정" (the hub pages, the workshop credential sheet)
+TIER_NAMES = {"beginner": "입문", "intermediate": "중급", "advanced": "고급", "citizen": "시민"}
 INSTRUCTOR_GROUPS = tuple(f"instructors-{tier}" for tier in TIERS)
 GROUPS = (*TIERS, "citizens", "instructors", "analysts", "admins", *INSTRUCTOR_GROUPS)
 TEACHING_GROUPS = frozenset({"instructors", "admins", *INSTRUCTOR_GROUPS})
@@ -14,6 +16,7 @@ GROUP_DESCRIPTIONS = {
     "beginner": "입문 과정 학습자",
     "intermediate": "중급 과정 학습자",
     "advanced": "고급 과정 학습자",
+    "citizen": "시민 과정 학습자 (빅데이터 캠퍼스 워크숍)",
     "citizens": "빅데이터 캠퍼스 워크숍 시민 계정",
     "instructors": "강사 (담당 과정의 채점만)",
     "analysts": "분석가 (부서 보고서 실행)",

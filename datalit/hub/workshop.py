@@ -25,7 +25,7 @@ from pathlib import Path
 
 import bcrypt
 
-from datalit.hub.roles import TIERS
+from datalit.hub.roles import TIER_NAMES, TIERS
 from datalit.kst import end_of_day, from_korea, shown, until
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 PROGRAMME = "서울 데이터 리터러시 랩"
@@ -84,7 +84,7 @@ def _password() -> str:
     return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
 
 
-def create_accounts(state: Path, count: int, expires: str, tier: str, prefix: str = "ws",
+def create_accounts(state: Path, count: int, expires: str, tier: str = "citizen", prefix: str = "ws",
                     hub_url: str = "") -> dict:
     """Create ``count`` accounts; returns ``{"batch", "users", "csv", "html", "accounts"}``.
 
@@ -137,7 +137,7 @@ def create_accounts(state: Path, count: int, expires: str, tier: str, prefix: st
             "accounts": rows}
 
 
-TIER_KO = {"beginner": "입문", "intermediate": "중급", "advanced": "고급"}
+TIER_KO = TIER_NAMES
 
 
 def credential_sheet(rows: list[dict], entry: dict, hub_url: str) -> str:

@@ -19,7 +19,7 @@ def _api(state: Path) -> HubAPI | None:
         return None
 
 
-def create(state: Path, count: int, expires: str, tier: str, prefix: str = "ws", hub_url: str = "") -> dict:
+def create(state: Path, count: int, expires: str, tier: str = "citizen", prefix: str = "ws", hub_url: str = "") -> dict:
     api = _api(state)
     if api is not None and not hub_url:
         hub_url = api.url.rsplit("/hub/api", 1)[0] + "/hub/login"

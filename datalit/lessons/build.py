@@ -6,8 +6,10 @@
 In the solution form, a code cell tagged ``solution`` holds an exercise's answer; in the learner form it
 becomes ``# 여기에 코드를 작성하세요`` plus ``name = None`` for every name the solution assigned, so the
 check cell below politely says the answer is missing. nbgrader-style ``### BEGIN SOLUTION`` /
-``### END SOLUTION`` regions are replaced the same way. Cells tagged ``teacher`` are dropped.
-Outputs are cleared; ``course.yaml`` is copied beside the notebooks.
+``### END SOLUTION`` regions are replaced the same way. Cells tagged ``instructor`` (the instructor notes,
+``datalit.lessons.instructor``) or ``teacher`` are dropped. Outputs are cleared; ``course.yaml`` is copied
+beside the notebooks, and the course's Korean instructor handbook is written as
+``<out>/<tier>/강사용-안내서.md`` (the hub hands out only ``*.ipynb``).
 """
 from __future__ import annotations
 
@@ -16,11 +18,14 @@ import copy
 import shutil
 from pathlib import Path
 
+from datalit.lessons import instructor
 from datalit.lessons.courses import courses_dir, lesson_paths, read_notebook
 from datalit.lessons.schema import TIERS
 
 SOLUTION_TAG = "solution"
 TEACHER_TAG = "teacher"
+INSTRUCTOR_TAG = instructor.TAG
+DROPPED_TAGS = {TEACHER_TAG, INSTRUCTOR_TAG}
 STUB = "# 여기에 코드를 작성하세요"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
@@ -76,7 +81,7 @@ def learner_notebook(nb):
     cells = []
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags") or []
-        if TEACHER_TAG in tags:
+        if DROPPED_TAGS & set(tags):
             continue
         if cell.cell_type == "code":
             if SOLUTION_TAG in tags:
@@ -100,8 +105,9 @@ def build_lesson(path: Path, out_path: Path) -> Path:
     return out_path
 
 
-def build_all(out_dir, tiers=None, root=None) -> dict[str, list[Path]]:
-    """Write learner forms to ``out_dir/<tier>/NN-slug.ipynb``; returns {tier: [paths]}."""
+def build_all(out_dir, tiers=None, root=None, handbook: bool = True) -> dict[str, list[Path]]:
+    """Write learner forms to ``out_dir/<tier>/NN-slug.ipynb`` and (``handbook``) the instructor handbook
+    ``out_dir/<tier>/강사용-안내서.md``; returns {tier: [notebook paths]}."""
     out_dir = Path(out_dir)
     root = Path(root) if root else courses_dir()
     result: dict[str, list[Path]] = {}
@@ -113,4 +119,6 @@ def build_all(out_dir, tiers=None, root=None) -> dict[str, list[Path]]:
         manifest = root / tier / "course.yaml"
         if manifest.is_file():
             shutil.copyfile(manifest, out_dir / tier / "course.yaml")
+        if handbook:
+            instructor.write_handbook(tier, out_dir, root)
     return result

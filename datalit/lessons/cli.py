@@ -5,6 +5,8 @@ import sys
 
 import click
 
+from datalit.lessons.schema import TIERS
+
 
 @click.group()
 def lesson():
@@ -12,7 +14,7 @@ def lesson():
 
 
 @lesson.command("list")
-@click.option("--tier", type=click.Choice(["beginner", "intermediate", "advanced"]), default=None)
+@click.option("--tier", type=click.Choice(TIERS), default=None)
 def list_cmd(tier):
     """Tier, number, title, minutes of every lesson."""
     from datalit.lessons.courses import lessons
@@ -75,11 +77,13 @@ def run_cmd(path, learner, params, timeout):
 
 @lesson.command("build")
 @click.option("--out", "out_dir", default="build/courses", show_default=True, type=click.Path(file_okay=False))
-@click.option("--tier", type=click.Choice(["beginner", "intermediate", "advanced"]), multiple=True)
+@click.option("--tier", type=click.Choice(TIERS), multiple=True)
 def build_cmd(out_dir, tier):
-    """Write the learner forms to OUT/<tier>/NN-slug.ipynb."""
+    """Write the learner forms to OUT/<tier>/NN-slug.ipynb (instructor notes removed) and each course's
+    instructor handbook to OUT/<tier>/강사용-안내서.md."""
     from datalit.lessons.build import build_all
+    from datalit.lessons.instructor import HANDBOOK_NAME
 
     result = build_all(out_dir, tiers=list(tier) or None)
     for t, paths in result.items():
-        click.echo(f"{t}: {len(paths)} lesson(s) -> {out_dir}/{t}")
+        click.echo(f"{t}: {len(paths)} lesson(s) -> {out_dir}/{t}  (강사용: {out_dir}/{t}/{HANDBOOK_NAME})")

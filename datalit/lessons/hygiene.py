@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from datalit.lessons import schema
+from datalit.lessons import instructor, schema
 from datalit.lessons.rendering import markdown_problems
 from datalit.lessons.courses import LESSON_NAME, courses_dir, lesson_paths, parameter_defaults, read_manifest, tagged
 
@@ -53,6 +53,7 @@ def check_notebook(path: Path, catalog_ids: set[str] | None = None) -> list[str]
             problems.append(f"cell {i}: outputs not cleared")
         if cell.cell_type == "markdown":
             problems += [f"cell {i}: {e}" for e in markdown_problems(cell.source)]
+    problems += instructor.cell_problems(nb)
     meta = nb.metadata.get("datalit")
     errs = schema.lesson_errors(meta)
     problems += [f"metadata.datalit {e}" for e in errs]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 SCHEMA_PATH = Path(__file__).with_name("lesson.schema.yaml")
-TIERS = ("beginner", "intermediate", "advanced")
+TIERS = ("beginner", "intermediate", "advanced", "citizen")  # citizen: Big Data Campus workshops
 SEOUL_GU = (
     "종로구", "중구", "용산구", "성동구", "광진구", "동대문구", "중랑구", "성북구", "강북구", "도봉구",
     "노원구", "은평구", "서대문구", "마포구", "양천구", "강서구", "구로구", "금천구", "영등포구", "동작구",

@@ -3,7 +3,7 @@
 # they land after login (learners: their server, started at once; hub admins: the home page).
 from pathlib import Path
 
-from datalit.hub import content, pages
+from datalit.hub import content, pages, roles
 
 here = Path(__file__).resolve().parent.parent
 c.JupyterHub.template_paths = [str(here / "templates")]
@@ -12,7 +12,7 @@ c.JupyterHub.template_vars = {
     "programme_en": "Seoul Data Literacy Lab",
     "courses": pages.courses_for(content.course_list(Path(settings["content_dir"]))),
     "account_expiry": pages.account_expiry,
-    "tier_names": {"beginner": "입문", "intermediate": "중급", "advanced": "고급"},
+    "tier_names": roles.TIER_NAMES,
 }
 c.JupyterHub.default_url = pages.landing_url
 c.JupyterHub.redirect_to_server = True  # (JupyterHub's default) what landing_url's "" means: /hub/spawn

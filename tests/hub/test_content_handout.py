@@ -56,7 +56,10 @@ def test_sync_does_not_follow_planted_symlinks(tmp_path):
 def test_tiers_and_course_list(tmp_path):
     assert content.tiers_for({"intermediate", "citizens"}) == ["intermediate"]
     assert content.tiers_for({"instructors", "instructors-advanced"}) == ["advanced"]
-    assert content.tiers_for({"admins"}) == ["beginner", "intermediate", "advanced"]
+    assert content.tiers_for({"admins"}) == ["beginner", "intermediate", "advanced", "citizen"]
     assert content.tiers_for(set()) == ["beginner"]
+    assert content.tiers_for({"citizens", "citizen"}) == ["citizen"]  # a workshop account (the default tier)
+    assert content.tiers_for({"citizens"}) == ["citizen"]  # a workshop account that lost its tier group
+    assert content.tiers_for({"instructors", "instructors-citizen"}) == ["citizen"]
     _nb(tmp_path / "beginner" / "01-first.ipynb", "첫 걸음")
     assert content.course_list(tmp_path)["beginner"] == [{"file": "01-first.ipynb", "title": "첫 걸음"}]
