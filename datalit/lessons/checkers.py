@@ -117,7 +117,7 @@ def number(rel: float = 1e-6, abs: float = 1e-9, integer: bool = False):  # noqa
         a, b = float(answer), float(expected)
         if np.isnan(a):
             return "답이 NaN(빈 값)이에요. 빈 값이 있는 열을 계산했거나 필터 결과가 비어 있지 않은지 확인하세요."
-        if integer and not float(a).is_integer():
+        if integer and not float(a).is_integer() and float(b).is_integer():  # b: a known mistake may be a fraction
             return "개수나 인원처럼 정수가 나와야 하는데 소수가 나왔어요. 평균(mean) 대신 합계(sum)나 개수(len)가 아닌지 보세요."
         if _close(a, b, rel, abs):
             return None
