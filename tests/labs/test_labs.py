@@ -56,6 +56,7 @@ def test_solution_passes_every_test(lab, tmp_path, monkeypatch):
     from nbclient import NotebookClient
     monkeypatch.setenv("PYTHONPATH", str(REPO / "grading"))  # the reference checks (grading/labchecks)
     nb = _nb(lab)
+    nbformat.write(nb, tmp_path / f"{lab}.ipynb")  # saved beside the kernel: open projects read their memo cell from it
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o.get("ename"), o.get("evalue"))
