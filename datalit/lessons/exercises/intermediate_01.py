@@ -48,6 +48,10 @@ def _peak_alighting_hour(station="강남"):
     return int(_station_hourly_alightings(station).idxmax())
 
 
+def _all_stations_hourly(station="강남"):
+    return long_boardings().groupby("hour")["boardings"].sum()
+
+
 def n_stations():
     """Distinct stations once the sub-name in parentheses is removed: 청량리(서울시립대입구) -> 청량리."""
     names = _wide()["station"].str.replace(r"\(.*\)", "", regex=True).str.strip()
@@ -56,6 +60,10 @@ def n_stations():
 
 def _n_rows():
     return int(len(_wide()))
+
+
+def _n_lines():
+    return int(_wide()["line"].nunique())
 
 
 q1 = Question(
@@ -81,7 +89,10 @@ q2 = Question(
     hints=["먼저 long[long[\"station\"] == station]으로 역을 골라요.",
            "한 역이 여러 호선에 있으면 행이 여러 개예요. groupby(\"hour\")[\"boardings\"].sum()으로 더하세요."],
     solution='hourly = long[long["station"] == station].groupby("hour")["boardings"].sum()',
-    wrong=[Wrong(_station_hourly_alightings, "달라요")],
+    wrong=[Wrong(_station_hourly_alightings, "승차(boardings)가 아니라 하차(alightings) 인원을 더했어요. "
+                 "승차 열로 만든 긴 표 long에서 boardings를 더하세요.", diagnose=True),
+           Wrong(_all_stations_hourly, "우리 역만 고르지 않았어요(필터 빠짐): 서울 전체 역의 시간대별 합계가 나왔어요. "
+                 "long[long[\"station\"] == station]으로 먼저 고르세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -91,7 +102,10 @@ q3 = Question(
     checker=ck.number(integer=True),
     hints=["Series에서 가장 큰 값의 '인덱스'는 .idxmax()로 구해요.", "peak = int(hourly.idxmax())"],
     solution="peak = int(hourly.idxmax())",
-    wrong=[Wrong(lambda station: station_hourly(station).max(), "정답보다 커요")],
+    wrong=[Wrong(lambda station: station_hourly(station).max(), "가장 많은 승차 '인원'(.max())을 넣었어요. 필요한 건 "
+                 "그 인원이 나온 '시간대'예요: .idxmax()로 인덱스(hour)를 꺼내세요.", diagnose=True),
+           Wrong(_peak_alighting_hour, "하차(alightings)가 가장 많은 시간대를 구했어요. 문제는 '승차'가 가장 많은 "
+                 "시간대예요: 연습 2의 hourly(승차)에서 .idxmax()를 쓰세요.", diagnose=True)],
 )
 
 q4 = Question(
@@ -104,5 +118,8 @@ q4 = Question(
            "len(wide)는 '행'의 수예요. 환승역은 호선마다 한 행이라 역 수보다 많아요."],
     solution='''names = wide["station"].str.replace(r"\\(.*\\)", "", regex=True).str.strip()
 n_unique = names.nunique()''',
-    wrong=[Wrong(_n_rows, "정답보다 커요")],
+    wrong=[Wrong(_n_rows, "표의 행 수(len(wide))를 셌어요. 환승역은 호선마다 한 행이라 행 수는 역 수보다 많아요: "
+                 "이름 열에 .nunique()를 써서 서로 다른 이름을 세세요.", diagnose=True),
+           Wrong(_n_lines, "호선(line)의 개수를 셌어요. 문제는 서로 다른 '역 이름'의 개수예요: "
+                 "wide[\"station\"]을 정리한 뒤 .nunique()를 쓰세요.", diagnose=True)],
 )

@@ -49,6 +49,18 @@ def _crime_per_station():
     return st[["gu", "crimes"]]
 
 
+def _crime_by_gu_cleared():
+    st = _stations().copy()
+    st["crimes"] = st[[f"{c}_cleared" for c in CRIMES]].sum(axis=1)
+    return st.groupby("gu", as_index=False)["crimes"].sum()
+
+
+def _crime_by_gu_mean():
+    st = _stations().copy()
+    st["crimes"] = st[[f"{c}_reported" for c in CRIMES]].sum(axis=1)
+    return st.groupby("gu", as_index=False)["crimes"].mean()
+
+
 def crime_rate():
     """Crimes per 10,000 residents by district, highest first."""
     m = crime_by_gu().merge(_population()[["gu", "population"]], on="gu")
@@ -62,9 +74,20 @@ def _crime_rate_unsummed():
     return m.sort_values("crimes_per_10k", ascending=False).reset_index(drop=True)
 
 
+def _crime_rate_per_person():
+    m = crime_rate()
+    m["crimes_per_10k"] = m["crimes"] / m["population"]
+    return m
+
+
 def gu_rank(gu="강남구"):
     """Rank (1 = most crimes per 10,000 residents) of the district."""
     r = crime_rate()
+    return int(r.index[r["gu"] == gu][0]) + 1
+
+
+def _gu_rank_by_count(gu="강남구"):
+    r = crime_rate().sort_values("crimes", ascending=False).reset_index(drop=True)
     return int(r.index[r["gu"] == gu][0]) + 1
 
 
@@ -98,7 +121,11 @@ q2 = Question(
     solution='''cols = [c + "_reported" for c in ["murder", "robbery", "rape", "theft", "violence"]]
 stations["crimes"] = stations[cols].sum(axis=1)
 crime_gu = stations.groupby("gu", as_index=False)["crimes"].sum()''',
-    wrong=[Wrong(_crime_per_station, "행 수가 정답(25행)보다 많아요")],
+    wrong=[Wrong(_crime_per_station, "경찰서별 행을 자치구별로 더하지 않았어요(groupby 빠짐): 경찰서가 두 곳인 구는 행이 두 개 나와요. groupby(\"gu\", as_index=False)[\"crimes\"].sum()으로 구마다 더하세요.", diagnose=True),
+           Wrong(_crime_by_gu_cleared, "발생(_reported)이 아니라 검거(_cleared) 건수를 더했어요. "
+                 "murder_reported … violence_reported 다섯 열을 더하세요.", diagnose=True),
+           Wrong(_crime_by_gu_mean, "경찰서별 건수를 구마다 '더하지' 않고 평균(mean)을 냈어요. 경찰서가 두 곳인 구는 "
+                 "절반쯤으로 줄어요: .sum()을 쓰세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -111,7 +138,8 @@ q3 = Question(
     solution='''crime_rate = crime_gu.merge(pop[["gu", "population"]], on="gu")
 crime_rate["crimes_per_10k"] = crime_rate["crimes"] / crime_rate["population"] * 10_000
 crime_rate = crime_rate.sort_values("crimes_per_10k", ascending=False)''',
-    wrong=[Wrong(_crime_rate_unsummed, "행 수가")],
+    wrong=[Wrong(_crime_rate_unsummed, "경찰서별 행을 자치구별로 더하지 않았어요(groupby 빠짐): 경찰서가 두 곳인 구는 행이 두 개 나와요. groupby(\"gu\", as_index=False)[\"crimes\"].sum()으로 구마다 더하세요.", diagnose=True),
+           Wrong(_crime_rate_per_person, "1만 배 작아요")],
 )
 
 q4 = Question(
@@ -123,5 +151,8 @@ q4 = Question(
            "ordered = crime_rate.reset_index(drop=True) 후 ordered.index[ordered[\"gu\"] == gu][0] + 1"],
     solution='''ordered = crime_rate.reset_index(drop=True)
 rank = int(ordered.index[ordered["gu"] == gu][0]) + 1''',
-    wrong=[Wrong(_gu_rank_ascending, "정답보다")],
+    wrong=[Wrong(_gu_rank_ascending, "순위를 거꾸로(적은 순서로) 셌어요. 1위는 인구 1만 명당 범죄가 가장 '많은' "
+                 "구예요: crimes_per_10k 내림차순 표에서 몇 번째인지 세세요.", diagnose=True),
+           Wrong(_gu_rank_by_count, "인구로 나누지 않은 범죄 건수(crimes)로 순위를 매겼어요. 인구가 많은 구일수록 "
+                 "위로 올라가요: 인구 1만 명당 값(crimes_per_10k)으로 순위를 매기세요.", diagnose=True)],
 )

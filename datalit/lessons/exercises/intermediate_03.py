@@ -29,6 +29,19 @@ def _monthly_sum(gu="마포구"):
     return daily_pm25(gu).resample("MS").sum()
 
 
+def _monthly_month_end(gu="마포구"):
+    return daily_pm25(gu).resample("ME").mean()
+
+
+def _monthly_median(gu="마포구"):
+    return daily_pm25(gu).resample("MS").median()
+
+
+def _pm10_daily(gu="마포구"):
+    air = _air()
+    return air[air["gu"] == gu].set_index("date")["pm10"].sort_index()
+
+
 def rolling30(gu="마포구"):
     """30-day rolling mean that still gives a value when at least 20 of the 30 days were measured."""
     return daily_pm25(gu).rolling(30, min_periods=20).mean()
@@ -49,6 +62,16 @@ def _bad_days_ge(gu="마포구"):
     return (s >= PM25_STANDARD).groupby(s.index.year).sum()
 
 
+def _bad_share_by_year(gu="마포구"):
+    s = daily_pm25(gu)
+    return (s > PM25_STANDARD).groupby(s.index.year).mean()
+
+
+def _bad_days_old_standard(gu="마포구"):
+    s = daily_pm25(gu)
+    return (s > 50).groupby(s.index.year).sum()
+
+
 def bad_share(gu="마포구", year=2019):
     """Share (%) of the measured days of `year` above the standard."""
     s = daily_pm25(gu)
@@ -60,6 +83,17 @@ def _bad_share_ratio(gu="마포구", year=2019):
     return bad_share(gu, year) / 100
 
 
+def _bad_share_with_missing(gu="마포구", year=2019):
+    s = daily_pm25(gu)
+    s = s[s.index.year == year]
+    return float((s > PM25_STANDARD).mean() * 100)
+
+
+def _bad_share_all_years(gu="마포구", year=2019):
+    s = daily_pm25(gu).dropna()
+    return float((s > PM25_STANDARD).mean() * 100)
+
+
 q1 = Question(
     "q1", variable="pm",
     prompt="우리 구(gu) 측정소의 일별 초미세먼지(pm25)를 날짜 인덱스의 Series로 만들기 (날짜순)",
@@ -69,7 +103,10 @@ q1 = Question(
            ".set_index(\"date\")[\"pm25\"]로 날짜가 인덱스인 Series를 만들어요.",
            "마지막에 .sort_index()로 날짜순 정렬!"],
     solution='pm = air[air["gu"] == gu].set_index("date")["pm25"].sort_index()',
-    wrong=[Wrong(_all_stations, "개수가 정답")],
+    wrong=[Wrong(_all_stations, "우리 구 측정소만 고르지 않았어요(필터 빠짐): 모든 측정소의 값이 다 들어 있어요. "
+                 "air[air[\"gu\"] == gu]로 먼저 고르세요.", diagnose=True),
+           Wrong(_pm10_daily, "초미세먼지(pm25)가 아니라 미세먼지(pm10) 열을 골랐어요. "
+                 ".set_index(\"date\")[\"pm25\"]를 쓰세요.", diagnose=True)],
 )
 
 q2 = Question(
@@ -80,7 +117,12 @@ q2 = Question(
     hints=["날짜 인덱스가 있으면 pm.resample(\"MS\")로 달마다 묶을 수 있어요 (MS = Month Start).",
            "묶은 뒤 .mean()으로 평균! 합계(sum)는 달마다 날 수가 달라 비교가 안 돼요."],
     solution='monthly = pm.resample("MS").mean()',
-    wrong=[Wrong(_monthly_sum, "달라요")],
+    wrong=[Wrong(_monthly_sum, "달마다 평균(mean)이 아니라 합계(sum)를 구했어요. 달마다 날 수와 측정된 날 수가 "
+                 "달라 합계로는 달끼리 비교할 수 없어요: .mean()을 쓰세요.", diagnose=True),
+           Wrong(_monthly_month_end, "달의 마지막 날(\"ME\")이 인덱스가 됐어요. 문제는 달의 첫날(Month Start)을 "
+                 "인덱스로 쓰는 resample(\"MS\")예요.", diagnose=True),
+           Wrong(_monthly_median, "평균(mean)이 아니라 중앙값(median)을 구했어요. resample(\"MS\").mean()을 쓰세요.",
+                 diagnose=True)],
 )
 
 q3 = Question(
@@ -91,7 +133,8 @@ q3 = Question(
     hints=["pm.rolling(30, min_periods=20).mean()",
            "min_periods를 주지 않으면 빈 날이 하나만 있어도 30일 동안 NaN이 돼요."],
     solution="smooth = pm.rolling(30, min_periods=20).mean()",
-    wrong=[Wrong(_rolling7, "달라요"),
+    wrong=[Wrong(_rolling7, "7일 이동평균을 구했어요. 문제는 30일 이동평균이에요: rolling(30, min_periods=20)",
+                 diagnose=True),
            Wrong(lambda gu: daily_pm25(gu).rolling(30).mean(), "빈 값(NaN)")],
 )
 
@@ -104,7 +147,12 @@ q4 = Question(
            "연도별로 묶기: .groupby(pm.index.year).sum()",
            "'초과'는 > 예요. >= 는 '이상'이에요."],
     solution="bad_days = (pm > 35).groupby(pm.index.year).sum()",
-    wrong=[Wrong(_bad_days_ge, "달라요")],
+    wrong=[Wrong(_bad_days_ge, "'초과'(>)가 아니라 '이상'(>=)으로 셌어요: 딱 35인 날까지 들어갔어요. "
+                 "pm > 35로 세세요.", diagnose=True),
+           Wrong(_bad_share_by_year, "날의 수(sum)가 아니라 비율(mean)을 구했어요. True/False를 .sum()으로 더하면 "
+                 "기준을 넘은 날의 수가 돼요.", diagnose=True),
+           Wrong(_bad_days_old_standard, "옛 기준 50㎍/㎥로 셌어요. 이 연습은 지금의 환경기준 35㎍/㎥를 모든 해에 "
+                 "똑같이 적용해요: pm > 35", diagnose=True)],
 )
 
 q5 = Question(
@@ -117,5 +165,9 @@ q5 = Question(
            "True/False의 평균(mean)은 True의 비율이에요. 퍼센트로 만들려면 × 100"],
     solution='''y = pm[pm.index.year == year].dropna()
 share = (y > 35).mean() * 100''',
-    wrong=[Wrong(_bad_share_ratio, "100배 작아요")],
+    wrong=[Wrong(_bad_share_ratio, "100배 작아요"),
+           Wrong(_bad_share_with_missing, "측정하지 않은 날(NaN)까지 분모에 넣었어요. NaN > 35는 False라서 비율이 "
+                 "작아져요: 그 해의 값에 .dropna()를 먼저 하세요.", diagnose=True),
+           Wrong(_bad_share_all_years, "고른 해(year)만 고르지 않고 9년 전체로 계산했어요. "
+                 "pm[pm.index.year == year]로 먼저 고르세요.", diagnose=True)],
 )

@@ -95,6 +95,12 @@ def _dong_map_name_only(gu="관악구"):
     return geo.merge(pop[["dong", "population", "aged_65_plus"]], on="dong")
 
 
+def _dong_map_all_gu(gu="관악구"):
+    geo = data.load("seoul_dong_boundaries", "admdong_2021")[["gu", "dong", "geometry"]]
+    pop = data.load("seoul_population_by_dong_2021q2", "dong")
+    return geo.merge(pop[["gu", "dong", "population", "aged_65_plus"]], on=["gu", "dong"])
+
+
 def oldest_dong(gu="관악구"):
     d = dong_map(gu)
     share = d["aged_65_plus"] / d["population"]
@@ -104,6 +110,11 @@ def oldest_dong(gu="관악구"):
 def _most_elderly(gu="관악구"):
     d = dong_map(gu)
     return str(d.loc[d["aged_65_plus"].idxmax(), "dong"])
+
+
+def _youngest_dong(gu="관악구"):
+    d = dong_map(gu)
+    return str(d.loc[(d["aged_65_plus"] / d["population"]).idxmin(), "dong"])
 
 
 q1 = Question(
@@ -143,7 +154,10 @@ q3 = Question(
            "동 이름은 서울 전체에서 겹칠 수 있어요(신사동은 강남구에도, 관악구에도 있어요). on=[\"gu\", \"dong\"]으로 합치세요."],
     solution='''mine = dong_geo[dong_geo["gu"] == gu]
 dongs = mine.merge(pop_dong[["gu", "dong", "population", "aged_65_plus"]], on=["gu", "dong"])''',
-    wrong=[Wrong(_dong_map_name_only, "행 수가 정답")],
+    wrong=[Wrong(_dong_map_name_only, "동 이름(dong) 하나로만 합쳤어요. 다른 구에 같은 이름의 동이 있으면 그 동의 "
+                 "인구까지 잘못 붙어요: on=[\"gu\", \"dong\"] 두 열로 합치세요.", diagnose=True),
+           Wrong(_dong_map_all_gu, "우리 구의 동만 고르지 않았어요(필터 빠짐): 서울 전체 행정동이 들어 있어요. "
+                 "dong_geo[dong_geo[\"gu\"] == gu]로 먼저 고르세요.", diagnose=True)],
 )
 
 q4 = Question(
@@ -154,5 +168,8 @@ q4 = Question(
     hints=["비율 = aged_65_plus / population", "가장 큰 값의 위치는 .idxmax(), 그 행의 dong을 꺼내요: dongs.loc[위치, \"dong\"]"],
     solution='''share = dongs["aged_65_plus"] / dongs["population"]
 oldest = dongs.loc[share.idxmax(), "dong"]''',
-    wrong=[Wrong(_most_elderly, "정답이 아니에요")],
+    wrong=[Wrong(_most_elderly, "65세 이상 '인구 수'가 가장 많은 동을 골랐어요. 인구가 많은 동일수록 어르신 수도 "
+                 "많아요: 비율(aged_65_plus / population)이 가장 높은 동을 찾으세요.", diagnose=True),
+           Wrong(_youngest_dong, "65세 이상 비율이 가장 '낮은' 동을 골랐어요(.idxmin()). 가장 높은 동은 .idxmax()로 "
+                 "찾아요.", diagnose=True)],
 )

@@ -35,6 +35,11 @@ def _by_weekday_sum(station="강남"):
     return s.groupby(s.index.day_of_week).sum()
 
 
+def _by_weekday_median(station="강남"):
+    s = _station_daily(station)
+    return s.groupby(s.index.day_of_week).median()
+
+
 def weekend_pct(station="강남"):
     """Mean weekend-day boardings as a percentage of the mean weekday."""
     s = _station_daily(station)
@@ -46,6 +51,11 @@ def _weekend_ratio(station="강남"):
     return weekend_pct(station) / 100
 
 
+def _weekend_sunday_only(station="강남"):
+    s = _station_daily(station)
+    return float(s[s.index.day_of_week == 6].mean() / s[s.index.day_of_week < 5].mean() * 100)
+
+
 def am_ratio(station="강남"):
     """Morning (07–09 h) alightings divided by boardings, November 2024: > 1 means people come here to work."""
     h = data.load("seoul_subway_hourly_ridership_202411", "hourly")
@@ -55,6 +65,16 @@ def am_ratio(station="강남"):
 
 def _am_ratio_inverted(station="강남"):
     return 1 / am_ratio(station)
+
+
+def _am_ratio_hours(station="강남", hours=(7, 8, 9)):
+    h = data.load("seoul_subway_hourly_ridership_202411", "hourly")
+    x = h[(h["station"] == station) & h["hour"].isin(list(hours))]
+    return float(x["alightings"].sum() / x["boardings"].sum())
+
+
+def _am_ratio_whole_day(station="강남"):
+    return _am_ratio_hours(station, hours=range(24))
 
 
 def top_bus_stops(gu="강남구"):
@@ -73,6 +93,14 @@ def _top_rows_not_summed(gu="강남구"):
     return top.astype({"ars_id": str, "stop_name": str}).reset_index(drop=True)
 
 
+def _top_stops_all_day(gu="강남구"):
+    b = data.load("seoul_bus_stop_hourly_ridership_202205", "hourly")
+    x = b[b["gu"] == gu]
+    top = x.groupby(["ars_id", "stop_name"], observed=True, as_index=False)["boardings"].sum()
+    top = top.sort_values("boardings", ascending=False).head(5).reset_index(drop=True)
+    return top.astype({"ars_id": str, "stop_name": str})
+
+
 def peak_congestion(station="강남"):
     """Highest weekday congestion (%) at the station in the 2024 survey, any direction and half-hour."""
     c = data.load("seoul_metro_congestion", "congestion")
@@ -87,6 +115,12 @@ def _peak_congestion_both_years(station="강남"):
     return float(x["congestion"].mean())
 
 
+def _mean_congestion_2024(station="강남"):
+    c = data.load("seoul_metro_congestion", "congestion")
+    x = c[(c["station"] == station.split("(")[0]) & (c["day_type"] == "평일") & (c["survey_date"].dt.year == 2024)]
+    return float(x["congestion"].mean())
+
+
 q1 = Question(
     "q1", variable="weekday_mean",
     prompt="우리 역(station)의 요일별(0=월 … 6=일) 하루 평균 승차 인원 (2023년 1~10월)",
@@ -97,7 +131,10 @@ q1 = Question(
            "daily.groupby(daily.index.day_of_week).mean()"],
     solution='''daily = sub[sub["station"] == station].groupby("date")["boardings"].sum()
 weekday_mean = daily.groupby(daily.index.day_of_week).mean()''',
-    wrong=[Wrong(_by_weekday_sum, "달라요")],
+    wrong=[Wrong(_by_weekday_sum, "요일별 평균(mean)이 아니라 합계(sum)를 구했어요. 요일마다 들어 있는 날 수가 "
+                 "달라(공휴일·기간의 시작과 끝) 합계로는 요일끼리 비교할 수 없어요: .mean()을 쓰세요.", diagnose=True),
+           Wrong(_by_weekday_median, "평균(mean)이 아니라 중앙값(median)을 구했어요. "
+                 "daily.groupby(daily.index.day_of_week).mean()을 쓰세요.", diagnose=True)],
 )
 
 q2 = Question(
@@ -109,7 +146,9 @@ q2 = Question(
            "daily[is_weekend].mean() / daily[~is_weekend].mean() × 100"],
     solution='''is_weekend = daily.index.day_of_week >= 5
 weekend = daily[is_weekend].mean() / daily[~is_weekend].mean() * 100''',
-    wrong=[Wrong(_weekend_ratio, "100배 작아요")],
+    wrong=[Wrong(_weekend_ratio, "100배 작아요"),
+           Wrong(_weekend_sunday_only, "일요일만 주말로 셌어요. 주말은 토요일(5)과 일요일(6)이에요: "
+                 "daily.index.day_of_week >= 5", diagnose=True)],
 )
 
 q3 = Question(
@@ -121,7 +160,12 @@ q3 = Question(
            "하차 합계 / 승차 합계. 1보다 크면 일하러 '오는' 역이에요."],
     solution='''am_rows = hourly[(hourly["station"] == station) & hourly["hour"].isin([7, 8])]
 am = am_rows["alightings"].sum() / am_rows["boardings"].sum()''',
-    wrong=[Wrong(_am_ratio_inverted, "정답보다")],
+    wrong=[Wrong(_am_ratio_inverted, "승차 ÷ 하차로 거꾸로 나눴어요. 문제는 하차 ÷ 승차예요(1보다 크면 일하러 "
+                 "'오는' 역).", diagnose=True),
+           Wrong(_am_ratio_hours, "9시대(hour 9, 9~10시)까지 넣었어요. 출근 시간 7~9시는 hour 7(7~8시)과 "
+                 "8(8~9시) 두 시간대예요: isin([7, 8])", diagnose=True),
+           Wrong(_am_ratio_whole_day, "출근 시간(7~9시)만 고르지 않고 하루 전체로 나눴어요. "
+                 "hourly[\"hour\"].isin([7, 8]) 조건을 더하세요.", diagnose=True)],
 )
 
 q4 = Question(
@@ -135,7 +179,11 @@ q4 = Question(
     solution='''am_bus = bus[(bus["gu"] == gu) & bus["hour"].isin([7, 8])]
 top_stops = (am_bus.groupby(["ars_id", "stop_name"], observed=True, as_index=False)["boardings"].sum()
              .sort_values("boardings", ascending=False).head(5))''',
-    wrong=[Wrong(_top_rows_not_summed, "행")],
+    wrong=[Wrong(_top_rows_not_summed, "노선별 행을 정류장별로 더하지 않았어요(groupby 빠짐): 한 정류장이 노선·시간대마다 "
+                 "여러 번 나와요. groupby([\"ars_id\", \"stop_name\"])[\"boardings\"].sum()으로 더한 뒤 "
+                 "정렬하세요.", diagnose=True),
+           Wrong(_top_stops_all_day, "출근 시간(7~9시)만 고르지 않고 하루 전체 승차를 더했어요. "
+                 "bus[\"hour\"].isin([7, 8]) 조건을 더하세요.", diagnose=True)],
 )
 
 q5 = Question(
@@ -150,5 +198,8 @@ q5 = Question(
     solution='''base = station.split("(")[0]
 rows = cong[(cong["station"] == base) & (cong["day_type"] == "평일") & (cong["survey_date"].dt.year == 2024)]
 crowded = rows["congestion"].max()''',
-    wrong=[Wrong(_peak_congestion_both_years, "정답보다 작아요")],
+    wrong=[Wrong(_peak_congestion_both_years, "최댓값(max)이 아니라 평균(mean)을 구했고, 2019년 조사까지 섞였어요. "
+                 "2024년 조사만 골라 .max()를 쓰세요.", diagnose=True),
+           Wrong(_mean_congestion_2024, "최댓값(max)이 아니라 평균(mean)을 구했어요. 가장 붐빌 때를 보려면 .max()를 "
+                 "쓰세요.", diagnose=True)],
 )

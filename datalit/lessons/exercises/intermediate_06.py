@@ -34,6 +34,19 @@ def _weekend_change_ratio(gu="중구"):
     return weekend_change(gu) / 100
 
 
+def _weekend_change_seoul(gu="중구"):
+    d = _lp()
+    weekend = d["date"].dt.day_of_week >= 5
+    return float((d.loc[weekend, "total"].mean() / d.loc[~weekend, "total"].mean() - 1) * 100)
+
+
+def _weekend_change_daytime(gu="중구"):
+    d = _lp()
+    d = d[d["gu"] == gu]
+    weekend = d["date"].dt.day_of_week >= 5
+    return float((d.loc[weekend, "daytime_mean"].mean() / d.loc[~weekend, "daytime_mean"].mean() - 1) * 100)
+
+
 def covid_change():
     """Change (%) of the mean total population, March–June 2020 against March–June 2019, per district, most negative first."""
     d = _lp()
@@ -45,6 +58,13 @@ def covid_change():
 
 def _covid_change_ratio():
     return covid_change() / 100
+
+
+def _covid_change_all_months():
+    d = _lp()
+    d = d[d["date"].dt.month.isin([1, 2, 3, 4, 5, 6, 7])]
+    y = d.groupby(["gu", d["date"].dt.year])["total"].mean().unstack()
+    return ((y[2020] / y[2019] - 1) * 100).rename("change_pct").sort_values()
 
 
 def _covid_change_desc():
@@ -66,6 +86,13 @@ def _foreign_visitors_reversed(gu="중구"):
     return float((jan - apr) / jan * 100)
 
 
+def _foreign_visitors_march(gu="중구"):
+    d = _lp()
+    s = d[d["gu"] == gu].set_index("date")["short_stay_foreigners"]
+    jan, mar = s.loc["2020-01"].mean(), s.loc["2020-03"].mean()
+    return float((mar - jan) / jan * 100)
+
+
 q1 = Question(
     "q1", variable="ratio",
     prompt="자치구별 주간(09~18시) 평균 ÷ 야간(19~08시) 평균 생활인구 비율(day_night_ratio)을 큰 순서로 정렬하기",
@@ -77,7 +104,10 @@ q1 = Question(
     solution='''g = lp.groupby("gu")[["daytime_mean", "nighttime_mean"]].mean()
 ratio = (g["daytime_mean"] / g["nighttime_mean"]).rename("day_night_ratio").reset_index()
 ratio = ratio.sort_values("day_night_ratio", ascending=False)''',
-    wrong=[Wrong(_day_night_ascending, "반대")],
+    wrong=[Wrong(_day_night_ascending, "반대"),
+           Wrong(lambda: day_night().assign(day_night_ratio=lambda t: 1 / t["day_night_ratio"]),
+                 "야간 ÷ 주간으로 거꾸로 나눴어요. 문제는 주간(daytime_mean) ÷ 야간(nighttime_mean)이에요: 1보다 크면 "
+                 "낮에 사람이 몰려드는 구예요.", diagnose=True)],
 )
 
 q2 = Question(
@@ -90,7 +120,11 @@ q2 = Question(
     solution='''mine = lp[lp["gu"] == gu]
 is_weekend = mine["date"].dt.day_of_week >= 5
 weekend_pct = (mine.loc[is_weekend, "total"].mean() / mine.loc[~is_weekend, "total"].mean() - 1) * 100''',
-    wrong=[Wrong(_weekend_change_ratio, "100배 작아요")],
+    wrong=[Wrong(_weekend_change_ratio, "100배 작아요"),
+           Wrong(_weekend_change_seoul, "우리 구만 고르지 않았어요(필터 빠짐): 서울 25개 구 전체로 계산했어요. "
+                 "lp[lp[\"gu\"] == gu]로 먼저 고르세요.", diagnose=True),
+           Wrong(_weekend_change_daytime, "하루 평균(total)이 아니라 주간 평균(daytime_mean) 열로 계산했어요. "
+                 "total 열을 쓰세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -104,7 +138,9 @@ q3 = Question(
     solution='''spring = lp[lp["date"].dt.month.isin([3, 4, 5, 6])]
 y = spring.groupby(["gu", spring["date"].dt.year])["total"].mean().unstack()
 change = ((y[2020] / y[2019] - 1) * 100).sort_values()''',
-    wrong=[Wrong(_covid_change_ratio, "100배 작아요"), Wrong(_covid_change_desc, "반대")],
+    wrong=[Wrong(_covid_change_ratio, "100배 작아요"), Wrong(_covid_change_desc, "반대"),
+           Wrong(_covid_change_all_months, "3~6월만 고르지 않고 1~7월 전체를 비교했어요. 코로나19 영향을 보려는 "
+                 "기간은 3~6월이에요: lp[\"date\"].dt.month.isin([3, 4, 5, 6])", diagnose=True)],
 )
 
 q4 = Question(
@@ -118,5 +154,7 @@ q4 = Question(
     solution='''s = lp[lp["gu"] == gu].set_index("date")["short_stay_foreigners"]
 jan, apr = s.loc["2020-01"].mean(), s.loc["2020-04"].mean()
 visitors = (apr - jan) / jan * 100''',
-    wrong=[Wrong(_foreign_visitors_reversed, "부호가 반대")],
+    wrong=[Wrong(_foreign_visitors_reversed, "부호가 반대"),
+           Wrong(_foreign_visitors_march, "4월이 아니라 3월(\"2020-03\")과 비교했어요. 한 달 어긋났어요: "
+                 "s.loc[\"2020-04\"]를 쓰세요.", diagnose=True)],
 )

@@ -46,6 +46,13 @@ def _nearby_2km(festival="석촌호수벚꽃축제"):
     return nearby_stations(festival, radius_km=2.0)
 
 
+def _nearby_all(festival="석촌호수벚꽃축제", radius_km=RADIUS_KM):
+    fest = festival_row(festival)
+    st = data.load("seoul_subway_station_coords", "stations")
+    d = distance_km(fest["latitude"], fest["longitude"], st["lat"], st["lon"])
+    return sorted(set(st.loc[d <= radius_km, "station_name"]))
+
+
 def daily_traffic(festival="석촌호수벚꽃축제"):
     """Boardings + alightings per day at the nearby stations (all lines added)."""
     sub = data.load("seoul_subway_daily_ridership_2023")
@@ -57,6 +64,12 @@ def _daily_boardings_only(festival="석촌호수벚꽃축제"):
     sub = data.load("seoul_subway_daily_ridership_2023")
     rows = sub[sub["station"].isin(nearby_stations(festival))]
     return rows.groupby("date")["boardings"].sum()
+
+
+def _daily_rows_not_summed(festival="석촌호수벚꽃축제"):
+    sub = data.load("seoul_subway_daily_ridership_2023")
+    rows = sub[sub["station"].isin(nearby_stations(festival))]
+    return (rows["boardings"] + rows["alightings"]).set_axis(rows["date"])
 
 
 def _festival_mask(daily, fest):
@@ -123,7 +136,7 @@ q1 = Question(
            "승하차 표에 있는 이름만: [n for n in 이름들 if n in set(sub[\"station\"])]"],
     solution='''d = distance_km(fest["latitude"], fest["longitude"], coords["lat"], coords["lon"])
 near = sorted(n for n in set(coords.loc[d <= 1.0, "station_name"]) if n in set(sub["station"]))''',
-    wrong=[Wrong(_nearby_2km, "개수가 정답")],
+    wrong=[Wrong(_nearby_2km, "반경을 2km로 잡았어요. 문제는 축제 장소에서 1km 안이에요: d <= 1.0", diagnose=True)],
 )
 
 q2 = Question(
@@ -135,7 +148,10 @@ q2 = Question(
            "이용객 = boardings + alightings. 날짜별로 더하기: (rows[\"boardings\"] + rows[\"alightings\"]).groupby(rows[\"date\"]).sum()"],
     solution='''rows = sub[sub["station"].isin(near)]
 daily = (rows["boardings"] + rows["alightings"]).groupby(rows["date"]).sum()''',
-    wrong=[Wrong(_daily_boardings_only, "달라요")],
+    wrong=[Wrong(_daily_boardings_only, "승차(boardings)만 더했어요. 이용객은 승차 + 하차예요: "
+                 "rows[\"boardings\"] + rows[\"alightings\"]를 날짜별로 더하세요.", diagnose=True),
+           Wrong(_daily_rows_not_summed, "날짜별로 더하지 않았어요(groupby 빠짐): 역·호선마다 한 행씩 같은 날짜가 "
+                 "여러 번 나와요. .groupby(rows[\"date\"]).sum()으로 하루에 하나로 만드세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -152,7 +168,8 @@ weekdays = list(set(daily.index[on].day_of_week))
 window = (daily.index >= fest["start_date"] - pd.Timedelta(days=28)) & (daily.index <= fest["end_date"] + pd.Timedelta(days=28))
 holiday = daily.index.isin(pd.to_datetime(list(holidays.KR(years=2023))))
 base = daily[window & ~on & daily.index.day_of_week.isin(weekdays) & ~holiday]''',
-    wrong=[Wrong(_comparable_all_days, "개수가 정답"),
+    wrong=[Wrong(_comparable_all_days, "축제 날만 뺐을 뿐 '앞뒤 28일 안'과 '같은 요일' 조건을 쓰지 않았어요. 계절과 "
+                 "요일이 다른 날이 섞이면 '평소'가 아니에요: window와 day_of_week 조건을 &로 더하세요.", diagnose=True),
            Wrong(_comparable_with_holidays, "공휴일을 비교일에서 빼지 않았어요. 삼일절·어린이날·추석 같은 날은 출퇴근이 없어 "
                  "'평소'가 아니에요: holidays.KR(years=2023)의 날짜를 ~로 빼세요.", diagnose=True)],
 )
@@ -165,5 +182,7 @@ q4 = Question(
     hints=["축제 날 평균: daily[on].mean(), 비교일 평균: base.mean()",
            "(축제 날 평균 / 비교일 평균 - 1) × 100"],
     solution="effect = (daily[on].mean() / base.mean() - 1) * 100",
-    wrong=[Wrong(_effect_vs_all, "정답보다")],
+    wrong=[Wrong(_effect_vs_all, "비교일(base) 대신 축제 날이 아닌 '모든 날'의 평균과 비교했어요. 요일·계절·공휴일이 "
+                 "섞여 효과가 부풀어요: base.mean()과 비교하세요.", diagnose=True),
+           Wrong(lambda festival: effect_pct(festival) / 100, "100배 작아요")],
 )

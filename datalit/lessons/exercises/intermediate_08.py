@@ -55,6 +55,11 @@ def _most_served(gu="송파구"):
     return p[p["gu"] == gu].sort_values("per_10k", ascending=False)["dong"].head(3).tolist()
 
 
+def _fewest_stations(gu="송파구"):
+    p = per_10k()
+    return p[p["gu"] == gu].sort_values(["n_stations", "dong"])["dong"].head(3).tolist()
+
+
 def libraries_per_100k():
     """Public libraries (공공도서관) per 100,000 residents, only districts present in the list, highest first."""
     lib = data.load("korea_libraries_standard")
@@ -71,6 +76,14 @@ def _libraries_zero_filled():
     return s.sort_values(ascending=False)
 
 
+def _all_library_types():
+    lib = data.load("korea_libraries_standard")
+    lib = lib[lib["is_seoul"]]
+    pop = data.load("seoul_population_by_dong_2021q2", "gu").set_index("gu")["population"]
+    counts = lib.groupby("gu").size()
+    return (counts / pop.reindex(counts.index) * 100_000).sort_values(ascending=False)
+
+
 q1 = Question(
     "q1", variable="counts",
     prompt="행정동마다 따릉이 대여소 수(n_stations)를 세기 — 대여소가 없는 동도 0으로 포함 (425행)",
@@ -83,7 +96,8 @@ q1 = Question(
 n = joined.groupby(["gu", "dong"]).size().rename("n_stations").reset_index()
 counts = dong_geo[["gu", "dong"]].merge(n, on=["gu", "dong"], how="left")
 counts["n_stations"] = counts["n_stations"].fillna(0).astype(int)''',
-    wrong=[Wrong(_only_dongs_with_stations, "행 수가 정답")],
+    wrong=[Wrong(_only_dongs_with_stations, "대여소가 없는 동이 빠졌어요. groupby 결과에는 대여소가 있는 동만 나와요: "
+                 "동 목록(dong_geo)에 how=\"left\"로 합치고 fillna(0)으로 0을 채우세요.", diagnose=True)],
 )
 
 q2 = Question(
@@ -107,7 +121,10 @@ q3 = Question(
            "sort_values([\"per_10k\", \"dong\"])로 적은 순서(같으면 이름순) 정렬",
            "[\"dong\"].head(3).tolist()"],
     solution='''least = served[served["gu"] == gu].sort_values(["per_10k", "dong"])["dong"].head(3).tolist()''',
-    wrong=[Wrong(_most_served, "정답에 없는 값")],
+    wrong=[Wrong(_most_served, "1만 명당 대여소가 가장 '많은' 동을 골랐어요(내림차순). 가장 적은 동부터 보려면 "
+                 "오름차순으로 정렬하세요: sort_values([\"per_10k\", \"dong\"])", diagnose=True),
+           Wrong(_fewest_stations, "인구로 나누지 않은 대여소 수(n_stations)로 골랐어요. 인구가 적은 동은 대여소가 "
+                 "적어도 부족한 게 아닐 수 있어요: 인구 1만 명당(per_10k)으로 정렬하세요.", diagnose=True)],
 )
 
 q4 = Question(
@@ -122,5 +139,8 @@ q4 = Question(
 counts_gu = pub.groupby("gu").size()
 people = pop_gu.set_index("gu")["population"]
 libs = (counts_gu / people.reindex(counts_gu.index) * 100_000).sort_values(ascending=False)''',
-    wrong=[Wrong(_libraries_zero_filled, "개수가 정답")],
+    wrong=[Wrong(_libraries_zero_filled, "목록에 없는 구를 0으로 채웠어요. 목록에 없다는 건 '자료가 없다'는 뜻이지 "
+                 "'도서관이 0곳'이라는 뜻이 아니에요: 목록에 있는 구만 남기세요.", diagnose=True),
+           Wrong(_all_library_types, "공공도서관만 고르지 않았어요: 작은도서관 등 모든 종류를 셌어요. "
+                 "library_type == \"공공도서관\" 조건을 더하세요.", diagnose=True)],
 )
