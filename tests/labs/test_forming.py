@@ -17,7 +17,7 @@ from labkit import LAB
 pytestmark = pytest.mark.grading
 
 REPO = Path(__file__).resolve().parents[2]
-TIERS = ("초급", "중급", "고급")
+TIERS = ("입문", "중급", "고급")
 DEPTS = ("교통정책과", "환경정책과", "복지정책과", "데이터전략과")
 
 
@@ -152,7 +152,7 @@ def test_balance_comes_from_balancing(tmp_path):
     """Plain random forming leaves some tier unevenly spread for some seed; balanced forming never does."""
     from datalit.labs.forming import form, read_cohort
 
-    cohort = read_cohort(write_cohort(tmp_path / "c.csv", 17, tiers=("초급",) * 3 + ("중급", "고급")))
+    cohort = read_cohort(write_cohort(tmp_path / "c.csv", 17, tiers=("입문",) * 3 + ("중급", "고급")))
 
     def worst(teams):
         return max(max(c) - min(c) for tier in TIERS
