@@ -34,7 +34,7 @@ FIRST_ADMIN_ENV = "DATALIT_FIRST_ADMIN_PASSWORD"
 MSG_INVALID = "아이디 또는 비밀번호가 올바르지 않습니다."
 MSG_BLOCKED = "로그인에 여러 번 실패해 잠시 잠겼습니다. {seconds}초 뒤에 다시 시도하세요."
 MSG_NOT_APPROVED = "{username} 계정은 아직 관리자의 승인을 기다리고 있습니다. 승인되면 로그인할 수 있습니다."
-MSG_RESERVED = ("'{username}'은(는) 채점 시스템이 쓰는 예약된 아이디라 가입할 수 없습니다. "
+MSG_RESERVED = ("'{username}'은(는) 채점·팀 서버가 쓰는 예약된 아이디라 가입할 수 없습니다. "
                 "다른 아이디로 다시 시도하세요.")
 MSG_ADMIN_NAME = ("'{username}'은(는) 관리자 계정 이름이라 가입으로 만들 수 없습니다. "
                   "다른 아이디로 다시 시도하세요.")
@@ -198,19 +198,19 @@ class DatalitAuthenticator(NativeAuthenticator):
     def validate_username(self, username):
         # never a system account's name: as root the server would run as that account; never a name
         # reserved for the grader's sandbox accounts (they would collide with a person's account)
-        from datalit.hub.uids import is_reserved_name, is_system_account
+        from datalit.hub.uids import is_reserved_name, is_system_account, is_team_name
 
-        if is_reserved_name(username):
-            return False
+        if is_reserved_name(username) and not is_team_name(username):
+            return False  # team-server accounts are hub users the hub makes (never signed up: create_user)
         if is_root() and is_system_account(username) and username not in self.admin_users:
             return False
         return super().validate_username(username)
 
     def add_user(self, user):
         # the admin panel's and API's single-user creation do not call validate_username
-        from datalit.hub.uids import is_reserved_name
+        from datalit.hub.uids import is_reserved_name, is_team_name
 
-        if is_reserved_name(user.name):
+        if is_reserved_name(user.name) and not is_team_name(user.name):
             raise ValueError(f"'{user.name}' is reserved for the grading sandbox accounts")
         return super().add_user(user)
 
@@ -219,6 +219,11 @@ class DatalitAuthenticator(NativeAuthenticator):
         # as 'admin' would own the hub. The first admin is made only by _ensure_first_admin.
         if self.normalize_username(username) in self.admin_users:
             self.log.warning("refused a sign-up under the admin name %s", username)
+            return None
+        from datalit.hub.uids import is_reserved_name
+
+        if is_reserved_name(self.normalize_username(username)):  # a team server's or sandbox's name
+            self.log.warning("refused a sign-up under the reserved name %s", username)
             return None
         return super().create_user(username, password, **kwargs)
 

@@ -20,6 +20,9 @@
   is declared dead and the learner's websocket is dropped (bench/hub_load.py, 30 users). Unix sockets
   cannot collide and no other local user can reach them. When the folder's path would be too long for
   a unix socket name, kernels stay on TCP.
+* team servers (hub users ``dlteam-…``, datalit.hub.teamserver): run as the team's unix account with the
+  team folder as home and notebook folder, group-writable files (umask 007), real-time collaboration
+  on (``team_config_dirs``), no course hand-out; refused for a name that is no team of the roster.
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Integer, List, Unicode
 
-from datalit.hub import content, disk, roles, uids
+from datalit.hub import content, disk, roles, teamserver, uids
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -90,13 +93,35 @@ class DatalitSpawner(LocalProcessSpawner):
     runtime_base = Unicode("/run/datalit", config=True,
                            help="root mode: per-user Jupyter runtime folders (kernel unix sockets) live here")
     disk_limit = Unicode("", config=True, help="root mode: size of each home (e.g. 5G); empty: no limit")
+    team_config_dirs = List(Unicode(), config=True,
+                            help="JUPYTER_CONFIG_PATH folders of team servers, before all others (collaboration on)")
 
     _reserved_ports: set[int] = set()
     _cgroup_warned = False
+    _directories: dict[str, teamserver.Directory] = {}
+
+    # ---- team servers ------------------------------------------------------------------------
+    @property
+    def team(self) -> teamserver.Team | None:
+        """The roster's team whose server this is (None for a person's server)."""
+        if not uids.is_team_name(self.user.name):
+            return None
+        key = self.state_dir or ""
+        if key not in DatalitSpawner._directories:
+            DatalitSpawner._directories[key] = teamserver.Directory(self.state_dir or None)
+        return DatalitSpawner._directories[key].by_account(self.user.name)
+
+    def _team_folder(self) -> Path:
+        team = self.team
+        if team is None:
+            raise RuntimeError(f"{self.user.name} is no team of the roster: no team server")
+        return DatalitSpawner._directories[self.state_dir or ""].folder(team)
 
     # ---- where things are -------------------------------------------------------------------
     @property
     def home(self) -> str:
+        if uids.is_team_name(self.user.name):
+            return str(self._team_folder())
         if self.isolate:
             return pwd.getpwnam(self.user.name).pw_dir
         return str(Path(self.state_dir) / "homes" / self.user.name)
@@ -132,6 +157,8 @@ class DatalitSpawner(LocalProcessSpawner):
         if self.runtime_dir:
             env["JUPYTER_RUNTIME_DIR"] = self.runtime_dir
         dirs = [d for d in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if d]  # e.g. grading (first wins)
+        if uids.is_team_name(self.user.name):
+            dirs = [*self.team_config_dirs, *dirs]
         if not roles.teaches(self.user):
             dirs += self.learner_config_dirs
         dirs += self.config_dirs
@@ -141,6 +168,7 @@ class DatalitSpawner(LocalProcessSpawner):
 
     def make_preexec_fn(self, name):
         cgroup_dirs = self._cgroup_dirs()
+        umask = 0o007 if uids.is_team_name(name) else None  # teammates' personal servers edit its files too
         if self.isolate:
             setuid = set_user_setuid(name)
         else:
@@ -156,6 +184,8 @@ class DatalitSpawner(LocalProcessSpawner):
                         fh.write(str(os.getpid()))
                 except OSError:
                     pass
+            if umask is not None:
+                os.umask(umask)
             setuid()
 
         return preexec
@@ -206,7 +236,19 @@ class DatalitSpawner(LocalProcessSpawner):
         DatalitSpawner._reserved_ports.discard(self.port)
 
     # ---- lifecycle ---------------------------------------------------------------------------
+    async def _prepare_team(self):
+        folder = self._team_folder()
+        if self.isolate:
+            entry = await asyncio.to_thread(teamserver.ensure_account, self.team, folder)
+            await asyncio.to_thread(self._make_runtime_dir, entry.pw_uid, entry.pw_gid)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(self._make_runtime_dir, None, None)
+        self.log.info("team server %s: team %s in %s", self.user.name, self.team.id, folder)
+
     async def _prepare_home(self):
+        if uids.is_team_name(self.user.name):
+            return await self._prepare_team()
         if self.isolate:
             entry = await asyncio.to_thread(ensure_unix_user, self.user.name, self.home_base, self.log)
             uid, gid = entry.pw_uid, entry.pw_gid
@@ -241,7 +283,7 @@ class DatalitSpawner(LocalProcessSpawner):
 
     async def delete_forever(self):
         """The hub user is deleted: their home image goes too (the unix account is removed separately)."""
-        if self.isolate and os.geteuid() == 0 and self.name == "":
+        if self.isolate and os.geteuid() == 0 and self.name == "" and not uids.is_team_name(self.user.name):
             try:
                 home = Path(pwd.getpwnam(self.user.name).pw_dir)
             except KeyError:

@@ -64,6 +64,25 @@ def sandbox_prefixes() -> set[str]:
 
 
 def is_reserved_name(name: str) -> bool:
-    """True for names only the grader's sandbox accounts (and their group) may have."""
+    """True for names only the grader's sandbox accounts (and their group) or team servers may have."""
     name = (name or "").strip().lower()
-    return any(name.startswith(p.lower()) for p in sandbox_prefixes())
+    return is_team_name(name) or any(name.startswith(p.lower()) for p in sandbox_prefixes())
+
+
+# --- team servers (datalit.hub.teamserver) ---------------------------------------------------------
+# One unix account per team runs the team's shared JupyterLab: uids in their own range (above the
+# people's, below the sandbox's), primary group the team's group, home the team folder. Their names
+# (``dlteam-…``) are reserved: no sign-up, workshop prefix or roster member may take one.
+FIRST_TEAM_UID = 64000
+LAST_TEAM_UID = 64799
+TEAM_PREFIX = "dlteam-"
+TEAM_GECOS = "datalit team server (created by the hub)"
+
+
+def is_team_uid(uid: int) -> bool:
+    return FIRST_TEAM_UID <= uid <= LAST_TEAM_UID
+
+
+def is_team_name(name: str) -> bool:
+    """True for names only team-server accounts may have."""
+    return (name or "").strip().lower().startswith(TEAM_PREFIX)

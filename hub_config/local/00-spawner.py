@@ -17,6 +17,7 @@ c.DatalitSpawner.port_max = settings["user_port_max"]
 c.Spawner.cmd = [str(Path(settings["user_env"]) / "bin" / "python"), "-m", "datalit.hub.singleuser"]
 c.DatalitSpawner.config_dirs = [str(repo_path("hub_config", "user_server", "everyone"))]
 c.DatalitSpawner.learner_config_dirs = [str(repo_path("hub_config", "user_server", "learners"))]
+c.DatalitSpawner.team_config_dirs = [str(repo_path("hub_config", "user_server", "team"))]  # collaboration on
 # a disk limit per home (datalit/hub/disk.py); after a reboot the existing home images are mounted again first
 from datalit.config import load_config
 from datalit.hub import disk

@@ -1,0 +1,191 @@
+"""The hub's side of team servers (datalit/hub/teamserver.py): the 팀 서버 열기 page, the shares, the home page.
+
+* ``/hub/teams/<team>`` (``TeamServerHandler``): a member of the team (by the roster), an instructor of
+  one of its lab tiers or a hub admin opens it; the team server is started if it is not running (as
+  the team's hub user, whatever the clicker's own rights) and the person is sent to its JupyterLab.
+  Anyone else gets 404 (no team names are revealed). Registered with ``c.JupyterHub.extra_handlers``.
+* Shares (JupyterHub 5 sharing, ``orm.Share``): the team server is shared with each member and each
+  member of ``instructors-<tier>`` of its labs (user shares: JupyterHub 5.5.4 does not carry group
+  shares into OAuth tokens), nothing else; every other share of it is deleted. Kept equal to the roster on every open, every home page and every 30 s, so a member removed
+  from the roster loses access (a browser session already open keeps it until its token's cache
+  expires, about 5 minutes).
+* ``team_list`` (a ``template_vars`` callable): a member's teams with a 팀 서버 열기 button; an
+  instructor's teams of their tiers (admins: all) with each server's state, in Korea time.
+* ``NoConfirmTeamClients``: the OAuth client of a team server needs no 'authorize access' click
+  (the share is the permission; this only skips the confirmation page).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from jupyterhub import orm
+from jupyterhub import roles as hub_roles
+from jupyterhub.handlers.base import BaseHandler
+from tornado import web
+
+from datalit import kst
+from datalit.hub import teamserver, uids
+
+log = logging.getLogger("datalit.teams")
+SYNC_SECONDS = 30
+_state: dict = {"directory": None, "loop": None}
+
+
+def configure(state_dir: str) -> None:
+    _state["directory"] = teamserver.Directory(state_dir)
+
+
+def directory() -> teamserver.Directory:
+    if _state["directory"] is None:
+        _state["directory"] = teamserver.Directory()
+    return _state["directory"]
+
+
+class NoConfirmTeamClients(set):
+    """``oauth_no_confirm_list``: also every team server's OAuth client (``jupyterhub-user-dlteam-…``)."""
+
+    def __contains__(self, client_id) -> bool:
+        return super().__contains__(client_id) or str(client_id).startswith(f"jupyterhub-user-{uids.TEAM_PREFIX}")
+
+
+def may_open(user, team: teamserver.Team) -> bool:
+    groups = {g.name for g in user.groups}
+    return bool(user.admin or user.name in team.members or {f"instructors-{t}" for t in team.tiers} & groups)
+
+
+# ---- shares ------------------------------------------------------------------------------------------
+def sync_team(db, users, team: teamserver.Team):
+    """The team's hub user (made if missing) with shares equal to the roster; returns its User."""
+    orm_user = orm.User.find(db, team.account)
+    if orm_user is None:
+        orm_user = orm.User(name=team.account)
+        db.add(orm_user)
+        db.commit()
+        hub_roles.assign_default_roles(db, entity=orm_user)
+        log.info("team %s: hub user %s created", team.id, team.account)
+    tuser = users[orm_user]
+    orm_spawner = tuser.spawners[""].orm_spawner
+    # instructors by name, not by a group share: JupyterHub 5.5.4 adds only a token owner's *user* shares
+    # to the token's permissions (scopes.get_scopes_for), so a group share never reaches the OAuth token
+    # the team server checks (measured: 403 for an instructor with a group share)
+    people = set(team.members)
+    for t in sorted(team.tiers):
+        group = orm.Group.find(db, f"instructors-{t}")
+        people.update(u.name for u in (group.users if group else []))
+    want_users = {u.id: u for u in (orm.User.find(db, m) for m in sorted(people)) if u is not None}
+    want_groups: dict = {}
+    changed = False
+    for share in db.query(orm.Share).filter(orm.Share.spawner_id == orm_spawner.id).all():
+        keep = (share.user_id in want_users) if share.user_id else (share.group_id in want_groups)
+        if keep:
+            want_users.pop(share.user_id, None) if share.user_id else want_groups.pop(share.group_id, None)
+        else:
+            log.info("team %s: share with %s revoked", team.id, share.user.name if share.user else share.group.name)
+            db.delete(share)
+            changed = True
+    if changed:
+        db.commit()
+    for who in [*want_users.values(), *want_groups.values()]:
+        orm.Share.grant(db, orm_spawner, who)
+    return tuser
+
+
+def sync_all(db, users) -> None:
+    teams = directory().teams()
+    for team in teams.values():
+        try:
+            sync_team(db, users, team)
+        except Exception:  # noqa: BLE001 - one broken team must not stop the others
+            log.exception("team %s: sync failed", team.id)
+    # team hub users whose team left the roster: no shares at all
+    accounts = {t.account for t in teams.values()}
+    for orm_user in db.query(orm.User).filter(orm.User.name.like(f"{uids.TEAM_PREFIX}%")).all():
+        if orm_user.name not in accounts:
+            for sp in orm_user.orm_spawners:
+                for share in db.query(orm.Share).filter(orm.Share.spawner_id == sp.id).all():
+                    db.delete(share)
+            db.commit()
+
+
+def ensure_background_sync(db, users) -> None:
+    """Start (once per hub process) the loop that keeps the shares equal to the roster."""
+    if _state["loop"] is not None:
+        return
+
+    async def loop():
+        while True:
+            try:
+                sync_all(db, users)
+            except Exception:  # noqa: BLE001
+                log.exception("team sync failed")
+            await asyncio.sleep(SYNC_SECONDS)
+
+    _state["loop"] = asyncio.ensure_future(loop())
+
+
+# ---- pages -------------------------------------------------------------------------------------------
+def server_state(tuser) -> dict:
+    spawner = tuser.spawners[""]
+    if spawner.ready:
+        label, code = "실행 중", "running"
+    elif spawner.pending:
+        label, code = "시작 중", "pending"
+    else:
+        label, code = "중지됨", "stopped"
+    last = tuser.orm_user.last_activity
+    return {"state": code, "state_label": label, "last_activity": kst.shown(last) if last else "-"}
+
+
+def team_list(user) -> dict:
+    """``teams`` template variable: ``{"mine": [...], "taught": [...]}`` for USER's home page."""
+    if user is None:
+        return {"mine": [], "taught": []}
+    d = directory()
+    users = user.settings["users"]
+    ensure_background_sync(user.db, users)
+    groups = {g.name for g in user.groups}
+    teaching = user.admin or any(g.startswith("instructors") for g in groups)
+
+    def row(team):
+        tuser = sync_team(user.db, users, team)
+        return {"id": team.id, "members": sorted(team.members), "labs": sorted(team.labs),
+                "url": f"{user.settings['hub'].base_url}teams/{team.id}", **server_state(tuser)}
+
+    mine = [row(t) for t in d.of_member(user.name)]
+    taught = [row(t) for t in d.for_instructor(groups, user.admin)] if teaching else []
+    return {"mine": mine, "taught": taught}
+
+
+class TeamServerHandler(BaseHandler):
+    """``GET /hub/teams/<team>``: start the team server if needed and go to its JupyterLab."""
+
+    @web.authenticated
+    async def get(self, team_id):
+        user = self.current_user
+        team = directory().team(team_id)
+        if team is None or not may_open(user, team):
+            raise web.HTTPError(404, "팀을 찾을 수 없습니다.")
+        ensure_background_sync(self.db, self.users)
+        tuser = sync_team(self.db, self.users, team)
+        spawner = tuser.spawners[""]
+        lab_url = tuser.server_url("") + "lab"
+        if spawner.ready:
+            return self.redirect(lab_url)
+        error = None
+        if not spawner.active:
+            log.info("team %s: server started by %s", team.id, user.name)
+            try:
+                await self.spawn_single_user(tuser)
+            except Exception as exc:  # noqa: BLE001 - shown to the member in Korean
+                log.exception("team %s: server failed to start", team.id)
+                error = str(getattr(exc, "log_message", None) or exc)
+        if spawner.ready and error is None:
+            return self.redirect(lab_url)
+        html = await self.render_template("team_pending.html", team=team, error=error,
+                                          retry_url=f"{self.hub.base_url}teams/{team.id}")
+        self.finish(html)
+
+
+def handlers() -> list[tuple]:
+    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/?", TeamServerHandler)]

@@ -1,0 +1,106 @@
+"""Team servers through a real hub (as root): one JupyterLab per team, running as the team, shared with
+exactly its members and the course's instructors (datalit/hub/teamserver.py, teamhub.py).
+
+The attacks by other teams and outsiders are in tests/security/test_team_server_attacks.py; the two-browser
+co-editing test in test_team_server_browser.py.
+"""
+from __future__ import annotations
+
+import grp
+import os
+import re
+import time
+
+import pytest
+import requests
+
+from hub_fixtures import start_hub
+from teamkit import logged_in, open_team_server, team_ids, teams_made
+
+pytestmark = [pytest.mark.hub, pytest.mark.grading, pytest.mark.slow]
+
+
+def _folder(team: str) -> str:
+    return os.path.join(os.environ["DATALIT_LAB_TEAMS_DIR"], team)
+
+
+def test_member_opens_the_team_server_which_runs_as_the_team(released_hub, tmp_path):
+    from datalit.hub.teamserver import account_name
+    from datalit.hub.uids import is_team_uid
+    from datalit.labs.teams import group_name
+
+    hub, course_dir = released_hub
+    (a, pa), (b, pb) = hub.new_user(), hub.new_user()
+    instructor, pi = hub.new_user(groups=("instructors", "instructors-beginner"))
+    (team,) = team_ids(1)
+    account = account_name(team)
+    with teams_made(hub, course_dir, {team: [a, b]}, tmp_path / "team-groups.json"):
+        # the home page lists the team with 팀 서버 열기; the instructor's lists it with its state
+        home = logged_in(hub, a, pa).get(f"{hub.url}/hub/home", timeout=30).text
+        assert f'data-team="{team}"' in home and "팀 서버 열기" in home and b in home
+        s_inst = logged_in(hub, instructor, pi)
+        row = re.search(rf'<tr class="datalit-taught-team" data-team="{team}" data-state="(\w+)"',
+                        s_inst.get(f"{hub.url}/hub/home", timeout=30).text)
+        assert row and row.group(1) == "stopped"
+
+        # a member clicks 팀 서버 열기: the team server starts and its JupyterLab opens (no 'authorize' page)
+        s_a = logged_in(hub, a, pa)
+        t0 = time.monotonic()
+        resp = open_team_server(hub, s_a, team)
+        assert resp.status_code == 200 and f"/user/{account}/lab" in resp.url, (resp.status_code, resp.url)
+        print(f"team server open for the first member: {time.monotonic() - t0:.1f} s")
+        assert '"disableRTC": false' in resp.text, "real-time collaboration is off on the team server"
+
+        # it runs as the team's own account, in the team folder; its files are the team's (group-writable)
+        out = hub.run_code(account, hub.user_token(b),
+                           "import os, pwd; print(os.getuid(), pwd.getpwuid(os.getuid()).pw_name, os.getcwd())\n"
+                           "open('메모.txt', 'w').write('팀 메모')")
+        assert out["error"] is None, out
+        uid, name, cwd = out["stdout"].split()
+        assert is_team_uid(int(uid)) and int(uid) >= 1000 and name == account and cwd == _folder(team)
+        st = os.stat(os.path.join(_folder(team), "메모.txt"))
+        assert st.st_uid == int(uid) and st.st_gid == grp.getgrnam(group_name(team)).gr_gid
+        assert st.st_mode & 0o060 == 0o060 and st.st_mode & 0o007 == 0, oct(st.st_mode)
+
+        # the other member opens the same server (no second start); the instructor of the course too
+        resp_b = open_team_server(hub, logged_in(hub, b, pb), team)
+        assert resp_b.status_code == 200 and f"/user/{account}/lab" in resp_b.url
+        resp_i = open_team_server(hub, s_inst, team)
+        assert resp_i.status_code == 200, (resp_i.url, resp_i.text[:500], hub.log_tail(60))
+        assert requests.get(f"{hub.url}/user/{account}/api/status",
+                            headers={"Authorization": f"token {hub.user_token(instructor)}"}, timeout=30).ok
+        row = re.search(rf'data-team="{team}" data-state="(\w+)"', s_inst.get(f"{hub.url}/hub/home", timeout=30).text)
+        assert row and row.group(1) == "running"
+
+        # a personal server beside it keeps working, without collaboration
+        hub.spawn(a)
+        mine = s_a.get(f"{hub.url}/user/{a}/lab", timeout=60)
+        assert mine.status_code == 200 and '"disableRTC": true' in mine.text
+
+
+def test_team_server_after_a_hub_restart_and_its_idle_culling(released_hub, tmp_path):
+    """The hub restarts (team hub user and shares kept in its database); a member starts the team server
+    again; the idle culler (short timeout after the restart) stops it like a personal one. Runs last: the
+    module's hub is the restarted one afterwards."""
+    from datalit.hub.teamserver import account_name
+
+    hub, course_dir = released_hub
+    (a, pa), (b, pb) = hub.new_user(), hub.new_user()
+    (team,) = team_ids(1)
+    account = account_name(team)
+    with teams_made(hub, course_dir, {team: [a, b]}, tmp_path / "team-groups.json"):
+        assert open_team_server(hub, logged_in(hub, a, pa), team).status_code == 200
+        hub.stop()
+        env = {k: v for k, v in hub.env.items() if k.startswith("DATALIT_LAB_")}
+        env.update({"DATALIT_HUB_CULL_IDLE_SECONDS": "20", "DATALIT_HUB_CULL_EVERY_SECONDS": "5"})
+        again = start_hub(hub.state, home_base=hub.state.parent / "home", port=hub.port, extra_env=env)
+        hub.proc, hub.terminal, hub.env = again.proc, again.terminal, again.env  # the fixture stops this one
+        assert not (hub.user_model(account) or {}).get("server"), "the team server outlived the hub's SIGTERM"
+
+        resp = open_team_server(hub, logged_in(hub, b, pb), team)
+        assert resp.status_code == 200 and f"/user/{account}/lab" in resp.url, hub.log_tail(40)
+        assert hub.user_model(account)["servers"]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and hub.user_model(account)["servers"]:
+            time.sleep(3)
+        assert not hub.user_model(account)["servers"], "idle team server still running:\n" + hub.log_tail(40)
