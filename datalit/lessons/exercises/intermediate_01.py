@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 DATASET = "seoul_subway_hourly_ridership_202411"
 
@@ -122,4 +123,23 @@ n_unique = names.nunique()''',
                  "이름 열에 .nunique()를 써서 서로 다른 이름을 세세요.", diagnose=True),
            Wrong(_n_lines, "호선(line)의 개수를 셌어요. 문제는 서로 다른 '역 이름'의 개수예요: "
                  "wide[\"station\"]을 정리한 뒤 .nunique()를 쓰세요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt="연습 2의 그래프(우리 역 시간대별 승차, 2024년 11월 한 달 합계)로 말할 수 있는 것은?",
+    options={
+        "가": "우리 역은 그 시간대에 서울에서 가장 붐비는 역 가운데 하나다.",
+        "나": "2024년 11월 한 달 동안 우리 역에서 승차가 가장 많았던 시간대가 언제인지 알 수 있다.",
+        "다": "그 시간대에 타는 사람은 대부분 출근하는 사람이다.",
+        "라": "11월의 날마다 그 시간대에 거의 같은 인원이 탔다.",
+    },
+    answer="나",
+    why={
+        "가": "그래프에는 우리 역 하나만 있어요. 다른 역과 비교하지 않았으니 서울에서 몇 번째인지는 말할 수 없어요.",
+        "나": "그래프는 한 달 동안 시간대마다 탄 사람을 모두 더한 값이에요. 가장 높은 막대가 승차가 가장 많았던 시간대예요.",
+        "다": "교통카드 기록은 몇 명이 탔는지만 세고 왜 탔는지(출근, 통학, 쇼핑)는 담지 않아요. 출근은 그럴듯한 설명일 뿐이에요.",
+        "라": "막대는 한 달 합계라서 날마다의 차이(평일과 주말, 공휴일)가 보이지 않아요. 날마다의 값은 일별 자료가 있어야 알 수 있어요.",
+    },
+    hints=["그래프의 값이 무엇을 더한 것인지(한 역, 한 달, 시간대별)부터 떠올려 보세요."],
 )

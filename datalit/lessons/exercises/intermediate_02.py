@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 CRIMES = ["murder", "robbery", "rape", "theft", "violence"]
 
@@ -155,4 +156,23 @@ rank = int(ordered.index[ordered["gu"] == gu][0]) + 1''',
                  "구예요: crimes_per_10k 내림차순 표에서 몇 번째인지 세세요.", diagnose=True),
            Wrong(_gu_rank_by_count, "인구로 나누지 않은 범죄 건수(crimes)로 순위를 매겼어요. 인구가 많은 구일수록 "
                  "위로 올라가요: 인구 1만 명당 값(crimes_per_10k)으로 순위를 매기세요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt="인구 1만 명당 5대 범죄 발생이 가장 많은 구는 중구(약 372건)였어요. 이 숫자로 말할 수 있는 것은?",
+    options={
+        "가": "중구 주민이 다른 구 주민보다 범죄를 가장 많이 저지른다.",
+        "나": "중구는 낮에 일하러·놀러 오는 사람이 많아서, 주민등록인구로 나누면 1만 명당 값이 실제보다 크게 보일 수 있다.",
+        "다": "중구에 CCTV를 더 달면 범죄가 줄어든다.",
+        "라": "인구로 나누었으니 이제 어떤 구끼리든 공정하게 비교된다.",
+    },
+    answer="나",
+    why={
+        "가": "이 표는 경찰서 관할 지역에서 '일어난' 범죄 건수예요. 범죄를 저지른 사람이 어디 사는지는 담겨 있지 않아요.",
+        "나": "분모인 주민등록인구는 그곳에 '사는' 사람만 세요. 낮에 그곳에 '있는' 사람이 훨씬 많은 도심은 분모가 작게 잡혀 값이 부풀어요(중급 06 생활인구).",
+        "다": "산점도는 CCTV와 범죄가 함께 움직이는지(상관)만 보여 줘요. 범죄가 많은 곳에 CCTV를 더 달았을 수도 있어서, 더 달면 줄어든다는 원인은 말할 수 없어요.",
+        "라": "분모도 선택이에요. 주민등록인구는 도심처럼 찾아오는 사람이 많은 구에 불리해요. 기준 시점(CCTV 2016년, 인구 2017년 1분기, 범죄 연도 미기록)도 서로 달라요.",
+    },
+    hints=["'1만 명당'의 분모가 누구인지(사는 사람? 있는 사람?) 생각해 보세요."],
 )

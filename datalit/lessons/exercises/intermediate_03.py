@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 PM25_STANDARD = 35  # ㎍/㎥, 24-hour national environmental standard for PM2.5 (since 2018-03-27)
 
@@ -170,4 +171,23 @@ share = (y > 35).mean() * 100''',
                  "작아져요: 그 해의 값에 .dropna()를 먼저 하세요.", diagnose=True),
            Wrong(_bad_share_all_years, "고른 해(year)만 고르지 않고 9년 전체로 계산했어요. "
                  "pm[pm.index.year == year]로 먼저 고르세요.", diagnose=True)],
+)
+
+q6 = Concept(
+    "q6", variable="answer_q6",
+    prompt="연습 4의 막대그래프(해마다 35㎍/㎥를 넘은 날의 수)로 말할 수 있는 것은?",
+    options={
+        "가": "2018년에 기준을 35로 강화했기 때문에 공기가 좋아졌다.",
+        "나": "2020년 이후 초과 일수가 줄어든 것은 코로나19 때문이다.",
+        "다": "같은 기준(35)으로 센 초과 일수가 해마다 어떻게 달라졌는지 비교할 수 있다. 다만 측정이 빠진 날이 많은 해는 적게 나올 수 있다.",
+        "라": "2014~2017년의 공식 '초과 일수'도 이 그래프와 같다.",
+    },
+    answer="다",
+    why={
+        "가": "기준은 '몇 날을 나쁜 날로 셀지' 정하는 선일 뿐 공기를 바꾸지 않아요. 게다가 그래프는 모든 해를 35로 셌으니 기준 변화가 보이지도 않아요.",
+        "나": "그래프는 해마다의 차이만 보여 줘요. 날씨, 국외 영향, 계절관리제 같은 다른 설명도 같은 모양을 만들 수 있어서 원인은 이 자료로 가릴 수 없어요.",
+        "다": "모든 해에 같은 선(35)을 적용했으니 해끼리 비교할 수 있어요. 측정이 빠진 날은 세지 않으니, 결측이 많은 해는 연습 5처럼 '측정된 날 대비 비율'로도 보아야 해요.",
+        "라": "2018년 3월 27일 전에는 기준이 50이었어요. 당시 공식 초과 일수는 50을 넘은 날이라 이 그래프보다 적어요.",
+    },
+    hints=["그래프가 세는 선(35)이 모든 해에 똑같이 쓰였는지, 원인에 대한 정보가 그래프에 있는지 보세요."],
 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 KOREA_CRS = 5179  # Korea 2000 / Unified CS, metres: use it for areas
 
@@ -172,4 +173,23 @@ oldest = dongs.loc[share.idxmax(), "dong"]''',
                  "많아요: 비율(aged_65_plus / population)이 가장 높은 동을 찾으세요.", diagnose=True),
            Wrong(_youngest_dong, "65세 이상 비율이 가장 '낮은' 동을 골랐어요(.idxmin()). 가장 높은 동은 .idxmax()로 "
                  "찾아요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt="단계구분도(색칠 지도)를 읽을 때 맞는 말은?",
+    options={
+        "가": "인구 지도(총량)에서 색이 가장 진한 구가 사람이 가장 빽빽하게 사는 구다.",
+        "나": "65세 이상 인구 '수'가 가장 많은 동은 65세 이상 '비율'도 가장 높은 동이다.",
+        "다": "색을 나누는 구간(경계값)을 바꾸면 같은 자료도 다르게 보일 수 있다.",
+        "라": "이웃한 두 구의 색이 같으면 두 구의 값이 같다.",
+    },
+    answer="다",
+    why={
+        "가": "총량 지도는 넓은 구일수록 값이 커지기 쉬워요. 빽빽한 정도는 면적으로 나눈 인구밀도(연습 2)로 봐야 해요.",
+        "나": "인구가 많은 동은 어르신 수도 많아요. 수와 비율은 서로 다른 동을 가리킬 수 있어서 연습 4에서 비율로 찾았어요.",
+        "다": "단계구분도는 값을 몇 개 구간으로 나눠 색을 칠해요. 구간을 어떻게 나누느냐에 따라 차이가 커 보이기도, 작아 보이기도 해요.",
+        "라": "같은 색은 같은 '구간'에 들었다는 뜻일 뿐이에요. 구간 안에서 값은 꽤 다를 수 있으니 툴팁이나 표로 값을 확인하세요.",
+    },
+    hints=["지도의 색이 값 그대로가 아니라 '구간'이라는 점을 떠올려 보세요."],
 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 SPRING = [3, 4, 5, 6]  # March–June: compared between 2019 and 2020
 
@@ -157,4 +158,23 @@ visitors = (apr - jan) / jan * 100''',
     wrong=[Wrong(_foreign_visitors_reversed, "부호가 반대"),
            Wrong(_foreign_visitors_march, "4월이 아니라 3월(\"2020-03\")과 비교했어요. 한 달 어긋났어요: "
                  "s.loc[\"2020-04\"]를 쓰세요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt="연습 3의 그래프(3~6월 생활인구, 2020년 vs 2019년)로 말할 수 있는 것은?",
+    options={
+        "가": "재택근무 때문에 주거지 구의 생활인구가 늘었다.",
+        "나": "2020년 3~6월 중구·종로구의 하루 평균 생활인구는 1년 전 같은 달보다 크게 줄었다.",
+        "다": "생활인구가 늘어난 구는 모두 주거지 구(주간 ÷ 야간 비율이 1보다 작은 구)다.",
+        "라": "2020년 봄에 서울 25개 구 모두 생활인구가 줄었다.",
+    },
+    answer="나",
+    why={
+        "가": "그래프는 두 해의 차이만 보여 줘요. 재택근무는 그럴듯한 가설이지만 이사·새 아파트 입주나 추정 방식의 차이도 같은 모양을 만들 수 있어 원인은 이 자료로 확인할 수 없어요.",
+        "나": "중구(-24.1%)와 종로구(-14.3%)가 가장 많이 줄었어요. 같은 달끼리 비교했으니 계절 효과도 덜 섞였어요.",
+        "다": "늘어난 15개 구에는 주간 ÷ 야간 비율이 1보다 큰 강남구·성동구·금천구도 있어요. 두 표를 나란히 놓고 확인해 보세요.",
+        "라": "25개 구 가운데 15곳은 오히려 늘었어요(+0.1%~+8.5%).",
+    },
+    hints=["그래프에서 0보다 오른쪽(늘어난 구)에 있는 막대를 세어 보세요."],
 )

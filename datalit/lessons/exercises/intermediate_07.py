@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 RADIUS_KM = 1.0
 WINDOW_DAYS = 28
@@ -185,4 +186,23 @@ q4 = Question(
     wrong=[Wrong(_effect_vs_all, "비교일(base) 대신 축제 날이 아닌 '모든 날'의 평균과 비교했어요. 요일·계절·공휴일이 "
                  "섞여 효과가 부풀어요: base.mean()과 비교하세요.", diagnose=True),
            Wrong(lambda festival: effect_pct(festival) / 100, "100배 작아요")],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt="연습 4의 효과(축제 날 평균 ÷ 비교일 평균 - 1)로 말할 수 있는 것은?",
+    options={
+        "가": "이용객이 달라진 만큼이 모두 축제 때문이라고 확정할 수 있다.",
+        "나": "축제 날 가까운 역의 하루 평균 이용객이 같은 요일 비교일의 평균과 얼마나 달랐는지 알 수 있다. 날씨·다른 행사·꽃 피는 시기 같은 그날만의 일이 섞였을 수 있다.",
+        "다": "늘어난 이용객 수가 곧 축제 방문객 수다.",
+        "라": "비교일을 '축제 날이 아닌 모든 날'로 바꾸어도 결과는 같다.",
+    },
+    answer="나",
+    why={
+        "가": "관찰 자료의 차이는 인과의 증거가 아니에요. 그날의 날씨, 근처의 다른 행사, 벚꽃 같은 계절 요인도 이용객을 바꿔요.",
+        "나": "비교일을 같은 요일·가까운 기간으로 골라 요일과 계절 효과를 줄인 '차이'예요. 원인은 다른 설명들을 하나씩 따져 본 뒤에야 말할 수 있어요.",
+        "다": "이용객 = 승차 + 하차라서 한 사람이 오가며 두 번 세어져요. 걸어서·버스·자동차로 온 방문객은 아예 세지 않아요.",
+        "라": "효과는 '무엇과 비교했는가'에 달려 있어요. 모든 날과 비교하면 요일·계절·공휴일이 섞여 값이 달라져요.",
+    },
+    hints=["효과 숫자를 만든 두 평균이 각각 어떤 날들인지 떠올려 보세요."],
 )

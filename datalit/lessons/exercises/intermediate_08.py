@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 
 def _dongs():
@@ -143,4 +144,23 @@ libs = (counts_gu / people.reindex(counts_gu.index) * 100_000).sort_values(ascen
                  "'도서관이 0곳'이라는 뜻이 아니에요: 목록에 있는 구만 남기세요.", diagnose=True),
            Wrong(_all_library_types, "공공도서관만 고르지 않았어요: 작은도서관 등 모든 종류를 셌어요. "
                  "library_type == \"공공도서관\" 조건을 더하세요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt="이 수업의 표와 지도로 말할 수 있는 것은?",
+    options={
+        "가": "인구 1만 명당 대여소가 가장 적은 동의 주민은 따릉이를 덜 탄다.",
+        "나": "인구 1만 명당 대여소가 가장 적은 동은 동 안의 대여소가 주민 수에 비해 적다. 다만 경계 바로 밖 대여소를 쓸 수도 있어 '가까이에 없다'와 같은 말은 아니다.",
+        "다": "공공도서관이 목록에 하나도 없는 구에는 공공도서관이 없다.",
+        "라": "인구 1만 명당 대여소가 가장 많은 동이 가장 잘 갖춰진 동이다.",
+    },
+    answer="나",
+    why={
+        "가": "이 표에는 대여소 위치와 주민 수만 있고 이용 기록이 없어요. 이용은 대여 이력 같은 다른 자료로 봐야 해요.",
+        "나": "sjoin은 동 '안'의 대여소만 세요. 지도에서 경계 근처의 점들을 보면 이웃 동 주민도 쓸 수 있다는 걸 알 수 있어요.",
+        "다": "표준데이터는 기관이 '등록한' 도서관만 담아요. 목록에 없다는 건 0이 아니라 '알 수 없음'이에요.",
+        "라": "인구가 적은 동(업무지구, 공원)은 대여소 몇 곳만 있어도 1만 명당 값이 커져요. 분모(주민)가 실제 이용할 사람을 다 세지 않을 수 있어요.",
+    },
+    hints=["분모(주민등록인구)와 세는 방법(동 안의 점)이 무엇을 빠뜨리는지 생각해 보세요."],
 )
