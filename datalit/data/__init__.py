@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import warnings
 
-from datalit.data import cache
 from datalit.data.catalog import all_datasets, get
 from datalit.data.errors import ChecksumError, DataError, MissingFileError, UnknownDatasetError
 from datalit.data.locate import file_hash
@@ -106,6 +105,8 @@ def _deps_fresh(deps: dict[str, str]) -> bool:
 
 def _parse(ds, t, verify, use_cache):
     """Run the table's reader, or take its result from the cache."""
+    from datalit.data import cache  # pandas: imported when a table is parsed, not with the package
+
     paths, hashes = _paths_and_hashes(ds, t, verify)
     key = cache.cache_key(ds.id, t.name, [*hashes, _reader_code_hash(t.reader)])
     path = cache.cache_path(ds.id, t.name, key, t.kind)

@@ -211,17 +211,20 @@ def batch(notebook: str | Path, each: dict[str, str], out_dir: str | Path, *, fi
     nb_sha = mf.sha256_file(notebook)
     out = Path(out_dir)
     varying = list(each)
-    git = mf.git_info(notebook)  # once for the batch, not once per report
     jobs = []
     for params in param_sets:
         folder = folder_name(params, varying)
         jobs.append({"notebook": str(notebook.resolve()), "params": params, "folder": folder,
-                     "out": str(out / folder), "pdf": pdf, "timeout": timeout, "prewarmed": prewarmed, "git": git})
+                     "out": str(out / folder), "pdf": pdf, "timeout": timeout, "prewarmed": prewarmed})
     out.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     reused, todo = _reuse_or_queue(jobs, nb_sha, force, pdf)
     results = list(reused)
+    if todo:
+        git = mf.git_info(notebook)  # once for the batch, not once per report; not at all when all are reused
+        for job in todo:
+            job["git"] = git
 
     bar = None
     if progress and todo:

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -64,6 +67,13 @@ def test_reuse_and_invalidation(shared_datasets, tmp_path):
     first = json.loads((out / "gu-강남구" / "manifest.json").read_text())
     assert run() == ["cached"]                                           # nothing changed: reused
     assert json.loads((out / "gu-강남구" / "manifest.json").read_text()) == first
+    # a fully cached rerun only reads manifests and hashes files: no pandas, no kernel, no git
+    probe = ("import sys\nfrom datalit.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n"
+             "    assert not e.code, e.code\nassert 'pandas' not in sys.modules, 'pandas imported'\n")
+    full_env = dict(os.environ, **env)
+    proc = subprocess.run([sys.executable, "-c", probe, "report", *args], capture_output=True, text=True,
+                          env=full_env, timeout=120)
+    assert proc.returncode == 0 and "재사용 1" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
 
     csv = tmp_path / "data" / "seoul_cctv_by_gu" / "01. CCTV_in_Seoul.csv"
     csv.write_text(csv.read_text(encoding="utf-8-sig").replace('"2780"', '"2781"'), encoding="utf-8-sig")

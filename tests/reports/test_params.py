@@ -90,3 +90,34 @@ def test_cli_params_lists_parameters(repo):
     result = CliRunner().invoke(report, ["params", str(repo / "reports" / "bike_usage.ipynb")])
     assert result.exit_code == 0, result.output
     assert "gu" in result.output and "month" in result.output and "2023-01 .. 2023-12" in result.output
+
+
+def test_allowed_values_from_a_dataset_are_remembered_until_its_files_change(shared_datasets, tmp_path, monkeypatch):
+    """A fully cached batch re-checks its parameters; values read from a dataset column come from the disk
+    record while the dataset's files are unchanged, and from the data again once a file changes."""
+    import os
+    import shutil
+
+    from datalit import data
+    from datalit.reports import params
+
+    shutil.copytree(shared_datasets / "seoul_cctv_by_gu", tmp_path / "data" / "seoul_cctv_by_gu")
+    monkeypatch.setenv("DATALIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DATALIT_DATA_VERIFY", "0")
+    monkeypatch.setenv("DATALIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(params, "_VALUES_CACHE", {})
+    first = params._dataset_values("seoul_cctv_by_gu", None, "gu")
+    assert "강남구" in first and len(first) == 25
+
+    def no_load(*a, **k):
+        raise AssertionError("read the data again")
+
+    monkeypatch.setattr(params, "_VALUES_CACHE", {})
+    monkeypatch.setattr(data, "load", no_load)
+    assert params._dataset_values("seoul_cctv_by_gu", None, "gu") == first   # another process: from disk
+
+    csv = next((tmp_path / "data" / "seoul_cctv_by_gu").glob("*.csv"))
+    os.utime(csv, ns=(csv.stat().st_atime_ns, csv.stat().st_mtime_ns + 10**9))
+    monkeypatch.setattr(params, "_VALUES_CACHE", {})
+    with pytest.raises(AssertionError, match="read the data again"):
+        params._dataset_values("seoul_cctv_by_gu", None, "gu")
