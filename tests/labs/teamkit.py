@@ -79,3 +79,27 @@ def ws_refused(hub, path: str, token: str) -> int | None:
         return exc.status_code
     ws.close()
     return None
+
+
+@contextmanager
+def released_course_hub():
+    """A released lab 1 (real nbgrader) and a real hub whose servers use it; yields (hub, course_dir).
+    For test modules outside tests/labs (their conftest's ``released_hub`` is not visible there)."""
+    from hub_fixtures import hub_base_dir
+    from labkit import course_hub, lab_env
+
+    from datalit.labs.course import open_course
+    from datalit.labs.release import release
+
+    base = hub_base_dir()
+    env = lab_env(base)
+    env["DATALIT_LAB_COURSE_DIR"] = str(base / "course")
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        release(open_course(base / "course"), LAB)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    with course_hub(base, env) as hub:
+        yield hub, base / "course"
