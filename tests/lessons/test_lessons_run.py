@@ -26,6 +26,9 @@ RERUNS = {
     "intermediate/05-mobility-patterns.ipynb": {"station": "서울역", "gu": "종로구"},
     "intermediate/07-event-effect.ipynb": {"festival": "한성백제문화제"},
     "advanced/07-rain-ridership-confounding.ipynb": {"station": "홍대입구", "rain_mm": 10.0},
+    "citizen/01-neighbourhood-air.ipynb": {"gu": "강남구"},
+    "citizen/03-libraries-parks.ipynb": {"gu": "동대문구"},  # no library of this district in the data
+    "citizen/04-living-population.ipynb": {"gu": "중구"},
 }
 
 
@@ -36,6 +39,15 @@ def _key(path):
 @pytest.mark.parametrize("tier", ["beginner", "intermediate", "advanced"])
 def test_every_tier_has_at_least_six_lessons(tier):
     assert len([p for p in LESSONS if p.parent.name == tier]) >= 6
+
+
+def test_citizen_tier_fits_a_workshop_session():
+    """The citizen course is one 2-3 hour Big Data Campus session: 3-4 short lessons, by design."""
+    from datalit.lessons.courses import lessons
+
+    citizen = lessons("citizen")
+    assert 3 <= len(citizen) <= 4
+    assert sum(l.minutes for l in citizen) <= 150  # leaves time for a welcome and a break within 3 hours
 
 
 @pytest.fixture(scope="module")
