@@ -1,0 +1,106 @@
+"""Two members co-edit one notebook on their team server, in two real browsers (headless Chromium).
+
+Through a real hub (``datalit hub`` as root): member A logs in, sees the team on the hub's home page and
+clicks 팀 서버 열기; the team server starts and JupyterLab opens. Member B logs in in another browser
+context and opens the same team. Both open the team notebook; A types into a cell and B sees the text appear
+(real-time collaboration over the team server); B runs the cell and A sees its output. Screenshots go
+to tmp_path and $DATALIT_ARTIFACTS.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+import requests
+
+from browserkit import ARGS, CHROMIUM, log_in, shot
+from teamkit import team_ids, teams_made
+
+pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.grading, pytest.mark.slow]
+PREFIX = "team-server-"
+NOTEBOOK = "팀노트.ipynb"
+
+
+def _put_notebook(hub, account: str, token: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(""), nbformat.v4.new_markdown_cell("# 우리 팀 분석")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    r = requests.put(f"{hub.url}/user/{account}/api/contents/{NOTEBOOK}", timeout=30,
+                     headers={"Authorization": f"token {token}"},
+                     json={"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(nb))})
+    assert r.status_code in (200, 201), r.text[:300]
+
+
+def _open_team_from_home(page, hub, name, password, team) -> None:
+    page.goto(f"{hub.url}/hub/login?next=/hub/home")
+    log_in(page, name, password)
+    page.wait_for_url(re.compile(r".*/hub/home.*"))
+    row = page.locator(f'.datalit-team[data-team="{team}"]')
+    row.wait_for()
+    row.locator(".team-open", has_text="팀 서버 열기").click()
+    page.wait_for_url(re.compile(r".*/user/dlteam-[^/]+/lab.*"), timeout=150_000)
+
+
+def _first_cell(page):
+    cell = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first
+    cell.locator(".cm-content").wait_for(timeout=60_000)
+    return cell
+
+
+def test_two_members_edit_one_notebook_live(released_hub, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from datalit.hub.teamserver import account_name
+
+    hub, course_dir = released_hub
+    (a, pa), (b, pb) = hub.new_user(), hub.new_user()
+    (team,) = team_ids(1)
+    account = account_name(team)
+    marker = "print('함께 편집 " + secrets.token_hex(3) + "')"
+    with teams_made(hub, course_dir, {team: [a, b]}, tmp_path / "team-groups.json"), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        ctx_a = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ko-KR")
+        ctx_b = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ko-KR")
+        page_a, page_b = ctx_a.new_page(), ctx_b.new_page()
+        for page in (page_a, page_b):
+            page.set_default_timeout(60_000)
+        try:
+            t0 = time.monotonic()
+            _open_team_from_home(page_a, hub, a, pa, team)
+            _put_notebook(hub, account, hub.user_token(a))
+            t1 = time.monotonic()
+            _open_team_from_home(page_b, hub, b, pb, team)
+            lab_b = time.monotonic() - t1
+            for page in (page_a, page_b):
+                page.goto(f"{hub.url}/user/{account}/lab/tree/{NOTEBOOK}")
+            cell_a = _first_cell(page_a)
+            cell_b = _first_cell(page_b)
+            editable_b = time.monotonic() - t1
+            print(f"first member's team lab: {t1 - t0:.1f} s; second member: lab {lab_b:.1f} s, "
+                  f"editable shared notebook {editable_b:.1f} s")
+            shot(page_b, tmp_path, "b-opened.png", prefix=PREFIX)
+
+            # A types; B sees the text appear
+            cell_a.locator(".cm-content").click()
+            page_a.keyboard.type(marker)
+            t_typed = time.monotonic()
+            cell_b.locator(".cm-content", has_text=marker).wait_for(timeout=30_000)
+            print(f"edit seen by the teammate after {time.monotonic() - t_typed:.2f} s")
+            shot(page_b, tmp_path, "b-sees-a.png", prefix=PREFIX)
+
+            # B runs the cell; A sees the output (one shared document, one kernel)
+            cell_b.locator(".cm-content").click()
+            page_b.keyboard.press("Shift+Enter")
+            out = marker.split("'")[1]
+            page_a.locator(".jp-OutputArea-output", has_text=out).first.wait_for(timeout=60_000)
+            shot(page_a, tmp_path, "a-sees-output.png", prefix=PREFIX)
+        finally:
+            shot(page_a, tmp_path, "a-last.png", prefix=PREFIX)
+            shot(page_b, tmp_path, "b-last.png", prefix=PREFIX)
+            browser.close()
+    assert Path(tmp_path / "b-sees-a.png").exists()
