@@ -77,6 +77,7 @@ def test_citizen_logs_in_to_a_starting_server_then_sees_their_course_and_expiry(
             page.goto(f"{hub.url}/hub/home")
             courses = page.inner_text("#course-list")
             assert "중급 과정" in courses and "입문 과정" not in courses and "고급 과정" not in courses, courses
+            assert "시민 과정" not in courses, courses
             assert page.inner_text("#account-expiry").startswith("계정 만료: 2099-12-31 23:59 (KST)")
             assert "내 서버로 가기" in page.inner_text("#start")
             shot(page, tmp_path, "citizen-home.png")
@@ -87,7 +88,7 @@ def test_citizen_logs_in_to_a_starting_server_then_sees_their_course_and_expiry(
 def test_each_person_lands_and_sees_the_courses_of_their_groups(hub):
     # the login page (nobody logged in) lists every course
     login_page = hub.session().get(f"{hub.url}/hub/login", timeout=30).text
-    assert _tiers_listed(login_page) == ["beginner", "intermediate", "advanced"]
+    assert _tiers_listed(login_page) == ["beginner", "intermediate", "advanced", "citizen"]
 
     # a staff learner of the advanced course: lands on a starting server, home lists that course, no expiry
     staff, password = hub.new_user(groups=("advanced",))
@@ -105,13 +106,19 @@ def test_each_person_lands_and_sees_the_courses_of_their_groups(hub):
     assert _tiers_listed(chome) == ["beginner"]
     assert "계정 만료: 2099-12-31 23:59 (KST)" in chome, chome[-1500:]
     hub.workshop("expire", citizen, "--at", "2099-06-01T15:30:00+09:00")  # a time, not a day: shown as is
+
+    # a workshop account of the default tier (citizen) sees the citizen course, titled in Korean
+    default_citizen, dpw = _workshop_citizen(hub, "citizen")
+    dsession, _ = hub.login(default_citizen, dpw)
+    dhome = dsession.get(f"{hub.url}/hub/home", timeout=30).text
+    assert _tiers_listed(dhome) == ["citizen"] and "시민 과정" in dhome, dhome[-1500:]
     assert "계정 만료: 2099-06-01 15:30 (KST)" in csession.get(f"{hub.url}/hub/home", timeout=30).text
 
     # the hub admin: lands on home (관리, 가입 승인), sees every course; the admin page is titled in Korean
     admin, aresp = hub.login(hub.admin_user, hub.admin_password)
     assert aresp.status_code == 302 and aresp.headers["Location"].endswith("/hub/home"), aresp.headers
     ahome = admin.get(f"{hub.url}/hub/home", timeout=30).text
-    assert _tiers_listed(ahome) == ["beginner", "intermediate", "advanced"]
+    assert _tiers_listed(ahome) == ["beginner", "intermediate", "advanced", "citizen"]
     page = admin.get(f"{hub.url}/hub/admin", timeout=30)
     assert page.status_code == 200
     assert re.search(r"<title>\s*관리 · 서울 데이터 리터러시 랩\s*</title>", page.text), page.text[:800]

@@ -1,4 +1,5 @@
-"""Workshop accounts on a real hub: created, usable, refused after expiry (server stopped), purged."""
+"""Workshop accounts on a real hub: created (by default for the citizen course), usable, refused after expiry
+(server stopped), purged."""
 from __future__ import annotations
 
 import csv
@@ -11,31 +12,45 @@ from pathlib import Path
 
 import pytest
 
+from datalit.lessons.courses import lesson_paths
+
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 
 def test_workshop_accounts_lifecycle(hub):
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    made = hub.workshop("create", "--count", "2", "--expires", tomorrow, "--tier", "intermediate", "--prefix", "tw")
+    made = hub.workshop("create", "--count", "2", "--expires", tomorrow, "--prefix", "tw")  # --tier citizen by default
     assert made.returncode == 0, made.stderr
     csv_path = Path(made.stdout.split("CSV:")[1].split()[0])
     html_path = Path(made.stdout.split("HTML:")[1].split()[0])
     rows = list(csv.DictReader(csv_path.open(encoding="utf-8-sig")))
     hub.created.extend(r["username"] for r in rows)
-    assert len(rows) == 2 and all(r["tier"] == "intermediate" for r in rows)
+    assert len(rows) == 2 and all(r["tier"] == "citizen" for r in rows)
     assert oct(csv_path.stat().st_mode & 0o777) == "0o600"
     sheet = html_path.read_text(encoding="utf-8")
     assert "워크숍 계정" in sheet and rows[0]["password"] in sheet and "까지 사용할 수 있습니다" in sheet
+    assert "시민 과정" in sheet
 
     name, password = rows[0]["username"], rows[0]["password"]
-    assert set(hub.user_model(name)["groups"]) == {"citizens", "intermediate"}
+    assert set(hub.user_model(name)["groups"]) == {"citizens", "citizen"}
 
-    # usable: login, server, courses of the tier
+    # usable: login, server, the citizen course handed out in learner form (no solutions, no instructor notes)
     _, resp = hub.login(name, password)
     assert resp.status_code == 302, resp.text[:300]
     token = hub.spawn(name)
     out = hub.run_code(name, token, "import os; print(sorted(os.listdir(os.path.expanduser('~/courses'))))")
-    assert out["error"] is None and "intermediate" in out["stdout"], out
+    assert out["error"] is None and out["stdout"].strip() == "['.datalit-handout.json', 'citizen']", out
+    out = hub.run_code(name, token, """
+import json, os
+folder = os.path.expanduser('~/courses/citizen')
+files = sorted(f for f in os.listdir(folder) if f.endswith('.ipynb'))
+cells = [c for f in files for c in json.load(open(os.path.join(folder, f)))['cells']]
+tags = {t for c in cells for t in c['metadata'].get('tags', [])}
+print(len(files), 'instructor' in tags, any('강사 노트' in ''.join(c['source']) for c in cells),
+      any('여기에 코드를 작성하세요' in ''.join(c['source']) for c in cells), sorted(os.listdir(folder)) == files)
+""")
+    n_lessons = str(len(lesson_paths("citizen")))
+    assert out["error"] is None and out["stdout"].split() == [n_lessons, "False", "False", "True", "True"], out
 
     # wrong passwords are throttled with a Korean message
     for _ in range(5):
