@@ -187,7 +187,7 @@ def test_reference_solution_gets_every_autograded_point(lab, tmp_path, monkeypat
     graded = nbformat.read(course.root / "autograded" / "ref" / lab / f"{lab}.ipynb", as_version=4)
     errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o.get("evalue", "")[:300])
               for c in graded.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert scores["ref"]["auto"] == auto, (scores, errors)
+    assert scores["ref"]["auto"] == auto, (scores["ref"], "\n".join(f"{g}: {e}" for g, e in errors))
     memo_points = _grade_cells(_nb(lab))["memo_test"].metadata.nbgrader["points"]
     assert scores["vague"]["auto"] == auto - memo_points, scores
     vague_nb = nbformat.read(course.root / "autograded" / "vague" / lab / f"{lab}.ipynb", as_version=4)
