@@ -64,7 +64,8 @@ def _drawn_values(ax, kind):
 
 def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: bool = False,
          rel: float = 1e-6):
-    """kind: 'bar', 'barh' or 'line'. The reference answer is a Series (or list) of the plotted values."""
+    """kind: 'bar', 'barh' or 'line'. The reference answer is a Series (or list) of the plotted values, or a
+    chart (then the values it drew: how a question recognises a known wrong chart)."""
 
     def check(answer, expected):
         import numpy as np
@@ -81,6 +82,10 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
         msg = hangul_problem(ax)
         if msg:
             return msg
+        from matplotlib.axes import Axes
+
+        if isinstance(expected, Axes):  # a known wrong chart (Wrong(..., diagnose=True)): what it drew
+            expected = _drawn_values(expected, kind)[0]
         want = list(expected.to_numpy() if isinstance(expected, pd.Series) else expected)
         got, what = _drawn_values(ax, kind)
         kind_ko = {"bar": "세로 막대", "barh": "가로 막대", "line": "선"}[kind]
