@@ -63,11 +63,11 @@ q1 = Question(
     solution='''total = 0
 for name in cctv_by_gu:
     total = total + cctv_by_gu[name]''',
-    wrong=[Wrong(_reset_inside_loop, "total = 0을 반복문 안에 써서 매번 0으로 되돌아갔어요", diagnose=True),
+    wrong=[Wrong(_reset_inside_loop, "total = 0을 반복문 안에 써서 매번 0으로 되돌아갔어요. total = 0은 for 위에 한 번만 쓰세요.", diagnose=True),
            Wrong(lambda: sum(cctv_by_gu()[g] for g in TYPED),
-                 "리스트 cctv_counts에 든 3개 구만 더했어요", diagnose=True),
+                 "리스트 cctv_counts에 든 3개 구만 더했어요. 25개 구가 모두 든 cctv_by_gu로 반복하세요.", diagnose=True),
            Wrong(lambda: seoul_total() / len(cctv_by_gu()),
-                 "합계가 아니라 평균(합계 ÷ 25)을 구했어요", diagnose=True)],
+                 "합계가 아니라 평균(합계 ÷ 25)을 구했어요. 25개 구의 값을 더하기만 하세요.", diagnose=True)],
 )
 
 q2 = Question(
@@ -83,10 +83,10 @@ for name in cctv_by_gu:
     if cctv_by_gu[name] >= 1000:
         big.append(name)''',
     wrong=[Wrong(lambda: [g for g, n in cctv_by_gu().items() if n < THRESHOLD],
-                 "조건이 반대예요: 1,000대 미만인 구를 골랐어요", diagnose=True),
+                 "조건이 반대예요: 1,000대 미만인 구를 골랐어요. 1,000대 이상은 >= 1000이에요.", diagnose=True),
            Wrong(lambda: [n for n in cctv_by_gu().values() if n >= THRESHOLD],
-                 "구 이름이 아니라 CCTV 대수를 모았어요", diagnose=True),
-           Wrong(lambda: list(cctv_by_gu()), "조건(if)을 빠뜨려 25개 구를 모두 모았어요", diagnose=True)],
+                 "구 이름이 아니라 CCTV 대수를 모았어요. append()에 name을 넣으세요.", diagnose=True),
+           Wrong(lambda: list(cctv_by_gu()), "조건(if)을 빠뜨려 25개 구를 모두 모았어요. append() 앞에 if 조건을 넣으세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -102,13 +102,13 @@ q3 = Question(
 
 my_per_1000 = per_1000(cctv_by_gu[gu], pop_by_gu[gu])''',
     wrong=[Wrong(lambda gu: cctv_by_gu()[gu] / households_by_gu()[gu] * 1000,
-                 "주민 수(pop_by_gu)가 아니라 세대 수(households_by_gu)로 나눴어요", diagnose=True),
+                 "주민 수(pop_by_gu)가 아니라 세대 수(households_by_gu)로 나눴어요. 1,000명당은 사람 수로 나눠요.", diagnose=True),
            Wrong(lambda gu: cctv_by_gu()[gu] / pop_by_gu()[gu],
-                 "× 1000을 빠뜨려 주민 1명당 대수를 구했어요", diagnose=True),
+                 "× 1000을 빠뜨려 주민 1명당 대수를 구했어요. 1,000명당으로 바꾸려면 1000을 곱하세요.", diagnose=True),
            Wrong(lambda gu: pop_by_gu()[gu] / cctv_by_gu()[gu] * 1000,
-                 "나누는 순서가 반대예요: 주민 수 ÷ CCTV 대수를 계산했어요", diagnose=True),
+                 "나누는 순서가 반대예요: 주민 수 ÷ CCTV 대수를 계산했어요. CCTV 대수 ÷ 주민 수 × 1000이에요.", diagnose=True),
            Wrong(lambda: seoul_total() / sum(pop_by_gu().values()) * 1000,
-                 "우리 구가 아니라 서울 전체의 1,000명당 대수를 구했어요", diagnose=True)],
+                 "우리 구가 아니라 서울 전체의 1,000명당 대수를 구했어요. cctv_by_gu[gu]와 pop_by_gu[gu]를 쓰세요.", diagnose=True)],
 )
 
 q4 = Concept(

@@ -87,7 +87,10 @@ q3 = Question(
     hints=["열 하나는 표[\"열\"], 여러 열은 표[[\"열1\", \"열2\"]] — 대괄호가 두 겹이에요."],
     solution='two_columns = station_month[["date", "boardings"]]',
     wrong=[Wrong(lambda station, month: station_month(station, month)["boardings"], "Series"),
-           Wrong(lambda station, month: station_month(station, month), "필요 없는 열")],
+           Wrong(lambda station, month: station_month(station, month), "필요 없는 열"),
+           Wrong(lambda: _subway()[["date", "boardings"]],
+                 "station_month가 아니라 subway 전체에서 두 열을 골랐어요. 문제 1에서 거른 station_month에서 고르세요.",
+                 diagnose=True)],
 )
 
 q4 = Concept(

@@ -30,23 +30,6 @@ def per_1000_top10():
     return (cctv / pop * 1000).sort_values(ascending=False).head(10)
 
 
-def _chart(kind, ordered=False, rel=1e-6):
-    """ck.axes, and when the 'expected' value is itself a chart (a known wrong chart, Wrong(diagnose=True)),
-    the same check against what that chart drew."""
-    base = ck.axes(kind=kind, ordered=ordered, rel=rel)
-
-    def check(answer, expected):
-        from matplotlib.axes import Axes
-
-        from datalit.lessons.chartcheck import _drawn_values
-
-        if isinstance(expected, Axes):
-            return base(answer, _drawn_values(expected, kind)[0])
-        return base(answer, expected)
-
-    return check
-
-
 def _population():
     return data.load("seoul_cctv_by_gu", "population").set_index("gu")
 
@@ -68,7 +51,7 @@ q1 = Question(
     prompt="자치구별 CCTV 대수를 가로 막대그래프로, 가장 많은 구가 맨 위에 오도록 그려 ax1에 저장하기",
     reference=cctv_sorted,
     make_answer=lambda: _plot(cctv_sorted(), "barh"),
-    checker=_chart("barh", ordered=True),
+    checker=ck.axes(kind="barh", ordered=True),
     hints=["cctv.set_index(\"gu\")[\"cctv_total\"]로 구 이름이 붙은 Series를 만들어요.",
            "가로 막대(barh)는 첫 값이 맨 아래에 그려져요: 작은 값부터 정렬(sort_values())하면 큰 값이 위로 가요.",
            "ax1 = 시리즈.plot.barh(title=\"...\")"],
@@ -85,7 +68,7 @@ q2 = Question(
     prompt="우리 구(gu)의 기간별 CCTV 설치 대수(2013년 이전, 2014, 2015, 2016)를 선 그래프로 그려 ax2에 저장하기",
     reference=gu_years,
     make_answer=lambda gu: _plot(gu_years(gu), "line"),
-    checker=_chart("line"),
+    checker=ck.axes(kind="line"),
     hints=["cctv.set_index(\"gu\").loc[gu, 열목록]은 우리 구의 값 4개예요.",
            "열 목록: [\"cctv_until_2013\", \"cctv_2014\", \"cctv_2015\", \"cctv_2016\"]",
            "선 그래프는 .plot() 또는 .plot.line()"],
@@ -102,7 +85,7 @@ q3 = Question(
     prompt="주민 1,000명당 CCTV 대수가 많은 10개 구를 많은 순서로 세로 막대그래프로 그려 ax3에 저장하기",
     reference=per_1000_top10,
     make_answer=lambda: _plot(per_1000_top10(), "bar"),
-    checker=_chart("bar", ordered=True),
+    checker=ck.axes(kind="bar", ordered=True, rel=1e-6),
     hints=["두 Series를 모두 구 이름(set_index(\"gu\"))으로 맞추면 나눗셈이 구끼리 짝지어져요.",
            "1,000명당 = CCTV ÷ 인구 × 1000",
            "많은 순서 10개: .sort_values(ascending=False).head(10)"],

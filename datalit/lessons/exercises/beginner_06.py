@@ -125,7 +125,9 @@ q4 = Question(
     hints=["ax = by_weekday.plot.bar(title=\"...\")", "제목에는 역 이름과 기간을 넣으면 좋아요.", "rot=0을 주면 요일 글자가 눕지 않아요."],
     solution='ax = by_weekday.plot.bar(title=f"{station}역 요일별 하루 평균 승차 인원 (2023년 1~10월)", rot=0)',
     wrong=[Wrong(lambda station: _plot(by_weekday(station), title=""), "제목"),
-           Wrong(lambda station: _plot(by_weekday(station).sort_values()), "순서")],
+           Wrong(lambda station: _plot(by_weekday(station).sort_values()), "순서"),
+           Wrong(lambda station: _plot(_weekday_stat(station, "sum")),
+                 "요일별 하루 평균이 아니라 합계(sum)를 그렸어요. by_weekday(평균)를 그리세요.", diagnose=True)],
 )
 
 q5 = Concept(
