@@ -21,8 +21,12 @@ pytestmark = [pytest.mark.grading, pytest.mark.slow,
               pytest.mark.skipif(os.geteuid() != 0, reason="the grading sandbox needs root (CI runs as root)")]
 
 LAB3 = "lab3_civic_router"
-CHEAT = '''model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2)), LogisticRegression(max_iter=1000))
-model.fit(faq["title"], faq["category"].astype(str))  # every item, the grader's test items included'''
+CHEAT = '''from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2)), LogisticRegression(max_iter=1000))
+model.fit(faq["title"], faq["category"].astype(str))  # every item, the grader's test items included
+print("시험 자료 정확도:", round(model.score(X_test, y_test), 3))'''
 
 
 def _answered(course, overrides=None):
@@ -57,7 +61,13 @@ def test_training_on_the_test_items_is_detected_not_passed(tmp_path, monkeypatch
     from datalit.labs.autograde import autograde
     from datalit.labs.release import release
 
+    from datalit.config import DEFAULTS
+
     course = local_course(tmp_path, monkeypatch, "datalit-test-lab3-cheat")
+    # the real limits, not labkit's small ones for hostile cases: lab 3 fits text models (twice, with the refit)
+    for key in ("timeout", "cell_timeout", "cpu_seconds", "memory_mb", "max_processes"):
+        monkeypatch.setenv(f"DATALIT_LAB_{key.upper()}", str(DEFAULTS["lab"][key]))
+        monkeypatch.setitem(course.cfg, key, DEFAULTS["lab"][key])
     release(course, LAB3, to_exchange=False)
     for team, nb in {"honest": _answered(course), "cheat": _answered(course, {"q3_answer": CHEAT})}.items():
         work = course.root / "submitted" / team / LAB3
