@@ -21,6 +21,14 @@ def long_boardings():
     return long
 
 
+def _long_all_48_columns():
+    wide = _wide()
+    cols = [c for c in wide.columns if c.startswith(("boardings_", "alightings_"))]
+    long = wide.melt(id_vars=["line", "station"], value_vars=cols, var_name="hour", value_name="boardings")
+    long["hour"] = long["hour"].str.replace("boardings_", "").str.replace("alightings_", "").astype(int)
+    return long
+
+
 def _long_hour_text():
     long = long_boardings()
     long["hour"] = "boardings_" + long["hour"].astype(str).str.zfill(2)
@@ -79,7 +87,10 @@ q1 = Question(
 long = wide.melt(id_vars=["line", "station"], value_vars=cols, var_name="hour", value_name="boardings")
 long["hour"] = long["hour"].str.replace("boardings_", "").astype(int)''',
     wrong=[Wrong(_long_hour_text, "숫자가 아니에요"),
-           Wrong(lambda: long_boardings().rename(columns={"boardings": "value"}), "필요한 열이 없어요")],
+           Wrong(lambda: long_boardings().rename(columns={"boardings": "value"}), "필요한 열이 없어요"),
+           Wrong(_long_all_48_columns, "승차 열 24개만이 아니라 하차 열까지 48개를 모두 접었어요: 승차와 하차가 한 열에 "
+                 "섞여 행이 두 배가 됐어요. value_vars에는 이름이 \"boardings_\"로 시작하는 열만 넣으세요.",
+                 diagnose=True)],
 )
 
 q2 = Question(

@@ -33,6 +33,18 @@ def _per_1k():
     return m
 
 
+def _per_10k_korean_only():
+    m = _cctv()[["gu", "cctv_total"]].merge(_population()[["gu", "population", "korean"]], on="gu")
+    m["cctv_per_10k"] = m["cctv_total"] / m["korean"] * 10_000
+    return m.drop(columns="korean").sort_values("cctv_per_10k", ascending=False).reset_index(drop=True)
+
+
+def _per_10k_one_year():
+    m = _cctv()[["gu", "cctv_total", "cctv_2016"]].merge(_population()[["gu", "population"]], on="gu")
+    m["cctv_per_10k"] = m["cctv_2016"] / m["population"] * 10_000
+    return m.drop(columns="cctv_2016").sort_values("cctv_per_10k", ascending=False).reset_index(drop=True)
+
+
 def _not_sorted():
     return cctv_per_10k().sort_values("gu").reset_index(drop=True)
 
@@ -108,7 +120,11 @@ q1 = Question(
     solution='''cctv_rate = cctv[["gu", "cctv_total"]].merge(pop[["gu", "population"]], on="gu")
 cctv_rate["cctv_per_10k"] = cctv_rate["cctv_total"] / cctv_rate["population"] * 10_000
 cctv_rate = cctv_rate.sort_values("cctv_per_10k", ascending=False)''',
-    wrong=[Wrong(_per_1k, "10배 작아요"), Wrong(_not_sorted, "정렬 순서")],
+    wrong=[Wrong(_per_1k, "10배 작아요"), Wrong(_not_sorted, "정렬 순서"),
+           Wrong(_per_10k_korean_only, "전체 인구(population) 대신 내국인(korean)만으로 나눴어요. CCTV는 외국인 "
+                 "주민도 함께 쓰니 분모는 전체 인구예요: population으로 나누세요.", diagnose=True),
+           Wrong(_per_10k_one_year, "전체 설치 대수(cctv_total) 대신 2016년 한 해 설치분(cctv_2016)으로 계산했어요. "
+                 "지금 있는 CCTV 전체를 보려면 cctv_total을 쓰세요.", diagnose=True)],
 )
 
 q2 = Question(

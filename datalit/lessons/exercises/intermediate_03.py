@@ -134,7 +134,7 @@ q3 = Question(
     hints=["pm.rolling(30, min_periods=20).mean()",
            "min_periods를 주지 않으면 빈 날이 하나만 있어도 30일 동안 NaN이 돼요."],
     solution="smooth = pm.rolling(30, min_periods=20).mean()",
-    wrong=[Wrong(_rolling7, "7일 이동평균을 구했어요. 문제는 30일 이동평균이에요: rolling(30, min_periods=20)",
+    wrong=[Wrong(_rolling7, "7일 이동평균을 구했어요. 문제는 30일 이동평균이에요: rolling(30, min_periods=20)을 쓰세요.",
                  diagnose=True),
            Wrong(lambda gu: daily_pm25(gu).rolling(30).mean(), "빈 값(NaN)")],
 )
@@ -153,7 +153,7 @@ q4 = Question(
            Wrong(_bad_share_by_year, "날의 수(sum)가 아니라 비율(mean)을 구했어요. True/False를 .sum()으로 더하면 "
                  "기준을 넘은 날의 수가 돼요.", diagnose=True),
            Wrong(_bad_days_old_standard, "옛 기준 50㎍/㎥로 셌어요. 이 연습은 지금의 환경기준 35㎍/㎥를 모든 해에 "
-                 "똑같이 적용해요: pm > 35", diagnose=True)],
+                 "똑같이 적용해요: pm > 35로 세세요.", diagnose=True)],
 )
 
 q5 = Question(

@@ -37,9 +37,23 @@ def _geo_checker(answer, expected):
     return None
 
 
+def _assigned_not_merged():
+    geo = _gu_geo()[["gu", "geometry"]].copy()
+    geo["population"] = _gu_pop()["population"].to_numpy()
+    return geo
+
+
 def density():
     """Residents per km² by district (areas from the unsimplified KOSTAT polygons in metres), highest first."""
     geo = data.load("seoul_gu_boundaries", "gu_kostat_2013").to_crs(KOREA_CRS)
+    geo["area_km2"] = geo.geometry.area / 1_000_000
+    d = geo[["gu", "area_km2"]].merge(_gu_pop()[["gu", "population"]], on="gu")
+    d["density"] = d["population"] / d["area_km2"]
+    return d.sort_values("density", ascending=False).reset_index(drop=True)
+
+
+def _density_simplified():
+    geo = _gu_geo().to_crs(KOREA_CRS)
     geo["area_km2"] = geo.geometry.area / 1_000_000
     d = geo[["gu", "area_km2"]].merge(_gu_pop()[["gu", "population"]], on="gu")
     d["density"] = d["population"] / d["area_km2"]
@@ -127,7 +141,10 @@ q1 = Question(
            "GeoDataFrame을 merge의 왼쪽에 두어야 결과도 지도(GeoDataFrame)예요."],
     solution='gu_pop = geo.merge(pop_gu[["gu", "population"]], on="gu")',
     wrong=[Wrong(_plain_table, "GeoDataFrame"),
-           Wrong(lambda: gu_map().drop(columns="population"), "필요한 열이 없어요")],
+           Wrong(lambda: gu_map().drop(columns="population"), "필요한 열이 없어요"),
+           Wrong(_assigned_not_merged, "merge 대신 인구 열을 그대로 붙였어요(geo[\"population\"] = pop_gu[\"population\"]). "
+                 "두 표의 구 순서가 달라 인구가 엉뚱한 구에 붙었어요: merge(on=\"gu\")로 구 이름을 맞춰 합치세요.",
+                 diagnose=True)],
 )
 
 q2 = Question(
@@ -143,7 +160,9 @@ geo_m["area_km2"] = geo_m.geometry.area / 1_000_000
 density = geo_m[["gu", "area_km2"]].merge(pop_gu[["gu", "population"]], on="gu")
 density["density"] = density["population"] / density["area_km2"]
 density = density.sort_values("density", ascending=False)''',
-    wrong=[Wrong(_density_m2, "㎡ 단위"), Wrong(_density_degrees, "EPSG:4326")],
+    wrong=[Wrong(_density_m2, "㎡ 단위"), Wrong(_density_degrees, "EPSG:4326"),
+           Wrong(_density_simplified, "단순화한 경계(geo)로 면적을 쟀어요. 모양이 거칠어 면적이 달라져요: "
+                 "단순화하지 않은 통계청 경계 geo_area(gu_kostat_2013)로 재세요.", diagnose=True)],
 )
 
 q3 = Question(

@@ -149,7 +149,7 @@ q2 = Question(
 weekend = daily[is_weekend].mean() / daily[~is_weekend].mean() * 100''',
     wrong=[Wrong(_weekend_ratio, "100배 작아요"),
            Wrong(_weekend_sunday_only, "일요일만 주말로 셌어요. 주말은 토요일(5)과 일요일(6)이에요: "
-                 "daily.index.day_of_week >= 5", diagnose=True)],
+                 "daily.index.day_of_week >= 5로 고르세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -162,9 +162,9 @@ q3 = Question(
     solution='''am_rows = hourly[(hourly["station"] == station) & hourly["hour"].isin([7, 8])]
 am = am_rows["alightings"].sum() / am_rows["boardings"].sum()''',
     wrong=[Wrong(_am_ratio_inverted, "승차 ÷ 하차로 거꾸로 나눴어요. 문제는 하차 ÷ 승차예요(1보다 크면 일하러 "
-                 "'오는' 역).", diagnose=True),
+                 "'오는' 역)이에요.", diagnose=True),
            Wrong(_am_ratio_hours, "9시대(hour 9, 9~10시)까지 넣었어요. 출근 시간 7~9시는 hour 7(7~8시)과 "
-                 "8(8~9시) 두 시간대예요: isin([7, 8])", diagnose=True),
+                 "8(8~9시) 두 시간대예요: isin([7, 8])로 고르세요.", diagnose=True),
            Wrong(_am_ratio_whole_day, "출근 시간(7~9시)만 고르지 않고 하루 전체로 나눴어요. "
                  "hourly[\"hour\"].isin([7, 8]) 조건을 더하세요.", diagnose=True)],
 )

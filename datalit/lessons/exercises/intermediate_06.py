@@ -141,7 +141,7 @@ y = spring.groupby(["gu", spring["date"].dt.year])["total"].mean().unstack()
 change = ((y[2020] / y[2019] - 1) * 100).sort_values()''',
     wrong=[Wrong(_covid_change_ratio, "100배 작아요"), Wrong(_covid_change_desc, "반대"),
            Wrong(_covid_change_all_months, "3~6월만 고르지 않고 1~7월 전체를 비교했어요. 코로나19 영향을 보려는 "
-                 "기간은 3~6월이에요: lp[\"date\"].dt.month.isin([3, 4, 5, 6])", diagnose=True)],
+                 "기간은 3~6월이에요: lp[\"date\"].dt.month.isin([3, 4, 5, 6])로 고르세요.", diagnose=True)],
 )
 
 q4 = Question(

@@ -137,7 +137,7 @@ q1 = Question(
            "승하차 표에 있는 이름만: [n for n in 이름들 if n in set(sub[\"station\"])]"],
     solution='''d = distance_km(fest["latitude"], fest["longitude"], coords["lat"], coords["lon"])
 near = sorted(n for n in set(coords.loc[d <= 1.0, "station_name"]) if n in set(sub["station"]))''',
-    wrong=[Wrong(_nearby_2km, "반경을 2km로 잡았어요. 문제는 축제 장소에서 1km 안이에요: d <= 1.0", diagnose=True)],
+    wrong=[Wrong(_nearby_2km, "반경을 2km로 잡았어요. 문제는 축제 장소에서 1km 안이에요: d <= 1.0으로 고르세요.", diagnose=True)],
 )
 
 q2 = Question(

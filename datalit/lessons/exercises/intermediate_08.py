@@ -38,6 +38,13 @@ def per_10k():
     return out
 
 
+def _per_10k_dong_only():
+    pop = data.load("seoul_population_by_dong_2021q2", "dong")
+    out = stations_per_dong().merge(pop[["dong", "population"]], on="dong")
+    out["per_10k"] = out["n_stations"] / out["population"] * 10_000
+    return out
+
+
 def _per_1k():
     out = per_10k()
     out["per_10k"] = out["per_10k"] / 10
@@ -110,7 +117,9 @@ q2 = Question(
            "per_10k = n_stations / population × 10,000"],
     solution='''served = counts.merge(pop_dong[["gu", "dong", "population"]], on=["gu", "dong"])
 served["per_10k"] = served["n_stations"] / served["population"] * 10_000''',
-    wrong=[Wrong(_per_1k, "10배 작아요")],
+    wrong=[Wrong(_per_1k, "10배 작아요"),
+           Wrong(_per_10k_dong_only, "동 이름(dong) 하나로만 합쳤어요. 다른 구에 같은 이름의 동이 있으면 인구가 잘못 "
+                 "붙고 행이 늘어나요: on=[\"gu\", \"dong\"] 두 열로 합치세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -123,7 +132,7 @@ q3 = Question(
            "[\"dong\"].head(3).tolist()"],
     solution='''least = served[served["gu"] == gu].sort_values(["per_10k", "dong"])["dong"].head(3).tolist()''',
     wrong=[Wrong(_most_served, "1만 명당 대여소가 가장 '많은' 동을 골랐어요(내림차순). 가장 적은 동부터 보려면 "
-                 "오름차순으로 정렬하세요: sort_values([\"per_10k\", \"dong\"])", diagnose=True),
+                 "오름차순으로 정렬하세요: sort_values([\"per_10k\", \"dong\"])를 쓰세요.", diagnose=True),
            Wrong(_fewest_stations, "인구로 나누지 않은 대여소 수(n_stations)로 골랐어요. 인구가 적은 동은 대여소가 "
                  "적어도 부족한 게 아닐 수 있어요: 인구 1만 명당(per_10k)으로 정렬하세요.", diagnose=True)],
 )

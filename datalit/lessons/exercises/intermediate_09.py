@@ -152,7 +152,7 @@ q2 = Question(
     solution="gap = mean_price[False] - mean_price[True]",
     wrong=[Wrong(lambda: -overall_gap(), "부호가 반대"),
            Wrong(_overall_gap_median, "중앙값(median)끼리 뺐어요. 문제는 '평균'의 차이예요: 연습 1의 평균(mean)으로 "
-                 "다시 빼 보세요. (중앙값 차이가 더 작다는 건 비싼 일반 주유소 몇 곳이 평균을 끌어올린다는 뜻이에요.)",
+                 "다시 빼 보세요. 중앙값 차이가 더 작다는 건 비싼 일반 주유소 몇 곳이 평균을 끌어올린다는 뜻이에요.",
                  diagnose=True),
            Wrong(_overall_gap_zero_filled, "'-'(휘발유를 팔지 않음)를 0원으로 센 평균끼리 뺐어요. 팔지 않는 주유소는 "
                  "빈 값으로 두고 평균을 내세요.", diagnose=True)],
