@@ -194,3 +194,82 @@ def test_reference_solution_gets_every_autograded_point(lab, tmp_path, monkeypat
     assert "메모에 이 숫자가 보이지 않아요" in "".join(
         o.get("evalue", "") for c in vague_nb.cells if c.cell_type == "code" for o in c.outputs)
     assert scores["empty"]["auto"] == 0, scores
+
+
+# ---- the hidden checks accept a right answer and name typical mistakes --------------------------------------
+@pytest.fixture(scope="module")
+def checks():
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(REPO / "grading"))
+    try:
+        yield lambda lab: importlib.import_module(f"labchecks.{lab}")
+    finally:
+        sys.path.remove(str(REPO / "grading"))
+        for name in [m for m in sys.modules if m == "labchecks" or m.startswith("labchecks.")]:
+            del sys.modules[name]
+
+
+def test_project1_table_check(checks):
+    import pandas as pd
+
+    from datalit import data
+
+    m = checks("project1_bike_new_stations")
+    pop = data.load("seoul_population_by_dong_age_2025q1", "dong_total")
+    mine = pop[(pop["period"] == "2025.1/4") & (pop["gu"] == "마포구")]
+    counts = m.station_counts("마포구")
+    table = pd.DataFrame({"dong": mine["dong"], "population": mine["population"],
+                          "stations": [counts.get(d, 0) for d in mine["dong"]]})
+    m.check_table(table, "마포구")
+    m.check_table(table.set_index("dong"), "마포구")  # the dong as the index is fine too
+    m.check_candidates(table["dong"].head(2).tolist(), "마포구")
+    cases = {"계": table.assign(population=mine["korean"].to_numpy()),
+             "빠졌어요": table.iloc[1:],
+             "대여소 자료와 맞지 않아요": table.assign(stations=table["stations"] + 1),
+             "자치구 이름": None}
+    for says, wrong in cases.items():
+        with pytest.raises(AssertionError, match=says):
+            m.check_table(table if wrong is None else wrong, "마포" if wrong is None else "마포구")
+    with pytest.raises(AssertionError, match="행정동이 아닌 후보"):
+        m.check_candidates(["화곡8동"], "마포구")
+
+
+def test_project2_daily_check(checks):
+    import pandas as pd
+
+    from datalit import data
+
+    m = checks("project2_festival_crowds")
+    sub = data.load("seoul_subway_daily_ridership_2023")
+    fests = ["석촌호수벚꽃축제", "한성백제문화제"]
+    near = {"석촌호수벚꽃축제": ["석촌", "송파나루"], "한성백제문화제": ["한성백제"]}
+    total = sub.assign(t=sub["boardings"] + sub["alightings"])
+    daily = pd.DataFrame({f: total[total["station"].isin(s)].groupby("date")["t"].sum() for f, s in near.items()})
+    m.check_daily(daily, near, fests)
+    boardings = pd.DataFrame({f: sub[sub["station"].isin(s)].groupby("date")["boardings"].sum() for f, s in near.items()})
+    with pytest.raises(AssertionError, match="승차\\+하차"):
+        m.check_daily(boardings, near, fests)
+    with pytest.raises(AssertionError, match="목록에 없는 이름"):
+        m.check_festivals(["석촌호수 벚꽃축제", "한성백제문화제"])
+    with pytest.raises(AssertionError, match="승하차 표.*없는 역"):
+        m.check_daily(daily, {**near, "한성백제문화제": ["올림픽공원역"]}, fests)
+    with pytest.raises(AssertionError, match="축제 날"):
+        m.check_daily(daily.loc["2023-05-01":], near, fests)
+
+
+def test_project3_growth_and_keywords_checks(checks):
+    m = checks("project3_complaint_rise")
+    period = ("2020-03", "2020-05")
+    ref = m.reference_counts(100, period)
+    m.check_growth(ref, 100, period)
+    with pytest.raises(AssertionError, match="MIN_AGREE 이상"):
+        m.check_growth(m.reference_counts(0, period), 100, period)   # every petition counted, threshold claimed
+    with pytest.raises(AssertionError, match="1년 전 같은 달"):
+        m.check_growth(ref.assign(before=m.reference_counts(100, ("2019-12", "2020-02"))["now"]), 100, period)
+    with pytest.raises(AssertionError, match="빠진 분야"):
+        m.check_growth(ref.iloc[1:], 100, period)
+    m.check_keywords(["코로나", "마스크", "의료", "병원", "감염"], "보건복지", period)
+    with pytest.raises(AssertionError, match="나오지 않는 낱말.*없는낱말"):
+        m.check_keywords(["코로나", "마스크", "의료", "병원", "없는낱말"], "보건복지", period)
