@@ -130,8 +130,7 @@ q1 = Question(
     hints=["먼저 날짜별로 승차를 더해요(환승역은 호선마다 한 행): daily = sub[sub[\"station\"] == station].groupby(\"date\")[\"boardings\"].sum()",
            "날짜 인덱스의 요일 번호는 daily.index.day_of_week (월요일 = 0)",
            "daily.groupby(daily.index.day_of_week).mean()"],
-    solution='''daily = sub[sub["station"] == station].groupby("date")["boardings"].sum()
-weekday_mean = daily.groupby(daily.index.day_of_week).mean()''',
+    solution='weekday_mean = daily.groupby(daily.index.day_of_week).mean()',
     wrong=[Wrong(_by_weekday_sum, "요일별 평균(mean)이 아니라 합계(sum)를 구했어요. 요일마다 들어 있는 날 수가 "
                  "달라(공휴일·기간의 시작과 끝) 합계로는 요일끼리 비교할 수 없어요: .mean()을 쓰세요.", diagnose=True),
            Wrong(_by_weekday_median, "평균(mean)이 아니라 중앙값(median)을 구했어요. "

@@ -166,7 +166,8 @@ q3 = Question(
            "네 조건(기간 안, 축제 날 아님, 같은 요일, 공휴일 아님)을 &로 이어요: ~on 은 '축제 날이 아님'"],
     solution='''on = (daily.index >= fest["start_date"]) & (daily.index <= fest["end_date"])
 weekdays = list(set(daily.index[on].day_of_week))
-window = (daily.index >= fest["start_date"] - pd.Timedelta(days=28)) & (daily.index <= fest["end_date"] + pd.Timedelta(days=28))
+window = ((daily.index >= fest["start_date"] - pd.Timedelta(days=28))
+          & (daily.index <= fest["end_date"] + pd.Timedelta(days=28)))
 holiday = daily.index.isin(pd.to_datetime(list(holidays.KR(years=2023))))
 base = daily[window & ~on & daily.index.day_of_week.isin(weekdays) & ~holiday]''',
     wrong=[Wrong(_comparable_all_days, "축제 날만 뺐을 뿐 '앞뒤 28일 안'과 '같은 요일' 조건을 쓰지 않았어요. 계절과 "
