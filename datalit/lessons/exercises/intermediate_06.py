@@ -23,6 +23,12 @@ def _day_night_ascending():
     return day_night().iloc[::-1].reset_index(drop=True)
 
 
+def _night_day_ratio():
+    """The ratio the other way round (night / day), sorted the way the exercise asks."""
+    out = day_night().assign(day_night_ratio=lambda t: 1 / t["day_night_ratio"])
+    return out.sort_values("day_night_ratio", ascending=False).reset_index(drop=True)
+
+
 def weekend_change(gu="중구"):
     """Weekend mean total population vs weekday mean, in percent (negative = fewer people at weekends)."""
     d = _lp()
@@ -106,7 +112,7 @@ q1 = Question(
 ratio = (g["daytime_mean"] / g["nighttime_mean"]).rename("day_night_ratio").reset_index()
 ratio = ratio.sort_values("day_night_ratio", ascending=False)''',
     wrong=[Wrong(_day_night_ascending, "반대"),
-           Wrong(lambda: day_night().assign(day_night_ratio=lambda t: 1 / t["day_night_ratio"]),
+           Wrong(_night_day_ratio,
                  "야간 ÷ 주간으로 거꾸로 나눴어요. 문제는 주간(daytime_mean) ÷ 야간(nighttime_mean)이에요: 1보다 크면 "
                  "낮에 사람이 몰려드는 구예요.", diagnose=True)],
 )
