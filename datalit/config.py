@@ -74,6 +74,29 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "checkout_dir": "",            # the checkout with labs/ and grading/labchecks/ (root-only); default: where ./run installed from
         "prewarm": True,               # autograde workers fork sandboxed kernels from a pre-imported server
     },
+    # Zero to JupyterHub (hub_config/k8s/): names of the claims in hub_config/k8s/manifests/, where pods
+    # mount them, and the grading Jobs (datalit/labs/k8s_jobs.py). hub_config/k8s/values.yaml repeats the
+    # names; tests/hub/test_k8s_*.py keep both equal.
+    "k8s": {
+        "namespace": "datalit",
+        "api_url": "https://kubernetes.default.svc",   # in-cluster API (the hub pod's service account)
+        "exchange_claim": "datalit-exchange",          # RWO, the hub pod only: the exchange service's store
+        "exchange_mount": "/srv/datalit/exchange",
+        "course_claim": "datalit-course",              # RWX: instructors' pods and grading Jobs only
+        "course_mount": "/srv/datalit/course",
+        "teams_claim": "datalit-teams",                # RWX: one folder (subPath) per team
+        "teams_mount": "/srv/datalit/teams",           # in the hub pod (makes the folders)
+        "datasets_claim": "datalit-datasets",          # ROX in user pods, RWX for the fill Job
+        "archive_claim": "datalit-archive",            # RWO: workshop purge archives of home claims
+        "home_claim_template": "claim-{username}",     # KubeSpawner's pvc_name_template (z2jh default)
+        "home_mount": "/home/jovyan",
+        "proxy_service": "proxy-public",               # user pods reach /services/... through the proxy
+        "singleuser_image": "registry.example.seoul.go.kr/datalit-singleuser:0.1.0",
+        "grading_labchecks_secret": "datalit-labchecks",  # hidden reference checks: grading Jobs only
+        "grading_cpu": "1",
+        "grading_pids": 256,           # kubelet podPidsLimit on the grading nodes (not settable per pod)
+        "grading_node_selector": "",   # e.g. "datalit.seoul.go.kr/pool=grading"
+    },
     "report": {
         "workers": 0,            # worker processes for batches; 0 = number of cores
         "out_dir": "reports-out",  # default output folder when --out is not given

@@ -201,3 +201,5 @@ def workshop_purge(state_dir):
         click.echo("no expired workshop accounts")
         return
     click.echo(f"purged {len(result['purged'])}: {', '.join(result['purged'])}\narchive: {result['archive']}")
+    if result.get("homes_archive"):  # Kubernetes: the homes (claim-<user>) went to the archive claim
+        click.echo(f"homes: {result['homes_archive']}")

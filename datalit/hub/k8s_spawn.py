@@ -1,0 +1,130 @@
+"""KubeSpawner's pre-spawn hook on Zero to JupyterHub (hub_config/k8s/values.yaml, ``hub.extraConfig``).
+
+What ``DatalitSpawner`` and ``hub_config/shared/50-grading.py`` / ``46-teams.py`` do on one machine, per pod:
+
+* every server: ``JUPYTER_CONFIG_PATH`` = ``grading/`` (course id, the exchange classes) first, then the
+  lean user-server folders (``learners/`` for people who do not teach, ``everyone/``); the course id and
+  the exchange service's URL through the proxy Service (``DATALIT_LAB_COURSE_ID``, ``DATALIT_EXCHANGE_URL``);
+* people who teach (admins, ``instructors``, ``instructors-<tier>``): ``grading/instructor`` too (the
+  formgrader may be framed by the hub, datalit/labs/formgrader_frame.py) and the course volume
+  (directory and gradebook) at ``k8s.course_mount``, ``DATALIT_LAB_COURSE_DIR`` pointing at it. Learners'
+  pods never mount it;
+* team members: each of their teams' folder (one ``subPath`` of the teams volume) at ``~/teams/<team>``;
+* team servers (hub users ``dlteam-…``, datalit/hub/teamserver.py): the team's folder as home instead of a
+  ``claim-<name>`` volume, real-time collaboration on (``team/`` first), no course hand-out. Who may open
+  it stays the hub's business (JupyterHub shares, datalit/hub/teamhub.py), as on one machine.
+
+The hook runs in the hub before KubeSpawner applies the chosen profile (``KubeSpawner._start`` →
+``load_user_options``), which merges its ``environment`` into what is set here. No Kubernetes API call is
+made: the volumes exist (hub_config/k8s/manifests/) and a team's folder is made by the hub, which mounts
+the teams volume at ``k8s.teams_mount``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from datalit.hub import roles, uids
+
+SRC = "/opt/datalit/src"  # where both images (hub_config/k8s/Dockerfile) hold the repository
+USER_SERVER = f"{SRC}/hub_config/user_server"
+GRADING = f"{SRC}/grading"
+COURSE_VOLUME = "datalit-course"
+TEAMS_VOLUME = "datalit-teams"
+HOME_VOLUME = "home"  # z2jh's name for the claim-<user> volume (singleuser.storage.type: dynamic)
+
+
+def settings() -> dict:
+    """The ``k8s`` and ``lab`` config sections (datalit/config.py), as the hub pod sees them."""
+    from datalit.config import load_config
+
+    cfg = load_config()
+    return {**cfg["k8s"], "course_id": cfg["lab"]["course_id"]}
+
+
+def exchange_url(s: dict) -> str:
+    from datalit.hub.roles import EXCHANGE_SERVICE
+
+    return f"http://{s['proxy_service']}.{s['namespace']}.svc.cluster.local/services/{EXCHANGE_SERVICE}"
+
+
+def config_path(user, team_server: bool) -> str:
+    """JUPYTER_CONFIG_PATH of a user pod (first folder wins), the same order as one machine."""
+    dirs = [f"{USER_SERVER}/team"] if team_server else []
+    dirs.append(GRADING)
+    if roles.teaches(user):
+        dirs.insert(len(dirs) - 1, f"{GRADING}/instructor")
+    else:
+        dirs.append(f"{USER_SERVER}/learners")
+    dirs.append(f"{USER_SERVER}/everyone")
+    return ":".join(dirs)
+
+
+def course_volume(s: dict) -> tuple[dict, dict]:
+    volume = {"name": COURSE_VOLUME, "persistentVolumeClaim": {"claimName": s["course_claim"]}}
+    return volume, {"name": COURSE_VOLUME, "mountPath": s["course_mount"]}
+
+
+def teams_volume(s: dict) -> dict:
+    return {"name": TEAMS_VOLUME, "persistentVolumeClaim": {"claimName": s["teams_claim"]}}
+
+
+def team_folder_name(team_id: str) -> str:
+    """A team id as a folder (subPath) name: no separators, no dot-names."""
+    name = team_id.replace("/", "_").replace("\\", "_").strip()
+    if name in ("", ".", ".."):
+        raise ValueError(f"team id {team_id!r} cannot name a folder")
+    return name
+
+
+def ensure_team_folder(s: dict, team_id: str) -> Path:
+    """The team's folder on the teams volume, made by the hub (which mounts it) before any pod uses it."""
+    folder = Path(s["teams_mount"]) / team_folder_name(team_id)
+    folder.mkdir(mode=0o770, parents=True, exist_ok=True)
+    return folder
+
+
+def configure(spawner, s: dict | None = None, directory=None) -> None:
+    """The pre-spawn hook (see the module docstring). S: :func:`settings`; DIRECTORY: the roster's teams."""
+    s = s or settings()
+    user = spawner.user
+    team_server = uids.is_team_name(user.name)
+    env = dict(spawner.environment)
+    env.update({"DATALIT_LAB_COURSE_ID": s["course_id"], "DATALIT_EXCHANGE_URL": exchange_url(s),
+                "JUPYTER_CONFIG_PATH": config_path(user, team_server)})
+    env.pop("DATALIT_LAB_EXCHANGE_DIR", None)  # the store is the service's, never a user pod's path
+    volumes = [dict(v) for v in spawner.volumes]
+    mounts = [dict(m) for m in spawner.volume_mounts]
+    if roles.teaches(user) and not team_server:
+        volume, mount = course_volume(s)
+        volumes.append(volume)
+        mounts.append(mount)
+        env["DATALIT_LAB_COURSE_DIR"] = s["course_mount"]
+    else:
+        env.pop("DATALIT_LAB_COURSE_DIR", None)
+    if directory is None:
+        from datalit.hub import teamhub
+
+        directory = teamhub.directory()
+    if team_server:
+        team = directory.by_account(user.name)
+        if team is None:
+            raise RuntimeError(f"{user.name} is no team of the roster: no team server")
+        ensure_team_folder(s, team.id)
+        volumes = [v for v in volumes if v["name"] != HOME_VOLUME] + [teams_volume(s)]
+        mounts = [m for m in mounts if m["name"] != HOME_VOLUME]
+        mounts.append({"name": TEAMS_VOLUME, "mountPath": s["home_mount"], "subPath": team_folder_name(team.id)})
+        spawner.storage_pvc_ensure = False   # no claim-<team account>: the team folder is the home
+        spawner.lifecycle_hooks = {}         # no course hand-out into the team folder
+        env["DATALIT_TEAM"] = team.id
+    else:
+        teams = directory.of_member(user.name)
+        if teams:
+            volumes.append(teams_volume(s))
+        for team in teams:
+            ensure_team_folder(s, team.id)
+            mounts.append({"name": TEAMS_VOLUME, "mountPath": f"{s['home_mount']}/teams/{team_folder_name(team.id)}",
+                           "subPath": team_folder_name(team.id)})
+    spawner.environment = env
+    spawner.volumes = volumes
+    spawner.volume_mounts = mounts
+

@@ -1,0 +1,184 @@
+"""Autograding on Kubernetes: one Job per worker, each pod the sandbox (hub_config/k8s/manifests/grading.yaml).
+
+On one machine ``datalit lab autograde`` runs N workers, each kernel confined by datalit/labs/sandbox.py
+(no network, CPU seconds, memory, processes, wall clock, course and checks hidden). On Kubernetes the
+same run is N Jobs (``submit``, in the hub pod: its service account may create Jobs); worker I grades
+every N-th collected team from I (``grade``, in the Job's pod, the same nbgrader code as one machine).
+The pod replaces the per-kernel sandbox:
+
+* network: the NetworkPolicy ``datalit-autograde`` (manifests/grading.yaml) selects the Jobs' label
+  ``component: datalit-autograde`` and allows no ingress and no egress at all; no service account token,
+  no service links (no cluster addresses in the environment);
+* CPU and memory: the container's requests = limits (``k8s.grading_cpu``; ``lab.memory_mb`` for the kernel
+  plus the grader's own share); time: ``activeDeadlineSeconds`` from ``lab.timeout`` per notebook and team;
+  ``backoffLimit: 0`` (a hostile notebook is not graded twice by Kubernetes);
+* processes: the pod spec has no pids field; the grading nodes' kubelet ``podPidsLimit``
+  (``k8s.grading_pids``) limits each pod; ``k8s.grading_node_selector`` puts the Jobs on those nodes;
+* the hidden tests: the course volume (sources with hidden tests, gradebook) and the reference checks
+  (Secret ``datalit-labchecks``, under ``lab.checkout_dir``/grading/labchecks) are mounted only here and,
+  for the course, in instructors' pods (datalit/hub/k8s_spawn.py); never in learners' pods or images;
+* non-root (the image's jovyan, like the instructors' pods that own the course files), no privilege
+  escalation, no capabilities, RuntimeDefault seccomp, read-only root filesystem (``/tmp`` is an emptyDir).
+
+Inside the pod the kernel runs as the grader's uid: ``lab.sandbox`` is off there (unshare needs
+privileges no pod should have), so a notebook can see what the pod mounts. See docs/admin-guide.md.
+"""
+from __future__ import annotations
+
+import math
+import re
+import sys
+
+from datalit.config import load_config
+
+COMPONENT = "datalit-autograde"
+LABELS = {"app.kubernetes.io/name": "datalit", "component": COMPONENT}
+CHECKOUT = "/srv/datalit/checkout"   # lab.checkout_dir in the Job: grading/labchecks from the Secret
+GRADER_MEMORY_MB = 768               # nbgrader, the notebook in memory, the gradebook: beside the kernel
+SETUP_SECONDS = 300                  # image pull, imports, gradebook
+
+
+def job_name(lab: str, run: str, worker: int) -> str:
+    """DNS-1123 (lowercase, '-', at most 63 characters)."""
+    base = re.sub(r"[^a-z0-9-]", "-", lab.lower()).strip("-")[:36]
+    return f"autograde-{base}-{run}-{worker}"[:63].rstrip("-")
+
+
+def deadline_seconds(lab_cfg: dict, teams: int, workers: int, notebooks: int) -> int:
+    per_worker = math.ceil(max(teams, 1) / max(workers, 1))
+    return SETUP_SECONDS + int(lab_cfg["timeout"]) * max(notebooks, 1) * per_worker
+
+
+def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, notebooks: int = 1,
+                cfg: dict | None = None) -> dict:
+    """The batch/v1 Job of worker WORKER (0-based) of WORKERS grading LAB (TEAMS collected teams)."""
+    cfg = cfg or load_config()
+    lab_cfg, k8s = cfg["lab"], cfg["k8s"]
+    memory = f"{int(lab_cfg['memory_mb']) + GRADER_MEMORY_MB}Mi"
+    resources = {"cpu": str(k8s["grading_cpu"]), "memory": memory, "ephemeral-storage": "2Gi"}
+    env = {
+        "DATALIT_LAB_SANDBOX": "false",              # the pod is the sandbox (module docstring)
+        "DATALIT_LAB_COURSE_DIR": k8s["course_mount"],
+        "DATALIT_LAB_COURSE_ID": lab_cfg["course_id"],
+        "DATALIT_LAB_CHECKOUT_DIR": CHECKOUT,
+        "DATALIT_DATA_DIR": "/srv/datalit/datasets",
+        "DATALIT_CACHE_DIR": "/tmp/datalit-cache",
+        "MPLCONFIGDIR": "/tmp/mpl", "HOME": "/tmp",
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+    }
+    pod = {
+        "restartPolicy": "Never",
+        "automountServiceAccountToken": False,
+        "enableServiceLinks": False,
+        "securityContext": {"runAsUser": 1000, "runAsGroup": 100, "fsGroup": 100, "runAsNonRoot": True,
+                            "seccompProfile": {"type": "RuntimeDefault"}},
+        "containers": [{
+            "name": "grader",
+            "image": k8s["singleuser_image"],
+            "command": ["python", "-m", "datalit.labs.k8s_jobs", "grade", lab, "--shard", str(worker),
+                        "--of", str(workers)],
+            "env": [{"name": k, "value": v} for k, v in env.items()],
+            "resources": {"requests": dict(resources), "limits": dict(resources)},
+            "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
+                                "capabilities": {"drop": ["ALL"]}},
+            "volumeMounts": [
+                {"name": "course", "mountPath": k8s["course_mount"]},
+                {"name": "labchecks", "mountPath": f"{CHECKOUT}/grading/labchecks", "readOnly": True},
+                {"name": "datasets", "mountPath": "/srv/datalit/datasets", "readOnly": True},
+                {"name": "tmp", "mountPath": "/tmp"},
+            ],
+        }],
+        "volumes": [
+            {"name": "course", "persistentVolumeClaim": {"claimName": k8s["course_claim"]}},
+            {"name": "labchecks", "secret": {"secretName": k8s["grading_labchecks_secret"], "defaultMode": 0o440}},
+            {"name": "datasets", "persistentVolumeClaim": {"claimName": k8s["datasets_claim"], "readOnly": True}},
+            {"name": "tmp", "emptyDir": {"sizeLimit": "1Gi"}},
+        ],
+    }
+    if k8s["grading_node_selector"]:
+        key, _, value = k8s["grading_node_selector"].partition("=")
+        pod["nodeSelector"] = {key: value}
+    labels = {**LABELS, "datalit.seoul.go.kr/lab": re.sub(r"[^A-Za-z0-9_.-]", "-", lab)[:63],
+              "datalit.seoul.go.kr/run": run}
+    return {
+        "apiVersion": "batch/v1", "kind": "Job",
+        "metadata": {"name": job_name(lab, run, worker), "namespace": k8s["namespace"], "labels": labels},
+        "spec": {
+            "backoffLimit": 0,
+            "activeDeadlineSeconds": deadline_seconds(lab_cfg, teams, workers, notebooks),
+            "ttlSecondsAfterFinished": 86400,
+            "template": {"metadata": {"labels": labels}, "spec": pod},
+        },
+    }
+
+
+def grading_jobs(lab: str, run: str, workers: int, teams: int, notebooks: int = 1, cfg: dict | None = None) -> list[dict]:
+    workers = max(1, min(workers, max(teams, 1)))
+    return [grading_job(lab, run, i, workers, teams, notebooks, cfg) for i in range(workers)]
+
+
+def shard(teams: list[str], index: int, count: int) -> list[str]:
+    """The teams worker INDEX of COUNT grades: every COUNT-th from INDEX (sorted: the same on every pod)."""
+    return sorted(teams)[index::count]
+
+
+# ---- command line: `submit` in the hub pod, `grade` in each Job's pod ----------------------------------
+def _submit(lab: str, workers: int, wait: bool) -> int:
+    import datetime as dt
+
+    from datalit.exchange.client import exchange_root
+    from datalit.exchange.store import Store
+    from datalit.hub.k8s_api import Cluster, create_job
+
+    cfg = load_config()
+    teams = len(Store(exchange_root(cfg["lab"]), cfg["lab"]["course_id"]).roster().get(lab, {}))
+    run = dt.datetime.now(dt.timezone.utc).strftime("%m%d%H%M%S")
+    jobs = grading_jobs(lab, run, workers, teams, cfg=cfg)
+    cluster = Cluster(cfg["k8s"]["api_url"])
+    for job in jobs:
+        cluster.send(create_job(cfg["k8s"]["namespace"], job))
+        print(f"job {job['metadata']['name']} created", flush=True)
+    if wait:
+        limit = jobs[0]["spec"]["activeDeadlineSeconds"] + 120
+        states = cluster.wait_jobs(cfg["k8s"]["namespace"], [j["metadata"]["name"] for j in jobs], limit)
+        for name, state in sorted(states.items()):
+            print(f"{name}: {state}")
+        return 0 if set(states.values()) == {"Complete"} else 1
+    return 0
+
+
+def _grade(lab: str, index: int, count: int) -> int:
+    from datalit.labs.autograde import autograde, format_summary, teams_to_grade
+    from datalit.labs.course import open_course
+
+    course = open_course(None)
+    mine = shard(teams_to_grade(course, lab), index, count)
+    if not mine:
+        print(f"worker {index}/{count}: no team to grade")
+        return 0
+    report = autograde(course, lab, workers=1, teams=mine, progress=False)
+    print(format_summary(report))
+    return 0 if all(r["success"] for r in report["results"]) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m datalit.labs.k8s_jobs")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("submit", help="in the hub pod: one grading Job per worker")
+    s.add_argument("lab")
+    s.add_argument("--workers", type=int, default=2)
+    s.add_argument("--wait", action="store_true")
+    g = sub.add_parser("grade", help="in a grading Job: this worker's share of the teams")
+    g.add_argument("lab")
+    g.add_argument("--shard", type=int, required=True)
+    g.add_argument("--of", type=int, required=True)
+    a = p.parse_args(argv)
+    if a.cmd == "submit":
+        return _submit(a.lab, a.workers, a.wait)
+    return _grade(a.lab, a.shard, a.of)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
