@@ -67,8 +67,13 @@ class ExchangeClient:
         data = self._call("GET", f"labs/{lab}")
         return data["meta"], decode(data["files"])
 
-    def submit(self, lab: str, files: dict[str, bytes], confirm: bool = False) -> dict:
-        return self._call("POST", f"labs/{lab}/submissions", json={"files": encode(files), "confirm": confirm})
+    def submit(self, lab: str, files: dict[str, bytes], confirm: bool = False, member: str | None = None) -> dict:
+        """MEMBER: on a team server, the member who clicked (the exchange takes it only from a team
+        server's token, and only a member of that team; a person's own token always submits as that person)."""
+        body = {"files": encode(files), "confirm": confirm}
+        if member:
+            body["member"] = member
+        return self._call("POST", f"labs/{lab}/submissions", json=body)
 
     def team_submissions(self, lab: str) -> dict:
         return self._call("GET", f"labs/{lab}/submissions")

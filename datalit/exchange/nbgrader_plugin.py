@@ -179,6 +179,19 @@ class ExchangeFetchAssignment(_Mixin, abc.ExchangeFetchAssignment):
         self.log.info("Fetched %s: %s", lab, ", ".join(written) or "(nothing missing)")
 
 
+def clicking_member() -> str | None:
+    """On a team server: the hub user whose click on Submit is being handled (JupyterHub's identity of the
+    request, from jupyter_server's call context: the panel's submit runs inside that request). None
+    elsewhere (the command line, a personal server -- there the token's owner is the submitter)."""
+    try:
+        from jupyter_server.base.call_context import CallContext
+    except ImportError:
+        return None
+    handler = CallContext.get(CallContext.JUPYTER_HANDLER)
+    user = getattr(handler, "current_user", None) if handler is not None else None
+    return getattr(user, "username", None) or None
+
+
 class ExchangeSubmit(_Mixin, abc.ExchangeSubmit):
     confirm = False  # the command line's --yes; the panel confirms by submitting again
 
@@ -189,7 +202,8 @@ class ExchangeSubmit(_Mixin, abc.ExchangeSubmit):
             self.fail(f"제출할 폴더가 없습니다: {folder} (먼저 실습을 받으세요)")
         files = lab_files(folder, int(self.coursedir.max_file_size) * 1024, self.log)
         try:
-            record = self.client().submit(lab, files, confirm=self.confirm or bool(os.environ.get("DATALIT_CONFIRM")))
+            record = self.client().submit(lab, files, confirm=self.confirm or bool(os.environ.get("DATALIT_CONFIRM")),
+                                          member=clicking_member())
         except StoreError as exc:
             self.fail(str(exc))
         self.log.info("제출했습니다: %s (%s)", lab, shown_seconds(record["timestamp"]))

@@ -18,6 +18,10 @@ Instructors (admins, teaching groups, the datalit-cli service):
             GET  api/labs/<lab>/all                   every submission of every team
             GET  api/labs/<lab>/teams/<team>/<id>     one submission's files
             PUT  api/labs/<lab>/teams/<team>/<id>/feedback
+            GET  api/activity/<team>                  who did what on the team server (per member)
+Team servers (their hub user names the team, datalit/hub/teamserver.py):
+            POST api/labs/<lab>/submissions           the team's submission, {member} = who clicked (a member)
+            POST api/activity                         per-member counts (datalit/hub/teamlog.py)
 """
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ from pathlib import Path
 
 from tornado import ioloop, web
 
-from datalit.exchange import policy
+from datalit.exchange import activity, policy
 from datalit.exchange.store import Store, StoreError, read_tree, write_tree
 from datalit.kst import shown
 
@@ -51,6 +55,21 @@ def decode(files: dict) -> dict[str, bytes]:
         return {str(n): base64.b64decode(c, validate=True) for n, c in files.items()}
     except (TypeError, ValueError) as exc:
         raise StoreError(f"invalid file content: {exc}") from None
+
+
+def team_of_server(store: Store, lab: str, who: str) -> str | None:
+    """The team whose team server's hub user is WHO (datalit/hub/teamserver.py), for LAB; else None."""
+    from datalit.hub.teamserver import account_name
+    from datalit.hub.uids import is_team_name
+
+    if not is_team_name(who):
+        return None
+    return next((t for t in store.roster().get(lab, {}) if account_name(t) == who), None)
+
+
+def team_of_server_any(store: Store, who: str) -> str | None:
+    """The team (in any lab of the roster) whose team server's hub user is WHO; else None."""
+    return next((t for lab in store.roster() if (t := team_of_server(store, lab, who))), None)
 
 
 def team_view(store: Store, lab: str, team: str) -> list[dict]:
@@ -112,7 +131,7 @@ def _handler_base():
             self.send({"error": message}, status_code)
 
         def team(self, lab: str) -> str:
-            team = self.store.team_of(lab, self.who)
+            team = self.store.team_of(lab, self.who) or team_of_server(self.store, lab, self.who)
             if team is None:
                 raise web.HTTPError(404, f"{self.who} is in no team of {lab}")
             return team
@@ -162,8 +181,15 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
         @web.authenticated
         def post(self, lab):
             data = self.body()
+            member = self.who
+            team = team_of_server(self.store, lab, self.who)
+            if team is not None:  # the team's own server: the member who clicked, if one of the team
+                member = data.get("member")
+                if member not in self.store.roster().get(lab, {}).get(team, []):
+                    return refused(self, policy.Refused("no_team", f"팀 서버에서 제출한 사람({member})이 팀 "
+                                                                   f"'{team}'의 팀원이 아닙니다."))
             try:
-                record = policy.submit(self.store, lab, self.who, decode(data.get("files", {})),
+                record = policy.submit(self.store, lab, member, decode(data.get("files", {})),
                                        confirm=bool(data.get("confirm")), max_file_bytes=self.max_file_bytes)
             except StoreError as exc:
                 return refused(self, exc)
@@ -188,6 +214,28 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
                 raise web.HTTPError(400, "roster must be {lab: {team: [members]}}")
             self.store.set_roster(roster)
             self.send({"labs": sorted(roster)})
+
+    class Activity(Base):
+        """POST: a team server's per-member counts (datalit/hub/teamlog.py); only a team server's token."""
+        @web.authenticated
+        def post(self):
+            team = team_of_server_any(self.store, self.who)
+            if team is None:
+                raise web.HTTPError(403, "only a team server records team activity")
+            members = {m for teams in self.store.roster().values() for m in teams.get(team, [])}
+            kept = activity.record(self.store, team, members, self.body().get("members") or {})
+            self.send({"team": team, "members": kept})
+
+    class TeamActivity(Base):
+        @web.authenticated
+        def get(self, team):
+            self.require_instructor()
+            roster = self.store.roster()
+            labs = sorted(lab for lab, teams in roster.items() if team in teams)
+            members = sorted({m for lab in labs for m in roster[lab][team]})
+            rows = activity.summary(self.store, team, members, labs)
+            self.send({"team": team, "members": [{**r, "last_active": shown(r["last_active"]) if r["last_active"]
+                                                  else None} for r in rows]})
 
     class All(Base):
         @web.authenticated
@@ -218,7 +266,7 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
     n = NAME_RE
     routes = [(r"api/labs", Labs), (rf"api/labs/({n})", Lab), (rf"api/labs/({n})/submissions", Submissions),
               (rf"api/labs/({n})/submissions/({n})/feedback", Feedback), (r"api/roster", Roster),
-              (rf"api/labs/({n})/all", All), (rf"api/labs/({n})/teams/({n})/({n})", TeamSubmission),
+              (rf"api/labs/({n})/all", All), (r"api/activity", Activity), (rf"api/activity/({n})", TeamActivity), (rf"api/labs/({n})/teams/({n})/({n})", TeamSubmission),
               (rf"api/labs/({n})/teams/({n})/({n})/feedback", TeamFeedback)]
     kw = {"store": store, "max_file_bytes": max_file_bytes}
     prefix = prefix if prefix.endswith("/") else prefix + "/"

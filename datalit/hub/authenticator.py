@@ -200,8 +200,10 @@ class DatalitAuthenticator(NativeAuthenticator):
         # reserved for the grader's sandbox accounts (they would collide with a person's account)
         from datalit.hub.uids import is_reserved_name, is_system_account, is_team_name
 
-        if is_reserved_name(username) and not is_team_name(username):
-            return False  # team-server accounts are hub users the hub makes (never signed up: create_user)
+        if is_team_name(username):  # team-server accounts: hub users the hub makes (never signed up: create_user)
+            return super().validate_username(username)
+        if is_reserved_name(username):
+            return False
         if is_root() and is_system_account(username) and username not in self.admin_users:
             return False
         return super().validate_username(username)

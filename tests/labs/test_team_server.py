@@ -78,6 +78,61 @@ def test_member_opens_the_team_server_which_runs_as_the_team(released_hub, tmp_p
         assert mine.status_code == 200 and '"disableRTC": true' in mine.text
 
 
+def test_team_submits_from_the_team_server_with_the_clicking_member_recorded(released_hub, tmp_path):
+    """Fetch and Submit in the team server's Assignments panel (its HTTP API, as the browser calls it): one
+    submission for the team, recorded under the member who clicked; every member sees it. A kernel on the
+    team server that uses the server's own token to claim a non-member as the submitter is refused."""
+    from datalit.exchange.client import exchange_root
+    from datalit.exchange.store import Store
+    from datalit.hub.teamserver import account_name
+    from datalit.labs.course import open_course
+    from labkit import LAB
+
+    hub, course_dir = released_hub
+    (a, pa), (b, pb), (outsider, _) = hub.new_user(), hub.new_user(), hub.new_user()
+    (team,) = team_ids(1)
+    account = account_name(team)
+    with teams_made(hub, course_dir, {team: [a, b]}, tmp_path / "team-groups.json"):
+        s_b = logged_in(hub, b, pb)
+        assert open_team_server(hub, s_b, team).status_code == 200
+        auth = {"Authorization": f"token {hub.user_token(b)}"}
+        course = {"course_id": "datalit-test", "assignment_id": LAB}
+        r = requests.post(f"{hub.url}/user/{account}/assignments/fetch", data=course, headers=auth, timeout=120)
+        assert r.ok, r.text[:300]
+        nb_path = os.path.join(_folder(team), LAB, f"{LAB}.ipynb")
+        assert os.path.isfile(nb_path)
+        fill = hub.run_code(account, auth["Authorization"].split()[1], f"""
+import nbformat
+nb = nbformat.read({nb_path!r}, as_version=4)
+cell = next(c for c in nb.cells if c.metadata.get('nbgrader', {{}}).get('grade_id') == 'gu')
+cell.source = 'GU = "성동구"  # 팀 서버에서'
+nbformat.write(nb, {nb_path!r})
+""")
+        assert fill["error"] is None, fill
+        r = requests.post(f"{hub.url}/user/{account}/assignments/submit", data=course, headers=auth, timeout=120)
+        assert r.ok and '"success": false' not in r.text, r.text[:800]
+
+        store = Store(exchange_root(open_course(course_dir).cfg), "datalit-test")
+        subs = store.submissions(LAB, team)
+        assert [s["member"] for s in subs] == [b], subs
+        # the other member's own panel (own token, personal identity) lists the team's submission
+        mine = requests.get(f"{hub.url}/services/datalit-exchange/api/labs/{LAB}/submissions", timeout=30,
+                            headers={"Authorization": f"token {hub.user_token(a)}"}).json()
+        assert mine["team"] == team and [s["member"] for s in mine["submissions"]] == [b]
+
+        # a kernel of the team server (the team's uid, the server's token) names a non-member: refused
+        forged = hub.run_code(account, auth["Authorization"].split()[1], f"""
+import os, requests, base64
+r = requests.post(os.environ['DATALIT_EXCHANGE_URL'] + '/api/labs/{LAB}/submissions',
+                  headers={{'Authorization': 'token ' + os.environ['JUPYTERHUB_API_TOKEN']}},
+                  json={{'files': {{'{LAB}.ipynb': base64.b64encode(open({nb_path!r}, 'rb').read() + b' ').decode()}},
+                        'member': {outsider!r}, 'confirm': True}})
+print(r.status_code)
+""")
+        assert forged["stdout"].strip() == "400", forged
+        assert len(store.submissions(LAB, team)) == 1
+
+
 def test_team_server_after_a_hub_restart_and_its_idle_culling(released_hub, tmp_path):
     """The hub restarts (team hub user and shares kept in its database); a member starts the team server
     again; the idle culler (short timeout after the restart) stops it like a personal one. Runs last: the

@@ -1,0 +1,106 @@
+"""Team servers only: count, per member, the cells they execute and the minutes they are active.
+
+A jupyter_server extension (enabled by hub_config/user_server/team/). It wraps the kernel websocket's
+``on_message`` (an ``execute_request`` on the shell channel counts one executed cell; any message marks
+the minute active) and the collaboration websocket's ``on_message`` (marks the minute active only: the
+document updates themselves are not looked at -- no keystroke logging). The member is the hub's identity
+of the websocket (``current_user``), never a name inside a message. Every ``FLUSH_SECONDS`` the counts are
+posted to the exchange service (``api/activity``) with the server's own hub token, which names the team
+(datalit/exchange/activity.py keeps them where members cannot edit them).
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from datetime import datetime, timezone
+
+FLUSH_SECONDS = 15
+_pending: dict[str, dict] = defaultdict(lambda: {"executed": 0, "minutes": set()})
+
+
+def _minute() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M")
+
+
+def note(member: str | None, executed: bool = False) -> None:
+    if not member:
+        return
+    entry = _pending[member]
+    entry["minutes"].add(_minute())
+    if executed:
+        entry["executed"] += 1
+
+
+def _is_execute(ws_message) -> bool:
+    try:
+        if isinstance(ws_message, bytes):  # v1.kernel.websocket.jupyter.org: offsets, channel, header, ...
+            from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+            channel, parts = deserialize_msg_from_ws_v1(ws_message)
+            header = json.loads(parts[0]) if parts else {}
+        else:
+            msg = json.loads(ws_message)
+            channel, header = msg.get("channel"), msg.get("header") or {}
+        return channel == "shell" and header.get("msg_type") == "execute_request"
+    except Exception:  # noqa: BLE001 - a message we cannot read is just not counted
+        return False
+
+
+def _member(handler) -> str | None:
+    user = getattr(handler, "current_user", None)
+    return getattr(user, "username", None)
+
+
+async def flush(serverapp=None) -> None:
+    if not _pending:
+        return
+    url, token = os.environ.get("DATALIT_EXCHANGE_URL"), os.environ.get("JUPYTERHUB_API_TOKEN")
+    batch = {m: {"executed": e["executed"], "minutes": sorted(e["minutes"])} for m, e in _pending.items()}
+    _pending.clear()
+    if not url or not token:
+        return
+    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+    req = HTTPRequest(url.rstrip("/") + "/api/activity", method="POST", body=json.dumps({"members": batch}),
+                      headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+                      request_timeout=30)
+    try:
+        resp = await AsyncHTTPClient().fetch(req, raise_error=False)
+        if resp.code >= 400 and serverapp is not None:
+            serverapp.log.warning("datalit: activity not recorded (HTTP %s)", resp.code)
+    except Exception as exc:  # noqa: BLE001 - the exchange is down: these counts are lost, the server goes on
+        if serverapp is not None:
+            serverapp.log.warning("datalit: activity not recorded: %s", exc)
+
+
+def _load_jupyter_server_extension(serverapp) -> None:
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+    from jupyter_server_ydoc.handlers import YDocWebSocketHandler
+    from tornado.ioloop import PeriodicCallback
+
+    if not getattr(KernelWebsocketHandler, "_datalit_counted", False):
+        kernel_on_message = KernelWebsocketHandler.on_message
+
+        def on_kernel_message(self, ws_message):
+            note(_member(self), executed=_is_execute(ws_message))
+            return kernel_on_message(self, ws_message)
+
+        KernelWebsocketHandler.on_message = on_kernel_message
+        KernelWebsocketHandler._datalit_counted = True
+    if not getattr(YDocWebSocketHandler, "_datalit_counted", False):
+        doc_on_message = YDocWebSocketHandler.on_message
+
+        async def on_doc_message(self, message):
+            note(_member(self))
+            return await doc_on_message(self, message)
+
+        YDocWebSocketHandler.on_message = on_doc_message
+        YDocWebSocketHandler._datalit_counted = True
+
+    PeriodicCallback(lambda: flush(serverapp), FLUSH_SECONDS * 1000).start()
+    serverapp.log.info("datalit: per-member activity (executed cells, active minutes) goes to the exchange")
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "datalit.hub.teamlog"}]
