@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 DATASET = "seoul_air_quality_daily"
 SEED = 2024
@@ -204,6 +205,19 @@ def _ci_weekend_only(gu, year, pollutant):
     return float(lo), float(hi)
 
 
+def _median_diff(gu, year, pollutant):
+    import numpy as np
+
+    weekend, weekday = _groups(gu, year, pollutant)
+    return float(np.median(weekend) - np.median(weekday))
+
+
+def _sunday_only_diff(gu, year, pollutant):
+    d = gu_year(gu, year, pollutant)
+    sunday = d["date"].dt.day_of_week == 6
+    return float(d.loc[sunday, pollutant].mean() - d.loc[~sunday, pollutant].mean())
+
+
 def _welch_statistic(gu, year, pollutant):
     from scipy import stats
 
@@ -223,7 +237,14 @@ q1 = Question(
 weekday = d.loc[d["date"].dt.day_of_week < 5, pollutant]
 diff = weekend.mean() - weekday.mean()''',
     wrong=[Wrong(lambda gu, year, pollutant: -observed_diff(gu, year, pollutant), "부호가 반대"),
-           Wrong(lambda gu, year, pollutant: observed_diff(gu, year - 1, pollutant), "값이 정답보다")],
+           Wrong(lambda gu, year, pollutant: observed_diff(gu, year - 1, pollutant),
+                 "한 해 앞(year - 1)의 자료로 계산했어요. 연도 조건을 air[\"date\"].dt.year == year 로 걸었는지 확인하세요.",
+                 diagnose=True),
+           Wrong(_median_diff,
+                 "평균(mean)이 아니라 중앙값(median)의 차이예요. 이 연습은 주말 평균 − 평일 평균을 구해요.", diagnose=True),
+           Wrong(_sunday_only_diff,
+                 "일요일만 주말로 셌어요. 토요일(day_of_week 5)과 일요일(6)이 주말이라 조건은 day_of_week >= 5 예요.",
+                 diagnose=True)],
 )
 
 q2 = Question(
@@ -238,7 +259,10 @@ q2 = Question(
 diffs = [rng.choice(weekend.to_numpy(), len(weekend)).mean() - rng.choice(weekday.to_numpy(), len(weekday)).mean()
          for _ in range(2000)]
 ci = tuple(np.percentile(diffs, [2.5, 97.5]))''',
-    wrong=[Wrong(_ci_90, "좁아요"), Wrong(_ci_weekend_only, "좁아요"),
+    wrong=[Wrong(_ci_90, "5와 95는 90% 구간"),
+           Wrong(_ci_weekend_only,
+                 "주말 값만 재표본해서 '주말 평균'의 구간을 구했어요. 반복마다 주말과 평일을 따로 복원추출해 두 평균의 "
+                 "차이(주말 − 평일)를 모아야 차이의 구간이 돼요.", diagnose=True),
            Wrong(lambda gu, year, pollutant: tuple(-v for v in bootstrap_ci(gu, year, pollutant)[::-1]), "부호")],
 )
 
@@ -271,4 +295,27 @@ q4 = Question(
     solution='''from scipy import stats
 p_welch = stats.ttest_ind(weekend, weekday, equal_var=False).pvalue''',
     wrong=[Wrong(_welch_statistic, "0과 1 사이")],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt="순열검정 그림과 연습 결과(차이, 95% 신뢰구간, p값)를 보고서에 옮길 때, 이 결과가 말해 주는 것은?",
+    options={
+        "가": "p값이 0.05보다 크면 주말과 평일의 오염도가 같다는 것이 증명된 것이다.",
+        "나": "주말에 차가 적게 다녀서 오염도가 낮아졌다는 것을 보여 준다.",
+        "다": "p값은 '주말과 평일이 정말 같을 확률'이다.",
+        "라": "날마다 출렁이는 크기에 비해 이 차이가 우연으로도 자주 생기는 크기인지를 말해 줄 뿐, 원인은 말해 주지 않는다.",
+    },
+    answer="라",
+    why={
+        "가": "p값이 크다는 것은 '이 자료로는 우연과 구별할 수 없다'는 뜻이지 차이가 없다는 증명이 아니에요. "
+              "기본값(마포구 2019년 PM10)에서 신뢰구간은 약 −10.7 ~ 2.7이라, 꽤 큰 차이도 구간 안에 있어요.",
+        "나": "이 비교는 관찰 자료예요. 주말과 평일은 교통량만이 아니라 바람·비·계절의 날 구성도 다를 수 있어서, "
+              "차이가 있어도 원인(교통량)은 이 자료만으로 말할 수 없어요 (고급 07의 교란 변수).",
+        "다": "p값은 '두 집단이 같다고 가정했을 때 관측한 만큼 큰 차이가 우연히 나올 비율'이에요. "
+              "가정이 참일 확률이 아니에요.",
+        "라": "신뢰구간과 p값은 '다시 뽑으면 얼마나 흔들리는가'를 재요. 날들이 서로 독립이라는 가정 위의 값이고, "
+              "왜 차이가 났는지는 다른 근거가 필요해요.",
+    },
+    hints=["그림의 회색 분포는 '이름표가 상관없다면' 생기는 차이들이에요. 이것이 원인에 대해 무엇을 말해 줄 수 있을까요?"],
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 from datalit.lessons.exercises.advanced_01 import score
 
 DATASET = "seoul_bike_demand_uci"
@@ -138,8 +139,12 @@ q2 = Question(
     solution='''by_hour = train.groupby("hour")["rented_bikes"].mean()
 base_pred = test["hour"].map(by_hour)
 base_rmse = ((test["rented_bikes"] - base_pred) ** 2).mean() ** 0.5''',
-    wrong=[Wrong(_baseline_leaky, "작아요"),
-           Wrong(lambda test_start: baseline_rmse(test_start) ** 2, "커요")],
+    wrong=[Wrong(_baseline_leaky,
+                 "시험 기간까지 포함한 전체 자료로 시각별 평균을 냈어요. 예측할 때는 미래(시험 기간)를 모르니 "
+                 "by_hour는 train으로만 구해야 해요. 그래서 오차가 실제보다 작게 나왔어요.", diagnose=True),
+           Wrong(lambda test_start: baseline_rmse(test_start) ** 2,
+                 "RMSE가 아니라 MSE(오차 제곱의 평균)예요. 마지막에 제곱근(** 0.5)을 씌워야 단위가 '대'로 돌아와요.",
+                 diagnose=True)],
 )
 
 q3 = Question(
@@ -154,4 +159,27 @@ q3 = Question(
 pred = model.predict(test[FEATURES].astype(float))
 r2_time = r2_score(test["rented_bikes"], pred)''',
     wrong=[Wrong(_random_split_r2, "너무 좋아요"), Wrong(_train_r2, "너무 좋아요")],
+)
+
+q4 = Concept(
+    "q4", variable="answer_q4",
+    prompt=("기본값(test_start = 2018-10-01)에서 같은 모델의 R²는 시간 분할 약 0.64, 같은 크기의 무작위 분할 약 0.91, "
+            "학습 데이터 자체로 재면 약 0.97이에요. 논문은 시험 R² 0.92를 발표했어요. "
+            "다음 달 시간대별 수요를 예측하는 업무에 쓸 성능으로 보고할 숫자는?"),
+    options={
+        "가": "무작위 분할 R² (약 0.91): 일 년 전체에서 고르게 시험했으니 가장 공정하다.",
+        "나": "시간 분할 R² (약 0.64): 과거로 학습하고 그 뒤 기간으로 시험해서 업무와 같은 조건이다.",
+        "다": "논문의 R² 0.92: 같은 자료로 전문가가 발표한 숫자다.",
+        "라": "학습 데이터 R² (약 0.97): 자료를 가장 많이 써서 잰 숫자다.",
+    },
+    answer="나",
+    why={
+        "가": "무작위로 나누면 시험 시간의 바로 앞뒤 시간이 학습에 들어가요. 모델이 '옆 시간'을 보고 맞히는 셈이라 "
+              "미래를 모를 때의 성능보다 부풀려져요.",
+        "나": "업무에서는 미래 자료가 없어요. 평가도 업무처럼 과거로 배우고 미래로 시험해야 그 숫자를 믿을 수 있어요.",
+        "다": "발표된 숫자는 검증 방법과 함께 읽어야 해요. 초록에는 시험 세트를 시간 순서로 떼어 냈다는 말이 없고, "
+              "우리 표의 무작위 분할 R²와 비슷한 수준이에요. 질문이 다르면 숫자도 달라요.",
+        "라": "모델이 이미 본 데이터로 잰 점수는 외운 정도까지 재요. 시험 데이터는 학습에 쓰지 않은 것이어야 해요.",
+    },
+    hints=["내일이나 다음 달을 예측할 때 손에 있는 자료는 어느 기간의 자료일까요?"],
 )

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 from datalit.lessons.exercises.advanced_01 import probability, score
 
 DATASET = "seoul_120_dasan_faq_text"
@@ -157,5 +158,31 @@ q4 = Question(
            "p_test[\"title\"].isin(...)은 제목마다 True/False를 돌려줘요.",
            "True의 개수: .sum()"],
     solution='''n_seen = int(p_test["title"].isin(set(p_train["title"])).sum())''',
-    wrong=[Wrong(_duplicates_within_test, "작아요")],
+    wrong=[Wrong(_duplicates_within_test,
+                 "시험 데이터 안에서 겹치는 제목을 셌어요. 이 연습은 시험 제목이 학습 데이터(p_train)에 있는지를 세요: "
+                 "p_test[\"title\"].isin(set(p_train[\"title\"])).sum()", diagnose=True),
+           Wrong(lambda seed: int((~petition_split(seed)[1]["title"].isin(set(petition_split(seed)[0]["title"]))).sum()),
+                 "학습 데이터에 '없는' 제목을 셌어요. isin(...)이 True인 것(학습에 있는 제목)의 개수가 필요해요 (~를 빼세요).",
+                 diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt=("기본값(seed = 42)에서 국민청원 시험 글 2,500건 중 제목이 학습 데이터에 글자 그대로 있던 58건의 정확도는 0.638, "
+            "처음 보는 제목 2,442건은 0.414였어요 (가장 흔한 분야로 찍기 0.168). 이 표로 말할 수 있는 것은?"),
+    options={
+        "가": "모델이 중복 청원을 특히 잘 이해하니, 중복이 많은 자료일수록 좋은 모델이 나온다.",
+        "나": "이미 본 제목은 외운 답을 맞힌 것이라, 새 청원에서의 성능은 처음 보는 제목의 정확도에 가깝다. 나누기 전에 중복을 지워야 한다.",
+        "다": "같은 제목을 외웠는데도 0.638밖에 안 되니 모델이나 코드가 고장 났다.",
+        "라": "정확도가 0.5도 안 되니 이 모델은 찍기와 다를 바 없다.",
+    },
+    answer="나",
+    why={
+        "가": "이미 본 제목을 맞히는 건 이해가 아니라 기억이에요. 중복이 시험에 섞일수록 점수만 부풀고, 새 청원에서의 실력은 그대로예요.",
+        "나": "새로 들어오는 청원은 대부분 처음 보는 글이에요. 그래서 평가도 처음 보는 글로 해야 하고, 나누기 전에 drop_duplicates(\"title\")로 중복을 지워요.",
+        "다": "분야는 청원인이 고른 것이라 같은 제목이 다른 분야로 올라오기도 해요. 이 58건 중 19건은 학습 데이터의 같은 제목과 분야가 달랐어요. "
+              "고장이 아니라 정답 이름표 자체가 흔들리는 거예요.",
+        "라": "분야가 17개라 찍기(가장 흔한 분야)는 0.168이에요. 처음 보는 제목의 0.414는 그보다 두 배 넘게 높아요. 정확도는 기준과 비교해서 읽어요.",
+    },
+    hints=["처음 보는 글과 이미 본 글 중, 실제로 들어올 새 청원과 닮은 것은 어느 쪽일까요?"],
 )

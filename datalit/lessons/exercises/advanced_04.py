@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 from datalit.lessons.exercises.advanced_01 import probability
 
 DATASET = "seoul_citizen_proposals"
@@ -124,7 +125,9 @@ q1 = Question(
     solution='''scores = cosine_similarity(vec.transform([query]), X).ravel()
 order = np.argsort(-scores, kind="stable")[:top_n]
 top = docs["title"].iloc[order].tolist()''',
-    wrong=[Wrong(_bottom_titles, "정답에 없는 값"),
+    wrong=[Wrong(_bottom_titles,
+                 "가장 덜 비슷한 제안들이에요. np.argsort(scores)는 작은 값부터 정렬해요: 큰 값부터 보려면 "
+                 "np.argsort(-scores)를 쓰세요.", diagnose=True),
            Wrong(lambda query, top_n: top_titles(query, top_n)[::-1], "순서가 반대")],
 )
 
@@ -139,7 +142,12 @@ q2 = Question(
     solution='''T = make_vectorizer().fit_transform(docs["title"])
 S = (T @ T.T).toarray()
 n_pairs = int((np.triu(S, k=1) >= 0.9).sum())''',
-    wrong=[Wrong(_pairs_with_diagonal, "커요"), Wrong(lambda: duplicate_pairs() * 2, "커요")],
+    wrong=[Wrong(_pairs_with_diagonal,
+                 "대각선(자기 자신과의 유사도 1.0)까지 셌어요. np.triu(S, k=1)처럼 k=1을 줘야 i < j인 쌍만 남아요.",
+                 diagnose=True),
+           Wrong(lambda: duplicate_pairs() * 2,
+                 "같은 쌍을 두 번 셌어요: (i, j)와 (j, i)는 같은 쌍이에요. 위 삼각형 np.triu(S, k=1)만 세세요.",
+                 diagnose=True)],
 )
 
 q3 = Question(
@@ -155,7 +163,9 @@ np.fill_diagonal(S, -1)
 nearest = S.argmax(axis=1)
 dept = adopted["department"].astype(str).to_numpy()
 route_acc = (dept[nearest] == dept).mean()''',
-    wrong=[Wrong(_routing_with_self, "커요")],
+    wrong=[Wrong(_routing_with_self,
+                 "자기 자신을 빼지 않았어요. 자기 자신과의 유사도는 1이라 항상 가장 비슷해서 정답률이 1.0(100%)이 돼요. "
+                 "np.fill_diagonal(S, -1)로 대각선을 지운 뒤 argmax 하세요.", diagnose=True)],
 )
 
 FAQ_DATASET = "seoul_120_dasan_faq_text"
@@ -200,4 +210,25 @@ faq_scores = (F @ fv.transform([query]).T).toarray().ravel()
 best_score = faq_scores.max()''',
     wrong=[Wrong(_best_title_only_score, "질문 제목만 비교했어요. 제목은 짧아서 겹치는 글자 조각이 적어요: 제목 + 답변 앞 200자(faq[\"doc\"])로 "
                  "비교하세요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt=("채택제안 187건(제안이 3건 이상인 37개 부서)으로 잰 담당부서 추천(가장 비슷한 다른 제안의 부서)의 정답률은 0.337, 가장 흔한 부서로 모두 보내면 0.064, "
+            "자기 자신을 빼지 않고 재면 1.0이에요. 이 결과로 할 수 있는 일은?"),
+    options={
+        "가": "정답률이 찍기보다 다섯 배 높으니, 새 제안을 이 추천대로 자동으로 배정해도 된다.",
+        "나": "담당자에게 비슷한 과거 제안과 부서 후보를 보여 주는 데 쓰고, 배정은 사람이 확인해 정한다.",
+        "다": "자기 자신을 포함해 잰 1.0이 모델의 진짜 실력이다.",
+        "라": "정답률 0.337은 셋 중 둘이 틀리니 찍기와 다를 바 없어 쓸모가 없다.",
+    },
+    answer="나",
+    why={
+        "가": "셋 중 둘은 틀린 부서로 가요. 부서 이름도 조직 개편으로 바뀌고, 뜻은 같지만 글자가 다른 제안은 잘 못 찾아요. "
+              "잘못 보낸 민원은 시민의 시간을 잃게 해요.",
+        "나": "찍기(0.064)보다는 훨씬 낫지만 확정하기엔 약해요. 후보를 제안하고 사람이 고르는 쓰임이 이 정확도에 맞아요.",
+        "다": "자기 자신은 유사도가 1이라 항상 1등이에요. 정답을 보고 정답을 맞힌 것이라(정보 누출) 실력이 아니에요.",
+        "라": "정확도는 기준과 비교해서 읽어요. 부서가 많아서 가장 흔한 부서로 찍으면 0.064뿐이에요. 0.337은 그보다 다섯 배쯤 높아요.",
+    },
+    hints=["찍기 기준(0.064)과 비교하면 어떤가요? 그리고 틀렸을 때 누가 어떤 손해를 보나요?"],
 )

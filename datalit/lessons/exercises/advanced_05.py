@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 
 FEATURES = ["aged_share", "foreign_share", "persons_per_household", "day_night_ratio", "bike_docks_per_10k"]
 K_RANGE = range(2, 9)
@@ -125,7 +126,12 @@ q1 = Question(
            "from sklearn.preprocessing import StandardScaler; StandardScaler().fit_transform(features)",
            "pd.DataFrame(..., index=features.index, columns=features.columns)로 표로 되돌리세요."],
     solution='''scaled = pd.DataFrame(StandardScaler().fit_transform(features), index=features.index, columns=features.columns)''',
-    wrong=[Wrong(_raw_answer, "달라요"), Wrong(_sample_std_answer, "달라요")],
+    wrong=[Wrong(_raw_answer,
+                 "표준화하지 않은 원래 값이에요. StandardScaler().fit_transform(features)로 평균 0, 표준편차 1로 바꾸세요.",
+                 diagnose=True),
+           Wrong(_sample_std_answer,
+                 "표본 표준편차(pandas .std(), n − 1로 나눔)로 나눴어요. StandardScaler는 n으로 나누는 표준편차(ddof=0)를 써요: "
+                 "StandardScaler().fit_transform(features)를 쓰거나 .std(ddof=0)로 나누세요.", diagnose=True)],
 )
 
 q2 = Question(
@@ -138,7 +144,9 @@ q2 = Question(
            "same = list(lab[lab == lab[gu]].index)"],
     solution='''lab = pd.Series(make_kmeans(k).fit_predict(scaled), index=scaled.index)
 same = list(lab[lab == lab[gu]].index)''',
-    wrong=[Wrong(_same_cluster_raw, "정답")],
+    wrong=[Wrong(_same_cluster_raw,
+                 "표준화하지 않은 features로 묶었어요. 그러면 숫자가 큰 거치대 수(1만 명당 19~100)가 거리를 거의 다 정해요. "
+                 "make_kmeans(k).fit_predict(scaled)로 표준화한 표를 묶으세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -149,7 +157,9 @@ q3 = Question(
     hints=["from sklearn.metrics import silhouette_score",
            "sil = silhouette_score(scaled, lab) — 표준화한 표와 묶음 번호를 넣어요."],
     solution='''sil = silhouette_score(scaled, lab)''',
-    wrong=[Wrong(_silhouette_raw, "정답보다")],
+    wrong=[Wrong(_silhouette_raw,
+                 "표준화하지 않은 표(features)와 그 표로 묶은 결과로 점수를 냈어요. silhouette_score(scaled, lab)처럼 "
+                 "표준화한 표와 그 표로 묶은 번호를 넣으세요.", diagnose=True)],
 )
 
 q4 = Question(
@@ -162,5 +172,27 @@ q4 = Question(
            "관성(inertia)은 k가 클수록 항상 작아져서 '가장 작은 관성'으로 고르면 늘 8이 돼요."],
     solution='''scores = {kk: silhouette_score(scaled, make_kmeans(kk).fit_predict(scaled)) for kk in range(2, 9)}
 best = max(scores, key=scores.get)''',
-    wrong=[Wrong(_elbow_min_inertia, "커요")],
+    wrong=[Wrong(_elbow_min_inertia,
+                 "관성(inertia)이 가장 작은 k를 골랐어요. 관성은 k가 클수록 늘 작아져서 항상 가장 큰 k(8)가 나와요. "
+                 "실루엣 점수가 가장 큰 k를 고르세요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt="k-평균 묶음표(묶음별 평균)와 실루엣 점수를 보고, 우리 구와 같은 묶음에 든 구들에 대해 말할 수 있는 것은?",
+    options={
+        "가": "같은 묶음의 구들은 같은 정책을 쓰면 같은 효과가 난다.",
+        "나": "실루엣 점수가 가장 큰 k가 서울 자치구가 실제로 나뉘는 '진짜' 묶음 수다.",
+        "다": "넣은 다섯 특성(세 자료, 2019~2023년의 서로 다른 시점)을 표준화해 잰 거리로 서로 가까운 구들이다. 특성이나 연도를 바꾸면 묶음도 달라질 수 있다.",
+        "라": "묶음 번호가 작은(0번) 묶음의 구들이 더 살기 좋은 구다.",
+    },
+    answer="다",
+    why={
+        "가": "묶음은 다섯 숫자가 비슷하다는 것만 말해요. 정책의 효과는 이 자료에 없고, 비슷한 구에서도 효과는 다를 수 있어요.",
+        "나": "실루엣은 '이 특성들로 재면 얼마나 또렷하게 나뉘는가'예요. 기본 특성에서 가장 큰 점수도 0.37 정도라 묶음이 뚜렷하게 떨어져 있지 않아요. "
+              "업무에 쓸모 있는 나눔인지가 더 중요해요.",
+        "다": "군집은 넣은 특성이 정한 '비슷함'이에요. 그래서 어떤 특성을 어느 해 자료로 넣었는지 결과와 함께 적어요.",
+        "라": "묶음 번호(0, 1, 2…)는 이름표일 뿐 순서나 좋고 나쁨이 없어요. 묶음별 평균을 원래 단위로 보고 이름을 붙여야 해요.",
+    },
+    hints=["묶음을 만든 재료는 무엇이었나요? 재료를 바꾸면 어떻게 될까요?"],
 )

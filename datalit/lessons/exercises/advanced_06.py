@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 from datalit.lessons.exercises.advanced_01 import interval
 
 AIR = "seoul_air_quality_daily"
@@ -107,7 +108,9 @@ q1 = Question(
            "측정이 빠진 날(NaN)은 .dropna()로 빼요."],
     solution='''mine = air[(air["gu"] == gu) & (air["date"].dt.year == year)][["date", "pm10"]]
 daily = mine.merge(weather[["date", "wind_mean_ms", "precip_mm"]], on="date").dropna()''',
-    wrong=[Wrong(_daily_with_gaps, "행 수")],
+    wrong=[Wrong(_daily_with_gaps,
+                 "측정이 빠진 날(NaN)이 남아 있어요. merge 뒤에 .dropna()로 pm10이나 날씨가 빈 날을 빼세요.",
+                 diagnose=True)],
 )
 
 q2 = Question(
@@ -118,7 +121,10 @@ q2 = Question(
     hints=["두 열의 상관계수: daily[\"pm10\"].corr(daily[\"wind_mean_ms\"], method=...)",
            "순위상관: method=\"spearman\" (기본값 pearson은 직선 관계만 봐요)"],
     solution='''r_wind = daily["pm10"].corr(daily["wind_mean_ms"], method="spearman")''',
-    wrong=[Wrong(_pearson_wind, "정답보다"), Wrong(lambda gu, year: -spearman_wind(gu, year), "부호")],
+    wrong=[Wrong(_pearson_wind,
+                 "피어슨 상관계수(.corr()의 기본값)예요. 황사 같은 큰 값에 덜 휘둘리는 순위상관을 써야 해요: "
+                 ".corr(..., method=\"spearman\")", diagnose=True),
+           Wrong(lambda gu, year: -spearman_wind(gu, year), "부호")],
 )
 
 q3 = Question(
@@ -149,5 +155,30 @@ q4 = Question(
            "sorted([...])로 정렬하세요."],
     solution='''files = sorted(k for k in data.READ_LOG
                if k.split("/")[0] in ("seoul_air_quality_daily", "seoul_weather_asos108_daily_2014_2024"))''',
-    wrong=[Wrong(_air_files_only, "개수가 정답")],
+    wrong=[Wrong(_air_files_only,
+                 "대기오염 파일만 골랐어요. 날씨(seoul_weather_asos108_daily_2014_2024) 파일도 이 분석이 읽은 파일이에요: "
+                 "두 데이터셋의 키를 모두 남기세요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt=("기본값(마포구 2019년)에서 PM10과 풍속의 스피어만 상관은 −0.09, 시드 2024로 재현한 95% 부트스트랩 구간은 약 −0.19 ~ 0.03이에요. "
+            "누가 다시 돌려도 마지막 자리까지 같은 숫자가 나와요. 이 결과에 대해 맞는 것은?"),
+    options={
+        "가": "마지막 자리까지 재현되니 이 결과는 옳다: 바람이 세지면 미세먼지가 줄어든다.",
+        "나": "재현된다는 것은 같은 자료와 같은 절차면 같은 숫자가 나온다는 것까지다. 관계가 약하고 구간이 0을 포함하며, 원인은 다른 근거로 따져야 한다.",
+        "다": "상관이 0에 가까우니 바람과 미세먼지는 아무 관계가 없다.",
+        "라": "시드를 바꿔 구간이 조금 달라지면 분석이 틀린 것이다.",
+    },
+    answer="나",
+    why={
+        "가": "재현 가능성은 '같은 계산을 다시 하면 같다'는 것이지 '맞다'는 보증이 아니에요. 게다가 상관은 인과가 아니에요: "
+              "계절, 황사, 강수가 바람·미세먼지와 함께 움직여요.",
+        "나": "재현 가능한 분석은 검증의 출발점이에요. 숫자가 무엇을 말하는지(약한 관계, 불확실한 방향)와 한계를 함께 적어요.",
+        "다": "순위상관은 한 방향으로 함께 움직이는 관계만 재요. 바람이 먼지를 흩어 놓는 날과 황사를 실어 오는 날이 섞이면 "
+              "관계가 있어도 상관이 0 가까이 나올 수 있어요.",
+        "라": "다른 시드는 다른 재표본이라 구간이 조금 달라지는 것이 정상이에요. 그래서 어떤 시드를 썼는지 함께 적어요. "
+              "시드를 바꿨을 때 결론이 뒤집힐 만큼 흔들린다면 그것 자체가 불확실성이 크다는 신호예요.",
+    },
+    hints=["'다시 돌려도 같은 숫자'와 '그 숫자가 세상에 대해 맞는 말'은 같은 것일까요?"],
 )

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.concepts import Concept
 from datalit.lessons.exercises.advanced_01 import probability
 
 SUBWAY = "seoul_subway_daily_ridership_2023"
@@ -145,7 +146,9 @@ q1 = Question(
 d = d.merge(weather[["date", "precip_mm"]], on="date")
 d = d[(d["date"].dt.day_of_week < 5) & ~d["date"].isin(holidays)]
 d["rainy"] = d["precip_mm"] >= rain_mm''',
-    wrong=[Wrong(_days_with_holidays, "행 수가 정답")],
+    wrong=[Wrong(_days_with_holidays,
+                 "공휴일처럼 보이는 날(holidays)을 빼지 않았어요. 평일 조건(day_of_week < 5)과 함께 "
+                 "~d[\"date\"].isin(holidays)로 설날·추석 같은 날을 빼세요.", diagnose=True)],
 )
 
 q2 = Question(
@@ -174,7 +177,9 @@ q3 = Question(
 X.insert(0, "rainy", d["rainy"].astype(float))
 model = LinearRegression().fit(X, np.log(d["boardings"]))
 adjusted = model.coef_[0] * 100''',
-    wrong=[Wrong(_adjusted_no_month, "정답보다")],
+    wrong=[Wrong(_adjusted_no_month,
+                 "요일만 넣고 달(month) 더미를 빠뜨렸어요. 비 온 날이 여름에 몰려 있어서 달을 빼면 계절 효과가 rainy 계수에 섞여요: "
+                 "month와 weekday 더미를 모두 넣으세요.", diagnose=True)],
 )
 
 q4 = Question(
@@ -199,5 +204,28 @@ for _ in range(2000):
         shuffled[g] = rng.permutation(rainy[g])
     stats.append(resid[shuffled].mean() - resid[~shuffled].mean())
 p_strat = (np.abs(np.array(stats)) >= abs(obs)).mean()''',
-    wrong=[Wrong(_unstratified_p, "정답")],
+    wrong=[Wrong(_unstratified_p,
+                 "rainy 이름표를 달 구분 없이 전체에서 섞었어요(그리고 달 평균을 빼지 않았어요). 이 연습은 같은 달 안에서만 섞는 "
+                 "층화 순열검정이에요: 달 평균을 뺀 resid로, 달마다 따로 rng.permutation 하세요.", diagnose=True)],
+)
+
+q5 = Concept(
+    "q5", variable="answer_q5",
+    prompt=("기본값(서울역, 비 5mm 이상)에서 평일 202일 중 비 온 날은 26일, 단순 비교는 −1.30%, 달·요일을 통제한 회귀는 약 0.00%, "
+            "층화 순열검정 p값은 0.13이에요. 보고서에 쓸 문장으로 알맞은 것은?"),
+    options={
+        "가": "비가 오면 서울역 승차가 1.3% 줄어든다.",
+        "나": "달과 요일이 같은 날끼리 비교하면 비 온 날과 안 온 날의 승차 차이는 거의 없고, 이 자료로는 우연과 구별하기 어렵다. 통제하지 않은 요인(기온, 행사)과 뺀 폭우일은 한계로 적는다.",
+        "다": "통제한 차이가 0에 가까우니 비는 지하철 승객에 아무 영향이 없다는 것이 증명됐다.",
+        "라": "회귀에 달과 요일을 넣었으니 이제 rainy 계수는 비의 인과 효과다.",
+    },
+    answer="나",
+    why={
+        "가": "단순 비교는 비의 효과와 계절의 효과를 섞어요. 비 온 날은 6~8월(방학·휴가철)에 몰려 있어서, 같은 달끼리 비교하면 차이가 사라져요.",
+        "나": "통제한 비교를 중심으로, 불확실성(p값)과 통제하지 않은 것까지 함께 적는 문장이에요.",
+        "다": "p값이 크면 '이 자료(비 온 날 26일)로는 우연과 구별하기 어렵다'는 뜻이지 효과가 없다는 증명이 아니에요. "
+              "비 때문에 승객이 크게 준 날(8월 10일 같은 폭우일)은 '공휴일처럼 보이는 날' 규칙으로 빠지기도 했어요.",
+        "라": "통제한 변수(달, 요일)만큼만 공정해진 비교예요. 기온, 행사, 파업처럼 넣지 않은 요인이 비와 함께 움직이면 여전히 섞여요.",
+    },
+    hints=["단순 비교와 통제한 비교가 왜 달랐나요? 그리고 p값 0.13은 무엇을 말해 주나요?"],
 )
