@@ -19,6 +19,7 @@ import sys
 async def probe(config_file: str) -> dict:
     from jupyterhub import orm
     from jupyterhub.app import JupyterHub
+    from jupyterhub.utils import maybe_future
     from nativeauthenticator.orm import UserInfo
 
     app = JupyterHub()
@@ -45,8 +46,12 @@ async def probe(config_file: str) -> dict:
         out["signup_records"][info.username] = {"authorized": bool(info.is_authorized),
                                                 "first_password_valid": info.is_valid_password(first_password)}
 
+    from datalit.hub.teamserver import account_name
+
+    team_account = account_name("team-a")  # the roster's team (tests/hub/k8s_fixtures.py ROSTER)
     people = {"learner": ["beginner"], "mid": ["intermediate"], "teacher": ["instructors", "instructors-beginner"],
-              "citizen": ["citizens", "beginner"], "analyst": ["analysts"]}
+              "citizen": ["citizens", "beginner"], "analyst": ["analysts"], "member": ["beginner"],
+              team_account: []}
     for name, groups in people.items():
         orm_user = orm.User(name=name)
         db.add(orm_user)
@@ -66,18 +71,34 @@ async def probe(config_file: str) -> dict:
                 await spawner.load_user_options()
             except Exception as exc:  # the real KubeSpawner refuses a slug that is not offered
                 refused = f"{type(exc).__name__}: {exc}"
+            spawner = user.spawners[""] = user._new_spawner("")  # a fresh spawner for the real start below
+        # in JupyterHub's order: the pre-spawn hook (User.spawn), then KubeSpawner._start applies the profile
         spawner.user_options = {"profile": slugs[0]}
+        await maybe_future(spawner.run_pre_spawn_hook())
         await spawner.load_user_options()
-        spawner.pre_spawn_hook(spawner)
+        pod = await spawner.get_pod_manifest()  # the pod KubeSpawner would create (no API call)
+        container = pod.spec.containers[0]
         out["people"][name] = {
             "class": type(spawner).__module__ + "." + type(spawner).__name__,
             "profiles": slugs, "other_profile": other, "other_refused": refused,
             "environment": {k: v for k, v in spawner.environment.items() if isinstance(v, str)},
             "cmd": spawner.cmd, "image": spawner.image,
             "volumes": [v.get("name") for v in spawner.volumes],
-            "pvc_name": spawner.pvc_name,
+            "pvc_name": spawner.pvc_name, "storage_pvc_ensure": spawner.storage_pvc_ensure,
+            "lifecycle_hooks": spawner.lifecycle_hooks,
+            "server_token_scopes": sorted(spawner.server_token_scopes or []),
+            "pod_volumes": {v.name: _plain(v) for v in pod.spec.volumes},
+            "pod_mounts": [_plain(m) for m in container.volume_mounts],
+            "pod_env": {e.name: e.value for e in container.env if e.value is not None},
         }
     return out
+
+
+def _plain(obj) -> dict:
+    """A kubernetes_asyncio model as the JSON the API server would receive."""
+    from kubernetes_asyncio.client import ApiClient
+
+    return ApiClient().sanitize_for_serialization(obj)
 
 
 def main() -> int:

@@ -7,69 +7,29 @@ The chart is read from ../shared/charts/jupyterhub-4.1.0 (see its SOURCE.md), ne
 from __future__ import annotations
 
 import ast
-import base64
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
 from datalit.hub import roles
 
-CHART_VERSION = "4.1.0"
-RELEASE, NAMESPACE = "datalit", "datalit"
-FIRST_ADMIN_SECRET = {"name": "datalit-first-admin", "key": "password"}
-POD_IP = "10.0.0.7"
-
-
-def chart_dir(repo: Path) -> Path:
-    path = repo.parent / "shared" / "charts" / f"jupyterhub-{CHART_VERSION}"
-    if not (path / "Chart.yaml").is_file():
-        pytest.fail(f"the Zero to JupyterHub chart {CHART_VERSION} is not at {path}: put the chart there "
-                    "(see ../shared/charts/SOURCE.md); these checks never run without it", pytrace=False)
-    return path
+from k8s_fixtures import (CHART_VERSION, FIRST_ADMIN_SECRET, NAMESPACE, POD_IP, chart_dir, hub_container,
+                          manifest, secret_data)
 
 
 @pytest.fixture(scope="module")
-def values(repo):
-    return yaml.safe_load((repo / "hub_config" / "k8s" / "values.yaml").read_text(encoding="utf-8"))
+def values(k8s_values):
+    return k8s_values
 
 
 @pytest.fixture(scope="module")
-def chart(repo):
-    import helm_python as helm
-
-    c = helm.Chart.load(str(chart_dir(repo)))
-    yield c
-    c.close()
+def chart(k8s_chart):
+    return k8s_chart
 
 
 @pytest.fixture(scope="module")
-def rendered(chart, values) -> dict[str, list[dict]]:
-    """{template path: [manifest, ...]} of the chart rendered with our values (a fresh install)."""
-    import copy
-
-    out = chart.render(copy.deepcopy(values), name=RELEASE, namespace=NAMESPACE, is_install=True)
-    assert "jupyterhub/templates/NOTES.txt" in out  # the only template that is not a manifest
-    return {path: [d for d in yaml.safe_load_all(text) if d] for path, text in out.items() if path.endswith(".yaml")}
-
-
-def manifest(rendered, kind: str, name: str) -> dict:
-    found = [d for docs in rendered.values() for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
-    assert len(found) == 1, f"{kind}/{name}: {len(found)} rendered"
-    return found[0]
-
-
-def hub_container(rendered) -> dict:
-    pod = manifest(rendered, "Deployment", "hub")["spec"]["template"]["spec"]
-    return next(c for c in pod["containers"] if c["name"] == "hub")
-
-
-def secret_data(rendered) -> dict[str, str]:
-    return {k: base64.b64decode(v).decode() for k, v in manifest(rendered, "Secret", "hub")["data"].items()}
+def rendered(k8s_rendered):
+    return k8s_rendered
 
 
 # ---- the chart: schema, render, lint ----------------------------------------------------------------
@@ -130,57 +90,10 @@ def test_rendered_hub_takes_the_first_admin_password_from_a_secret(rendered, val
 
 
 # ---- the rendered configuration in a real JupyterHub ------------------------------------------------
-def _container_env(container: dict, secrets: dict) -> dict[str, str]:
-    """The hub container's environment as Kubernetes would set it (SECRETS: {(name, key): value})."""
-    env = {}
-    for e in container["env"]:
-        if "value" in e:
-            env[e["name"]] = e["value"]
-        elif "secretKeyRef" in e.get("valueFrom", {}):
-            ref = e["valueFrom"]["secretKeyRef"]
-            env[e["name"]] = secrets[(ref["name"], ref["key"])]
-        elif e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "status.podIP":
-            env[e["name"]] = POD_IP
-    return env
-
-
 @pytest.fixture(scope="module")
-def hub_from_chart(rendered, tmp_path_factory) -> dict:
-    """Mount the rendered ConfigMap and Secret as the hub pod does (under tmp_path instead of
-    /usr/local/etc/jupyterhub), set the container's environment, and run tests/hub/k8s_probe.py."""
-    tmp = tmp_path_factory.mktemp("k8s-hub")
-    etc = tmp / "etc"
-    mounts = {"config": manifest(rendered, "ConfigMap", "hub")["data"], "secret": secret_data(rendered)}
-    for folder, data in mounts.items():
-        (etc / folder).mkdir(parents=True)
-        for key, text in data.items():
-            (etc / folder / key).write_text(text)
-    conf = tmp / "conf"
-    conf.mkdir()
-    for name in ("jupyterhub_config.py", "z2jh.py"):
-        text = mounts["config"][name]
-        assert "/usr/local/etc/jupyterhub" in text
-        (conf / name).write_text(text.replace("/usr/local/etc/jupyterhub", str(etc)))
-    (tmp / "kubeconfig").write_text(yaml.safe_dump({  # KubeSpawner's client: a cluster nobody answers for
-        "apiVersion": "v1", "kind": "Config", "current-context": "none",
-        "clusters": [{"name": "none", "cluster": {"server": "https://127.0.0.1:9"}}],
-        "users": [{"name": "none", "user": {"token": "none"}}],
-        "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none"}}]}))
-    password = "first-" + base64.b16encode(os.urandom(6)).decode().lower()
-    container = hub_container(rendered)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATALIT_", "JUPYTERHUB_"))}
-    secrets = {("hub", k): v for k, v in mounts["secret"].items()}  # the chart's Secret, and the admin's own
-    secrets[(FIRST_ADMIN_SECRET["name"], FIRST_ADMIN_SECRET["key"])] = password
-    env.update(_container_env(container, secrets))
-    env.update({"PROXY_API_SERVICE_PORT": "8001", "HUB_SERVICE_PORT": "8081",  # set by Kubernetes Services
-                "KUBECONFIG": str(tmp / "kubeconfig"), "PROBE_FIRST_ADMIN_PASSWORD": password})
-    db = tmp / "db"
-    db.mkdir()
-    out = tmp / "probe.json"
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("k8s_probe.py")), str(conf / "jupyterhub_config.py"),
-                           str(out)], cwd=db, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
-    return {"result": json.loads(out.read_text()), "env": env, "log": done.stdout + done.stderr}
+def hub_from_chart(k8s_hub):
+    return k8s_hub
+
 
 def test_real_hub_loads_roles_groups_and_services(hub_from_chart):
     got = hub_from_chart["result"]
@@ -225,8 +138,9 @@ def test_real_kubespawner_profiles_and_pre_spawn_hook_per_role(hub_from_chart):
         assert "datalit-datasets" in p["volumes"] and p["pvc_name"] == f"claim-{name}"
         if len(slugs) < len(roles.TIERS):  # another tier's profile is refused by KubeSpawner itself
             assert p["other_refused"] and p["other_profile"] not in slugs, (name, p)
-        learners = f"{user_server}/learners:" if name != "teacher" else ""  # instructors: the full Lab
-        assert p["environment"]["JUPYTER_CONFIG_PATH"] == f"{learners}{user_server}/everyone", (name, p)
+        grading = "/opt/datalit/src/grading"  # course id and exchange first, as hub_config/shared/50-grading.py
+        lean = [f"{grading}/instructor", grading] if name == "teacher" else [grading, f"{user_server}/learners"]
+        assert p["environment"]["JUPYTER_CONFIG_PATH"] == ":".join([*lean, f"{user_server}/everyone"]), (name, p)
 
 
 def test_same_groups_roles_and_tiers_as_local(values, repo):
@@ -243,13 +157,14 @@ def test_same_groups_roles_and_tiers_as_local(values, repo):
     for snippet in values["hub"]["extraConfig"].values():
         ast.parse(snippet)  # valid Python
     assert "content.tiers_for" in values["hub"]["extraConfig"]["datalit"]
-    assert "roles.teaches" in values["hub"]["extraConfig"]["datalit"]
+    assert "c.KubeSpawner.pre_spawn_hook = k8s_spawn.configure" in values["hub"]["extraConfig"]["datalit"]
     # the same lean user servers as the local spawner: entry point and config folders of the repo
     assert values["singleuser"]["cmd"] == ["python", "-m", "datalit.hub.singleuser"]
-    snippet = values["hub"]["extraConfig"]["datalit"]
-    for folder in ("learners", "everyone"):
-        assert f"{{_user_server}}/{folder}" in snippet
+    from datalit.hub import k8s_spawn
+
+    for folder in ("learners", "everyone", "team"):
         assert (repo / "hub_config" / "user_server" / folder / "jupyter_server_config.json").is_file()
+    assert k8s_spawn.USER_SERVER == "/opt/datalit/src/hub_config/user_server"  # the images' copy of the repo
 
 
 def test_dockerfile_installs_the_same_packages(repo):
