@@ -10,7 +10,8 @@
   from the roster loses access (a browser session already open keeps it until its token's cache
   expires, about 5 minutes).
 * ``team_list`` (a ``template_vars`` callable): a member's teams with a 팀 서버 열기 button; an
-  instructor's teams of their tiers (admins: all) with each server's state, in Korea time.
+  instructor's teams of their tiers (admins: all) with each server's state and each member's
+  contribution (cells executed, active minutes, submissions), in Korea time. Members never see these.
 * ``NoConfirmTeamClients``: the OAuth client of a team server needs no 'authorize access' click
   (the share is the permission; this only skips the confirmation page).
 """
@@ -153,8 +154,23 @@ def team_list(user) -> dict:
                 "url": f"{user.settings['hub'].base_url}teams/{team.id}", **server_state(tuser)}
 
     mine = [row(t) for t in d.of_member(user.name)]
-    taught = [row(t) for t in d.for_instructor(groups, user.admin)] if teaching else []
+    taught = [{**row(t), "contribution": contribution(d, t)} for t in d.for_instructor(groups, user.admin)] \
+        if teaching else []
     return {"mine": mine, "taught": taught}
+
+
+def contribution(d: teamserver.Directory, team: teamserver.Team) -> list[dict]:
+    """Per member, from the exchange's record (datalit/exchange/activity.py): only instructors' rows call it."""
+    from datalit.exchange import activity
+    from datalit.exchange.store import Store
+
+    try:
+        store = Store(d.path.parent.parent, d.cfg["course_id"])
+        rows = activity.summary(store, team.id, sorted(team.members), sorted(team.labs))
+    except Exception:  # noqa: BLE001 - the page still shows the teams
+        log.exception("team %s: contribution not readable", team.id)
+        return []
+    return [{**r, "last_active": kst.shown(r["last_active"]) if r["last_active"] else "-"} for r in rows]
 
 
 class TeamServerHandler(BaseHandler):

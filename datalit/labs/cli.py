@@ -72,6 +72,15 @@ def team_list(course_dir, lab, as_json):
             click.echo(f"  {t}: {', '.join(members)}")
 
 
+@team.command("activity")
+@COURSE
+@click.option("--team", "team_id", default=None, help="only this team")
+def team_activity(course_dir, team_id):
+    """Who did what on each team server: cells executed, active minutes, submissions (instructors)."""
+    from datalit.labs.contrib import table
+    click.echo(_run(table, _run(open_course, course_dir, create=False), team_id))
+
+
 @click.group()
 def lab():
     """Team labs graded with nbgrader."""

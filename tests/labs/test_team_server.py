@@ -133,6 +133,51 @@ print(r.status_code)
         assert len(store.submissions(LAB, team)) == 1
 
 
+def test_who_did_what_is_recorded_per_member_and_shown_to_the_instructor_only(released_hub, tmp_path):
+    """Cells run on the team server are counted for the member whose (hub-authenticated) websocket sent
+    them; the instructor's home page and ``datalit team activity`` show the per-member table; members'
+    pages do not."""
+    import subprocess
+    import sys
+
+    from datalit.exchange import activity
+    from datalit.exchange.client import exchange_root
+    from datalit.exchange.store import Store
+    from datalit.hub.teamserver import account_name
+    from datalit.labs.course import open_course
+
+    hub, course_dir = released_hub
+    (a, pa), (b, pb) = hub.new_user(), hub.new_user()
+    instructor, pi = hub.new_user(groups=("instructors", "instructors-beginner"))
+    (team,) = team_ids(1)
+    account = account_name(team)
+    with teams_made(hub, course_dir, {team: [a, b]}, tmp_path / "team-groups.json"):
+        assert open_team_server(hub, logged_in(hub, a, pa), team).status_code == 200
+        token_a, token_b = hub.user_token(a), hub.user_token(b)
+        for token in (token_a, token_a, token_b):
+            assert hub.run_code(account, token, "1 + 1")["error"] is None
+        store = Store(exchange_root(open_course(course_dir).cfg), "datalit-test")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            got = {r["member"]: r for r in activity.summary(store, team, [a, b], ["lab1_bike_story"])}
+            if got[a]["executed"] >= 2 and got[b]["executed"] >= 1:
+                break
+            time.sleep(2)
+        assert got[a]["executed"] == 2 and got[b]["executed"] == 1, got
+        assert got[a]["active_minutes"] >= 1 and got[a]["last_active"] is not None
+
+        page = logged_in(hub, instructor, pi).get(f"{hub.url}/hub/home", timeout=30).text
+        assert f'data-member="{a}" data-executed="2"' in page and f'data-member="{b}" data-executed="1"' in page
+        assert "팀원별 기여" in page
+        member_page = logged_in(hub, b, pb).get(f"{hub.url}/hub/home", timeout=30).text
+        assert "data-executed" not in member_page and "팀원별 기여" not in member_page
+
+        out = subprocess.run([sys.executable, "-m", "datalit", "team", "activity", "--course-dir", str(course_dir),
+                              "--team", team], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert "실행한 셀" in out.stdout and a in out.stdout and b in out.stdout
+
+
 def test_team_server_after_a_hub_restart_and_its_idle_culling(released_hub, tmp_path):
     """The hub restarts (team hub user and shares kept in its database); a member starts the team server
     again; the idle culler (short timeout after the restart) stops it like a personal one. Runs last: the

@@ -69,6 +69,11 @@ def test_other_teams_and_outsiders_cannot_reach_a_team_server(course_hub_for_att
                                  timeout=30).status_code in (403, 404)
             assert requests.delete(f"{hub.url}/hub/api/users/{account}/server", headers=auth,
                                    timeout=30).status_code in (403, 404)
+            # the team's contribution record: neither readable nor writable with their own token
+            exchange = f"{hub.url}/services/datalit-exchange/api"
+            assert requests.get(f"{exchange}/activity/{victim}", headers=auth, timeout=30).status_code == 403
+            assert requests.post(f"{exchange}/activity", headers=auth, timeout=30,
+                                 json={"members": {a: {"executed": 999}}}).status_code == 403
 
         # from their own kernels: the team folder and the team server's runtime folder stay closed
         for name in (rival, outsider):
