@@ -57,10 +57,13 @@ print(len(files), 'instructor' in tags, any('강사 노트' in ''.join(c['source
         _, resp = hub.login(rows[1]["username"], "wrong")
     assert "잠시 잠겼습니다" in resp.text
 
-    # expiry (a few seconds ahead): the workshop-expiry service stops the server, login is refused
-    soon = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=3)).isoformat(timespec="seconds")
+    # expiry (a few seconds ahead): the workshop-expiry service stops the server, login is refused. Far enough
+    # ahead that `datalit workshop expire` has returned before it (on a loaded machine the command itself can
+    # take seconds, and an expiry already past when it checks makes the command stop the server instead)
+    soon = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=15)).isoformat(timespec="seconds")
     assert hub.workshop("expire", name, "--at", soon).returncode == 0
-    deadline = time.time() + 40
+    assert hub.user_model(name).get("server"), "the server stopped before the expiry"
+    deadline = time.time() + 60
     while time.time() < deadline and (hub.user_model(name).get("server") or hub.user_model(name).get("pending")):
         time.sleep(0.5)
     assert not hub.user_model(name).get("server"), "expired account's server was not stopped"
