@@ -1,0 +1,151 @@
+"""Team servers (datalit/hub/teamserver.py): how fast a team gets a shared notebook, what it costs, how fast edits travel.
+
+A real hub as root with a released lab 1 (tests/labs/teamkit.py), teams of ``--size`` members, headless
+Chromium (one browser context per member). Reported:
+
+* **open**: seconds from the first member's click on 팀 서버 열기 (team server stopped) to an editable
+  notebook in that member's browser, and from the *second* member's click (server running) to an
+  editable shared notebook in theirs;
+* **memory**: USS (MB) of the team server process against a personal server of a member, both idle after
+  JupyterLab was loaded once (kernels not counted);
+* **edit latency**: with ``--teams`` team servers running and every member's browser on the shared
+  notebook, one member of each team types a marker into the shared cell, team after team, ``--edits``
+  rounds; seconds until the teammate's browser shows it; p50 / p95 / max. (The edits are made one at a
+  time by one Playwright driver, not truly at once: the load is the open browsers and servers.)
+
+Run as root:  /opt/datalit/venv/bin/python bench/team_server.py [--teams 3] [--size 2] [--edits 10]
+Target (issue 12): p95 edit latency under 1 s with 10 teams of 3 on 2 cores.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "labs")]
+from browserkit import ARGS, CHROMIUM, log_in  # noqa: E402
+from teamkit import released_course_hub, team_ids, teams_made  # noqa: E402
+
+NOTEBOOK = "함께.ipynb"
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[max(0, min(len(values) - 1, int(round(q / 100 * (len(values) - 1)))))] if values else float("nan")
+
+
+def uss_mb(username: str) -> float:
+    """USS of the user's jupyter server process (not its kernels)."""
+    for p in psutil.process_iter(["username", "cmdline"]):
+        cmd = " ".join(p.info["cmdline"] or [])
+        if p.info["username"] == username and "datalit.hub.singleuser" in cmd:
+            return p.memory_full_info().uss / 2**20
+    return float("nan")
+
+
+def put_notebook(hub, account: str, token: str) -> None:
+    import nbformat
+    import requests
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    r = requests.put(f"{hub.url}/user/{account}/api/contents/{NOTEBOOK}", headers={"Authorization": f"token {token}"},
+                     json={"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(nb))}, timeout=60)
+    r.raise_for_status()
+
+
+def open_editable(page, hub, name, password, team, account, when_lab=None) -> float:
+    """Log in (home page), click 팀 서버 열기, open the shared notebook; seconds from the click to an editable cell
+    (``when_lab()`` runs once JupyterLab is there, e.g. to put the notebook in a freshly started server)."""
+    page.goto(f"{hub.url}/hub/login?next=/hub/home")
+    log_in(page, name, password)
+    page.wait_for_url(re.compile(r".*/hub/home.*"))
+    t0 = time.monotonic()
+    page.locator(f'.datalit-team[data-team="{team}"] .team-open').click()
+    page.wait_for_url(re.compile(rf".*/user/{account}/lab.*"), timeout=180_000)
+    if when_lab:
+        when_lab()
+    page.goto(f"{hub.url}/user/{account}/lab/tree/{NOTEBOOK}")
+    page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first.wait_for(timeout=120_000)
+    return time.monotonic() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--teams", type=int, default=3)
+    ap.add_argument("--size", type=int, default=2, help="members per team (each gets a browser)")
+    ap.add_argument("--edits", type=int, default=10)
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("run as root (real unix users)")
+    from playwright.sync_api import sync_playwright
+
+    from datalit.hub.teamserver import account_name
+
+    result: dict = {"teams": args.teams, "size": args.size}
+    with released_course_hub() as (hub, course_dir), tempfile.TemporaryDirectory() as tmp:
+        people = {t: [hub.new_user() for _ in range(args.size)] for t in team_ids(args.teams)}
+        rosters = {t: [n for n, _ in ms] for t, ms in people.items()}
+        with teams_made(hub, course_dir, rosters, Path(tmp) / "team-groups.json"), sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            pages = {}
+            opens_first, opens_second = [], []
+            for team, members in people.items():
+                account = account_name(team)
+                for i, (name, password) in enumerate(members):
+                    page = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ko-KR").new_page()
+                    page.set_default_timeout(120_000)
+                    if i == 0:  # the first member starts the server; the notebook is put there once it runs
+                        token = hub.user_token(name)
+                        opens_first.append(open_editable(page, hub, name, password, team, account,
+                                                         lambda: put_notebook(hub, account, token)))
+                    else:
+                        opens_second.append(open_editable(page, hub, name, password, team, account))
+                    pages[(team, i)] = page
+            result["open_first_s"] = round(statistics.median(opens_first), 2)
+            result["open_second_s"] = round(statistics.median(opens_second), 2) if opens_second else None
+
+            # memory: the first team's server against the first member's personal server, both idle
+            first_team, first_members = next(iter(people.items()))
+            member, member_pw = first_members[0]
+            hub.spawn(member)
+            personal = browser.new_context().new_page()
+            personal.goto(f"{hub.url}/hub/login?next=/user/{member}/lab")
+            log_in(personal, member, member_pw)
+            personal.locator(".jp-DirListing-item").first.wait_for(timeout=120_000)
+            time.sleep(5)
+            result["team_server_uss_mb"] = round(uss_mb(account_name(first_team)), 1)
+            result["personal_server_uss_mb"] = round(uss_mb(member), 1)
+
+            # edit latency: every team at once, member 0 types, member 1 watches (one team after another per round)
+            latencies = []
+            for round_no in range(args.edits):
+                for team in people:
+                    typer, watcher = pages[(team, 0)], pages[(team, min(1, args.size - 1))]
+                    marker = f"x{round_no}_{secrets.token_hex(2)} "
+                    typer.locator(".jp-NotebookPanel .jp-Cell .cm-content").first.click()
+                    typer.keyboard.type(marker)
+                    t0 = time.monotonic()
+                    watcher.locator(".jp-NotebookPanel .jp-Cell .cm-content", has_text=marker.strip()).first.wait_for(
+                        timeout=60_000)
+                    latencies.append(time.monotonic() - t0)
+            result.update({"edits": len(latencies), "edit_p50_s": round(pct(latencies, 50), 3),
+                           "edit_p95_s": round(pct(latencies, 95), 3), "edit_max_s": round(max(latencies), 3)})
+            browser.close()
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
