@@ -30,7 +30,6 @@ USER_SERVER = f"{SRC}/hub_config/user_server"
 GRADING = f"{SRC}/grading"
 COURSE_VOLUME = "datalit-course"
 TEAMS_VOLUME = "datalit-teams"
-HOME_VOLUME = "home"  # z2jh's name for the claim-<user> volume (singleuser.storage.type: dynamic)
 
 
 def settings() -> dict:
@@ -110,8 +109,10 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
         if team is None:
             raise RuntimeError(f"{user.name} is no team of the roster: no team server")
         ensure_team_folder(s, team.id)
-        volumes = [v for v in volumes if v["name"] != HOME_VOLUME] + [teams_volume(s)]
-        mounts = [m for m in mounts if m["name"] != HOME_VOLUME]
+        # the chart's home volume (volume-{user_server}: claim-<name>) is whatever is mounted at the home
+        home = {m["name"] for m in mounts if m["mountPath"].rstrip("/") == s["home_mount"].rstrip("/")}
+        volumes = [v for v in volumes if v["name"] not in home] + [teams_volume(s)]
+        mounts = [m for m in mounts if m["name"] not in home]
         mounts.append({"name": TEAMS_VOLUME, "mountPath": s["home_mount"], "subPath": team_folder_name(team.id)})
         spawner.storage_pvc_ensure = False   # no claim-<team account>: the team folder is the home
         spawner.lifecycle_hooks = {}         # no course hand-out into the team folder

@@ -151,3 +151,29 @@ def k8s_hub(k8s_rendered, tmp_path_factory) -> dict:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     return {"result": json.loads(out.read_text()), "env": env, "pod_env": pod_env, "log": done.stdout + done.stderr,
             "teams_mount": tmp / "teams"}
+
+
+MODELS = {"NetworkPolicy": "V1NetworkPolicy", "PersistentVolumeClaim": "V1PersistentVolumeClaim", "Role": "V1Role",
+          "RoleBinding": "V1RoleBinding", "Job": "V1Job", "Pod": "V1Pod", "Secret": "V1Secret"}
+
+
+def k8s_schema_errors(manifests: list[dict]) -> list[str]:
+    """Each manifest read into the Kubernetes API models of kubernetes_asyncio (KubeSpawner's client) and
+    written back: a misspelt or misplaced field is dropped on the way and shows as a difference."""
+    import asyncio
+
+    from kubernetes_asyncio.client import ApiClient
+
+    async def check() -> list[str]:
+        client = ApiClient()
+        try:
+            errors = []
+            for m in manifests:
+                back = client.sanitize_for_serialization(client._ApiClient__deserialize(m, MODELS[m["kind"]]))
+                if back != m:
+                    errors.append(f"{m['kind']}/{m['metadata']['name']}: {json.dumps(back, sort_keys=True)[:2000]}")
+            return errors
+        finally:
+            await client.close()
+
+    return asyncio.run(check())

@@ -91,6 +91,17 @@ async def probe(config_file: str) -> dict:
             "pod_mounts": [_plain(m) for m in container.volume_mounts],
             "pod_env": {e.name: e.value for e in container.env if e.value is not None},
         }
+    # the team server's shares, as datalit/hub/teamhub.py keeps them (spawner-independent): its members and
+    # the instructors of its labs' tiers
+    from datalit.hub import teamhub
+
+    team = teamhub.directory().team("team-a")
+    tuser = teamhub.sync_team(db, app.users, team)
+    spawner_id = tuser.spawners[""].orm_spawner.id
+    out["team_shares"] = sorted(sh.user.name for sh in db.query(orm.Share).filter(orm.Share.spawner_id == spawner_id)
+                                if sh.user is not None)
+    out["extra_handlers"] = [h[0] for h in app.extra_handlers]
+    out["no_confirm_team_client"] = f"jupyterhub-user-{team.account}" in app.tornado_settings["oauth_no_confirm_list"]
     return out
 
 

@@ -1,0 +1,171 @@
+"""Grading on Kubernetes (issue 15, part 1), against the real chart 4.1.0 and a real hub loaded from it.
+
+* the exchange service runs in the hub pod with its own volume (``datalit-exchange``), and the rendered
+  Deployment mounts it where the service's store is configured;
+* the pre-spawn hook of the loaded hub (datalit/hub/k8s_spawn.py, run by the real KubeSpawner, then the pod
+  it would create): every pod gets ``grading/`` on JUPYTER_CONFIG_PATH, the course id and the exchange URL;
+  only people who teach get the course volume (directory and gradebook) and the formgrader extension;
+* autograding Jobs (datalit/labs/k8s_jobs.py): limits, no network (the NetworkPolicy selects them and
+  allows nothing), the hidden checks and the course only there;
+* every manifest is read into the Kubernetes API models (a misspelt field fails).
+No cluster: what was not checked on one is listed in docs/admin-guide.md §9.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from datalit.config import DEFAULTS
+from datalit.hub import roles
+from k8s_fixtures import hub_container, k8s_schema_errors, load_manifests, manifest
+
+K8S = DEFAULTS["k8s"]
+GRADING = "/opt/datalit/src/grading"
+PEOPLE_WHO_LEARN = ("learner", "mid", "citizen", "analyst", "member")
+
+
+@pytest.fixture(scope="module")
+def manifests():
+    return load_manifests()
+
+
+def test_manifests_are_valid_kubernetes_objects(manifests):
+    assert k8s_schema_errors(list(manifests.values())) == []
+    from datalit.labs.k8s_jobs import grading_jobs
+
+    assert k8s_schema_errors(grading_jobs("lab1_bike_story", "r1", 2, 5)) == []
+    broken = grading_jobs("lab1_bike_story", "r1", 1, 1)[0]
+    broken["spec"]["template"]["spec"]["containers"][0]["resource"] = {}  # a typo is caught
+    assert len(k8s_schema_errors([broken])) == 1
+
+
+def test_claims_exist_with_the_configured_names_and_modes(manifests):
+    modes = {K8S["exchange_claim"]: ["ReadWriteOnce"], K8S["course_claim"]: ["ReadWriteMany"],
+             K8S["teams_claim"]: ["ReadWriteMany"], K8S["datasets_claim"]: ["ReadOnlyMany"],
+             K8S["archive_claim"]: ["ReadWriteOnce"]}
+    for claim, mode in modes.items():
+        assert manifests[("PersistentVolumeClaim", claim)]["spec"]["accessModes"] == mode, claim
+
+
+def test_hub_pod_mounts_the_exchange_volume_where_the_service_keeps_its_store(k8s_rendered, k8s_hub):
+    pod = manifest(k8s_rendered, "Deployment", "hub")["spec"]["template"]["spec"]
+    claims = {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v}
+    container = hub_container(k8s_rendered)
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert claims["datalit-exchange"] == K8S["exchange_claim"] and mounts["datalit-exchange"] == K8S["exchange_mount"]
+    assert claims["datalit-teams"] == K8S["teams_claim"] and mounts["datalit-teams"] == K8S["teams_mount"]
+    assert K8S["course_claim"] not in claims.values()  # the hub never needs the course
+    env = k8s_hub["pod_env"]
+    assert env["DATALIT_LAB_EXCHANGE_DIR"] == K8S["exchange_mount"]
+    assert env["DATALIT_K8S_NAMESPACE"] == "datalit"
+    service = k8s_hub["result"]["services"][roles.EXCHANGE_SERVICE]  # in the real hub's service list
+    assert service["environment"]["DATALIT_LAB_EXCHANGE_DIR"] == k8s_hub["env"]["DATALIT_LAB_EXCHANGE_DIR"]
+    assert service["command"][-2:] == ["-m", "datalit.exchange.service"]
+
+
+def test_every_pod_gets_the_course_id_and_the_exchange_through_the_proxy(k8s_hub):
+    people = k8s_hub["result"]["people"]
+    url = f"http://{K8S['proxy_service']}.datalit.svc.cluster.local/services/{roles.EXCHANGE_SERVICE}"
+    for name in (*PEOPLE_WHO_LEARN, "teacher"):
+        env = people[name]["pod_env"]  # the container of the pod KubeSpawner would create
+        assert env["DATALIT_LAB_COURSE_ID"] == DEFAULTS["lab"]["course_id"], name
+        assert env["DATALIT_EXCHANGE_URL"] == url, name
+        assert env["JUPYTER_CONFIG_PATH"].split(":")[:2] in ([GRADING, "/opt/datalit/src/hub_config/user_server/learners"],
+                                                              [f"{GRADING}/instructor", GRADING]), name
+        assert env["DATALIT_TIERS"] == people[name]["profiles"][0]  # the profile's environment is merged in
+        assert "DATALIT_LAB_EXCHANGE_DIR" not in env  # the store is the service's
+        assert roles.EXCHANGE_ACCESS in people[name]["server_token_scopes"], name
+
+
+def test_only_people_who_teach_get_the_course_volume(k8s_hub):
+    people = k8s_hub["result"]["people"]
+    teacher = people["teacher"]
+    course = teacher["pod_volumes"]["datalit-course"]
+    assert course["persistentVolumeClaim"]["claimName"] == K8S["course_claim"]
+    assert {"name": "datalit-course", "mountPath": K8S["course_mount"]} in teacher["pod_mounts"]
+    assert teacher["pod_env"]["DATALIT_LAB_COURSE_DIR"] == K8S["course_mount"]
+    for name in PEOPLE_WHO_LEARN:
+        p = people[name]
+        claims = {v.get("persistentVolumeClaim", {}).get("claimName") for v in p["pod_volumes"].values()}
+        assert K8S["course_claim"] not in claims and "datalit-course" not in p["pod_volumes"], name
+        assert "DATALIT_LAB_COURSE_DIR" not in p["pod_env"], name
+        assert not any("labchecks" in json.dumps(v) for v in p["pod_volumes"].values()), name
+        assert p["pod_volumes"][f"volume-{name}"]["persistentVolumeClaim"]["claimName"] == p["pvc_name"] == f"claim-{name}"
+        assert p["pod_volumes"]["datalit-datasets"]["persistentVolumeClaim"] == {"claimName": K8S["datasets_claim"],
+                                                                                 "readOnly": True}
+
+
+def _server_extensions(config_path: str) -> dict:
+    """The jupyter_server extensions a server would load with CONFIG_PATH (the images hold the repository at
+    /opt/datalit/src, as the install here does): jupyter_server's own config loading, in a subprocess."""
+    code = ("import json; from jupyter_server.serverapp import ServerApp; a = ServerApp(); a.load_config_file(); a.find_server_extensions(); "
+            "print(json.dumps({k: bool(v) for k, v in a.jpserver_extensions.items()}))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
+    env.update({"JUPYTER_CONFIG_PATH": config_path, "JUPYTER_CONFIG_DIR": "/nonexistent", "JUPYTER_PLATFORM_DIRS": "1"})
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_formgrader_may_be_framed_in_instructors_pods_only(k8s_hub):
+    from datalit.labs.formgrader_frame import FRAME_POLICY
+
+    assert os.path.isdir(GRADING), "the install at /opt/datalit/src (./run install) stands in for the image"
+    people = k8s_hub["result"]["people"]
+    teacher = _server_extensions(people["teacher"]["pod_env"]["JUPYTER_CONFIG_PATH"])
+    learner = _server_extensions(people["learner"]["pod_env"]["JUPYTER_CONFIG_PATH"])
+    assert teacher.get("datalit.labs.formgrader_frame") is True  # frame-ancestors 'self' on formgrader pages
+    assert "datalit.labs.formgrader_frame" not in learner or learner["datalit.labs.formgrader_frame"] is False
+    assert teacher.get("nbgrader.server_extensions.formgrader") is not False
+    assert learner.get("nbgrader.server_extensions.formgrader") is False  # learners: no formgrader at all
+    assert FRAME_POLICY == "frame-ancestors 'self'"
+
+
+def test_grading_jobs_have_the_sandbox_limits_and_no_network(manifests):
+    from datalit.labs import k8s_jobs
+
+    jobs = k8s_jobs.grading_jobs("lab1_bike_story", "r1", workers=3, teams=7, notebooks=2)
+    assert len(jobs) == 3 and len({j["metadata"]["name"] for j in jobs}) == 3
+    lab = DEFAULTS["lab"]
+    policy = manifests[("NetworkPolicy", "datalit-autograde")]["spec"]
+    assert policy["policyTypes"] == ["Ingress", "Egress"] and policy["ingress"] == [] and policy["egress"] == []
+    for i, job in enumerate(jobs):
+        spec = job["spec"]
+        pod = spec["template"]["spec"]
+        labels = spec["template"]["metadata"]["labels"]
+        assert policy["podSelector"]["matchLabels"].items() <= labels.items()  # no ingress, no egress, no DNS
+        assert spec["backoffLimit"] == 0
+        assert spec["activeDeadlineSeconds"] == k8s_jobs.SETUP_SECONDS + lab["timeout"] * 2 * 3  # 7 teams / 3
+        assert pod["automountServiceAccountToken"] is False and pod["enableServiceLinks"] is False
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        (c,) = pod["containers"]
+        assert c["securityContext"] == {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
+                                        "capabilities": {"drop": ["ALL"]}}
+        assert c["resources"]["limits"] == c["resources"]["requests"]
+        assert c["resources"]["limits"]["memory"] == f"{lab['memory_mb'] + k8s_jobs.GRADER_MEMORY_MB}Mi"
+        assert c["resources"]["limits"]["cpu"] == K8S["grading_cpu"]
+        assert c["command"][-4:] == ["--shard", str(i), "--of", "3"]
+        env = {e["name"]: e["value"] for e in c["env"]}
+        assert env["DATALIT_LAB_SANDBOX"] == "false" and env["DATALIT_LAB_COURSE_DIR"] == K8S["course_mount"]
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        assert volumes["labchecks"]["secret"]["secretName"] == K8S["grading_labchecks_secret"]
+        assert volumes["course"]["persistentVolumeClaim"]["claimName"] == K8S["course_claim"]
+        mounts = {m["name"]: m["mountPath"] for m in c["volumeMounts"]}
+        assert mounts["labchecks"] == f"{env['DATALIT_LAB_CHECKOUT_DIR']}/grading/labchecks"
+    # every collected team is graded by exactly one worker
+    teams = [f"team-{n}" for n in range(7)]
+    shards = [k8s_jobs.shard(teams, i, 3) for i in range(3)]
+    assert sorted(t for s in shards for t in s) == teams and all(shards)
+
+
+def test_the_hub_may_run_jobs_and_nothing_else_new(k8s_rendered, manifests):
+    sa = manifest(k8s_rendered, "ServiceAccount", "hub")["metadata"]["name"]
+    binding = manifests[("RoleBinding", "datalit-hub-jobs")]
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": sa}]
+    rules = manifests[("Role", binding["roleRef"]["name"])]["rules"]
+    assert {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "list", "watch", "create", "delete"]} in rules
+    assert all(r["resources"] in (["jobs"], ["pods/log"]) for r in rules)
