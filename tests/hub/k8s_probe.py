@@ -101,6 +101,7 @@ async def probe(config_file: str) -> dict:
     out["team_shares"] = sorted(sh.user.name for sh in db.query(orm.Share).filter(orm.Share.spawner_id == spawner_id)
                                 if sh.user is not None)
     out["extra_handlers"] = [h[0] for h in app.extra_handlers]
+    out["hub_bind_url"] = app.hub_bind_url or app.hub.bind_url
     out["no_confirm_team_client"] = f"jupyterhub-user-{team.account}" in app.tornado_settings["oauth_no_confirm_list"]
     return out
 
