@@ -1,0 +1,137 @@
+"""Content and data on Kubernetes (issue 15, part 4).
+
+* the images (hub_config/k8s/Dockerfile): a maintained base for the single-user image (the official Python
+  3.11 image, the Python every test runs), exactly what ``./run install`` gives learners (no labs/, no
+  grading/labchecks: .dockerignore), pyproject.toml's pins, the course content built into both images where
+  the hub's pages and the postStart hand-out read it;
+* the datasets volume: its claim, where pods mount it, and the fill Job (python -m datalit.data.fill), run
+  here for real on the datasets beside the checkout (a copy the admin provides), every file sha256-checked.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from datalit.config import DEFAULTS
+from k8s_fixtures import REPO, load_manifests, load_values
+
+K8S = DEFAULTS["k8s"]
+DOCKERFILE = REPO / "hub_config" / "k8s" / "Dockerfile"
+
+
+def _stages() -> dict[str, str]:
+    text = DOCKERFILE.read_text()
+    parts = re.split(r"^FROM ", text, flags=re.M)[1:]
+    return {p.split("\n", 1)[0].split()[-1]: "FROM " + p for p in parts}
+
+
+def _pins(text: str) -> dict[str, str]:
+    return {m.group(1).lower(): m.group(2) for m in re.finditer(r"([A-Za-z0-9_.-]+)==([0-9][0-9A-Za-z.]*)", text)}
+
+
+def test_images_have_a_maintained_base_and_the_pinned_versions():
+    stages = _stages()
+    assert list(stages) == ["singleuser", "hub"]
+    base = stages["singleuser"].split("\n", 1)[0].split()[1]
+    assert base == f"python:{sys.version_info.major}.{sys.version_info.minor}-slim-bookworm"  # the tests' Python
+    assert "minimal-notebook" not in DOCKERFILE.read_text().split("\nFROM", 1)[1]  # the frozen base is gone
+    assert stages["hub"].split("\n", 1)[0].split()[1] == "quay.io/jupyterhub/k8s-hub:4.1.0"  # the chart's version
+    pyproject = _pins((REPO / "pyproject.toml").read_text())
+    for name, version in _pins(DOCKERFILE.read_text()).items():
+        assert pyproject.get(name) == version, (name, version, pyproject.get(name))
+    for stage in stages.values():
+        assert "pip install --no-cache-dir -e /opt/datalit/src" in stage  # every pin of pyproject.toml
+        assert 'build_content(Path("/opt/datalit/content"))' in stage   # content built into the image
+    assert "/opt/datalit/content" in load_values()["hub"]["extraConfig"]["datalit"]  # what the hub pages list
+    assert "--content /opt/datalit/content" in " ".join(load_values()["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"])
+
+
+def test_images_hold_only_what_learners_may_read():
+    run = (REPO / "run").read_text()
+    parts = re.search(r'^LEARNER_PARTS="([^"]+)"', run, flags=re.M).group(1).split()
+    for stage in _stages().values():
+        copied = [line.split()[1:-1] for line in stage.splitlines() if line.startswith("COPY ")]
+        assert sorted(p for c in copied for p in c) == sorted(parts)  # the same parts as ./run install
+    ignored = {line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {"grading/labchecks", "labs", "tests", ".git", "bench"} <= ignored
+    assert "':!:grading/labchecks'" in run  # the same exclusion as the one-machine install
+
+
+def test_image_names_agree():
+    values = load_values()
+    singleuser = f"{values['singleuser']['image']['name']}:{values['singleuser']['image']['tag']}"
+    assert K8S["singleuser_image"] == singleuser  # grading and purge Jobs run the learners' image
+    fill = load_manifests()[("Job", "datalit-datasets-fill")]["spec"]["template"]["spec"]["containers"][0]
+    assert fill["image"] == singleuser
+
+
+def test_datasets_volume_claim_mount_and_fill_job():
+    values = load_values()
+    manifests = load_manifests()
+    claim = manifests[("PersistentVolumeClaim", K8S["datasets_claim"])]
+    assert claim["spec"]["accessModes"] == ["ReadOnlyMany"]
+    volumes = {v["name"]: v for v in values["singleuser"]["storage"]["extraVolumes"]}
+    assert volumes["datalit-datasets"]["persistentVolumeClaim"] == {"claimName": K8S["datasets_claim"], "readOnly": True}
+    mount = next(m for m in values["singleuser"]["storage"]["extraVolumeMounts"] if m["name"] == "datalit-datasets")
+    assert mount["readOnly"] is True and mount["mountPath"] == values["singleuser"]["extraEnv"]["DATALIT_DATA_DIR"]
+    job = manifests[("Job", "datalit-datasets-fill")]["spec"]["template"]["spec"]
+    (c,) = job["containers"]
+    assert c["command"][:3] == ["python", "-m", "datalit.data.fill"]
+    dest = c["command"][c["command"].index("--dest") + 1]
+    fill_mount = next(m for m in c["volumeMounts"] if m["mountPath"] == dest)
+    fill_volume = next(v for v in job["volumes"] if v["name"] == fill_mount["name"])
+    assert fill_volume["persistentVolumeClaim"]["claimName"] == K8S["datasets_claim"] and not fill_mount.get("readOnly")
+    assert dest == mount["mountPath"]
+
+
+SMALL = ["seoul_cctv_by_gu", "seoul_crime_by_police_station"]  # a few files, a few tens of KB
+
+
+def _fill(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "datalit.data.fill", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_fill_from_the_admins_copy_checks_every_file(tmp_path, shared_datasets):
+    from datalit.data.catalog import get
+
+    dest, source = tmp_path / "volume", tmp_path / "copy"
+    for ds in SMALL:
+        shutil.copytree(shared_datasets / ds, source / ds)
+    files = [f"{ds}/{f.name}" for ds in SMALL for f in get(ds).files]
+    done = _fill("--dest", str(dest), "--from", str(source), "--no-download", *SMALL)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"copied={len(files)}" in done.stdout and "failed=0" in done.stdout
+    again = _fill("--dest", str(dest), "--from", str(source), "--no-download", *SMALL)
+    assert f"kept={len(files)}" in again.stdout and again.returncode == 0
+    # a damaged file in the volume is replaced from the copy; a damaged copy is never put in place
+    first = dest / files[0]
+    first.write_bytes(b"damaged")
+    (source / files[0]).write_bytes(b"also damaged")
+    broken = _fill("--dest", str(dest), "--from", str(source), "--no-download", *SMALL)
+    assert broken.returncode == 1 and "failed=1" in broken.stdout and files[0] in broken.stdout
+    assert first.read_bytes() == b"damaged"  # left as found, reported
+    shutil.copyfile(shared_datasets / files[0], source / files[0])
+    fixed = _fill("--dest", str(dest), "--from", str(source), "--no-download", *SMALL)
+    assert fixed.returncode == 0 and "copied=1" in fixed.stdout
+    from datalit.data.locate import sha256_of
+
+    assert sha256_of(first) == get(SMALL[0]).file(Path(files[0]).name).sha256
+    assert _fill("--dest", str(dest), "no_such_dataset").returncode != 0
+
+
+@pytest.mark.slow
+def test_built_content_lists_every_course(tmp_path):
+    from datalit.hub import content, pages, roles
+
+    content.build_content(tmp_path / "content", log=lambda *a: None)
+    listed = pages.courses_for(content.course_list(tmp_path / "content"))
+    courses = content.course_list(tmp_path / "content")
+    assert set(courses) == set(roles.TIERS) and all(courses.values()), courses
+    assert listed is not None
