@@ -172,6 +172,6 @@ def test_dockerfile_installs_the_same_packages(repo):
     stages = [line.split()[-1] for line in text.splitlines() if line.startswith("FROM ")]
     assert stages == ["singleuser", "hub"]
     assert "pip install --no-cache-dir -e /opt/datalit/src" in text  # = pyproject dependencies
-    assert "jupyterhub-nativeauthenticator==1.3.0" in text
+    assert "jupyterhub-kubespawner==7.0.0" in text  # the hub: KubeSpawner as the chart ships it, the rest pinned by pyproject
     pyproject = (repo / "pyproject.toml").read_text()
     assert "jupyterlab-language-pack-ko-KR" in pyproject and "jupyterhub==5.5.4" in pyproject
