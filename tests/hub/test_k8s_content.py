@@ -67,6 +67,7 @@ def test_image_names_agree():
     values = load_values()
     singleuser = f"{values['singleuser']['image']['name']}:{values['singleuser']['image']['tag']}"
     assert K8S["singleuser_image"] == singleuser  # grading and purge Jobs run the learners' image
+    assert values["hub"]["extraEnv"]["DATALIT_K8S_SINGLEUSER_IMAGE"] == singleuser  # what the hub pod's Jobs use
     fill = load_manifests()[("Job", "datalit-datasets-fill")]["spec"]["template"]["spec"]["containers"][0]
     assert fill["image"] == singleuser
 
