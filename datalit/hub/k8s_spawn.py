@@ -7,8 +7,8 @@ What ``DatalitSpawner`` and ``hub_config/shared/50-grading.py`` / ``46-teams.py`
   the exchange service's URL through the proxy Service (``DATALIT_LAB_COURSE_ID``, ``DATALIT_EXCHANGE_URL``);
 * people who teach (admins, ``instructors``, ``instructors-<tier>``): ``grading/instructor`` too (the
   formgrader may be framed by the hub, datalit/labs/formgrader_frame.py) and the course volume
-  (directory and gradebook) at ``k8s.course_mount``, ``DATALIT_LAB_COURSE_DIR`` pointing at it. Learners'
-  pods never mount it;
+  (directory and gradebook) at ``k8s.course_mount``, ``DATALIT_LAB_COURSE_DIR`` pointing at it, and the lab
+  sources the admin copied to ``<course>/.checkout/labs`` as ``lab.checkout_dir``. Learners' pods never mount it;
 * team members: each of their teams' folder (one ``subPath`` of the teams volume) at ``~/teams/<team>``;
 * team servers (hub users ``dlteam-…``, datalit/hub/teamserver.py): the team's folder as home instead of a
   ``claim-<name>`` volume, real-time collaboration on (``team/`` first), no course hand-out. Who may open
@@ -30,6 +30,7 @@ USER_SERVER = f"{SRC}/hub_config/user_server"
 GRADING = f"{SRC}/grading"
 COURSE_VOLUME = "datalit-course"
 TEAMS_VOLUME = "datalit-teams"
+CHECKOUT_IN_COURSE = ".checkout"  # labs/ on the course volume (docs/admin-guide.md §9: kubectl cp)
 
 
 def settings() -> dict:
@@ -98,8 +99,11 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
         volumes.append(volume)
         mounts.append(mount)
         env["DATALIT_LAB_COURSE_DIR"] = s["course_mount"]
+        # `datalit lab release` reads the lab sources (labs/, never in an image): the admin copies them here
+        env["DATALIT_LAB_CHECKOUT_DIR"] = f"{s['course_mount']}/{CHECKOUT_IN_COURSE}"
     else:
         env.pop("DATALIT_LAB_COURSE_DIR", None)
+        env.pop("DATALIT_LAB_CHECKOUT_DIR", None)
     if directory is None:
         from datalit.hub import teamhub
 
