@@ -74,6 +74,8 @@ def probability(abs_tol: float = 0.05):
         a, e = float(answer), float(expected)
         if math.isnan(a):
             return "답이 NaN(빈 값)이에요. 빈 값이 있는 열을 계산하지 않았는지 확인하세요."
+        if not 0 <= e <= 1 and abs(a - e) <= abs_tol:  # a known mistake (a count, a percentage) matched as made
+            return None
         if a < 0 or a > 1:
             if 0 <= a / 100 <= 1 and abs(a / 100 - e) <= abs_tol:
                 return "값이 정답보다 100배 커요. 확률(0~1)로 답하세요 (퍼센트가 아니라)."
@@ -218,6 +220,20 @@ def _sunday_only_diff(gu, year, pollutant):
     return float(d.loc[sunday, pollutant].mean() - d.loc[~sunday, pollutant].mean())
 
 
+def _perm_count(gu, year, pollutant):
+    import numpy as np
+
+    obs = observed_diff(gu, year, pollutant)
+    return int((np.abs(permutation_diffs(gu, year, pollutant)) >= abs(obs)).sum())
+
+
+def _student_p(gu, year, pollutant):
+    from scipy import stats
+
+    weekend, weekday = _groups(gu, year, pollutant)
+    return float(stats.ttest_ind(weekend, weekday).pvalue)
+
+
 def _welch_statistic(gu, year, pollutant):
     from scipy import stats
 
@@ -282,7 +298,10 @@ for _ in range(2000):
     perm_diffs.append(p[:len(weekend)].mean() - p[len(weekend):].mean())
 p_perm = (np.abs(np.array(perm_diffs)) >= abs(diff)).mean()''',
     wrong=[Wrong(_one_sided_p, "한쪽 검정"),
-           Wrong(lambda gu, year, pollutant: permutation_p(gu, year, pollutant) * 100, "100배")],
+           Wrong(lambda gu, year, pollutant: permutation_p(gu, year, pollutant) * 100, "100배"),
+           Wrong(_perm_count,
+                 "비율이 아니라 개수를 셌어요. p값은 2,000번 중 |섞은 차이| ≥ |관측 차이|인 '비율'이라 .sum()이 아니라 "
+                 ".mean()으로 구해요.", diagnose=True)],
 )
 
 q4 = Question(
@@ -294,7 +313,10 @@ q4 = Question(
            "p값은 res.pvalue 예요 (res.statistic은 t값)."],
     solution='''from scipy import stats
 p_welch = stats.ttest_ind(weekend, weekday, equal_var=False).pvalue''',
-    wrong=[Wrong(_welch_statistic, "0과 1 사이")],
+    wrong=[Wrong(_welch_statistic, "0과 1 사이"),
+           Wrong(_student_p,
+                 "equal_var=False를 빠뜨려 두 집단의 분산이 같다고 가정하는 스튜던트 t검정을 했어요. 주말과 평일은 날 수(기본값 "
+                 "93일과 232일)가 다르고 흩어짐이 같다고 볼 근거도 없어서 웰치 t검정(equal_var=False)을 써요.", diagnose=True)],
 )
 
 q5 = Concept(

@@ -125,7 +125,10 @@ q1 = Question(
            "무작위로 섞어 나누면(train_test_split) 미래의 정보로 과거를 맞히게 돼요."],
     solution='''train = bikes[bikes["timestamp"] < test_start]
 test = bikes[bikes["timestamp"] >= test_start]''',
-    wrong=[Wrong(_test_with_closed_days, "운영하지 않은 시간"), Wrong(_random_test, "무작위로 나누지")],
+    wrong=[Wrong(_test_with_closed_days,
+                 "운영하지 않은 시간(functioning_day가 False, 대여 0)이 시험 데이터에 남아 있어요. 정의상 0인 시간은 "
+                 "예측할 대상이 아니니 먼저 bikes[bikes[\"functioning_day\"]]로 빼세요.", diagnose=True),
+           Wrong(_random_test, "무작위로 나누지")],
 )
 
 q2 = Question(
@@ -158,7 +161,11 @@ q3 = Question(
     solution='''model = make_model().fit(train[FEATURES].astype(float), train["rented_bikes"])
 pred = model.predict(test[FEATURES].astype(float))
 r2_time = r2_score(test["rented_bikes"], pred)''',
-    wrong=[Wrong(_random_split_r2, "너무 좋아요"), Wrong(_train_r2, "너무 좋아요")],
+    wrong=[Wrong(_random_split_r2, "너무 좋아요"),
+           Wrong(_train_r2,
+                 "학습 데이터(train)로 R²를 쟀어요. 모델이 이미 본 시간이라 점수가 부풀려져요: "
+                 "r2_score(test[\"rented_bikes\"], model.predict(test[FEATURES].astype(float)))처럼 시험 기간으로 재세요.",
+                 diagnose=True)],
 )
 
 q4 = Concept(

@@ -60,6 +60,11 @@ def fitted(seed=42):
     return _fitted(seed)
 
 
+def _majority_train_share(seed=42):
+    train, _ = split(seed)
+    return float((train["category"] == train["category"].value_counts().idxmax()).mean())
+
+
 def accuracy(seed=42):
     from sklearn.metrics import accuracy_score
 
@@ -98,7 +103,12 @@ q1 = Question(
            "시험 데이터에서 그 분류인 비율: (test[\"category\"] == most).mean()"],
     solution='''most = train["category"].value_counts().idxmax()
 base_acc = (test["category"] == most).mean()''',
-    wrong=[Wrong(lambda seed: majority_accuracy(seed) * 100, "100배")],
+    wrong=[Wrong(lambda seed: majority_accuracy(seed) * 100,
+                 "퍼센트(%)로 답했어요. 정확도는 0~1 사이의 비율로 답하세요: (test[\"category\"] == most).mean()",
+                 diagnose=True),
+           Wrong(_majority_train_share,
+                 "가장 흔한 분류의 비율을 학습 데이터(train)에서 쟀어요. 기준 정확도는 그 분류로 '시험' 데이터를 예측했을 때의 "
+                 "정확도예요: (test[\"category\"] == most).mean()", diagnose=True)],
 )
 
 q2 = Question(
@@ -112,7 +122,9 @@ q2 = Question(
     solution='''model = make_pipeline().fit(train["doc"], train["category"])
 pred = model.predict(test["doc"])
 acc = accuracy_score(test["category"], pred)''',
-    wrong=[Wrong(_train_accuracy, "너무 좋아요")],
+    wrong=[Wrong(_train_accuracy,
+                 "학습 데이터(train)로 정확도를 쟀어요. 모델이 이미 본 글이라 거의 100%가 나와요: "
+                 "test[\"doc\"]를 예측해 test[\"category\"]와 비교하세요.", diagnose=True)],
 )
 
 q3 = Question(
@@ -125,7 +137,9 @@ q3 = Question(
            "또는 sklearn.metrics.recall_score(test[\"category\"], pred, labels=[category], average=\"macro\")"],
     solution='''actual = (test["category"] == category).to_numpy()
 recall_cat = (pred[actual] == category).mean()''',
-    wrong=[Wrong(lambda category, seed: recall_of(category, seed) * 100, "100배")],
+    wrong=[Wrong(lambda category, seed: recall_of(category, seed) * 100,
+                 "퍼센트(%)로 답했어요. 재현율은 0~1 사이의 비율로 답하세요: (pred[actual] == category).mean()",
+                 diagnose=True)],
 )
 
 

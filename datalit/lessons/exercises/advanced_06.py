@@ -68,6 +68,16 @@ def bootstrap_ci(gu="마포구", year=2019, seed=2024):
     return float(lo), float(hi)
 
 
+def _rng_in_loop(gu="마포구", year=2019, seed=2024):
+    import numpy as np
+
+    d = daily(gu, year)
+    n = len(d)
+    s = d.iloc[np.random.default_rng(seed).integers(0, n, n)]
+    r = float(s["pm10"].corr(s["wind_mean_ms"], method="spearman"))
+    return r, r
+
+
 def exact_interval():
     """Same seed, same procedure -> the same numbers; a near miss is named as a reproducibility problem."""
     loose = interval()
@@ -142,7 +152,10 @@ for _ in range(1000):
     s = daily.iloc[rng.integers(0, n, n)]
     rs.append(s["pm10"].corr(s["wind_mean_ms"], method="spearman"))
 ci_r = tuple(np.percentile(rs, [2.5, 97.5]))''',
-    wrong=[Wrong(lambda gu, year, seed: bootstrap_ci(gu, year, seed + 1), "똑같지는 않아요")],
+    wrong=[Wrong(lambda gu, year, seed: bootstrap_ci(gu, year, seed + 1), "똑같지는 않아요"),
+           Wrong(_rng_in_loop,
+                 "반복할 때마다 np.random.default_rng(seed)를 새로 만들어서 1,000번 모두 같은 표본을 뽑았어요. 그래서 구간의 "
+                 "폭이 0이에요. rng는 반복문 밖에서 한 번만 만들고 그 rng로 계속 뽑으세요.", diagnose=True)],
 )
 
 q4 = Question(

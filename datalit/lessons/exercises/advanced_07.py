@@ -59,6 +59,11 @@ def naive_pct(station="서울역", rain_mm=5.0):
     return float((rainy / dry - 1) * 100)
 
 
+def _naive_vs_all(station="서울역", rain_mm=5.0):
+    d = days(station, rain_mm)
+    return float((d.loc[d["rainy"], "boardings"].mean() / d["boardings"].mean() - 1) * 100)
+
+
 def _naive_ratio(station="서울역", rain_mm=5.0):
     return naive_pct(station, rain_mm) / 100
 
@@ -161,7 +166,12 @@ q2 = Question(
     solution='''rainy_mean = d.loc[d["rainy"], "boardings"].mean()
 dry_mean = d.loc[~d["rainy"], "boardings"].mean()
 naive = (rainy_mean / dry_mean - 1) * 100''',
-    wrong=[Wrong(_naive_ratio, "100배 작아요")],
+    wrong=[Wrong(_naive_ratio,
+                 "비율(−0.01처럼)로 답했어요. 몇 %인지 물었으니 (비 온 날 평균 / 안 온 날 평균 − 1)에 100을 곱하세요.",
+                 diagnose=True),
+           Wrong(_naive_vs_all,
+                 "비 온 날을 '안 온 날'이 아니라 전체 평일 평균과 비교했어요. 비교 대상은 비가 안 온 날(~d[\"rainy\"])의 평균이에요.",
+                 diagnose=True)],
 )
 
 q3 = Question(
