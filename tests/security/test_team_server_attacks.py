@@ -103,3 +103,35 @@ def test_nobody_can_take_a_team_server_name(course_hub_for_attacks):
     # a roster cannot list a team server as a member (not a person's account)
     problems = roster.validate({"lab1_bike_story": {"t1": [account_name(team)]}}, roster.system_users(), None)
     assert problems, "a team-server name was accepted as a roster member"
+
+
+def test_a_member_removed_from_the_roster_loses_the_team_server(course_hub_for_attacks, tmp_path):
+    """The instructor moves B to another team: within a minute B's existing token (and browser session) no
+    longer opens A's team server, and B's page no longer offers it."""
+    import time
+
+    from datalit.hub.teamserver import account_name
+    from datalit.labs import roster
+    from labkit import LAB, write_roster
+
+    hub, course_dir = course_hub_for_attacks
+    (a, pa), (b, pb), (c, _) = hub.new_user(), hub.new_user(), hub.new_user()
+    team, elsewhere = team_ids(2)
+    account = account_name(team)
+    with teams_made(hub, course_dir, {team: [a, b], elsewhere: [c]}, tmp_path / "team-groups.json") as course:
+        s_b = logged_in(hub, b, pb)
+        assert open_team_server(hub, s_b, team).status_code == 200
+        token_b = hub.user_token(b)
+        status = f"{hub.url}/user/{account}/api/status"
+        assert requests.get(status, headers={"Authorization": f"token {token_b}"}, timeout=30).ok
+        roster.import_csv(course, write_roster(tmp_path / "moved.csv", {team: [a], elsewhere: [c, b]}),
+                          known_users=roster.system_users(), known_labs=[LAB])
+        deadline = time.monotonic() + 120
+        code = 200
+        while time.monotonic() < deadline and code == 200:
+            time.sleep(5)
+            code = requests.get(status, headers={"Authorization": f"token {token_b}"}, timeout=30).status_code
+        assert code == 403, f"B still reaches the team server {time.monotonic() - deadline + 120:.0f} s later"
+        assert s_b.get(f"{hub.url}/hub/teams/{team}", timeout=30).status_code == 404
+        assert s_b.get(f"{hub.url}/user/{account}/api/contents", timeout=30).status_code in (403, 404)
+
