@@ -170,3 +170,21 @@ def test_the_hub_may_run_jobs_and_nothing_else_new(k8s_rendered, manifests):
     rules = manifests[("Role", binding["roleRef"]["name"])]["rules"]
     assert {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "list", "watch", "create", "delete"]} in rules
     assert all(r["resources"] in (["jobs"], ["pods/log"]) for r in rules)
+
+
+def test_user_pods_reach_the_exchange_through_the_proxy(k8s_rendered, k8s_values):
+    """The path of DATALIT_EXCHANGE_URL in the rendered NetworkPolicies: user pod -> proxy-public (the proxy's
+    http port) -> the hub pod's port 8090 (the service), and back nowhere else."""
+    def spec(name):
+        return manifest(k8s_rendered, "NetworkPolicy", name)["spec"]
+
+    singleuser, proxy, hub = spec("singleuser"), spec("proxy"), spec("hub")
+    service = manifest(k8s_rendered, "Service", "proxy-public")["spec"]["ports"]
+    assert service == [{"name": "http", "port": 80, "targetPort": "http"}]  # the URL has no port: 80
+    proxy_pod = manifest(k8s_rendered, "Deployment", "proxy")["spec"]["template"]["spec"]["containers"][0]
+    http = next(p["containerPort"] for p in proxy_pod["ports"] if p["name"] == "http")
+    assert any(r["ports"] == [{"port": http}] and r["to"][0]["podSelector"]["matchLabels"]["component"] == "proxy"
+               for r in singleuser["egress"])                       # user pod -> proxy
+    assert {"ports": [{"port": "http"}, {"port": "https"}]} in proxy["ingress"]  # the proxy's http port is open
+    assert {"to": [{"podSelector": {"matchLabels": {"component": "hub"}}}], "ports": [{"port": 8090}]} in proxy["egress"]
+    assert {"ports": [{"port": 8090}], "from": [{"podSelector": {"matchLabels": {"component": "proxy"}}}]} in hub["ingress"]
