@@ -125,14 +125,18 @@ def users_list(state_dir, hub_url, token, as_json):
 @click.argument("groups", nargs=-1, required=True)
 @click.option("--from", "from_groups", multiple=True, help="group to leave (repeatable)")
 @state_option
-def users_move(name, groups, from_groups, state_dir):
+@with_remote_options
+def users_move(name, groups, from_groups, state_dir, hub_url, token):
     """Put NAME into GROUPS (a tier replaces the previous tier)."""
+    from datalit.config import load_config
     from datalit.hub.accounts import AccountError, move
-    from datalit.hub.api import HubAPI
 
-    state = running_state(state_dir)
+    api = hub_api(state_dir, hub_url, token)
+    # a hub by URL (Kubernetes: in the hub pod) has no local state: a person must have logged in once
+    remote = bool(hub_url or (not state_dir and load_config()["hub"]["url"]))
+    state = None if remote else running_state(state_dir)
     try:
-        result = move(HubAPI.from_state(state), name, list(groups), list(from_groups), state=state)
+        result = api_call(move, api, name, list(groups), list(from_groups), True, state)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{result['name']}: {', '.join(result['groups'])}")

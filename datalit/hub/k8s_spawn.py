@@ -101,9 +101,13 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
         env["DATALIT_LAB_COURSE_DIR"] = s["course_mount"]
         # `datalit lab release` reads the lab sources (labs/, never in an image): the admin copies them here
         env["DATALIT_LAB_CHECKOUT_DIR"] = f"{s['course_mount']}/{CHECKOUT_IN_COURSE}"
+        # their `datalit lab release/collect/feedback` talk to the exchange over HTTP with the server's own
+        # token (it names them; the service checks they teach), as instructors elsewhere do (lab.exchange_url)
+        env["DATALIT_LAB_EXCHANGE_URL"] = exchange_url(s)
     else:
         env.pop("DATALIT_LAB_COURSE_DIR", None)
         env.pop("DATALIT_LAB_CHECKOUT_DIR", None)
+        env.pop("DATALIT_LAB_EXCHANGE_URL", None)
     if directory is None:
         from datalit.hub import teamhub
 

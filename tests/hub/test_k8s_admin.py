@@ -4,6 +4,7 @@
   pod and the datalit-cli service's token from the chart's Secret, which the loaded hub gives admin scopes;
 * ``workshop create`` with only that address and token (a state directory without hub.json, as on the hub's
   volume): the accounts join ``citizens`` and their tier through the hub API, in a real (one-machine) hub;
+  ``users move`` by address and token too;
 * ``workshop purge`` on Kubernetes (datalit/hub/k8s_purge.py): the archive Job of the expired homes
   (``claim-<user>`` as the real KubeSpawner names them) is built and validated, then run against a real hub
   for the hub side. There is no Kubernetes API here: a recording stand-in answers the few calls the purge
@@ -109,6 +110,13 @@ def test_workshop_accounts_join_groups_and_purge_archives_first(hub, tmp_path):
     names = _create(hub, state, "beginner", "tk")
     for name in names:
         assert set(hub.user_model(name)["groups"]) == {"citizens", "beginner"}
+    # `datalit users move` in the hub pod: by URL and token, no state directory
+    env = {k: v for k, v in hub.env.items() if not k.startswith("DATALIT_HUB")}
+    env.update({"DATALIT_HUB_URL": hub.url, "DATALIT_HUB_TOKEN": hub.token})
+    moved = subprocess.run([sys.executable, "-m", "datalit", "users", "move", names[1], "intermediate"],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert moved.returncode == 0, moved.stderr
+    assert set(hub.user_model(names[1])["groups"]) == {"citizens", "intermediate"}
     workshop.set_expiry(state, names, "2020-01-01")
     api = HubAPI(hub.url, hub.token)
 

@@ -89,11 +89,12 @@ def test_only_people_who_teach_get_the_course_volume(k8s_hub):
     assert {"name": "datalit-course", "mountPath": K8S["course_mount"]} in teacher["pod_mounts"]
     assert teacher["pod_env"]["DATALIT_LAB_COURSE_DIR"] == K8S["course_mount"]
     assert teacher["pod_env"]["DATALIT_LAB_CHECKOUT_DIR"] == f"{K8S['course_mount']}/.checkout"  # lab sources
+    assert teacher["pod_env"]["DATALIT_LAB_EXCHANGE_URL"] == teacher["pod_env"]["DATALIT_EXCHANGE_URL"]  # datalit lab ...
     for name in PEOPLE_WHO_LEARN:
         p = people[name]
         claims = {v.get("persistentVolumeClaim", {}).get("claimName") for v in p["pod_volumes"].values()}
         assert K8S["course_claim"] not in claims and "datalit-course" not in p["pod_volumes"], name
-        assert "DATALIT_LAB_COURSE_DIR" not in p["pod_env"] and "DATALIT_LAB_CHECKOUT_DIR" not in p["pod_env"], name
+        assert not {"DATALIT_LAB_COURSE_DIR", "DATALIT_LAB_CHECKOUT_DIR", "DATALIT_LAB_EXCHANGE_URL"} & set(p["pod_env"]), name
         assert not any("labchecks" in json.dumps(v) for v in p["pod_volumes"].values()), name
         assert p["pod_volumes"][f"volume-{name}"]["persistentVolumeClaim"]["claimName"] == p["pvc_name"] == f"claim-{name}"
         assert p["pod_volumes"]["datalit-datasets"]["persistentVolumeClaim"] == {"claimName": K8S["datasets_claim"],
