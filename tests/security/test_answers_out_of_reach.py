@@ -27,7 +27,8 @@ import pytest
 pytestmark = [pytest.mark.hub, pytest.mark.grading, pytest.mark.slow,
               pytest.mark.skipif(os.geteuid() != 0, reason="learners' uids need root (CI runs as root)")]
 
-LABS = ("lab1_bike_story", "lab2_bike_stations", "lab3_civic_router")
+LABS = ("lab1_bike_story", "lab2_bike_stations", "lab3_civic_router",
+        "project1_bike_new_stations", "project2_festival_crowds", "project3_complaint_rise")
 MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 # -xdev: these are walked too when they are other filesystems
 OTHER_ROOTS = ("/tmp", "/var/tmp", "/srv", "/opt", "/var/lib", "/home")
