@@ -126,11 +126,17 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
         spawner.lifecycle_hooks = {}         # no course hand-out into the team folder
         env["DATALIT_TEAM"] = team.id
     else:
-        teams = directory.of_member(user.name)
+        teams = []
+        for team in directory.of_member(user.name):
+            try:
+                ensure_team_folder(s, team.id)
+            except (OSError, ValueError) as exc:  # the person's own server still starts, without that folder
+                spawner.log.warning("team %s: no folder for %s's server: %s", team.id, user.name, exc)
+                continue
+            teams.append(team)
         if teams:
             volumes.append(teams_volume(s))
         for team in teams:
-            ensure_team_folder(s, team.id)
             mounts.append({"name": TEAMS_VOLUME, "mountPath": f"{s['home_mount']}/teams/{team_folder_name(team.id)}",
                            "subPath": team_folder_name(team.id)})
     spawner.environment = env

@@ -48,3 +48,14 @@ def test_team_server_is_shared_as_on_one_machine(k8s_hub):
     assert got["team_shares"] == ["member", "teacher"]  # the member, and the beginner course's instructor
     assert any(pattern.startswith("/teams/") for pattern in got["extra_handlers"])
     assert got["no_confirm_team_client"] is True
+
+
+def test_team_folder_names_stay_inside_the_teams_volume():
+    import pytest
+
+    from datalit.hub.k8s_spawn import team_folder_name
+
+    assert team_folder_name("team-a") == "team-a" and team_folder_name("a/../b") == "a_.._b"
+    for bad in ("", ".", ".."):
+        with pytest.raises(ValueError):
+            team_folder_name(bad)
