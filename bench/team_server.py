@@ -78,7 +78,8 @@ def open_editable(page, hub, name, password, team, account, when_lab=None) -> tu
     lab = time.monotonic() - t0
     if when_lab:
         when_lab()
-    page.goto(f"{hub.url}/user/{account}/lab/tree/{NOTEBOOK}")
+    # as a member does: double-click the notebook in the file browser (a page.goto would load JupyterLab again)
+    page.locator(".jp-DirListing-item", has_text=NOTEBOOK).first.dblclick(timeout=120_000)
     page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first.wait_for(timeout=120_000)
     return lab, time.monotonic() - t0
 
