@@ -78,6 +78,7 @@ def open_editable(page, hub, name, password, team, account, when_lab=None) -> tu
     lab = time.monotonic() - t0
     if when_lab:
         when_lab()
+        page.locator('[data-command="filebrowser:refresh"]').first.click()
     # as a member does: double-click the notebook in the file browser (a page.goto would load JupyterLab again)
     page.locator(".jp-DirListing-item", has_text=NOTEBOOK).first.dblclick(timeout=120_000)
     page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first.wait_for(timeout=120_000)
