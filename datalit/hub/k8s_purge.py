@@ -82,6 +82,9 @@ def purge(state: Path, api, cluster: k8s_api.Cluster, cfg: dict, now: dt.datetim
     """Stop, archive (Job), then remove expired workshop accounts; ``{"purged", "archive", "homes_archive"}``."""
     from datalit.hub import accounts, workshop
 
+    # one instant for the whole purge: an account expiring while the archive runs waits for the next purge
+    # (its home is not in this archive)
+    now = now or dt.datetime.now(dt.timezone.utc)
     expired = sorted(workshop.expired_accounts(state, now))
     if not expired:
         return {"purged": [], "archive": None, "homes_archive": None}

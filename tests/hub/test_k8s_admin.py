@@ -36,6 +36,8 @@ def test_hub_pod_gives_the_cli_the_hub_and_the_cli_token(k8s_rendered, k8s_hub):
     got = k8s_hub["result"]
     assert got["hub_bind_url"].startswith("http://:8081") or ":8081" in got["hub_bind_url"], got["hub_bind_url"]
     assert {"admin:users", "admin:groups", "admin:servers"} <= set(got["roles"][roles.CLI_SERVICE])
+    for name, person in got["people"].items():  # the admin token stays in the hub pod
+        assert "DATALIT_HUB_TOKEN" not in person["pod_env"] and token not in person["pod_env"].values(), name
     assert got["role_services"][roles.CLI_SERVICE] == [roles.CLI_SERVICE]
     # the config the datalit commands read in that pod
     code = "import json; from datalit.config import load_config; print(json.dumps(load_config()['hub']))"
