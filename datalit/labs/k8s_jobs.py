@@ -20,8 +20,12 @@ The pod replaces the per-kernel sandbox:
 * non-root (the image's jovyan, like the instructors' pods that own the course files), no privilege
   escalation, no capabilities, RuntimeDefault seccomp, read-only root filesystem (``/tmp`` is an emptyDir).
 
-Inside the pod the kernel runs as the grader's uid: ``lab.sandbox`` is off there (unshare needs
-privileges no pod should have), so a notebook can see what the pod mounts. See docs/admin-guide.md.
+By default the kernel runs as the grader's uid inside the pod (``lab.sandbox`` off: unshare needs
+privileges a restricted pod does not have), so a notebook can see what the pod mounts. With
+``k8s.grading_sandbox`` the grader runs as root with the few capabilities datalit's sandbox needs and
+confines each kernel exactly as on one machine (own uid, no network namespace, course and checks hidden,
+rlimits); the namespace must then allow such pods (PodSecurity "privileged" for the grading Jobs), and what
+the grader wrote is handed back to the course's owner afterwards. See docs/admin-guide.md §9.
 """
 from __future__ import annotations
 
@@ -36,6 +40,10 @@ LABELS = {"app.kubernetes.io/name": "datalit", "component": COMPONENT}
 CHECKOUT = "/srv/datalit/checkout"   # lab.checkout_dir in the Job: grading/labchecks from the Secret
 GRADER_MEMORY_MB = 768               # nbgrader, the notebook in memory, the gradebook: beside the kernel
 SETUP_SECONDS = 300                  # image pull, imports, gradebook
+# k8s.grading_sandbox: the grader runs as root in the pod and confines each kernel with datalit/labs/sandbox.py
+# (unshare needs SYS_ADMIN; slot users need SETUID/SETGID; the slot's files CHOWN/FOWNER/DAC_OVERRIDE; KILL)
+SANDBOX_DIR = "/var/lib/datalit-sandbox"
+SANDBOX_CAPABILITIES = ("SYS_ADMIN", "SETUID", "SETGID", "SETPCAP", "CHOWN", "FOWNER", "DAC_OVERRIDE", "KILL")
 
 
 def job_name(lab: str, run: str, worker: int) -> str:
@@ -66,12 +74,26 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
         "MPLCONFIGDIR": "/tmp/mpl", "HOME": "/tmp",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
     }
+    pod_security = {"runAsUser": 1000, "runAsGroup": 100, "fsGroup": 100, "runAsNonRoot": True,
+                    "seccompProfile": {"type": "RuntimeDefault"}}
+    container_security = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
+                          "capabilities": {"drop": ["ALL"]}}
+    extra_mounts, extra_volumes = [], []
+    if k8s["grading_sandbox"]:  # datalit's own sandbox around each kernel, inside the pod (as one machine)
+        env["DATALIT_LAB_SANDBOX"] = "true"
+        env["DATALIT_LAB_SANDBOX_DIR"] = SANDBOX_DIR
+        pod_security = {"runAsUser": 0, "runAsGroup": 0, "fsGroup": 100, "seccompProfile": {"type": "RuntimeDefault"}}
+        # (the API refuses allowPrivilegeEscalation: false beside SYS_ADMIN; each kernel gets no_new_privs itself)
+        container_security = {"allowPrivilegeEscalation": True, "readOnlyRootFilesystem": False,
+                              "appArmorProfile": {"type": "Unconfined"},  # the sandbox mounts tmpfs over paths
+                              "capabilities": {"drop": ["ALL"], "add": list(SANDBOX_CAPABILITIES)}}
+        extra_mounts = [{"name": "sandbox", "mountPath": SANDBOX_DIR}]
+        extra_volumes = [{"name": "sandbox", "emptyDir": {"sizeLimit": "1Gi"}}]
     pod = {
         "restartPolicy": "Never",
         "automountServiceAccountToken": False,
         "enableServiceLinks": False,
-        "securityContext": {"runAsUser": 1000, "runAsGroup": 100, "fsGroup": 100, "runAsNonRoot": True,
-                            "seccompProfile": {"type": "RuntimeDefault"}},
+        "securityContext": pod_security,
         "containers": [{
             "name": "grader",
             "image": k8s["singleuser_image"],
@@ -79,13 +101,13 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
                         "--of", str(workers)],
             "env": [{"name": k, "value": v} for k, v in env.items()],
             "resources": {"requests": dict(resources), "limits": dict(resources)},
-            "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
-                                "capabilities": {"drop": ["ALL"]}},
+            "securityContext": container_security,
             "volumeMounts": [
                 {"name": "course", "mountPath": k8s["course_mount"]},
                 {"name": "labchecks", "mountPath": f"{CHECKOUT}/grading/labchecks", "readOnly": True},
                 {"name": "datasets", "mountPath": "/srv/datalit/datasets", "readOnly": True},
                 {"name": "tmp", "mountPath": "/tmp"},
+                *extra_mounts,
             ],
         }],
         "volumes": [
@@ -93,6 +115,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
             {"name": "labchecks", "secret": {"secretName": k8s["grading_labchecks_secret"], "defaultMode": 0o440}},
             {"name": "datasets", "persistentVolumeClaim": {"claimName": k8s["datasets_claim"], "readOnly": True}},
             {"name": "tmp", "emptyDir": {"sizeLimit": "1Gi"}},
+            *extra_volumes,
         ],
     }
     if k8s["grading_node_selector"]:
@@ -115,6 +138,21 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
 def grading_jobs(lab: str, run: str, workers: int, teams: int, notebooks: int = 1, cfg: dict | None = None) -> list[dict]:
     workers = max(1, min(workers, max(teams, 1)))
     return [grading_job(lab, run, i, workers, teams, notebooks, cfg) for i in range(workers)]
+
+
+def give_back(root) -> None:
+    """As root (k8s.grading_sandbox), hand what the grader wrote back to the course's owner (the instructors'
+    uid): the formgrader and `datalit lab feedback` in their pods write to the same files."""
+    import os
+
+    if os.geteuid() != 0:
+        return
+    st = os.stat(root)
+    for base, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            path = os.path.join(base, name)
+            if os.lstat(path).st_uid != st.st_uid:
+                os.lchown(path, st.st_uid, st.st_gid)
 
 
 def shard(teams: list[str], index: int, count: int) -> list[str]:
@@ -156,7 +194,10 @@ def _grade(lab: str, index: int, count: int) -> int:
     if not mine:
         print(f"worker {index}/{count}: no team to grade")
         return 0
-    report = autograde(course, lab, workers=1, teams=mine, progress=False)
+    try:
+        report = autograde(course, lab, workers=1, teams=mine, progress=False)
+    finally:
+        give_back(course.root)
     print(format_summary(report))
     return 0 if all(r["success"] for r in report["results"]) else 1
 

@@ -189,3 +189,37 @@ def test_user_pods_reach_the_exchange_through_the_proxy(k8s_rendered, k8s_values
     assert {"ports": [{"port": "http"}, {"port": "https"}]} in proxy["ingress"]  # the proxy's http port is open
     assert {"to": [{"podSelector": {"matchLabels": {"component": "hub"}}}], "ports": [{"port": 8090}]} in proxy["egress"]
     assert {"ports": [{"port": 8090}], "from": [{"podSelector": {"matchLabels": {"component": "proxy"}}}]} in hub["ingress"]
+
+
+def test_grading_jobs_with_datalits_sandbox_in_the_pod(tmp_path):
+    """k8s.grading_sandbox: the grader as root with only the capabilities datalit/labs/sandbox.py needs, which
+    then confines each kernel as on one machine; what it wrote goes back to the course's owner."""
+    import copy
+
+    from datalit.config import load_config
+    from datalit.labs import k8s_jobs
+
+    cfg = copy.deepcopy(load_config())
+    cfg["k8s"]["grading_sandbox"] = True
+    (job,) = k8s_jobs.grading_jobs("lab1_bike_story", "r1", 1, 2, cfg=cfg)
+    assert k8s_schema_errors([job]) == []
+    pod = job["spec"]["template"]["spec"]
+    (c,) = pod["containers"]
+    assert pod["securityContext"]["runAsUser"] == 0 and "runAsNonRoot" not in pod["securityContext"]
+    assert c["securityContext"]["capabilities"] == {"drop": ["ALL"], "add": list(k8s_jobs.SANDBOX_CAPABILITIES)}
+    assert "SYS_ADMIN" in k8s_jobs.SANDBOX_CAPABILITIES and c["securityContext"]["allowPrivilegeEscalation"] is True
+    env = {e["name"]: e["value"] for e in c["env"]}
+    assert env["DATALIT_LAB_SANDBOX"] == "true" and env["DATALIT_LAB_SANDBOX_DIR"] == k8s_jobs.SANDBOX_DIR
+    assert {"name": "sandbox", "mountPath": k8s_jobs.SANDBOX_DIR} in c["volumeMounts"]
+    assert pod["automountServiceAccountToken"] is False  # the rest as in the default Job
+    assert c["resources"]["limits"] == c["resources"]["requests"]
+    # ownership handed back (the tests run as root, as the grader would)
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    course = tmp_path / "course"
+    (course / "autograded" / "t1").mkdir(parents=True)
+    (course / "gradebook.db").write_text("x")
+    os.chown(course, 1000, 100)
+    k8s_jobs.give_back(course)
+    for p in [course / "autograded", course / "autograded" / "t1", course / "gradebook.db"]:
+        assert (p.stat().st_uid, p.stat().st_gid) == (1000, 100), p
