@@ -42,6 +42,22 @@ def shared_datasets() -> Path:
     return path
 
 
+# With ``-n 2`` (pytest-xdist, what ``./run test`` and CI run) every test file of data, lessons and reports
+# is one unit of work (its module fixtures, e.g. all lessons executed once, stay in one worker), handed to
+# whichever worker is free. Everything else is one unit, "system": it touches what the machine shares (real
+# hubs, unix users and groups — team groups are named after team ids many tests reuse —, the grading
+# sandbox's slot users and /var/lib/datalit-sandbox-tests), so it runs one test after another, as before.
+COMPUTE = {"data", "lessons", "reports"}
+SYSTEM_FILES = {"test_autograder_use.py"}  # a lesson test that grades in the sandbox
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(str(item.fspath)).resolve().relative_to(REPO / "tests").parts
+        compute = parts[0] in COMPUTE and parts[-1] not in SYSTEM_FILES
+        item.add_marker(pytest.mark.xdist_group("/".join(parts) if compute else "system"))
+
+
 _EXIT_STATUS = {"code": 0}
 
 
@@ -56,6 +72,8 @@ def pytest_unconfigure(config):
     import threading
     import traceback
 
+    if hasattr(config, "workerinput"):  # an xdist worker: its own threads talk to the controller
+        return
     stuck = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
     if not stuck:
         return
