@@ -1,4 +1,4 @@
-"""Lab 1 (초급): 우리 구 따릉이 이야기 — questions on seoul_bike_station_monthly_usage_2023."""
+"""Lab 1 (입문): 우리 구 따릉이 이야기 — questions on seoul_bike_station_monthly_usage_2023."""
 from __future__ import annotations
 
 from datalit import data

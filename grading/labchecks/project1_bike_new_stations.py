@@ -1,4 +1,4 @@
-"""Project 1 (초급, open): 우리 구 어디에 따릉이 대여소를 더 놓을까 — sanity checks of a team's dong table.
+"""Project 1 (입문, open): 우리 구 어디에 따릉이 대여소를 더 놓을까 — sanity checks of a team's dong table.
 
 Any sound analysis passes: the checks only ask that the team's table is the real data of its district
 (every 행정동 of the 2025.1/4 population table, its population, its bike stations counted by the dong
