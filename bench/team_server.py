@@ -15,6 +15,13 @@ Chromium (one browser context per member). Reported:
 
 Run as root:  /opt/datalit/venv/bin/python bench/team_server.py [--teams 3] [--size 2] [--edits 10]
 Target (issue 12): p95 edit latency under 1 s with 10 teams of 3 on 2 cores.
+
+Measured 2026-12-03, 2 cores shared with other test runs (load average 4-13):
+  --teams 3 --size 2:  first member click -> team Lab 14.5 s, editable notebook 16.8 s; second member 8.4 s /
+                       11.1 s (a running personal server's Lab: 15.3 s); team server 125.6 MB USS vs personal
+                       112.7 MB; edits p50 0.16 s, p95 0.38 s
+  --teams 10 --size 3: first 12.7 / 14.9 s, others 8.6 / 11.5 s; 126.5 vs 112.9 MB; 30 edits p50 0.28 s,
+                       p95 1.03 s, max 1.05 s (30 Chromium contexts on the same 2 cores)
 """
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 Through a real hub (``datalit hub`` as root): member A logs in, sees the team on the hub's home page and
 clicks 팀 서버 열기; the team server starts and JupyterLab opens. Member B logs in in another browser
 context and opens the same team. Both open the team notebook; A types into a cell and B sees the text appear
-(real-time collaboration over the team server); B runs the cell and A sees its output. Screenshots go
-to tmp_path and $DATALIT_ARTIFACTS.
+(real-time collaboration over the team server); B runs the cell and A sees its output; A runs it too,
+and the instructor's contribution table (hub home page) names both with their runs. Screenshots go to
+tmp_path and $DATALIT_ARTIFACTS.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pytest
 import requests
 
 from browserkit import ARGS, CHROMIUM, log_in, shot
-from teamkit import team_ids, teams_made
+from teamkit import logged_in, team_ids, teams_made
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.grading, pytest.mark.slow]
 PREFIX = "team-server-"
@@ -59,6 +60,7 @@ def test_two_members_edit_one_notebook_live(released_hub, tmp_path):
 
     hub, course_dir = released_hub
     (a, pa), (b, pb) = hub.new_user(), hub.new_user()
+    instructor, pi = hub.new_user(groups=("instructors", "instructors-beginner"))
     (team,) = team_ids(1)
     account = account_name(team)
     marker = "print('함께 편집 " + secrets.token_hex(3) + "')"
@@ -99,6 +101,17 @@ def test_two_members_edit_one_notebook_live(released_hub, tmp_path):
             out = marker.split("'")[1]
             page_a.locator(".jp-OutputArea-output", has_text=out).first.wait_for(timeout=60_000)
             shot(page_a, tmp_path, "a-sees-output.png", prefix=PREFIX)
+
+            # A runs it too; the instructor's contribution table names both members with their runs
+            cell_a.locator(".cm-content").click()
+            page_a.keyboard.press("Shift+Enter")
+            deadline = time.monotonic() + 90
+            counts: dict = {}
+            while time.monotonic() < deadline and not (counts.get(a, 0) >= 1 and counts.get(b, 0) >= 1):
+                time.sleep(3)
+                page = logged_in(hub, instructor, pi).get(f"{hub.url}/hub/home", timeout=30).text
+                counts = {m: int(n) for m, n in re.findall(r'data-member="([^"]+)" data-executed="(\d+)"', page)}
+            assert counts.get(a, 0) >= 1 and counts.get(b, 0) >= 1, counts
         finally:
             shot(page_a, tmp_path, "a-last.png", prefix=PREFIX)
             shot(page_b, tmp_path, "b-last.png", prefix=PREFIX)
