@@ -1,7 +1,9 @@
 """What the exchange accepts as a team's submission, with the Korean reasons it gives when it refuses.
 
 The member comes from the hub (never from the request); the team from the roster the instructor
-imported; the time from the service's clock. A submission is refused when:
+imported; the time from the service's clock. From a team server (datalit/hub/teamserver.py) the hub
+names the team, and the member is the one whose click the team server handled (its hub-authenticated
+request), accepted only if a member of that team (datalit/exchange/service.py). A submission is refused when:
 
 * the member is in no team of the lab;
 * a file is too big, or a name is not a plain relative path;
