@@ -47,15 +47,29 @@ def shared_datasets() -> Path:
 # whichever worker is free. Everything else is one unit, "system": it touches what the machine shares (real
 # hubs, unix users and groups — team groups are named after team ids many tests reuse —, the grading
 # sandbox's slot users and /var/lib/datalit-sandbox-tests), so it runs one test after another, as before.
+# (xdist's own --dist loadgroup cannot do this on pytest 9.2: it renames test ids through an attribute that
+# pytest no longer reads.)
 COMPUTE = {"data", "lessons", "reports"}
 SYSTEM_FILES = {"test_autograder_use.py"}  # a lesson test that grades in the sandbox
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        parts = Path(str(item.fspath)).resolve().relative_to(REPO / "tests").parts
-        compute = parts[0] in COMPUTE and parts[-1] not in SYSTEM_FILES
-        item.add_marker(pytest.mark.xdist_group("/".join(parts) if compute else "system"))
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its file (compute tests) or "system"."""
+    path = nodeid.split("::", 1)[0]
+    parts = Path(path).parts
+    if len(parts) > 2 and parts[0] == "tests" and parts[1] in COMPUTE and parts[-1] not in SYSTEM_FILES:
+        return path
+    return "system"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
 
 
 _EXIT_STATUS = {"code": 0}
