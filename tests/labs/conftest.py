@@ -103,3 +103,19 @@ def released_hub(released, unix_users):
     env["DATALIT_LAB_COURSE_DIR"] = str(course_dir)
     with course_hub(base, env) as hub:
         yield hub, course_dir
+
+
+@pytest.fixture(scope="module")
+def labchecks():
+    """``labchecks(lab)``: the lab's reference checks module from the checkout's grading/ (root-only there),
+    imported fresh for this module and forgotten afterwards."""
+    import importlib
+
+    grading = str(Path(__file__).resolve().parents[2] / "grading")
+    sys.path.insert(0, grading)
+    try:
+        yield lambda lab: importlib.import_module(f"labchecks.{lab}")
+    finally:
+        sys.path.remove(grading)
+        for name in [m for m in sys.modules if m == "labchecks" or m.startswith("labchecks.")]:
+            del sys.modules[name]

@@ -197,26 +197,13 @@ def test_reference_solution_gets_every_autograded_point(lab, tmp_path, monkeypat
 
 
 # ---- the hidden checks accept a right answer and name typical mistakes --------------------------------------
-@pytest.fixture(scope="module")
-def checks():
-    import importlib
-    import sys
 
-    sys.path.insert(0, str(REPO / "grading"))
-    try:
-        yield lambda lab: importlib.import_module(f"labchecks.{lab}")
-    finally:
-        sys.path.remove(str(REPO / "grading"))
-        for name in [m for m in sys.modules if m == "labchecks" or m.startswith("labchecks.")]:
-            del sys.modules[name]
-
-
-def test_project1_table_check(checks):
+def test_project1_table_check(labchecks):
     import pandas as pd
 
     from datalit import data
 
-    m = checks("project1_bike_new_stations")
+    m = labchecks("project1_bike_new_stations")
     pop = data.load("seoul_population_by_dong_age_2025q1", "dong_total")
     mine = pop[(pop["period"] == "2025.1/4") & (pop["gu"] == "마포구")]
     counts = m.station_counts("마포구")
@@ -236,12 +223,12 @@ def test_project1_table_check(checks):
         m.check_candidates(["화곡8동"], "마포구")
 
 
-def test_project2_daily_check(checks):
+def test_project2_daily_check(labchecks):
     import pandas as pd
 
     from datalit import data
 
-    m = checks("project2_festival_crowds")
+    m = labchecks("project2_festival_crowds")
     sub = data.load("seoul_subway_daily_ridership_2023")
     fests = ["석촌호수벚꽃축제", "한성백제문화제"]
     near = {"석촌호수벚꽃축제": ["석촌", "송파나루"], "한성백제문화제": ["한성백제"]}
@@ -259,8 +246,8 @@ def test_project2_daily_check(checks):
         m.check_daily(daily.loc["2023-05-01":], near, fests)
 
 
-def test_project3_growth_and_keywords_checks(checks):
-    m = checks("project3_complaint_rise")
+def test_project3_growth_and_keywords_checks(labchecks):
+    m = labchecks("project3_complaint_rise")
     period = ("2020-03", "2020-05")
     ref = m.reference_counts(100, period)
     m.check_growth(ref, 100, period)
