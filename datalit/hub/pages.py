@@ -11,7 +11,8 @@ login page) and a callable ``c.JupyterHub.default_url`` with the request handler
 * Account expiry: workshop accounts see when their account ends, in Korea time.
 * Landing: learners (everyone but hub admins) go straight to their server -- JupyterHub's own
   ``redirect_to_server`` default: ``/hub/spawn`` starts it (the Korean spawn-pending page shows the
-  progress), a running one is opened. Hub admins land on the home page, where the 관리 / 가입 승인 links are.
+  progress), a running one is opened. Hub admins land on the home page, where the 관리 / 가입 승인 links are;
+  members of a team too, where 팀 서버 열기 is beside their own server.
 """
 from __future__ import annotations
 
@@ -60,6 +61,16 @@ def landing_url(handler) -> str:
         user = handler.current_user
     except RuntimeError:  # no user resolved for this request (JupyterHub raises before get_current_user)
         user = None
-    if user is not None and user.admin:
+    if user is not None and (user.admin or _in_a_team(user.name)):
         return handler.hub.base_url + "home"
     return ""
+
+
+def _in_a_team(name: str) -> bool:
+    """A team member lands on the home page, where 팀 서버 열기 is next to their own server."""
+    try:
+        from datalit.hub import teamhub
+
+        return bool(teamhub.directory().of_member(name))
+    except Exception:  # noqa: BLE001 - no roster (yet), an unreadable one: the usual landing
+        return False
