@@ -89,7 +89,7 @@ q3 = Question(
     wrong=[Wrong(lambda station, month: station_month(station, month)["boardings"], "Series"),
            Wrong(lambda station, month: station_month(station, month), "필요 없는 열"),
            Wrong(lambda: _subway()[["date", "boardings"]],
-                 "station_month가 아니라 subway 전체에서 두 열을 골랐어요. 문제 1에서 거른 station_month에서 고르세요.",
+                 "station_month가 아니라 subway 전체에서 두 열을 골랐어요. 연습 1에서 거른 station_month에서 고르세요.",
                  diagnose=True)],
 )
 

@@ -69,7 +69,7 @@ q3 = Question(
     reference=per_station,
     checker=ck.number(rel=1e-9),
     hints=["예제의 per_station_seoul은 서울 전체 대여 건수를 서울 전체 대여소 수로 나눴어요.",
-           "우리 구 값 두 개(문제 1, 2의 답)로 똑같이 나눠요.",
+           "우리 구 값 두 개(연습 1, 2의 답)로 똑같이 나눠요.",
            "per_station = rentals_mine / n_mine"],
     solution="per_station = rentals_mine / n_mine",
     wrong=[Wrong(lambda gu: n_mine(gu) / rentals_mine(gu),
