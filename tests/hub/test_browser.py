@@ -44,7 +44,7 @@ def test_browser_login_courses_and_first_lesson(hub, tmp_path):
             page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^모든 셀 실행$")).click()
             prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
             status = page.locator(".jp-StatusBar-Widget", has_text="Python 3").first
-            deadline = time.time() + 150
+            deadline = time.time() + 300  # lesson 00 has 55 cells; a new account parses its data first
             texts: list[str] = []
             while time.time() < deadline:  # done: some cells numbered and the kernel idle again
                 texts = [t.strip() for t in prompts.all_inner_texts()]  # off-screen cells render ''
@@ -54,11 +54,13 @@ def test_browser_login_courses_and_first_lesson(hub, tmp_path):
             executed = [t for t in texts if re.match(r"\[\d+\]:", t)]
             assert executed and "대기" in status.inner_text(), (texts, status.inner_text())
             shot(page, tmp_path, "lab-first-lesson-end.png")
-            # back to the top: the first code cell ran first and shows its result
-            first_cell = page.locator(".jp-CodeCell").first
+            # back to the top: the first code cell ran first (it only sets up, no output); the second
+            # one (the first computation) shows its result
+            first_cell, second_cell = page.locator(".jp-CodeCell").nth(0), page.locator(".jp-CodeCell").nth(1)
             first_cell.scroll_into_view_if_needed()
             sync_api.expect(first_cell.locator(".jp-InputArea-prompt")).to_have_text("[1]:")
-            sync_api.expect(first_cell.locator(".jp-OutputArea-output").first).not_to_be_empty()
+            sync_api.expect(second_cell.locator(".jp-InputArea-prompt")).to_have_text("[2]:")
+            sync_api.expect(second_cell.locator(".jp-OutputArea-output").first).not_to_be_empty()
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
             outputs = page.locator(".jp-OutputArea-output")
             assert outputs.count() > 0
