@@ -22,17 +22,7 @@ import tempfile
 from pathlib import Path
 
 from datalit.data.catalog import all_datasets
-from datalit.data.locate import download_url, sha256_of
-
-
-def _fetch(url: str, target: Path) -> None:
-    import requests
-
-    with requests.get(url, stream=True, timeout=60) as resp:
-        resp.raise_for_status()
-        with open(target, "wb") as fh:
-            for chunk in resp.iter_content(1 << 20):
-                fh.write(chunk)
+from datalit.data.locate import download_url, fetch_checked, sha256_of
 
 
 def _place(src: Path, dest: Path, copy: bool) -> None:
@@ -76,20 +66,14 @@ def fill(dest: Path, source: Path | None = None, download: bool = True, only: li
                     continue
                 reasons.append(f"{copy}: wrong sha256")
             if download:
-                url = download_url(ds, entry)
                 with tempfile.TemporaryDirectory(dir=dest) as tmp:
-                    part = Path(tmp) / entry.name
-                    try:
-                        _fetch(url, part)
-                        actual = sha256_of(part)
-                        if actual == entry.sha256:
-                            _place(part, target, copy=False)
-                            out["downloaded"].append(key)
-                            log(f"downloaded {key}")
-                            continue
-                        reasons.append(f"{url}: sha256 {actual} != {entry.sha256}")
-                    except Exception as exc:  # noqa: BLE001 - network or HTTP: reported, the others go on
-                        reasons.append(f"{url}: {exc}")
+                    try:  # the loaders' own checked download (pooch, sha256), then moved into place
+                        _place(fetch_checked(ds, entry, Path(tmp)), target, copy=False)
+                        out["downloaded"].append(key)
+                        log(f"downloaded {key}")
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - network, HTTP or a wrong sha256: reported, the others go on
+                        reasons.append(f"{download_url(ds, entry)}: {exc}")
             out["failed"].append(f"{key} ({'; '.join(reasons) or 'not found'})")
             log(f"FAILED     {out['failed'][-1]}")
     return out

@@ -88,19 +88,23 @@ def download_url(dataset: Dataset, entry: FileEntry) -> str:
     return entry.url
 
 
-def _download(dataset: Dataset, entry: FileEntry) -> Path:
+def fetch_checked(dataset: Dataset, entry: FileEntry, folder: Path) -> Path:
+    """Download ENTRY into FOLDER from its pinned URL (or the mirror); a wrong sha256 raises ValueError."""
     import pooch
 
-    target = download_dir() / dataset.id
-    target.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     path = pooch.retrieve(
         url=download_url(dataset, entry),
         known_hash=f"sha256:{entry.sha256}",
         fname=entry.name,
-        path=target,
+        path=folder,
         progressbar=False,
     )
     return Path(path)
+
+
+def _download(dataset: Dataset, entry: FileEntry) -> Path:
+    return fetch_checked(dataset, entry, download_dir() / dataset.id)
 
 
 def locate(dataset: Dataset, filename: str, verify: bool = True, download: bool = True) -> Path:
