@@ -75,19 +75,17 @@ def sync_team(db, users, team: teamserver.Team):
         group = orm.Group.find(db, f"instructors-{t}")
         people.update(u.name for u in (group.users if group else []))
     want_users = {u.id: u for u in (orm.User.find(db, m) for m in sorted(people)) if u is not None}
-    want_groups: dict = {}
     changed = False
     for share in db.query(orm.Share).filter(orm.Share.spawner_id == orm_spawner.id).all():
-        keep = (share.user_id in want_users) if share.user_id else (share.group_id in want_groups)
-        if keep:
-            want_users.pop(share.user_id, None) if share.user_id else want_groups.pop(share.group_id, None)
+        if share.user_id in want_users:  # kept (a group share never is: see above)
+            want_users.pop(share.user_id)
         else:
             log.info("team %s: share with %s revoked", team.id, share.user.name if share.user else share.group.name)
             db.delete(share)
             changed = True
     if changed:
         db.commit()
-    for who in [*want_users.values(), *want_groups.values()]:
+    for who in want_users.values():
         orm.Share.grant(db, orm_spawner, who)
     return tuser
 
