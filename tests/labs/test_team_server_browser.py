@@ -37,12 +37,13 @@ def _put_notebook(hub, account: str, token: str) -> None:
     assert r.status_code in (200, 201), r.text[:300]
 
 
-def _open_team_from_home(page, hub, name, password, team) -> None:
+def _open_team_from_home(page, hub, name, password, team, shots) -> None:
     page.goto(f"{hub.url}/hub/login?next=/hub/home")
     log_in(page, name, password)
     page.wait_for_url(re.compile(r".*/hub/home.*"))
     row = page.locator(f'.datalit-team[data-team="{team}"]')
     row.wait_for()
+    shot(page, shots, f"home-{name}.png", prefix=PREFIX)  # what a member sees: 우리 팀, 팀 서버 열기
     row.locator(".team-open", has_text="팀 서버 열기").click()
     page.wait_for_url(re.compile(r".*/user/dlteam-[^/]+/lab.*"), timeout=150_000)
 
@@ -73,10 +74,10 @@ def test_two_members_edit_one_notebook_live(released_hub, tmp_path):
             page.set_default_timeout(60_000)
         try:
             t0 = time.monotonic()
-            _open_team_from_home(page_a, hub, a, pa, team)
+            _open_team_from_home(page_a, hub, a, pa, team, tmp_path)
             _put_notebook(hub, account, hub.user_token(a))
             t1 = time.monotonic()
-            _open_team_from_home(page_b, hub, b, pb, team)
+            _open_team_from_home(page_b, hub, b, pb, team, tmp_path)
             lab_b = time.monotonic() - t1
             for page in (page_a, page_b):
                 page.goto(f"{hub.url}/user/{account}/lab/tree/{NOTEBOOK}")
