@@ -8,7 +8,6 @@ from __future__ import annotations
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
 from datalit.lessons.concepts import Concept
-from datalit.lessons.exercises.advanced_01 import score
 
 DATASET = "seoul_bike_demand_uci"
 TARGET = "rented_bikes"
@@ -154,7 +153,7 @@ q3 = Question(
     "q3", variable="r2_time",
     prompt="make_model()을 학습 기간으로 학습하고 시험 기간에서 잰 R²(결정계수)",
     reference=model_r2,
-    checker=score(abs_tol=0.02, name="R²"),
+    checker=ck.score(abs_tol=0.02, name="R²"),
     hints=["model = make_model().fit(train[FEATURES].astype(float), train[\"rented_bikes\"])",
            "pred = model.predict(test[FEATURES].astype(float))",
            "from sklearn.metrics import r2_score; r2_time = r2_score(test[\"rented_bikes\"], pred)"],

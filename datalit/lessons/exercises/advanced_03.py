@@ -10,7 +10,6 @@ from functools import lru_cache
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
 from datalit.lessons.concepts import Concept
-from datalit.lessons.exercises.advanced_01 import probability, score
 
 DATASET = "seoul_120_dasan_faq_text"
 PETITIONS = "korea_petitions_categorized"
@@ -98,7 +97,7 @@ q1 = Question(
     "q1", variable="base_acc",
     prompt="기준: 학습 데이터에서 가장 흔한 분류 하나로 시험 데이터를 모두 예측했을 때의 정확도(0~1)",
     reference=majority_accuracy,
-    checker=probability(abs_tol=1e-9),
+    checker=ck.probability(abs_tol=1e-9),
     hints=["가장 흔한 분류: train[\"category\"].value_counts().idxmax()",
            "시험 데이터에서 그 분류인 비율: (test[\"category\"] == most).mean()"],
     solution='''most = train["category"].value_counts().idxmax()
@@ -115,7 +114,7 @@ q2 = Question(
     "q2", variable="acc",
     prompt="make_pipeline()(글자 n-gram TF-IDF + 선형 SVM)을 train으로 학습하고 test에서 잰 정확도",
     reference=accuracy,
-    checker=score(abs_tol=0.01, name="정확도"),
+    checker=ck.score(abs_tol=0.01, name="정확도"),
     hints=["model = make_pipeline().fit(train[\"doc\"], train[\"category\"])",
            "pred = model.predict(test[\"doc\"])",
            "from sklearn.metrics import accuracy_score; acc = accuracy_score(test[\"category\"], pred)"],
@@ -131,7 +130,7 @@ q3 = Question(
     "q3", variable="recall_cat",
     prompt="우리 관심 분류(category)의 재현율: 시험 데이터에서 실제 그 분류인 글 중 모델이 맞게 찾은 비율",
     reference=recall_of,
-    checker=probability(abs_tol=0.02),
+    checker=ck.probability(abs_tol=0.02),
     hints=["재현율 = (실제 그 분류이고 예측도 그 분류) / (실제 그 분류)",
            "actual = test[\"category\"] == category; (pred[actual] == category).mean()",
            "또는 sklearn.metrics.recall_score(test[\"category\"], pred, labels=[category], average=\"macro\")"],

@@ -10,7 +10,6 @@ from functools import lru_cache
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
 from datalit.lessons.concepts import Concept
-from datalit.lessons.exercises.advanced_01 import probability
 
 DATASET = "seoul_citizen_proposals"
 DUP_THRESHOLD = 0.9
@@ -154,7 +153,7 @@ q3 = Question(
     "q3", variable="route_acc",
     prompt="채택 제안을 '가장 비슷한 다른 제안'의 담당부서로 보냈을 때 맞는 비율 (자기 자신 제외)",
     reference=routing_accuracy,
-    checker=probability(abs_tol=1e-6),
+    checker=ck.probability(abs_tol=1e-6),
     hints=["S = cosine_similarity(A) 에서 대각선은 자기 자신(1.0)이라 항상 1등이에요.",
            "np.fill_diagonal(S, -1)로 자기 자신을 빼고 S.argmax(axis=1)로 가장 비슷한 다른 제안을 찾아요.",
            "route_acc = (dept[nearest] == dept).mean()"],

@@ -12,7 +12,6 @@ from functools import lru_cache
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
 from datalit.lessons.concepts import Concept
-from datalit.lessons.exercises.advanced_01 import interval
 
 AIR = "seoul_air_quality_daily"
 WEATHER = "seoul_weather_asos108_daily_2014_2024"
@@ -80,7 +79,7 @@ def _rng_in_loop(gu="마포구", year=2019, seed=2024):
 
 def exact_interval():
     """Same seed, same procedure -> the same numbers; a near miss is named as a reproducibility problem."""
-    loose = interval()
+    loose = ck.interval()
 
     def check(answer, expected):
         msg = loose(answer, expected)

@@ -12,7 +12,6 @@ from functools import lru_cache
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
 from datalit.lessons.concepts import Concept
-from datalit.lessons.exercises.advanced_01 import probability
 
 SUBWAY = "seoul_subway_daily_ridership_2023"
 WEATHER = "seoul_weather_asos108_daily_2014_2024"
@@ -196,7 +195,7 @@ q4 = Question(
     "q4", variable="p_strat",
     prompt="달 안에서만 rainy 이름표를 섞는 순열검정(2,000번)의 양쪽 p값 (달 평균을 뺀 log 승차로)",
     reference=stratified_p,
-    checker=probability(),
+    checker=ck.probability(),
     hints=["resid = log(승차) - 그 달의 log(승차) 평균: logb - logb.groupby(달).transform(\"mean\")",
            "섞을 때 달마다 따로: for g in 달별 위치: shuffled[g] = rng.permutation(rainy[g])",
            "p = (|섞은 차이| >= |관측 차이|)의 비율"],

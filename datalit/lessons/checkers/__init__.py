@@ -11,6 +11,7 @@ factor of 100, wrong sort order, NaN left in...). Build them with the functions 
     ck.text()                                  # a string (case/space-insensitive)
     ck.axes(kind="bar")                        # a matplotlib chart: bars/lines match the reference data
     ck.all_of(ck.frame(...), custom)           # several checks, first problem wins
+    ck.interval(), ck.probability(), ck.score()  # tolerant: resampling and model answers (tolerance.py)
 """
 from __future__ import annotations
 
@@ -393,3 +394,4 @@ def all_of(*checks):
 
 
 from datalit.lessons.chartcheck import axes  # noqa: E402,F401  (re-exported: ck.axes)
+from datalit.lessons.checkers.tolerance import interval, probability, score  # noqa: E402,F401
