@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -218,8 +219,8 @@ class Question:
         print(text)
 
     def solution_code(self) -> str:
-        if self._solution:
-            return inspect.cleandoc(self._solution)
+        if self._solution:  # dedent, not cleandoc: a continuation line keeps its indent, as in the cell
+            return textwrap.dedent(self._solution).strip()
         return inspect.getsource(self.reference)
 
     def solution(self) -> None:

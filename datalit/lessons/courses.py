@@ -84,6 +84,11 @@ def tagged(nb, tag: str) -> list:
     return [c for c in nb.cells if tag in (c.get("metadata", {}).get("tags") or [])]
 
 
+def exercise_module(path: Path) -> str:
+    """The lesson's exercise module, e.g. ``beginner_03`` (``datalit.lessons.exercises.beginner_03``)."""
+    return (read_notebook(Path(path)).metadata.get("datalit") or {}).get("exercises", "")
+
+
 def parameter_defaults(nb) -> dict:
     """Values assigned in the cell tagged ``parameters`` (literals only)."""
     cells = tagged(nb, "parameters")

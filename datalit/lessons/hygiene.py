@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from datalit.lessons import instructor, schema
+from datalit.lessons import instructor, schema, solutions
 from datalit.lessons.rendering import markdown_problems
 from datalit.lessons.courses import LESSON_NAME, courses_dir, lesson_paths, parameter_defaults, read_manifest, tagged
 
@@ -116,6 +116,8 @@ def check_notebook(path: Path, catalog_ids: set[str] | None = None) -> list[str]
 
         if find_spec(f"datalit.lessons.exercises.{meta['exercises']}") is None:
             problems.append(f"exercise module {meta['exercises']!r} not found")
+        else:
+            problems += solutions.mismatches(path, nb)
     return problems
 
 

@@ -9,8 +9,7 @@ import matplotlib
 import nbformat
 import pytest
 
-from datalit.lessons.checks import questions_in
-from datalit.lessons.concepts import Concept, concepts_in
+from datalit.lessons.concepts import concepts_in
 from datalit.lessons.courses import courses_dir, lesson_paths
 from datalit.lessons.exercises import load_module, module_names
 
@@ -118,17 +117,3 @@ def test_intermediate_09_runs_for_a_district_without_self_service_stations():
     checks = [c for c in r.nb.cells if c.cell_type == "code" and re.match(r"^q\d+\.check\(\)\s*$", c.source)]
     assert len(checks) == 6 and all(OK_MARK in cell_text(c) for c in checks)
     assert any("중구의 가장 싼 5곳 가운데 셀프 주유소: 0곳" in cell_text(c) for c in r.nb.cells if c.cell_type == "code")
-
-
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
-def test_solution_strings_are_the_notebooks_solution_cells(path):
-    """q.solution() shows what the lesson's solution cell holds (one source for each answer)."""
-    import inspect
-
-    nb = nbformat.read(str(path), as_version=4)
-    cells = {c.source.strip() for c in nb.cells if "solution" in (c.metadata.get("tags") or [])}
-    module = load_module(nb.metadata["datalit"]["exercises"])
-    for q in questions_in(module):
-        if isinstance(q, Concept) or not q._solution:
-            continue
-        assert inspect.cleandoc(q._solution).strip() in cells, f"{path.name} {q.name}: solution= differs from the cell"

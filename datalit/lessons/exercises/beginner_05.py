@@ -56,7 +56,7 @@ q1 = Question(
            "가로 막대(barh)는 첫 값이 맨 아래에 그려져요: 작은 값부터 정렬(sort_values())하면 큰 값이 위로 가요.",
            "ax1 = 시리즈.plot.barh(title=\"...\")"],
     solution='''ax1 = cctv.set_index("gu")["cctv_total"].sort_values().plot.barh(
-    title="자치구별 CCTV 대수", figsize=(6, 7))''',
+    title="자치구별 CCTV 대수 (2016년까지 설치)", figsize=(6, 7))''',
     wrong=[Wrong(lambda: _plot(_cctv().set_index("gu")["cctv_total"], "barh"), "순서"),
            Wrong(lambda: _plot(cctv_sorted(), "barh", title=""), "제목"),
            Wrong(lambda: _plot(_cctv().set_index("gu")["cctv_2016"].sort_values(), "barh"),
@@ -73,7 +73,9 @@ q2 = Question(
            "열 목록: [\"cctv_until_2013\", \"cctv_2014\", \"cctv_2015\", \"cctv_2016\"]",
            "선 그래프는 .plot() 또는 .plot.line()"],
     solution='''years = ["cctv_until_2013", "cctv_2014", "cctv_2015", "cctv_2016"]
-ax2 = cctv.set_index("gu").loc[gu, years].plot(marker="o", title=f"{gu} 기간별 CCTV 설치 대수")''',
+installed = cctv.set_index("gu").loc[gu, years]
+installed.index = ["2013년 이전", "2014년", "2015년", "2016년"]
+ax2 = installed.plot(marker="o", title=f"{gu} 기간별 CCTV 설치 대수")''',
     wrong=[Wrong(lambda gu: _plot(gu_years(gu), "bar"), "그래프 종류"),
            Wrong(lambda gu: _plot(gu_years(gu) * 1000, "line"), "1000배"),
            Wrong(lambda gu: _plot(_cctv().set_index("gu").loc[gu, ["cctv_total", *YEAR_COLUMNS]].astype(int), "line"),

@@ -70,7 +70,7 @@ q1 = Question(
     checker=ck.series(),
     hints=["환승역은 노선마다 한 줄씩 있어요: 날짜가 같은 줄을 더해야 해요.",
            "역의 행만 고른 표(mine)에 .groupby(\"date\")[\"boardings\"].sum()"],
-    solution='daily = mine.groupby("date")["boardings"].sum()   # mine = subway[subway["station"] == station]',
+    solution='daily = mine.groupby("date")["boardings"].sum()',
     wrong=[Wrong(_rows_per_line,
                  "노선별 기록을 날짜별로 더하지 않았어요. 환승역은 노선마다 한 줄씩 있으니 groupby(\"date\")로 묶어 sum()하세요.",
                  diagnose=True),
@@ -123,7 +123,8 @@ q4 = Question(
     make_answer=lambda station: _plot(by_weekday(station)),
     checker=ck.axes(kind="bar", ordered=True),
     hints=["ax = by_weekday.plot.bar(title=\"...\")", "제목에는 역 이름과 기간을 넣으면 좋아요.", "rot=0을 주면 요일 글자가 눕지 않아요."],
-    solution='ax = by_weekday.plot.bar(title=f"{station}역 요일별 하루 평균 승차 인원 (2023년 1~10월)", rot=0)',
+    solution='''ax = by_weekday.plot.bar(title=f"{station}역 요일별 하루 평균 승차 인원 (2023년 1~10월)", color="tab:orange", rot=0)
+ax.set_ylabel("명");''',
     wrong=[Wrong(lambda station: _plot(by_weekday(station), title=""), "제목"),
            Wrong(lambda station: _plot(by_weekday(station).sort_values()), "순서"),
            Wrong(lambda station: _plot(_weekday_stat(station, "sum")),

@@ -47,7 +47,8 @@ q1 = Question(
     hints=["바로 위 예제 셀에서 avg_2014를 어떻게 구했는지 보세요.",
            "mine_2014 대신 mine_2022를 쓰면 돼요.",
            "avg_2022 = mine_2022[\"pm10\"].mean()"],
-    solution='avg_2022 = mine_2022["pm10"].mean()',
+    solution='''avg_2022 = mine_2022["pm10"].mean()
+print(f"{gu} 2022년 미세먼지 평균: {avg_2022:.1f} ㎍/㎥")''',
     wrong=[Wrong(lambda gu: float(_mine(gu, 2014)["pm10"].mean()),
                  "2014년 평균이 그대로예요. 예제 셀을 복사했다면 mine_2014를 mine_2022로 바꿨는지 확인하세요.",
                  diagnose=True),
@@ -67,7 +68,8 @@ q2 = Question(
     hints=["예제 셀의 bad_2014를 보세요: (조건).sum()은 조건이 맞는 날의 수예요.",
            "mine_2014를 mine_2022로 바꾸면 돼요.",
            "bad_2022 = (mine_2022[\"pm10\"] > 80).sum()"],
-    solution='bad_2022 = (mine_2022["pm10"] > 80).sum()',
+    solution='''bad_2022 = (mine_2022["pm10"] > 80).sum()
+print(f"{gu} 2022년 '나쁨'인 날: {bad_2022}일")''',
     wrong=[Wrong(lambda gu: int((_mine(gu, 2014)["pm10"] > BAD).sum()),
                  "2014년 '나쁨' 날 수가 그대로예요. mine_2014를 mine_2022로 바꿨는지 확인하세요.", diagnose=True),
            Wrong(lambda gu: int((_mine(gu, 2022)["pm25"] > BAD).sum()),
@@ -85,7 +87,8 @@ q3 = Question(
     hints=["예제의 worst_month는 .idxmax()로 '가장 큰 값이 있는 달'을 찾았어요.",
            "가장 작은 값이 있는 달은 .idxmin()이에요.",
            "best_month = monthly_2022.idxmin()"],
-    solution="best_month = monthly_2022.idxmin()",
+    solution='''best_month = monthly_2022.idxmin()
+print(f"2022년 가장 깨끗했던 달: {best_month}월")''',
     wrong=[Wrong(lambda gu: int(monthly_2022(gu).idxmax()),
                  "가장 나빴던 달(idxmax)이에요. 가장 깨끗한 달은 .idxmin()으로 찾아요.", diagnose=True),
            Wrong(lambda gu: float(monthly_2022(gu).min()),

@@ -36,7 +36,8 @@ q1 = Question(
     hints=["예제 셀에서 서울 전체 대여소 수는 len(stations)로 셌어요.",
            "우리 구 대여소만 담긴 표는 stations_mine이에요.",
            "n_mine = len(stations_mine)"],
-    solution="n_mine = len(stations_mine)",
+    solution='''n_mine = len(stations_mine)
+print(f"{gu} 따릉이 대여소: {n_mine}곳")''',
     wrong=[Wrong(lambda: len(_stations()),
                  "서울 전체 대여소 수예요. 예제의 stations를 우리 구 표 stations_mine으로 바꾸세요.", diagnose=True),
            Wrong(lambda gu: int(_stations().loc[_stations()["gu"] == gu, "docks"].sum()),
@@ -52,7 +53,8 @@ q2 = Question(
     hints=["예제 셀에서 서울 전체는 usage[\"rentals\"].sum()으로 더했어요.",
            "우리 구 기록만 담긴 표는 usage_mine이에요.",
            "rentals_mine = usage_mine[\"rentals\"].sum()"],
-    solution='rentals_mine = usage_mine["rentals"].sum()',
+    solution='''rentals_mine = usage_mine["rentals"].sum()
+print(f"2023년 {gu} 따릉이 대여: {rentals_mine:,}건")''',
     wrong=[Wrong(lambda: int(_usage()["rentals"].sum()),
                  "서울 전체 대여 건수예요. usage를 우리 구 표 usage_mine으로 바꾸세요.", diagnose=True),
            Wrong(lambda gu: int(_usage().loc[_usage()["gu"] == gu, "returns"].sum()),
@@ -71,7 +73,8 @@ q3 = Question(
     hints=["예제의 per_station_seoul은 서울 전체 대여 건수를 서울 전체 대여소 수로 나눴어요.",
            "우리 구 값 두 개(연습 1, 2의 답)로 똑같이 나눠요.",
            "per_station = rentals_mine / n_mine"],
-    solution="per_station = rentals_mine / n_mine",
+    solution='''per_station = rentals_mine / n_mine
+print(f"{gu} 대여소 한 곳당 2023년 대여: {per_station:,.0f}건")''',
     wrong=[Wrong(lambda gu: n_mine(gu) / rentals_mine(gu),
                  "나누는 순서가 거꾸로예요: 대여소 수 ÷ 대여 건수가 됐어요. 대여 건수 ÷ 대여소 수로 나누세요.",
                  diagnose=True),

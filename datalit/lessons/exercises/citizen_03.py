@@ -42,7 +42,8 @@ q1 = Question(
     hints=["예제 셀에서 서울 전체는 len(seoul_libs)로 셌어요.",
            "우리 구 도서관만 담긴 표는 libs_mine이에요.",
            "n_libs = len(libs_mine)"],
-    solution="n_libs = len(libs_mine)",
+    solution='''n_libs = len(libs_mine)
+print(f"{gu} 도서관: {n_libs}곳")''',
     wrong=[Wrong(lambda: len(_seoul_libs()),
                  "서울 전체 도서관 수예요. seoul_libs를 우리 구 표 libs_mine으로 바꾸세요.", diagnose=True),
            Wrong(lambda: len(data.load("korea_libraries_standard")),
@@ -57,7 +58,8 @@ q2 = Question(
     hints=["예제 셀은 \"작은도서관\"인 줄의 수를 셌어요.",
            "따옴표 안의 글자만 \"공공도서관\"으로 바꾸면 돼요.",
            "n_public = (libs_mine[\"library_type\"] == \"공공도서관\").sum()"],
-    solution='n_public = (libs_mine["library_type"] == "공공도서관").sum()',
+    solution='''n_public = (libs_mine["library_type"] == "공공도서관").sum()
+print(f"{gu} 공공도서관: {n_public}곳")''',
     wrong=[Wrong(lambda gu: int((_libs_mine(gu)["library_type"] == "작은도서관").sum()),
                  "작은도서관 수가 그대로예요. 따옴표 안의 \"작은도서관\"을 \"공공도서관\"으로 바꾸세요.", diagnose=True),
            Wrong(lambda gu: n_libs(gu),
@@ -72,7 +74,8 @@ q3 = Question(
     hints=["도서관 수를 셀 때처럼 표의 줄 수를 세요.",
            "우리 구 공원만 담긴 표는 parks_mine이에요.",
            "n_parks = len(parks_mine)"],
-    solution="n_parks = len(parks_mine)",
+    solution='''n_parks = len(parks_mine)
+print(f"{gu} 주요 공원: {n_parks}곳")''',
     wrong=[Wrong(lambda: int(_parks()["is_seoul"].sum()),
                  "서울 전체 주요 공원 수예요. 우리 구 표 parks_mine의 줄 수를 세세요.", diagnose=True),
            Wrong(lambda gu: n_libs(gu),

@@ -62,7 +62,8 @@ q1 = Question(
     hints=["예제 셀에서 서울 전체는 seoul_daily[\"total\"].mean()으로 구했어요.",
            "우리 구 기록만 담긴 표는 living_mine이에요.",
            "avg_mine = living_mine[\"total\"].mean()"],
-    solution='avg_mine = living_mine["total"].mean()',
+    solution='''avg_mine = living_mine["total"].mean()
+print(f"{gu} 하루 생활인구 평균: {avg_mine:,.0f}명")''',
     wrong=[Wrong(lambda: float(_seoul()["total"].mean()),
                  "서울 전체의 평균이에요. seoul_daily를 우리 구 표 living_mine으로 바꾸세요.", diagnose=True),
            Wrong(lambda gu: float(_mine(gu)["total"].sum()),
@@ -81,7 +82,8 @@ q2 = Question(
     hints=["예제의 ratio_seoul을 보세요: 낮(daytime_mean) 평균 ÷ 밤(nighttime_mean) 평균이에요.",
            "seoul_daily를 living_mine으로 두 군데 모두 바꿔요.",
            "ratio_mine = living_mine[\"daytime_mean\"].mean() / living_mine[\"nighttime_mean\"].mean()"],
-    solution='ratio_mine = living_mine["daytime_mean"].mean() / living_mine["nighttime_mean"].mean()',
+    solution='''ratio_mine = living_mine["daytime_mean"].mean() / living_mine["nighttime_mean"].mean()
+print(f"{gu} 낮 ÷ 밤: {ratio_mine:.2f}")''',
     wrong=[Wrong(lambda gu: 1 / ratio_mine(gu),
                  "나누는 순서가 거꾸로예요: 밤 ÷ 낮이 됐어요. 낮(daytime_mean)을 밤(nighttime_mean)으로 나누세요.",
                  diagnose=True),
@@ -97,7 +99,8 @@ q3 = Question(
     hints=["예제의 low_day_seoul은 .idxmin()으로 가장 적은 줄을 찾고, 그 줄의 date를 꺼냈어요.",
            "seoul_daily를 living_mine으로 세 군데 모두 바꿔요.",
            "low_day_mine = living_mine.loc[living_mine[\"total\"].idxmin(), \"date\"]"],
-    solution='low_day_mine = living_mine.loc[living_mine["total"].idxmin(), "date"]',
+    solution='''low_day_mine = living_mine.loc[living_mine["total"].idxmin(), "date"]
+print(f"{gu} 생활인구가 가장 적었던 날: {low_day_mine:%Y-%m-%d}")''',
     wrong=[Wrong(lambda gu: (lambda m: m.loc[m["total"].idxmax(), "date"])(_mine(gu)),
                  "가장 많았던 날(idxmax)이에요. 가장 적은 날은 .idxmin()으로 찾아요.", diagnose=True),
            Wrong(lambda: _seoul().loc[_seoul()["total"].idxmin(), "date"],
