@@ -76,7 +76,7 @@ def team_list(course_dir, lab, as_json):
 @COURSE
 @click.option("--team", "team_id", default=None, help="only this team")
 def team_activity(course_dir, team_id):
-    """Who did what on each team server: cells executed, active minutes, submissions (instructors)."""
+    """Who did what on each team server: cells edited and executed, active minutes, submissions (instructors)."""
     from datalit.labs.contrib import table
     click.echo(_run(table, _run(open_course, course_dir, create=False), team_id))
 

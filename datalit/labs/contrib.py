@@ -1,7 +1,7 @@
 """``datalit team activity``: who did what on each team server, for the instructor (Korean table).
 
-The figures are the exchange's record (datalit/exchange/activity.py): per member, cells executed and
-active minutes on the team server, and submissions (who clicked Submit). Read straight from the store
+The figures are the exchange's record (datalit/exchange/activity.py): per member, cells edited (distinct
+cells whose source they changed), cells executed and active minutes on the team server, and submissions (who clicked Submit). Read straight from the store
 as root on the hub machine; members and other teams never see them. What they can and cannot prove:
 docs/instructor-guide.md (팀 서버).
 """
@@ -37,10 +37,11 @@ def table(course: Course, team: str | None = None) -> str:
     data = rows(course, team)
     if not data:
         return "팀이 없습니다 (datalit team import로 명단을 먼저 가져오세요)."
-    head = ("팀", "팀원", "실행한 셀", "활동한 분", "제출", "마지막 활동")
-    lines = [head] + [(r["team"], r["member"], str(r["executed"]), str(r["active_minutes"]), str(r["submissions"]),
-                       r["last_active"]) for r in data]
+    head = ("팀", "팀원", "편집한 셀", "실행한 셀", "활동한 분", "제출", "마지막 활동")
+    lines = [head] + [(r["team"], r["member"], str(r["edited"]), str(r["executed"]), str(r["active_minutes"]),
+                       str(r["submissions"]), r["last_active"]) for r in data]
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     text = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
-    text.append("(팀 서버에서 기록: 셀 실행·활동한 분은 팀 서버의 이벤트, 제출은 제출 기록. 키 입력은 기록하지 않습니다.)")
+    text.append("(팀 서버에서 기록: 셀 편집·실행과 활동한 분은 팀 서버의 이벤트, 제출은 제출 기록. "
+                "키 입력과 셀 내용은 기록하지 않습니다.)")
     return "\n".join(text)
