@@ -53,21 +53,17 @@ def feedback_stats_cmd(modules, verbose, minimum):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--learner", is_flag=True, help="Run the learner form (solutions removed).")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
-              help="Override a parameter (value parsed as a Python literal, else kept as text).")
+              help="Override a parameter (checked and typed as `datalit report run -p` does).")
 @click.option("--timeout", default=120, show_default=True, help="Seconds per cell.")
 def run_cmd(path, learner, params, timeout):
     """Execute one lesson top to bottom and print the time."""
-    import ast
-
     from datalit.lessons.run import run_lesson
+    from datalit.reports.params import ParameterError
 
-    values = {}
-    for name, raw in params:
-        try:
-            values[name] = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            values[name] = raw
-    r = run_lesson(path, "learner" if learner else "solution", values, timeout=timeout)
+    try:
+        r = run_lesson(path, "learner" if learner else "solution", dict(params), timeout=timeout)
+    except ParameterError as exc:
+        raise click.ClickException(str(exc)) from None
     status = "ok" if r.ok else "FAILED"
     click.echo(f"{path} [{r.form}] {status} in {r.seconds:.1f} s")
     if r.error:

@@ -2,11 +2,9 @@
 
     >>> from datalit.lessons import courses
     >>> [l.title for l in courses.lessons("beginner")]
-    >>> courses.parameter_defaults(nb)      # {"gu": "마포구"} from the cell tagged `parameters`
 """
 from __future__ import annotations
 
-import ast
 import os
 import re
 from dataclasses import dataclass
@@ -87,30 +85,3 @@ def tagged(nb, tag: str) -> list:
 def exercise_module(path: Path) -> str:
     """The lesson's exercise module, e.g. ``beginner_03`` (``datalit.lessons.exercises.beginner_03``)."""
     return (read_notebook(Path(path)).metadata.get("datalit") or {}).get("exercises", "")
-
-
-def parameter_defaults(nb) -> dict:
-    """Values assigned in the cell tagged ``parameters`` (literals only)."""
-    cells = tagged(nb, "parameters")
-    if not cells:
-        return {}
-    out = {}
-    for node in ast.parse(cells[0].source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            try:
-                out[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                pass
-    return out
-
-
-def lesson_parameters(path) -> dict[str, dict]:
-    """Parameter specs of a lesson with their defaults: {"gu": {"type": "gu", "label": "자치구", "default": "마포구"}}.
-
-    For the reports tool: validate a new value with ``datalit.lessons.schema.parameter_errors(spec, value)``
-    and rerun with ``datalit.lessons.run.run_lesson(path, params={...})`` (or papermill: the cell is tagged
-    ``parameters``)."""
-    nb = read_notebook(Path(path))
-    specs = (nb.metadata.get("datalit") or {}).get("parameters") or {}
-    defaults = parameter_defaults(nb)
-    return {name: {**spec, "default": defaults.get(name)} for name, spec in specs.items()}

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from datalit.lessons import instructor, schema, solutions
 from datalit.lessons.rendering import markdown_problems
-from datalit.lessons.courses import LESSON_NAME, courses_dir, lesson_paths, parameter_defaults, read_manifest, tagged
+from datalit.lessons.courses import LESSON_NAME, courses_dir, lesson_paths, read_manifest, tagged
+from datalit.reports import params as parameters
 
 NB_META_ALLOWED = {"kernelspec", "language_info", "datalit", "nbgrader", "tags"}
 CELL_META_ALLOWED = {"tags", "nbgrader", "datalit"}
@@ -87,15 +88,15 @@ def check_notebook(path: Path, catalog_ids: set[str] | None = None) -> list[str]
     if len(params) != 1:
         problems.append(f"needs exactly one cell tagged 'parameters' (found {len(params)})")
     else:
-        defaults = parameter_defaults(nb)
+        defaults = parameters.defaults(nb)
         if set(defaults) != set(meta["parameters"]):
             problems.append(f"parameters cell assigns {sorted(defaults)} but metadata declares {sorted(meta['parameters'])}")
-        for name, spec in meta["parameters"].items():
-            if name in defaults:
-                try:
-                    problems += [f"parameter default: {e}" for e in schema.parameter_errors(spec, defaults[name])]
-                except Exception as exc:  # noqa: BLE001 - e.g. a choice column that does not exist
-                    problems.append(f"parameter {name!r}: cannot check the default: {exc}")
+        try:  # the declared defaults pass the checks a rerun with other values gets (datalit.reports.params)
+            parameters.resolve(parameters.read_specs(nb), {})
+        except parameters.ParameterError as exc:
+            problems.append(f"parameter default: {exc.en}")
+        except Exception as exc:  # noqa: BLE001 - e.g. a dataset that cannot be read
+            problems.append(f"parameters: cannot check the defaults: {exc}")
         rest = code.replace(params[0].source, "")
         for name in defaults:
             if not re.search(rf"\b{re.escape(name)}\b", rest):

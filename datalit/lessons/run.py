@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from datalit.lessons.courses import read_notebook, tagged
+from datalit.lessons.courses import read_notebook
 
 FORMS = ("solution", "learner")
 
@@ -33,22 +33,6 @@ class RunResult:
         return self.error is None
 
 
-def with_parameters(nb, params: dict):
-    """Insert a cell after the ``parameters`` cell that overrides its values (papermill's convention)."""
-    import nbformat
-
-    if not params:
-        return nb
-    cells = tagged(nb, "parameters")
-    if not cells:
-        raise ValueError("the notebook has no cell tagged 'parameters'")
-    src = "# 바꾼 매개변수\n" + "\n".join(f"{k} = {v!r}" for k, v in params.items())
-    new = nbformat.v4.new_code_cell(src, metadata={"tags": ["injected-parameters"]})
-    new.pop("id", None)
-    nb.cells.insert(nb.cells.index(cells[0]) + 1, new)
-    return nb
-
-
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -60,18 +44,23 @@ def _error_text(exc) -> str:
 
 def run_lesson(path, form: str = "solution", params: dict | None = None, timeout: int = 120,
                cwd: str | None = None) -> RunResult:
-    """Execute one lesson top to bottom; errors are reported in the result, not raised."""
+    """Execute one lesson top to bottom; errors are reported in the result, not raised. ``params`` are checked
+    and injected by ``datalit.reports.params`` as for reports (a refused value raises ParameterError, before
+    any kernel starts)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     if form not in FORMS:
         raise ValueError(f"form must be one of {FORMS}")
     nb = read_notebook(Path(path))
+    if params:
+        from datalit.reports.params import inject, read_specs, resolve
+
+        nb = inject(nb, resolve(read_specs(nb), params))
     if form == "learner":
         from datalit.lessons.build import learner_notebook
 
         nb = learner_notebook(nb)
-    nb = with_parameters(nb, params or {})
     start = time.perf_counter()
     error = None
     with tempfile.TemporaryDirectory(prefix="datalit-lesson-") as tmp:

@@ -1,4 +1,6 @@
-"""Report parameters: read the declaration, parse CLI text, validate — all before any kernel starts.
+"""Notebook parameters, for reports and lessons alike: read the declaration, parse CLI text, validate, inject —
+all but the last before any kernel starts. The one parameter module: ``datalit report`` and ``datalit lesson
+run``/``check`` both use it.
 
 A report notebook declares its parameters in ``metadata.datalit.parameters`` (name -> spec)::
 
@@ -9,11 +11,12 @@ A report notebook declares its parameters in ``metadata.datalit.parameters`` (na
 Types: gu, month, period (``YYYY-MM..YYYY-MM`` or one ``YYYY-MM``), date, int, float, str, choice
 (``values`` list, or ``dataset`` + ``column`` [+ ``table``]). Defaults are the values assigned in the cell tagged ``parameters``. Names assigned
 in that cell but not declared are accepted with the type of their default (so plain papermill
-notebooks, e.g. course lessons, run too).
+notebooks, e.g. course lessons, run too). ``inject(nb, values)`` adds papermill's cell of new values after it.
 """
 from __future__ import annotations
 
 import ast
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -207,6 +210,28 @@ def cell_defaults(source: str) -> dict[str, Any]:
     return out
 
 
+def defaults(nb) -> dict[str, Any]:
+    """The values assigned in the notebook's ``parameters`` cell ({} without one)."""
+    found = parameters_cell(nb)
+    return cell_defaults(_source(found[1])) if found else {}
+
+
+def inject(nb, values: dict[str, Any]):
+    """A copy of ``nb`` with the cell tagged ``injected-parameters`` that sets ``values``, right after the
+    ``parameters`` cell: papermill's own injector, the one ``papermill.execute_notebook`` uses for reports."""
+    from papermill.parameterize import parameterize_notebook
+
+    nb = copy.deepcopy(nb)
+    nb.metadata.setdefault("papermill", {})
+    untagged = [c for c in nb.cells if "tags" not in c.metadata]
+    for cell in untagged:  # papermill looks for its tags in every cell
+        cell.metadata["tags"] = []
+    nb = parameterize_notebook(nb, values)
+    for cell in untagged:
+        del cell.metadata["tags"]
+    return nb
+
+
 def _infer_type(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
@@ -230,8 +255,7 @@ def read_specs(notebook: str | Path | Any) -> dict[str, Spec]:
     else:
         nb = notebook
     declared = nb.get("metadata", {}).get("datalit", {}).get("parameters", {}) or {}
-    found = parameters_cell(nb)
-    defaults = cell_defaults(_source(found[1])) if found else {}
+    assigned = defaults(nb)
     specs: dict[str, Spec] = {}
     for name, raw in declared.items():
         raw = dict(raw)
@@ -240,9 +264,9 @@ def read_specs(notebook: str | Path | Any) -> dict[str, Spec]:
             raise ParameterError(f"'{name}' 매개변수의 형식 '{kind}'을(를) 알 수 없습니다 (가능: {', '.join(TYPES)}).",
                                  f"parameter '{name}': unknown type '{kind}' (known: {', '.join(TYPES)})")
         known = {k: raw.pop(k) for k in ("label", "min", "max", "values", "dataset", "table", "column") if k in raw}
-        specs[name] = Spec(name=name, type=kind, default=defaults.get(name), has_default=name in defaults,
+        specs[name] = Spec(name=name, type=kind, default=assigned.get(name), has_default=name in assigned,
                            extra=raw, **known)
-    for name, value in defaults.items():
+    for name, value in assigned.items():
         if name not in specs:
             specs[name] = Spec(name=name, type=_infer_type(value), default=value, has_default=True, declared=False)
     return specs

@@ -60,18 +60,22 @@ def test_explain_functions_directly():
 
 
 def test_run_command_with_parameters(tmp_path):
-    """`datalit lesson run PATH -p NAME VALUE` executes, injects the value after the parameters cell, exits 1 on error."""
+    """`datalit lesson run PATH -p NAME VALUE` checks the value, injects it after the parameters cell (the reports'
+    params module), exits 1 on a refused value or an error."""
     from click.testing import CliRunner
 
     from datalit.lessons.cli import lesson as lesson_cli
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["datalit"] = {"parameters": {"gu": {"type": "gu"}}}  # year: typed by its default, as for reports
     nb.cells = [nbformat.v4.new_code_cell('gu = "마포구"\nyear = 2019', metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell('assert (gu, year) == ("강남구", 2022), (gu, year)')]
     path = tmp_path / "01-tiny.ipynb"
     nbformat.write(nb, str(path))
     ok = CliRunner().invoke(lesson_cli, ["run", str(path), "-p", "gu", "강남구", "-p", "year", "2022"])
     assert ok.exit_code == 0 and "ok in" in ok.output, ok.output
+    refused = CliRunner().invoke(lesson_cli, ["run", str(path), "-p", "gu", "강남"])  # checked before any kernel
+    assert refused.exit_code == 1 and "혹시 강남구" in refused.output and "FAILED" not in refused.output
     bad = CliRunner().invoke(lesson_cli, ["run", str(path)])
     assert bad.exit_code == 1 and "FAILED" in bad.output and "마포구" in bad.output

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from datalit.lessons import schema
 from datalit.lessons.build import BEGIN, END, STUB, assigned_names, build_all, learner_notebook
 from datalit.lessons.cli import lesson as lesson_cli
-from datalit.lessons.courses import lesson_paths, parameter_defaults, tagged
+from datalit.lessons.courses import lesson_paths, tagged
+from datalit.reports import params
 from datalit.lessons.hygiene import check_all, check_notebook
 
 pytestmark = pytest.mark.lessons
@@ -81,12 +82,18 @@ def _bold_before_particle(nb):
     nb.cells.insert(1, nbformat.v4.new_markdown_cell("비중을 **퍼센트(%)**로 계산해 보세요."))
 
 
+def _bad_default(nb):
+    cell = tagged(nb, "parameters")[0]
+    cell.source = cell.source.replace('"마포구"', '"마포"')
+
+
 def _plot_first(nb):
     nb.cells.insert(1, nbformat.v4.new_code_cell("cctv.plot.bar()"))
 
 
 @pytest.mark.parametrize("mutate, reason", [
     (_plot_first, "plots before datalit.hangul.use()"),
+    (_bad_default, "parameter default: parameter 'gu': '마포' is not allowed. Did you mean 마포구"),
     (_indented_prompt, "cell 1: indented code block in prose"),
     (_bold_before_particle, "cell 1: emphasis markers left in the rendered text"),
     (_with_output, "outputs not cleared"),
@@ -200,15 +207,14 @@ def test_schema_and_parameters():
     assert any("month" in e for e in schema.lesson_errors(meta))
     meta["parameters"]["month"] = {"type": "choice"}
     assert schema.lesson_errors(meta)
-    assert parameter_defaults(nb) == {"gu": "마포구"}
-    assert schema.parameter_errors({"type": "gu"}, "강남구") == []
-    assert "25개 자치구" in schema.parameter_errors({"type": "gu"}, "강남")[0]
-    spec = {"type": "month", "min": "2023-01", "max": "2023-10"}
-    assert schema.parameter_errors(spec, "2023-05") == []
-    assert "커요" in schema.parameter_errors(spec, "2023-11")[0]
-    assert "형식" in schema.parameter_errors(spec, "2023/05")[0]
-    assert "정수" in schema.parameter_errors({"type": "int"}, 3.5)[0]
-    assert schema.parameter_errors({"type": "choice", "values": ["a"]}, "b")
-    spec = {"type": "choice", "dataset": "seoul_cctv_by_gu", "table": "cctv", "column": "gu"}
-    assert schema.parameter_errors(spec, "마포구") == []
-    assert schema.parameter_errors(spec, "없는구")
+    assert params.defaults(nb) == {"gu": "마포구"}   # the one parser, validator and injector: reports.params
+    specs = params.read_specs(nb)
+    assert params.resolve(specs, {"gu": "강남구"}) == {"gu": "강남구"}
+    with pytest.raises(params.ParameterError, match="혹시 강남구"):
+        params.resolve(specs, {"gu": "강남"})
+    injected = params.inject(nb, {"gu": "강남구"})
+    at = injected.cells.index(tagged(injected, "parameters")[0])
+    assert injected.cells[at + 1].metadata["tags"] == ["injected-parameters"]
+    set_by_cell: dict = {}
+    exec(injected.cells[at + 1].source, set_by_cell)  # papermill writes "\uac15..." escapes
+    assert set_by_cell["gu"] == "강남구" and len(injected.cells) == len(nb.cells) + 1

@@ -78,9 +78,9 @@ def libraries_per_100k():
 
 
 def _libraries_zero_filled():
-    from datalit.lessons.schema import SEOUL_GU
+    from datalit.seoul import GU_NAMES
 
-    s = libraries_per_100k().reindex(list(SEOUL_GU)).fillna(0)
+    s = libraries_per_100k().reindex(list(GU_NAMES)).fillna(0)
     return s.sort_values(ascending=False)
 
 
