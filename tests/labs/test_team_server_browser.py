@@ -3,8 +3,9 @@
 Through a real hub (``datalit hub`` as root): member A logs in, sees the team on the hub's home page and
 clicks 팀 서버 열기; the team server starts and JupyterLab opens. Member B logs in in another browser
 context and opens the same team. Both open the team notebook; A types into a cell and B sees the text appear
-(real-time collaboration over the team server); B runs the cell and A sees its output; A runs it too,
-and the instructor's contribution table (hub home page) names both with their runs. Screenshots go to
+(real-time collaboration over the team server); B types into another cell and A sees it; B runs the first
+cell and A sees its output; A runs it too, and the instructor's contribution table (hub home page) names
+both with the one cell each edited and their runs. Screenshots go to
 tmp_path and $DATALIT_ARTIFACTS.
 """
 from __future__ import annotations
@@ -29,7 +30,8 @@ NOTEBOOK = "팀노트.ipynb"
 
 def _put_notebook(hub, account: str, token: str) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(""), nbformat.v4.new_markdown_cell("# 우리 팀 분석")]
+    nb.cells = [nbformat.v4.new_code_cell(""), nbformat.v4.new_code_cell(""),
+                nbformat.v4.new_markdown_cell("# 우리 팀 분석")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     r = requests.put(f"{hub.url}/user/{account}/api/contents/{NOTEBOOK}", timeout=30,
                      headers={"Authorization": f"token {token}"},
@@ -52,6 +54,13 @@ def _first_cell(page):
     cell = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first
     cell.locator(".cm-content").wait_for(timeout=60_000)
     return cell
+
+
+def _contribution(hub, instructor, password) -> dict:
+    """{member: (edited, executed)} from the instructor's home page."""
+    page = logged_in(hub, instructor, password).get(f"{hub.url}/hub/home", timeout=30).text
+    rows = re.findall(r'data-member="([^"]+)" data-executed="(\d+)"[^>]*data-edited="(\d+)"', page)
+    return {m: (int(edited), int(executed)) for m, executed, edited in rows}
 
 
 def test_two_members_edit_one_notebook_live(released_hub, tmp_path):
@@ -96,6 +105,14 @@ def test_two_members_edit_one_notebook_live(released_hub, tmp_path):
             print(f"edit seen by the teammate after {time.monotonic() - t_typed:.2f} s")
             shot(page_b, tmp_path, "b-sees-a.png", prefix=PREFIX)
 
+            # B types into another cell; A sees it
+            note = "메모 = " + secrets.token_hex(3)
+            cells_b = page_b.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+            cells_b.nth(1).locator(".cm-content").click()
+            page_b.keyboard.type(note)
+            page_a.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(1).locator(
+                ".cm-content", has_text=note).wait_for(timeout=30_000)
+
             # B runs the cell; A sees the output (one shared document, one kernel)
             cell_b.locator(".cm-content").click()
             page_b.keyboard.press("Shift+Enter")
@@ -103,16 +120,17 @@ def test_two_members_edit_one_notebook_live(released_hub, tmp_path):
             page_a.locator(".jp-OutputArea-output", has_text=out).first.wait_for(timeout=60_000)
             shot(page_a, tmp_path, "a-sees-output.png", prefix=PREFIX)
 
-            # A runs it too; the instructor's contribution table names both members with their runs
+            # A runs it too; the instructor's contribution table names both members with the one cell each
+            # edited (running a cell changes its outputs, not its source) and their runs
             cell_a.locator(".cm-content").click()
             page_a.keyboard.press("Shift+Enter")
             deadline = time.monotonic() + 90
             counts: dict = {}
-            while time.monotonic() < deadline and not (counts.get(a, 0) >= 1 and counts.get(b, 0) >= 1):
+            while time.monotonic() < deadline and not all(counts.get(m, (0, 0))[1] >= 1 for m in (a, b)):
                 time.sleep(3)
-                page = logged_in(hub, instructor, pi).get(f"{hub.url}/hub/home", timeout=30).text
-                counts = {m: int(n) for m, n in re.findall(r'data-member="([^"]+)" data-executed="(\d+)"', page)}
-            assert counts.get(a, 0) >= 1 and counts.get(b, 0) >= 1, counts
+                counts = _contribution(hub, instructor, pi)
+            assert counts.get(a, (0, 0))[1] >= 1 and counts.get(b, (0, 0))[1] >= 1, counts
+            assert counts[a][0] == 1 and counts[b][0] == 1, counts
         finally:
             shot(page_a, tmp_path, "a-last.png", prefix=PREFIX)
             shot(page_b, tmp_path, "b-last.png", prefix=PREFIX)
