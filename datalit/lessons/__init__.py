@@ -1,6 +1,6 @@
 """Course lessons: self-checking exercises, notebook schema, learner-form build, hygiene, error explainer.
 
-How a lesson uses it (exercise module ``datalit/lessons/exercises/beginner_03.py``)::
+How a lesson uses it (exercise module ``datalit/lessons/exercises/beginner/select_filter_sort.py``)::
 
     from datalit import data
     from datalit.lessons import Question, Wrong, checkers as ck
@@ -21,7 +21,7 @@ How a lesson uses it (exercise module ``datalit/lessons/exercises/beginner_03.py
 
 In the notebook (solution form; the cell tagged ``solution`` is replaced by a stub in the learner form)::
 
-    from datalit.lessons.exercises.beginner_03 import q1
+    from datalit.lessons.exercises.beginner.select_filter_sort import q1
     top5 = cctv.sort_values("cctv_total", ascending=False).head(5)   # cell tag: solution
     q1.check()          # or q1.check(top5); looks up `top5` and parameters like `gu` in the notebook
     q1.hint(); q1.solution()

@@ -83,5 +83,8 @@ def tagged(nb, tag: str) -> list:
 
 
 def exercise_module(path: Path) -> str:
-    """The lesson's exercise module, e.g. ``beginner_03`` (``datalit.lessons.exercises.beginner_03``)."""
-    return (read_notebook(Path(path)).metadata.get("datalit") or {}).get("exercises", "")
+    """The lesson's exercise module, named after the lesson file: ``courses/beginner/03-select-filter-sort.ipynb``
+    -> ``beginner.select_filter_sort`` (``datalit.lessons.exercises.beginner.select_filter_sort``)."""
+    path = Path(path)
+    m = LESSON_NAME.match(path.name)
+    return f"{path.parent.name}.{(m.group(2) if m else path.stem).replace('-', '_')}"

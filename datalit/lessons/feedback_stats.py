@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m datalit.lessons.feedback_stats", description=__doc__.split("\n")[0])
-    ap.add_argument("modules", nargs="*", help="exercise modules (default: all), e.g. beginner_07")
+    ap.add_argument("modules", nargs="*", help="exercise modules (default: all), e.g. beginner.mean_median")
     ap.add_argument("-v", "--verbose", action="store_true", help="list the specific cases too")
     ap.add_argument("--min", type=float, default=None, help="exit 1 if the specific share is below this (0..1)")
     args = ap.parse_args(argv)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from datalit.lessons import instructor, schema, solutions
 from datalit.lessons.rendering import markdown_problems
-from datalit.lessons.courses import LESSON_NAME, courses_dir, lesson_paths, read_manifest, tagged
+from datalit.lessons.courses import LESSON_NAME, courses_dir, exercise_module, lesson_paths, read_manifest, tagged
 from datalit.reports import params as parameters
 
 NB_META_ALLOWED = {"kernelspec", "language_info", "datalit", "nbgrader", "tags"}
@@ -112,14 +112,28 @@ def check_notebook(path: Path, catalog_ids: set[str] | None = None) -> list[str]
                       if "hangul.use()" in src or "hangul.seaborn_theme(" in src), None)
     if first_plot is not None and (first_use is None or first_use > first_plot):
         problems.append("plots before datalit.hangul.use(): Korean labels would be broken")
-    if "exercises" in meta:
-        from importlib.util import find_spec
+    return problems + _exercise_problems(path, nb, code)
 
-        if find_spec(f"datalit.lessons.exercises.{meta['exercises']}") is None:
-            problems.append(f"exercise module {meta['exercises']!r} not found")
-        else:
-            problems += solutions.mismatches(path, nb)
-    return problems
+
+def _exercise_problems(path: Path, nb, code: str) -> list[str]:
+    """The lesson imports its exercises from the module named after its file, and only from it; every
+    solution= there is the lesson's solution cell."""
+    from importlib.util import find_spec
+
+    module = exercise_module(path)
+    imported = set(re.findall(r"\bfrom datalit\.lessons\.exercises\.([\w.]+) import", code))
+    problems = [f"imports exercises from {name!r}: this lesson's module is {module!r} (named after the file)"
+                for name in sorted(imported - {module})]
+    try:
+        found = find_spec(f"datalit.lessons.exercises.{module}") is not None
+    except ModuleNotFoundError:
+        found = False
+    if not found:
+        return problems + [f"exercise module {module!r} not found "
+                           f"(datalit/lessons/exercises/{module.replace('.', '/')}.py, named after the lesson file)"]
+    if module not in imported:
+        problems.append(f"never imports its exercise module {module!r}")
+    return problems + solutions.mismatches(path, nb)
 
 
 def check_manifest(tier: str, root: Path | None = None) -> list[str]:

@@ -102,7 +102,9 @@ def lesson_section(path: Path) -> str:
     cells = notes_cells(nb)
     out += ["### 강사 노트", ""]
     out += [notes_body(cells[0].source) if cells else "(이 수업에는 아직 강사 노트가 없어요.)", ""]
-    exercises = _exercise_lines(meta.get("exercises"))
+    from datalit.lessons.courses import exercise_module
+
+    exercises = _exercise_lines(exercise_module(path))
     out += ["### 연습 문제", ""] + (exercises or ["- (연습 문제 모듈이 없어요)"]) + [""]
     return "\n".join(out)
 

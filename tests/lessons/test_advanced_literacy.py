@@ -11,13 +11,13 @@ import nbformat
 import pytest
 
 from datalit.lessons.concepts import concepts_in
-from datalit.lessons.courses import lesson_paths
+from datalit.lessons.courses import exercise_module, lesson_paths
 from datalit.lessons.exercises import load_module, module_names
 
 pytestmark = pytest.mark.lessons
 matplotlib.use("Agg")
 
-ADVANCED = [m for m in module_names() if m.startswith("advanced_")]
+ADVANCED = [m for m in module_names() if m.startswith("advanced.")]
 LESSONS = lesson_paths("advanced")
 
 
@@ -26,7 +26,7 @@ LESSONS = lesson_paths("advanced")
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_every_lesson_checks_its_concept_and_has_instructor_notes(path):
     nb = nbformat.read(str(path), as_version=4)
-    module = load_module(nb.metadata["datalit"]["exercises"])
+    module = load_module(exercise_module(path))
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for concept in concepts_in(module):
         assert re.search(rf"^{concept.name}\.check\(\)\s*$", code, re.M), f"{path.name}: {concept.name}.check() missing"
@@ -44,8 +44,9 @@ def test_every_lesson_checks_its_concept_and_has_instructor_notes(path):
 
 
 def test_numbers_quoted_by_the_conceptual_questions_match_the_data():
-    from datalit.lessons.exercises import (advanced_01 as a1, advanced_04 as a4, advanced_05 as a5,
-                                           advanced_06 as a6, advanced_07 as a7)
+    from datalit.lessons.exercises.advanced import (bootstrap_permutation as a1, cluster_districts as a5,
+                                                    rain_ridership_confounding as a7, reproducible_analysis as a6,
+                                                    similar_document_search as a4)
 
     lo, hi = a1.bootstrap_ci()
     assert (round(lo, 1), round(hi, 1)) == (-10.7, 2.7) and "약 −10.7 ~ 2.7" in a1.q5.why["가"]
@@ -65,7 +66,7 @@ def test_numbers_quoted_by_the_conceptual_questions_match_the_data():
 
 @pytest.mark.slow
 def test_numbers_quoted_about_models_match_the_data():
-    from datalit.lessons.exercises import advanced_02 as a2, advanced_03 as a3
+    from datalit.lessons.exercises.advanced import bike_demand_forecast as a2, civic_text_classification as a3
 
     assert (f"{a2.model_r2():.2f}", f"{a2._random_split_r2():.2f}", f"{a2._train_r2():.2f}") == ("0.64", "0.91", "0.97")
     from sklearn.metrics import accuracy_score

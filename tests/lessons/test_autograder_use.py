@@ -9,7 +9,7 @@ from datalit.lessons.run import cell_text
 
 pytestmark = pytest.mark.lessons
 
-SETUP = ('from datalit import data\nfrom datalit.lessons.exercises.beginner_01 import q2\n'
+SETUP = ('from datalit import data\nfrom datalit.lessons.exercises.beginner.first_steps import q2\n'
          'gu = "강남구"\ncctv = data.load("seoul_cctv_by_gu", "cctv")')
 TEST = "q2.assert_ok()\nprint('passed')"
 ANSWERS = {

@@ -6,16 +6,19 @@ from __future__ import annotations
 import matplotlib
 import pytest
 
+from datalit.lessons.courses import exercise_module, lesson_paths
 from datalit.lessons.exercises import module_names
 
 pytestmark = pytest.mark.lessons
 matplotlib.use("Agg")
 
-BEGINNER = [m for m in module_names() if m.startswith("beginner_")]
+BEGINNER = [m for m in module_names() if m.startswith("beginner.")]
 
 
 def test_beginner_course_starts_at_lesson_00():
-    assert BEGINNER[0] == "beginner_00" and len(BEGINNER) >= 8
+    first = lesson_paths("beginner")[0]
+    assert first.name.startswith("00-") and exercise_module(first) == "beginner.python_first_steps"
+    assert len(BEGINNER) >= 8
 
 
 
@@ -24,7 +27,7 @@ def test_beginner_course_starts_at_lesson_00():
 
 def test_a_diagnosed_mistake_replaces_the_generic_message():
     """A learner who computes the mean instead of the sum (beginner 00 q1) is told so, by name."""
-    from datalit.lessons.exercises import beginner_00, beginner_07
+    from datalit.lessons.exercises.beginner import mean_median as beginner_07, python_first_steps as beginner_00
 
     total = beginner_00.seoul_total()
     msg = beginner_00.q1.feedback(total / 25, {})

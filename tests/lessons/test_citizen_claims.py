@@ -17,8 +17,10 @@ def _text(lesson: str) -> str:
     """Markdown of a citizen lesson plus its exercise module's text (concept questions state numbers too)."""
     nb = json.loads((courses_dir() / "citizen" / lesson).read_text(encoding="utf-8"))
     md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    module = nb["metadata"]["datalit"]["exercises"]
+    from datalit.lessons.courses import exercise_module
     from datalit.lessons.exercises import load_module
+
+    module = exercise_module(courses_dir() / "citizen" / lesson)
 
     return md + "\n" + open(load_module(module).__file__, encoding="utf-8").read()
 

@@ -15,19 +15,6 @@ matplotlib.use("Agg")
 MODULES = module_names()
 
 
-def test_every_lesson_has_an_exercise_module(repo):
-    import nbformat
-
-    from datalit.lessons.courses import lesson_paths
-
-    for path in lesson_paths():
-        meta = nbformat.read(str(path), as_version=4).metadata.get("datalit", {})
-        module = meta.get("exercises")
-        if module:
-            assert module in MODULES, f"{path.name}: exercise module {module} missing"
-            assert f"datalit.lessons.exercises.{module} import" in path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("name", MODULES)
 def test_exercise_module_selftest(name):
     module = load_module(name)

@@ -11,7 +11,7 @@ from datalit.lessons import instructor
 from datalit.lessons.build import build_all, learner_notebook
 from datalit.lessons.checks import questions_in
 from datalit.lessons.cli import lesson as lesson_cli
-from datalit.lessons.courses import lesson_paths, lessons
+from datalit.lessons.courses import exercise_module, lesson_paths, lessons
 from datalit.lessons.exercises import load_module
 from datalit.lessons.hygiene import check_notebook
 from datalit.lessons.schema import TIERS
@@ -106,9 +106,7 @@ def test_build_writes_learner_forms_without_notes_and_a_handbook_per_course(tmp_
             notes = instructor.notes_cells(nb)
             if notes:
                 assert instructor.notes_body(notes[0].source).splitlines()[0] in handbook
-            module = nb.metadata["datalit"].get("exercises")
-            if module:
-                for q in questions_in(load_module(module)):
+            for q in questions_in(load_module(exercise_module(source))):
                     assert f"**{q.name}**" in handbook and q.prompt.splitlines()[0].strip() in handbook
         # the hub hands out only notebooks: the handbook never reaches a learner's ~/courses
         from datalit.hub.content import sync

@@ -10,13 +10,13 @@ import nbformat
 import pytest
 
 from datalit.lessons.concepts import concepts_in
-from datalit.lessons.courses import courses_dir, lesson_paths
+from datalit.lessons.courses import courses_dir, exercise_module, lesson_paths
 from datalit.lessons.exercises import load_module, module_names
 
 pytestmark = pytest.mark.lessons
 matplotlib.use("Agg")
 
-INTERMEDIATE = [m for m in module_names() if m.startswith("intermediate_")]
+INTERMEDIATE = [m for m in module_names() if m.startswith("intermediate.")]
 LESSONS = lesson_paths("intermediate")
 
 
@@ -31,9 +31,7 @@ def _lesson(number: int):
 
 def test_every_lesson_has_its_exercise_module():
     assert len(LESSONS) >= 9
-    for path in LESSONS:
-        meta = nbformat.read(str(path), as_version=4).metadata["datalit"]
-        assert meta["exercises"] in INTERMEDIATE, path.name
+    assert sorted(exercise_module(path) for path in LESSONS) == INTERMEDIATE
 
 
 
@@ -41,7 +39,7 @@ def test_every_lesson_has_its_exercise_module():
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_every_lesson_checks_its_concept_and_has_instructor_notes(path):
     nb = nbformat.read(str(path), as_version=4)
-    module = load_module(nb.metadata["datalit"]["exercises"])
+    module = load_module(exercise_module(path))
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for concept in concepts_in(module):
         assert re.search(rf"^{concept.name}\.check\(\)\s*$", code, re.M), f"{path.name}: {concept.name}.check() missing"
@@ -55,7 +53,7 @@ def test_every_lesson_checks_its_concept_and_has_instructor_notes(path):
 
 def test_mean_instead_of_median_is_named():
     """Lesson 09 q1: medians instead of means get a sentence naming the mistake, not '값이 달라요'."""
-    from datalit.lessons.exercises import intermediate_09 as m
+    from datalit.lessons.exercises.intermediate import self_gas_stations as m
 
     msg = m.q1.feedback(m._median_by_self(), {})
     assert msg.startswith("평균(mean)이 아니라 중앙값(median)을 구했어요.")
@@ -63,7 +61,7 @@ def test_mean_instead_of_median_is_named():
 
 
 def test_intermediate_06_says_how_many_districts_rose():
-    from datalit.lessons.exercises import intermediate_06 as m
+    from datalit.lessons.exercises.intermediate import living_population as m
 
     change = m.covid_change()
     rose = change[change > 0]
@@ -76,7 +74,7 @@ def test_intermediate_06_says_how_many_districts_rose():
 
 
 def test_intermediate_01_cleaning_claim_matches_the_data():
-    from datalit.lessons.exercises import intermediate_01 as m
+    from datalit.lessons.exercises.intermediate import reshape_subway_hourly as m
 
     raw = m._wide()["station"].nunique()
     assert m.n_stations() == raw == 529  # removing the sub-names changes nothing in this file: the lesson says so
@@ -86,7 +84,7 @@ def test_intermediate_01_cleaning_claim_matches_the_data():
 
 def test_intermediate_09_numbers_in_the_text_match_the_data():
     from datalit import data
-    from datalit.lessons.exercises import intermediate_09 as m
+    from datalit.lessons.exercises.intermediate import self_gas_stations as m
 
     st = data.load("seoul_gas_station_prices")
     text = _markdown(_lesson(9))

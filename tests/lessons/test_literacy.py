@@ -12,7 +12,7 @@ import pytest
 
 from datalit.lessons.checks import questions_in
 from datalit.lessons.concepts import Concept, concepts_in
-from datalit.lessons.courses import lesson_paths
+from datalit.lessons.courses import exercise_module, lesson_paths
 from datalit.lessons.exercises import load_module, module_names
 
 pytestmark = pytest.mark.lessons
@@ -38,7 +38,7 @@ def test_every_exercise_diagnoses_a_mistake_and_every_module_asks_a_concept(name
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_lesson_checks_its_conceptual_questions(path):
     nb = nbformat.read(str(path), as_version=4)
-    module = load_module(nb.metadata["datalit"]["exercises"])
+    module = load_module(exercise_module(path))
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for concept in concepts_in(module):
         assert re.search(rf"^{concept.name}\.check\(\)\s*$", code, re.M), f"{path.name}: {concept.name}.check() missing"
@@ -49,5 +49,5 @@ def test_feedback_is_specific_in_every_tier():
     from datalit.lessons.feedback_stats import cases, report, specific_share
 
     found = cases()
-    assert {c.module.split("_")[0] for c in found} >= {"beginner", "intermediate", "advanced", "citizen"}
+    assert {c.module.split(".")[0] for c in found} >= {"beginner", "intermediate", "advanced", "citizen"}
     assert specific_share(found) >= 0.9, report(found)
