@@ -32,8 +32,9 @@ from jupyter_client.manager import KernelManager
 
 ENV = "DATALIT_KERNEL_FORKSERVER"
 FORKED_MARK = "DATALIT_KERNEL_FORKED"
-PRELOAD = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jsonschema", "yaml", "numpy", "pandas",
-           "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot",
+# ipykernel.debugger: every kernel imports it (with debugpy) while it starts, ~0.3 s of its ~0.6 s start-up
+PRELOAD = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "jsonschema", "yaml",
+           "numpy", "pandas", "pyarrow.parquet", "matplotlib", "matplotlib.font_manager", "matplotlib.pyplot",
            "seaborn", "datalit.data", "datalit.hangul", "shapely", "geopandas")
 CLIENT = str(Path(__file__).with_name("forkclient.py"))
 SANDBOX_SERVER_ENV = ("PATH", "LANG", "LC_ALL", "HOME", "MPLCONFIGDIR", "DATALIT_CACHE_DIR", "DATALIT_DATA_DIR",
@@ -61,16 +62,16 @@ class ForkKernelManager(KernelManager):
 
 
 _SERVER: subprocess.Popen | None = None
+_SOCK = ""
+_ATTACHED: str | None = None
 
 
-def start(timeout: float = 60, preload: tuple[str, ...] = PRELOAD, sandboxed: bool = False,
-          env: dict | None = None) -> str | None:
-    """Start this process's fork server (once) and point ForkKernelManager at it; return the socket path.
-
-    ``sandboxed``: the server only forks confined kernels (for the autograder; needs root)."""
-    global _SERVER
+def launch(preload: tuple[str, ...] = PRELOAD, sandboxed: bool = False, env: dict | None = None) -> str:
+    """Start this process's fork server (once) without waiting for its imports; return the socket path.
+    ``start()`` waits for it (a batch imports its own modules meanwhile, on the other core)."""
+    global _SERVER, _SOCK
     if _SERVER is not None and _SERVER.poll() is None:
-        return os.environ.get(ENV)
+        return _SOCK
     folder = tempfile.mkdtemp(prefix="datalit-fork-")
     sock = os.path.join(folder, "server.sock")
     cmd = [sys.executable, "-m", "datalit.kernels.forkserver", sock, str(os.getpid()), ",".join(preload)]
@@ -79,20 +80,50 @@ def start(timeout: float = 60, preload: tuple[str, ...] = PRELOAD, sandboxed: bo
         # a forked kernel can read the server's initial environment (/proc/self/environ): keep it bare
         env = {k: v for k, v in (os.environ if env is None else env).items() if k in SANDBOX_SERVER_ENV}
     _SERVER = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=env, cwd="/" if sandboxed else None)
+    _SOCK = sock
     import atexit
     from multiprocessing import util
 
     atexit.register(stop)
     util.Finalize(None, stop, exitpriority=10)  # pool workers exit without running atexit handlers
+    return sock
+
+
+def start(timeout: float = 60, preload: tuple[str, ...] = PRELOAD, sandboxed: bool = False,
+          env: dict | None = None) -> str | None:
+    """Start this process's fork server (once), wait until it is ready and point ForkKernelManager at it;
+    return the socket path (None: no server, ordinary kernels).
+
+    ``sandboxed``: the server only forks confined kernels (for the autograder; needs root)."""
+    if _ATTACHED is not None and not sandboxed:
+        return _ATTACHED if os.path.exists(_ATTACHED) else None
+    sock = launch(preload, sandboxed, env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if os.path.exists(sock + ".ready"):
             os.environ[ENV] = sock
             return sock
-        if _SERVER.poll() is not None:
+        if _SERVER is None or _SERVER.poll() is not None:
             break
         time.sleep(0.05)
     return None  # no server: ordinary kernels
+
+
+def running() -> bool:
+    """Whether this process started a fork server that is still running."""
+    return _SERVER is not None and _SERVER.poll() is None
+
+
+def attach(sock: str | None) -> None:
+    """In a process forked from one whose (unsandboxed) server is ready: use that server for ``start()``
+    and ForkKernelManager instead of starting one of its own (a report batch's pool workers)."""
+    global _SERVER, _ATTACHED
+    _SERVER = None  # the parent's handle on its server: not this process's to wait for or stop
+    _ATTACHED = sock
+    if sock:
+        os.environ[ENV] = sock
+    else:
+        os.environ.pop(ENV, None)
 
 
 def stop() -> None:
@@ -231,7 +262,8 @@ def serve(sock_path: str, parent_pid: int, preload=PRELOAD, sandboxed: bool = Fa
     global _SANDBOXED
     _SANDBOXED = sandboxed
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel would
-    import importlib
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's "frozen modules" warning, as
+    import importlib                                              # ipykernel's kernelspec sets it
 
     for name in preload:
         try:
@@ -244,6 +276,12 @@ def serve(sock_path: str, parent_pid: int, preload=PRELOAD, sandboxed: bool = Fa
 
             hangul.register()
     except Exception:  # noqa: BLE001 - hangul.use() in the kernel registers them itself
+        pass
+    try:  # the addresses of this machine, looked up by every kernel's connection set-up (psutil)
+        from jupyter_client import localinterfaces
+
+        localinterfaces.localhost()
+    except Exception:  # noqa: BLE001 - the kernel looks them up itself
         pass
     try:  # the catalog as parsed now (cached per catalog folder; a kernel with another folder reads its own)
         from datalit.data.catalog import all_datasets

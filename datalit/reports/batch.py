@@ -115,19 +115,43 @@ def template_imports(notebook: str | Path) -> tuple[str, ...]:
 
 
 def _warm_worker(prewarmed: bool = True, extra: tuple[str, ...] = ()) -> None:
-    """Pool initializer: import the heavy modules once per worker, not once per report, and start the
-    worker's kernel fork server (forkserver.py) so each report's fresh kernel starts pre-imported
-    (the usual modules plus ``extra``, the template's own imports)."""
+    """Import the heavy modules once per worker, not once per report, and start the worker's kernel fork
+    server (forkserver.py) so each report's fresh kernel starts pre-imported (the usual modules plus
+    ``extra``, the template's own imports). For one worker (the batch's own process) and Dask workers."""
     if prewarmed:
         from datalit.kernels import forkserver
 
-        forkserver.start(preload=forkserver.PRELOAD + tuple(m for m in extra if m not in forkserver.PRELOAD))
+        forkserver.start(preload=_preload(extra))
+    _runner_modules()
+
+
+def _preload(extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The fork server's imports for a report batch: the usual ones but jsonschema, which report kernels do
+    not import (the catalog's validation is cached, datalit.data.catalog) and which costs ~2.5 s of the
+    server's start (rfc3987_syntax's grammars), plus the template's own."""
+    from datalit.kernels import forkserver
+
+    usual = tuple(m for m in forkserver.PRELOAD if m != "jsonschema")
+    return usual + tuple(m for m in extra if m not in usual)
+
+
+def _runner_modules() -> None:
+    """What running and rendering a report needs in the process that drives its kernel."""
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
-    from datalit.reports import render
+    from datalit.reports import execute, render
 
+    execute.kernel_manager_class(False)
     render._exporter()
+
+
+def _attach_worker(sock: str | None) -> None:
+    """Pool initializer of a worker forked from the batch's process: papermill, nbconvert and the HTML
+    exporter are already imported there, and its kernels come from the batch's one fork server."""
+    from datalit.kernels import forkserver
+
+    forkserver.attach(sock)
 
 
 def _reuse_or_queue(jobs: list[dict], nb_sha: str, force: bool, pdf: bool) -> tuple[list[dict], list[dict]]:
@@ -149,19 +173,41 @@ def _run_local(todo: list[dict], workers: int, on_done: Callable[[dict], None]) 
     prewarmed = todo[0].get("prewarmed", True)
     if len(todo) == 1:  # one kernel: a fork server would only add its own start-up
         prewarmed = todo[0]["prewarmed"] = False
-    elif prewarmed:  # a pre-warmed worker pays off from its second report on
-        workers = min(workers, max(1, len(todo) // 2))
+    extra = template_imports(todo[0]["notebook"]) if prewarmed else ()
     if workers <= 1 or len(todo) == 1:
         if len(todo) > 1:
-            _warm_worker(prewarmed, template_imports(todo[0]["notebook"]) if prewarmed else ())
+            _warm_worker(prewarmed, extra)
         for job in todo:
             on_done(run_job(job))
         return
     import multiprocessing as mp
 
-    ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx, initializer=_warm_worker,
-                             initargs=(prewarmed, template_imports(todo[0]["notebook"]) if prewarmed else ())) as pool:
+    if "fork" not in mp.get_all_start_methods():  # no fork (Windows): each worker imports and warms itself
+        _pool(todo, workers, on_done, mp.get_context("spawn"), _warm_worker, (prewarmed, extra))
+        return
+    # One kernel fork server for the whole batch: its imports (pandas, matplotlib, the template's) run on
+    # one core while this process imports papermill and nbconvert on the other; the workers are forked
+    # from this process afterwards, so neither is imported again per worker.
+    from datalit.kernels import forkserver
+
+    owned = prewarmed and not forkserver.running()
+    sock = forkserver.launch(_preload(extra)) if prewarmed else None
+    try:
+        _runner_modules()
+        if sock:
+            sock = forkserver.start(preload=_preload(extra))  # wait until it is ready
+        if not sock:
+            for job in todo:
+                job["prewarmed"] = False
+        _pool(todo, workers, on_done, mp.get_context("fork"), _attach_worker, (sock,))
+    finally:
+        if owned:
+            forkserver.stop()
+
+
+def _pool(todo: list[dict], workers: int, on_done: Callable[[dict], None], ctx, initializer, initargs) -> None:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx, initializer=initializer,
+                             initargs=initargs) as pool:
         futures = {pool.submit(run_job, job): job for job in todo}
         for fut in as_completed(futures):
             try:
