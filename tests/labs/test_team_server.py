@@ -7,10 +7,12 @@ co-editing test in test_team_server_browser.py.
 from __future__ import annotations
 
 import grp
+import json
 import os
 import re
 import time
 
+import nbformat
 import pytest
 import requests
 
@@ -78,6 +80,79 @@ def test_member_opens_the_team_server_which_runs_as_the_team(released_hub, tmp_p
         hub.spawn(a)
         mine = s_a.get(f"{hub.url}/user/{a}/lab", timeout=60)
         assert mine.status_code == 200 and '"disableRTC": true' in mine.text
+
+
+def test_feedback_on_a_team_server_submission_reaches_every_member(released_hub, tmp_path):
+    """The team submits the answered lab from the team server (the member who clicked recorded); the
+    instructor collects, autogrades (sandboxed) and releases feedback with the same functions as
+    ``datalit lab collect|autograde|feedback``; then each member fetches it in the Assignments panel of their
+    own personal server (neither submitted from there) and opens the graded HTML with the team's score; the
+    team server's panel fetches it too, and its copy in the team folder (피드백/) is readable on the team server.
+    Runs before the other submission test: collect and autograde take every team with a submission."""
+    from datalit.hub.teamserver import account_name
+    from datalit.labs import autograde, collect, feedback
+    from datalit.labs.course import open_course
+    from labkit import LAB, answered
+
+    hub, course_dir = released_hub
+    (a, pa), (b, pb) = hub.new_user(), hub.new_user()
+    (team,) = team_ids(1)
+    account = account_name(team)
+    course_form = {"course_id": "datalit-test", "assignment_id": LAB}
+    with teams_made(hub, course_dir, {team: [a, b]}, tmp_path / "team-groups.json") as course:
+        assert open_team_server(hub, logged_in(hub, a, pa), team).status_code == 200
+        auth_a = {"Authorization": f"token {hub.user_token(a)}"}
+        team_url = f"{hub.url}/user/{account}"
+        r = requests.post(f"{team_url}/assignments/fetch", data=course_form, headers=auth_a, timeout=120)
+        assert r.ok, r.text[:300]
+        # the team's answers, saved on the team server as JupyterLab saves a notebook
+        r = requests.put(f"{team_url}/api/contents/{LAB}/{LAB}.ipynb", headers=auth_a, timeout=60,
+                         json={"type": "notebook", "format": "json",
+                               "content": json.loads(nbformat.writes(answered(course)))})
+        assert r.status_code == 200, r.text[:300]
+        r = requests.post(f"{team_url}/assignments/submit", data=course_form, headers=auth_a, timeout=120)
+        assert r.ok and '"success": false' not in r.text, r.text[:800]
+
+        # the instructor: collect, autograde, release feedback
+        course = open_course(course_dir)
+        summary = collect.collect(course, LAB)
+        assert summary["teams"][team]["submitted_by"] == a, summary
+        report = autograde.autograde(course, LAB, workers=2, progress=False)
+        assert report["sandboxed"] and report["scores"][team]["auto"] == 10, report["scores"]
+        released = feedback.feedback(course, LAB)
+        assert sorted(released["released"][team]["cached_for"]) == sorted([a, b]), released["released"]
+
+        # each member, in their own personal server's Assignments panel: Fetch Feedback, then open the page
+        pages = {}
+        for member in (a, b):
+            token = hub.spawn(member)
+            auth = {"Authorization": f"token {token}"}
+            listing = requests.post(f"{hub.url}/user/{member}/assignments/fetch_feedback", data=course_form,
+                                    headers=auth, timeout=120)
+            assert listing.ok, listing.text[:500]
+            (entry,) = [x for x in listing.json()["value"] if x["status"] == "submitted"]
+            assert entry["student_id"] == team, entry
+            (sub,) = entry["submissions"]
+            assert sub["submitted_by"] == a and sub["graded"] and sub["has_local_feedback"], sub
+            (nb,) = sub["notebooks"]
+            rel = os.path.relpath(nb["local_feedback_path"], os.path.expanduser(f"~{member}"))
+            assert rel.startswith(f"{LAB}/feedback/") and rel.endswith(f"{LAB}.html"), rel
+            page = requests.get(f"{hub.url}/user/{member}/files/{rel}", headers=auth, timeout=60)
+            assert page.status_code == 200, page.status_code
+            pages[member] = page.content.decode("utf-8")  # text/html without a charset: not page.text
+        for member in (a, b):
+            scores = re.findall(r"\(Score: ([\d.]+) / ([\d.]+)\)", pages[member])
+            assert scores and float(scores[0][0]) == 10, scores[:3]
+            assert f"채점 안내 (팀 {team})" in pages[member] and f"채점한 제출: {a}" in pages[member]
+        assert pages[a] == pages[b]
+
+        # the team server: its own panel fetches the same page, and the released copy in 피드백/ is readable
+        listing = requests.post(f"{team_url}/assignments/fetch_feedback", data=course_form, headers=auth_a,
+                                timeout=120)
+        (entry,) = [x for x in listing.json()["value"] if x["status"] == "submitted"]
+        assert entry["submissions"][0]["has_local_feedback"], entry
+        copy = requests.get(f"{team_url}/files/피드백/{LAB}/{LAB}.html", headers=auth_a, timeout=60)
+        assert copy.status_code == 200 and copy.content.decode("utf-8") == pages[a], copy.status_code
 
 
 def test_team_submits_from_the_team_server_with_the_clicking_member_recorded(released_hub, tmp_path):
@@ -177,7 +252,7 @@ def test_who_did_what_is_recorded_per_member_and_shown_to_the_instructor_only(re
         out = subprocess.run([sys.executable, "-m", "datalit", "team", "activity", "--course-dir", str(course_dir),
                               "--team", team], capture_output=True, text=True, timeout=120)
         assert out.returncode == 0, out.stderr
-        assert "실행한 셀" in out.stdout and a in out.stdout and b in out.stdout
+        assert "편집한 셀" in out.stdout and "실행한 셀" in out.stdout and a in out.stdout and b in out.stdout
 
 
 def test_team_server_after_a_hub_restart_and_its_idle_culling(released_hub, tmp_path):
