@@ -89,21 +89,20 @@ def run_job(job: dict) -> dict:
 
 def template_imports(notebook: str | Path) -> tuple[str, ...]:
     """Modules the template's code cells import at top level (``import a.b``, ``from c.d import e``), in order.
-    The fork server imports them too, so e.g. scikit-learn or folium is imported once per worker, not per report."""
+    The fork server imports them too, so e.g. scikit-learn or folium is imported once per batch, not per report."""
     import ast
 
-    import nbformat
-
     names: list[str] = []
-    try:
-        cells = nbformat.read(str(notebook), as_version=4).cells
+    try:  # plain JSON: importing nbformat (jsonschema) here would delay the fork server's start by seconds
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
     except Exception:  # noqa: BLE001 - an unreadable notebook fails in its own run, with its own message
         return ()
     for cell in cells:
-        if cell.cell_type != "code":
+        if cell.get("cell_type") != "code":
             continue
+        source = cell.get("source", "")
         try:
-            tree = ast.parse(cell.source)
+            tree = ast.parse("".join(source) if isinstance(source, list) else source)
         except SyntaxError:  # magics, shell escapes
             continue
         for node in tree.body:
