@@ -42,28 +42,50 @@ def shared_datasets() -> Path:
     return path
 
 
-# With ``-n 2`` (pytest-xdist, what ``./run test`` and CI run) every test file of data, lessons and reports
-# is one unit of work (its module fixtures, e.g. all lessons executed once, stay in one worker), handed to
-# whichever worker is free. Everything else is one unit, "system": it touches what the machine shares (real
-# hubs, unix users and groups — team groups are named after team ids many tests reuse —, the grading
-# sandbox's slot users and /var/lib/datalit-sandbox-tests), so it runs one test after another, as before.
-# (xdist's own --dist loadgroup cannot do this on pytest 9.2: it renames test ids through an attribute that
-# pytest no longer reads.)
+# With ``-n 3`` (pytest-xdist, what ``./run test`` and CI run) every test file of data, lessons and reports is
+# one unit of work (its module fixtures, e.g. all lessons executed once, stay in one worker), handed to whichever
+# worker is free. The tests that touch what the machine shares run in two units, each one test after another:
+# - "grading": team labs and security (the grading sandbox's slot users and /var/lib/datalit-sandbox-tests, unix
+#   groups named after team ids that many tests reuse, the team folders);
+# - "hubs": real hubs that neither grade in the sandbox nor make team groups (tests/hub, and the security tests
+#   of the hub's own front door listed in HUB_SECURITY). The two share only what unix already serialises
+#   (useradd and groupadd take /etc/passwd's lock and retry).
+# The two system units go out first, then the compute files, the largest first, so no worker ends long after
+# the others. (xdist's own --dist loadgroup cannot do this on pytest 9.2: it renames test ids through an
+# attribute that pytest no longer reads.)
 COMPUTE = {"data", "lessons", "reports"}
-SYSTEM_FILES = {"test_autograder_use.py"}  # a lesson test that grades in the sandbox
+SANDBOX_FILES = {"test_autograder_use.py"}  # a lesson test that grades in the sandbox
+HUB_SECURITY = {"test_admin_signup.py", "test_hub_csrf.py", "test_hub_disk_limit.py",
+                "test_hub_expired_sessions.py", "test_hub_login_lockout.py", "test_state_dir.py"}
 
 
 def work_unit(nodeid: str) -> str:
-    """The unit of work a test belongs to: its file (compute tests) or "system"."""
+    """The unit of work a test belongs to: its file (compute tests), "hubs" or "grading"."""
     path = nodeid.split("::", 1)[0]
     parts = Path(path).parts
-    if len(parts) > 2 and parts[0] == "tests" and parts[1] in COMPUTE and parts[-1] not in SYSTEM_FILES:
-        return path
-    return "system"
+    if len(parts) > 2 and parts[0] == "tests":
+        if parts[1] in COMPUTE and parts[-1] not in SANDBOX_FILES:
+            return path
+        if parts[1] == "hub" or (parts[1] == "security" and parts[-1] in HUB_SECURITY):
+            return "hubs"
+    return "grading"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The order units are handed out in (same in every worker, so xdist sees one collection): grading, hubs,
+    then compute files by their number of tests, largest first. Tests keep their order inside a file."""
+    from collections import Counter
+
+    sizes = Counter(work_unit(item.nodeid) for item in items)
+    rank = {"grading": 0, "hubs": 1}
+    items.sort(key=lambda item: (rank.get(work_unit(item.nodeid), 2), -sizes[work_unit(item.nodeid)],
+                                 work_unit(item.nodeid)))
 
 
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False  # keep the order above
 
     class ByWorkUnit(LoadScopeScheduling):
         def _split_scope(self, nodeid):
