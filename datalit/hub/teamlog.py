@@ -3,11 +3,11 @@
 A jupyter_server extension (enabled by hub_config/user_server/team/). It wraps the kernel websocket's
 ``on_message`` (an ``execute_request`` on the shell channel counts one executed cell; any message marks
 the minute active) and the collaboration websocket (any message marks the minute active). Edited cells:
-the room (pycrdt-websocket ``YRoom.serve``, one task per websocket) takes a member's messages from the
-websocket's ``__anext__`` and applies a sync update to the notebook's YDoc right away, without awaiting in
-between; the wrapped ``__anext__`` notes in a context variable (per task, so per websocket) whose update
-is being applied, and a deep observer on the notebook's cells notes the ids of the cells whose *source*
-that update changes. Only an opaque key per cell (a hash of room and cell id) is kept: no keystrokes, no
+the room (pycrdt-websocket ``YRoom.serve``) serves each websocket in a task of its own, taking its messages
+one at a time from the websocket's ``__anext__`` and applying a sync update to the notebook's YDoc before
+it takes the next; the wrapped ``__anext__`` notes in a context variable (per task, so per websocket) whose
+update comes next, and a deep observer on the notebook's cells, called synchronously inside
+``apply_update``, notes the ids of the cells whose *source* that update changes. Only an opaque key per cell (a hash of room and cell id) is kept: no keystrokes, no
 text. Changes the server makes itself (a file reloaded from disk) happen in other tasks and count for
 nobody; outputs and execution counts are not edits. The member is the hub's identity of the websocket
 (``current_user``), never a name inside a message. Every ``FLUSH_SECONDS`` the counts are posted to the
@@ -157,7 +157,7 @@ def _load_jupyter_server_extension(serverapp) -> None:
 
         async def next_doc_message(self):
             message = await doc_next(self)
-            _updating.set(_sender(self, message))  # the room applies it before it awaits again
+            _updating.set(_sender(self, message))  # this task applies it before taking the next one
             return message
 
         YDocWebSocketHandler.__anext__ = next_doc_message
