@@ -9,8 +9,8 @@ The pod replaces the per-kernel sandbox:
 * network: the NetworkPolicy ``datalit-autograde`` (manifests/grading.yaml) selects the Jobs' label
   ``component: datalit-autograde`` and allows no ingress and no egress at all; no service account token,
   no service links (no cluster addresses in the environment);
-* CPU and memory: the container's requests = limits (``k8s.grading_cpu``; ``lab.memory_mb`` for the kernel
-  plus the grader's own share); time: ``activeDeadlineSeconds`` from ``lab.timeout`` per notebook and team;
+* CPU and memory: each container's requests = limits (the kernel container: ``k8s.grading_cpu`` and
+  ``lab.memory_mb``; the grader its own share); time: ``activeDeadlineSeconds`` from ``lab.timeout`` per notebook and team;
   ``backoffLimit: 0`` (a hostile notebook is not graded twice by Kubernetes);
 * processes: the pod spec has no pids field; the grading nodes' kubelet ``podPidsLimit``
   (``k8s.grading_pids``) limits each pod; ``k8s.grading_node_selector`` puts the Jobs on those nodes;
@@ -20,10 +20,16 @@ The pod replaces the per-kernel sandbox:
 * non-root (the image's jovyan, like the instructors' pods that own the course files), no privilege
   escalation, no capabilities, RuntimeDefault seccomp, read-only root filesystem (``/tmp`` is an emptyDir).
 
-By default the kernel runs as the grader's uid inside the pod (``lab.sandbox`` off: unshare needs
-privileges a restricted pod does not have), so a notebook can see what the pod mounts. With
-``k8s.grading_sandbox`` the grader runs as root with the few capabilities datalit's sandbox needs and
-confines each kernel exactly as on one machine (own uid, no network namespace, course and checks hidden,
+By default the kernel runs in a second container of the pod, ``kernel`` (datalit/labs/kernel_sidecar.py): another
+non-root uid (``KERNEL_UID``), no capability, and none of the grader's mounts (no Secret, no course, no gradebook);
+it shares only an emptyDir with the grader (read-only there: connection files, this lab's check module, the
+team's files), its own ``/tmp`` and the datasets. The containers share localhost, so the grader talks ZMQ to the
+kernel; the NetworkPolicy still denies everything else. Memory and CPU of the kernel are its container's
+(``lab.memory_mb``, ``k8s.grading_cpu``), CPU seconds, file size and the wall clock (``lab.timeout``) are
+set by the sidecar per kernel, nbgrader's per-cell timeout stays in the grader.
+
+With ``k8s.grading_sandbox`` instead, the grader runs as root with the few capabilities datalit's sandbox needs
+and confines each kernel exactly as on one machine (own uid, no network namespace, course and checks hidden,
 rlimits); the namespace must then allow such pods (PodSecurity "privileged" for the grading Jobs), and what
 the grader wrote is handed back to the course's owner afterwards. See docs/admin-guide.md §9.
 """
@@ -44,6 +50,11 @@ SETUP_SECONDS = 300                  # image pull, imports, gradebook
 # (unshare needs SYS_ADMIN; slot users need SETUID/SETGID; the slot's files CHOWN/FOWNER/DAC_OVERRIDE; KILL)
 SANDBOX_DIR = "/var/lib/datalit-sandbox"
 SANDBOX_CAPABILITIES = ("SYS_ADMIN", "SETUID", "SETGID", "SETPCAP", "CHOWN", "FOWNER", "DAC_OVERRIDE", "KILL")
+# the kernel container (default): datalit/labs/kernel_sidecar.py
+KERNEL_UID = 1001                    # not the grader's 1000; group 100 (fsGroup) reads the shared folder
+KERNEL_SHARE = "/srv/datalit/kernel"  # the same path in both containers (read-only in the kernel's)
+SIDECAR_MEMORY_MB = 64               # the sidecar itself, beside the kernel's lab.memory_mb
+GRADER_CPU = "500m"                  # nbgrader waits for the kernel most of the time
 
 
 def job_name(lab: str, run: str, worker: int) -> str:
@@ -62,10 +73,12 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
     """The batch/v1 Job of worker WORKER (0-based) of WORKERS grading LAB (TEAMS collected teams)."""
     cfg = cfg or load_config()
     lab_cfg, k8s = cfg["lab"], cfg["k8s"]
-    memory = f"{int(lab_cfg['memory_mb']) + GRADER_MEMORY_MB}Mi"
-    resources = {"cpu": str(k8s["grading_cpu"]), "memory": memory, "ephemeral-storage": "2Gi"}
+    sidecar = not k8s["grading_sandbox"]
+    memory = f"{GRADER_MEMORY_MB if sidecar else int(lab_cfg['memory_mb']) + GRADER_MEMORY_MB}Mi"
+    resources = {"cpu": GRADER_CPU if sidecar else str(k8s["grading_cpu"]), "memory": memory,
+                 "ephemeral-storage": "2Gi"}
     env = {
-        "DATALIT_LAB_SANDBOX": "false",              # the pod is the sandbox (module docstring)
+        "DATALIT_LAB_SANDBOX": "false",              # the pod and its kernel container are (module docstring)
         "DATALIT_LAB_COURSE_DIR": k8s["course_mount"],
         "DATALIT_LAB_COURSE_ID": lab_cfg["course_id"],
         "DATALIT_LAB_CHECKOUT_DIR": CHECKOUT,
@@ -78,8 +91,16 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
                     "seccompProfile": {"type": "RuntimeDefault"}}
     container_security = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
                           "capabilities": {"drop": ["ALL"]}}
-    extra_mounts, extra_volumes = [], []
-    if k8s["grading_sandbox"]:  # datalit's own sandbox around each kernel, inside the pod (as one machine)
+    extra_mounts, extra_volumes, containers = [], [], []
+    if sidecar:
+        from datalit.labs.kernel_sidecar import SHARE_ENV
+
+        env[SHARE_ENV] = KERNEL_SHARE
+        extra_mounts = [{"name": "kernel-share", "mountPath": KERNEL_SHARE}]
+        extra_volumes = [{"name": "kernel-share", "emptyDir": {"sizeLimit": "2Gi"}},
+                         {"name": "kernel-tmp", "emptyDir": {"sizeLimit": "1Gi"}}]
+        containers = [kernel_container(cfg)]
+    else:  # datalit's own sandbox around each kernel, inside the pod (as one machine)
         env["DATALIT_LAB_SANDBOX"] = "true"
         env["DATALIT_LAB_SANDBOX_DIR"] = SANDBOX_DIR
         pod_security = {"runAsUser": 0, "runAsGroup": 0, "fsGroup": 100, "seccompProfile": {"type": "RuntimeDefault"}}
@@ -109,7 +130,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
                 {"name": "tmp", "mountPath": "/tmp"},
                 *extra_mounts,
             ],
-        }],
+        }, *containers],
         "volumes": [
             {"name": "course", "persistentVolumeClaim": {"claimName": k8s["course_claim"]}},
             {"name": "labchecks", "secret": {"secretName": k8s["grading_labchecks_secret"], "defaultMode": 0o440}},
@@ -132,6 +153,31 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
             "ttlSecondsAfterFinished": 86400,
             "template": {"metadata": {"labels": labels}, "spec": pod},
         },
+    }
+
+
+def kernel_container(cfg: dict) -> dict:
+    """The student kernels' container: the sidecar as PID 1, another uid, nothing of the grader's mounted."""
+    lab_cfg, k8s = cfg["lab"], cfg["k8s"]
+    resources = {"cpu": str(k8s["grading_cpu"]), "memory": f"{int(lab_cfg['memory_mb']) + SIDECAR_MEMORY_MB}Mi",
+                 "ephemeral-storage": "1Gi"}
+    env = {"DATALIT_DATA_DIR": "/srv/datalit/datasets", "HOME": "/tmp", "LANG": "C.UTF-8"}
+    return {
+        "name": "kernel",
+        "image": k8s["singleuser_image"],
+        "command": ["python", "-I", "-m", "datalit.labs.kernel_sidecar", "serve", "--share", KERNEL_SHARE,
+                    "--work", "/tmp"],
+        "workingDir": "/",
+        "env": [{"name": k, "value": v} for k, v in env.items()],
+        "resources": {"requests": dict(resources), "limits": dict(resources)},
+        "securityContext": {"runAsUser": KERNEL_UID, "runAsGroup": 100, "runAsNonRoot": True,
+                            "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
+                            "capabilities": {"drop": ["ALL"]}},
+        "volumeMounts": [
+            {"name": "kernel-share", "mountPath": KERNEL_SHARE, "readOnly": True},
+            {"name": "kernel-tmp", "mountPath": "/tmp"},
+            {"name": "datasets", "mountPath": "/srv/datalit/datasets", "readOnly": True},
+        ],
     }
 
 
@@ -186,18 +232,26 @@ def _submit(lab: str, workers: int, wait: bool) -> int:
 
 
 def _grade(lab: str, index: int, count: int) -> int:
+    import contextlib
+    import os
+    from pathlib import Path
+
     from datalit.labs.autograde import autograde, format_summary, teams_to_grade
     from datalit.labs.course import open_course
+    from datalit.labs.kernel_request import grader_side
+    from datalit.labs.kernel_sidecar import SHARE_ENV
 
     course = open_course(None)
     mine = shard(teams_to_grade(course, lab), index, count)
-    if not mine:
-        print(f"worker {index}/{count}: no team to grade")
-        return 0
-    try:
-        report = autograde(course, lab, workers=1, teams=mine, progress=False)
-    finally:
-        give_back(course.root)
+    share = os.environ.get(SHARE_ENV)  # the kernel container's shared folder (default), else no sidecar
+    with grader_side(Path(share), lab if mine else None) if share else contextlib.nullcontext():
+        if not mine:
+            print(f"worker {index}/{count}: no team to grade")
+            return 0
+        try:
+            report = autograde(course, lab, workers=1, teams=mine, progress=False)
+        finally:
+            give_back(course.root)
     print(format_summary(report))
     return 0 if all(r["success"] for r in report["results"]) else 1
 

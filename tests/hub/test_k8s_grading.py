@@ -144,15 +144,20 @@ def test_grading_jobs_have_the_sandbox_limits_and_no_network(manifests):
         assert spec["activeDeadlineSeconds"] == k8s_jobs.SETUP_SECONDS + lab["timeout"] * 2 * 3  # 7 teams / 3
         assert pod["automountServiceAccountToken"] is False and pod["enableServiceLinks"] is False
         assert pod["securityContext"]["runAsNonRoot"] is True
-        (c,) = pod["containers"]
+        c, kernel = pod["containers"]
+        assert (c["name"], kernel["name"]) == ("grader", "kernel")
         assert c["securityContext"] == {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
                                         "capabilities": {"drop": ["ALL"]}}
         assert c["resources"]["limits"] == c["resources"]["requests"]
-        assert c["resources"]["limits"]["memory"] == f"{lab['memory_mb'] + k8s_jobs.GRADER_MEMORY_MB}Mi"
-        assert c["resources"]["limits"]["cpu"] == K8S["grading_cpu"]
+        assert kernel["resources"]["limits"] == kernel["resources"]["requests"]
+        # the kernel's memory and CPU are its own container's (lab.memory_mb + the sidecar), the grader's beside it
+        assert kernel["resources"]["limits"]["memory"] == f"{lab['memory_mb'] + k8s_jobs.SIDECAR_MEMORY_MB}Mi"
+        assert kernel["resources"]["limits"]["cpu"] == K8S["grading_cpu"]
+        assert c["resources"]["limits"]["memory"] == f"{k8s_jobs.GRADER_MEMORY_MB}Mi"
         assert c["command"][-4:] == ["--shard", str(i), "--of", "3"]
         env = {e["name"]: e["value"] for e in c["env"]}
         assert env["DATALIT_LAB_SANDBOX"] == "false" and env["DATALIT_LAB_COURSE_DIR"] == K8S["course_mount"]
+        assert env["DATALIT_KERNEL_SIDECAR_DIR"] == k8s_jobs.KERNEL_SHARE
         volumes = {v["name"]: v for v in pod["volumes"]}
         assert volumes["labchecks"]["secret"]["secretName"] == K8S["grading_labchecks_secret"]
         assert volumes["course"]["persistentVolumeClaim"]["claimName"] == K8S["course_claim"]
@@ -162,6 +167,48 @@ def test_grading_jobs_have_the_sandbox_limits_and_no_network(manifests):
     teams = [f"team-{n}" for n in range(7)]
     shards = [k8s_jobs.shard(teams, i, 3) for i in range(3)]
     assert sorted(t for s in shards for t in s) == teams and all(shards)
+
+
+def test_student_kernels_run_in_their_own_container_without_the_graders_mounts():
+    """The default grading Job: a second container "kernel" (datalit/labs/kernel_sidecar.py) under another
+    non-root uid, without privileges, that mounts neither the hidden checks (Secret) nor the course and gradebook:
+    only the shared folder read-only, its own /tmp and the datasets."""
+    from datalit.labs import k8s_jobs
+
+    (job,) = k8s_jobs.grading_jobs("lab1_bike_story", "r1", 1, 3)
+    pod = job["spec"]["template"]["spec"]
+    containers = {c["name"]: c for c in pod["containers"]}
+    assert set(containers) == {"grader", "kernel"}
+    grader, kernel = containers["grader"], containers["kernel"]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+
+    def uid(c):
+        return c.get("securityContext", {}).get("runAsUser", pod["securityContext"]["runAsUser"])
+
+    assert uid(kernel) != uid(grader) and uid(kernel) == k8s_jobs.KERNEL_UID and uid(kernel) != 0
+    sec = kernel["securityContext"]
+    assert sec["runAsNonRoot"] is True and sec["allowPrivilegeEscalation"] is False
+    assert sec["capabilities"] == {"drop": ["ALL"]} and "add" not in sec["capabilities"]
+    assert sec["readOnlyRootFilesystem"] is True and "privileged" not in sec
+    assert pod["securityContext"]["runAsNonRoot"] is True and "shareProcessNamespace" not in pod  # own PID 1
+    mounts = {m["name"]: m for m in kernel["volumeMounts"]}
+    assert set(mounts) == {"kernel-share", "kernel-tmp", "datasets"}
+    assert not any("secret" in volumes[m] for m in mounts)  # no Secret at all, the checks' least of all
+    assert not any(volumes[m].get("persistentVolumeClaim", {}).get("claimName") == K8S["course_claim"] for m in mounts)
+    assert mounts["kernel-share"]["readOnly"] is True and mounts["datasets"]["readOnly"] is True
+    assert mounts["kernel-tmp"]["mountPath"] == "/tmp" and "emptyDir" in volumes["kernel-tmp"]
+    assert "emptyDir" in volumes["kernel-share"]
+    share = {m["name"]: m for m in grader["volumeMounts"]}["kernel-share"]
+    assert share["mountPath"] == mounts["kernel-share"]["mountPath"] == k8s_jobs.KERNEL_SHARE and not share.get("readOnly")
+    grader_mounts = {m["name"] for m in grader["volumeMounts"]}
+    assert {"labchecks", "course"} <= grader_mounts and "kernel-tmp" not in grader_mounts
+    assert kernel["command"][:5] == ["python", "-I", "-m", "datalit.labs.kernel_sidecar", "serve"]
+    assert kernel["workingDir"] == "/"  # nothing writable on the sidecar's import path
+    assert kernel["command"][kernel["command"].index("--share") + 1] == k8s_jobs.KERNEL_SHARE
+    env = {e["name"]: e["value"] for e in kernel["env"]}
+    assert not any(k.startswith("DATALIT_LAB_") for k in env)  # nothing about the course or the checkout
+    # the Job's pod, not only its kernel container, has the deny-all NetworkPolicy's label (one network namespace)
+    assert job["spec"]["template"]["metadata"]["labels"]["component"] == k8s_jobs.COMPONENT
 
 
 def test_the_hub_may_run_jobs_and_nothing_else_new(k8s_rendered, manifests):
@@ -204,7 +251,7 @@ def test_grading_jobs_with_datalits_sandbox_in_the_pod(tmp_path):
     (job,) = k8s_jobs.grading_jobs("lab1_bike_story", "r1", 1, 2, cfg=cfg)
     assert k8s_schema_errors([job]) == []
     pod = job["spec"]["template"]["spec"]
-    (c,) = pod["containers"]
+    (c,) = pod["containers"]  # the alternative: no kernel container, the sandbox confines each kernel instead
     assert pod["securityContext"]["runAsUser"] == 0 and "runAsNonRoot" not in pod["securityContext"]
     assert c["securityContext"]["capabilities"] == {"drop": ["ALL"], "add": list(k8s_jobs.SANDBOX_CAPABILITIES)}
     assert "SYS_ADMIN" in k8s_jobs.SANDBOX_CAPABILITIES and c["securityContext"]["allowPrivilegeEscalation"] is True
@@ -213,6 +260,7 @@ def test_grading_jobs_with_datalits_sandbox_in_the_pod(tmp_path):
     assert {"name": "sandbox", "mountPath": k8s_jobs.SANDBOX_DIR} in c["volumeMounts"]
     assert pod["automountServiceAccountToken"] is False  # the rest as in the default Job
     assert c["resources"]["limits"] == c["resources"]["requests"]
+    assert c["resources"]["limits"]["memory"] == f"{DEFAULTS['lab']['memory_mb'] + k8s_jobs.GRADER_MEMORY_MB}Mi"
     # ownership handed back (the tests run as root, as the grader would)
     if os.geteuid() != 0:
         pytest.skip("needs root")
