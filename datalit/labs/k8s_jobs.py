@@ -236,18 +236,24 @@ def _grade(lab: str, index: int, count: int) -> int:
     import os
     from pathlib import Path
 
+    import yaml
+
     from datalit.labs.autograde import autograde, format_summary, teams_to_grade
     from datalit.labs.course import open_course
-    from datalit.labs.kernel_request import grader_side
+    from datalit.labs.kernel_request import grader_side, warm_cache
     from datalit.labs.kernel_sidecar import SHARE_ENV
 
-    course = open_course(None)
-    mine = shard(teams_to_grade(course, lab), index, count)
     share = os.environ.get(SHARE_ENV)  # the kernel container's shared folder (default), else no sidecar
-    with grader_side(Path(share), lab if mine else None) if share else contextlib.nullcontext():
+    with grader_side(Path(share)) if share else contextlib.nullcontext():
+        course = open_course(None)
+        mine = shard(teams_to_grade(course, lab), index, count)
         if not mine:
             print(f"worker {index}/{count}: no team to grade")
             return 0
+        if share:  # lab.yaml comes with the course's source (the checkout in the pod holds only the checks)
+            info = course.root / "source" / lab / "lab.yaml"
+            warm_cache(Path(share), yaml.safe_load(info.read_text(encoding="utf-8")).get("datasets", [])
+                       if info.is_file() else [])
         try:
             report = autograde(course, lab, workers=1, teams=mine, progress=False)
         finally:

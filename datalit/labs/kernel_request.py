@@ -34,30 +34,30 @@ STOP_WAIT = 10
 
 
 @contextlib.contextmanager
-def grader_side(share: Path, lab: str | None):
+def grader_side(share: Path):
+    """While the grader runs: its lock held (the sidecar ends when it is released, also when the grader fails),
+    the kernelspec python3 = ``connect``, the shared folder's ``busy`` lock file."""
     share = Path(share)
     gid = _share_gid(share)
-    busy = share / BUSY
-    busy.touch(exist_ok=True)
-    _own(busy, gid, 0o640)
-    if lab:
-        _warm(share / CACHE, lab)
-    spec_root = Path(tempfile.mkdtemp(prefix="datalit-kernelspec-"))
-    spec = spec_root / "kernels" / "python3"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-I", "-m", "datalit.labs.kernel_sidecar", "connect", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)", "language": "python", "interrupt_mode": "message",
-        "metadata": {"datalit": "the kernel runs in the Job's kernel container"}}))
-    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", SHARE_ENV)}
-    os.environ["JUPYTER_PATH"] = str(spec_root)
-    os.environ[SHARE_ENV] = str(share)
     tmp = share / f".{GRADER_LOCK}-{os.getpid()}"
     lock = os.open(tmp, os.O_CREAT | os.O_RDWR, 0o640)
     fcntl.flock(lock, fcntl.LOCK_EX)
     _own(tmp, gid, 0o640)
     os.replace(tmp, share / GRADER_LOCK)  # appears already locked: the sidecar never sees it free too early
+    spec_root = Path(tempfile.mkdtemp(prefix="datalit-kernelspec-"))
+    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", SHARE_ENV)}
     try:
+        busy = share / BUSY
+        busy.touch(exist_ok=True)
+        _own(busy, gid, 0o640)
+        spec = spec_root / "kernels" / "python3"
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-I", "-m", "datalit.labs.kernel_sidecar", "connect", "{connection_file}"],
+            "display_name": "Python 3 (ipykernel)", "language": "python", "interrupt_mode": "message",
+            "metadata": {"datalit": "the kernel runs in the Job's kernel container"}}))
+        os.environ["JUPYTER_PATH"] = str(spec_root)
+        os.environ[SHARE_ENV] = str(share)
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -84,14 +84,13 @@ def _share_gid(share: Path) -> int:
     return os.stat(share).st_gid
 
 
-def _warm(cache: Path, lab: str) -> None:
+def warm_cache(share: Path, datasets: list[str]) -> None:
     """Parse the lab's datasets and build the font cache once, for every kernel to read (never write: a kernel
     of one team cannot leave a changed table for the next)."""
     from datalit.labs.autograde import _WARM, cache_env
-    from datalit.labs.course import lab_info
 
+    cache = Path(share) / CACHE
     cache.mkdir(exist_ok=True)
-    datasets = lab_info(lab).get("datasets", [])
     env = dict(os.environ, **cache_env(str(cache)))
     subprocess.run([sys.executable, "-c", _WARM % datasets], env=env, check=False, capture_output=True)
     gid = _share_gid(cache.parent)
@@ -165,7 +164,7 @@ def _copy_files(src: Path, dest: Path, limit: int) -> None:
                     shutil.copyfileobj(fh, out)
 
 
-def connect(connection_file: str) -> int:
+def connect(connection_file: str, options: list[str] | None = None) -> int:
     """The kernelspec's command in the grader: a kernel from the sidecar, alive exactly as long as this process."""
     from datalit.config import load_config
 
@@ -196,7 +195,7 @@ def connect(connection_file: str) -> int:
     signal.signal(signal.SIGINT, lambda *_: send_message(conn, {"op": "interrupt"}))
     try:
         send_message(conn, {"id": kid, "cpu_seconds": int(cfg["cpu_seconds"]), "wall_seconds": int(cfg["timeout"]),
-                     "max_file_mb": int(cfg["max_file_mb"])})
+                     "max_file_mb": int(cfg["max_file_mb"]), "options": list(options or [])})
         result = _until_exit(conn, stop)
     finally:
         conn.close()

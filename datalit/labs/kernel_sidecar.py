@@ -121,6 +121,8 @@ def _run_kernel(share: Path, work: Path, wipe: list[Path], sock: socket.socket, 
         request = json.loads(read_message(sock))
         kid = str(request["id"])
         limits = {k: int(request[k]) for k in ("cpu_seconds", "wall_seconds", "max_file_mb")}
+        # jupyter_client's extra kernel arguments (nbclient: --HistoryManager.hist_file=:memory:): options only
+        options = [str(a) for a in request.get("options", []) if str(a).startswith("--") and "=" in str(a)]
     except (OSError, ValueError, KeyError, TypeError):
         return
     src = share / kid
@@ -145,7 +147,9 @@ def _run_kernel(share: Path, work: Path, wipe: list[Path], sock: socket.socket, 
         (home / "tmp").mkdir()
         shutil.copyfile(src / "kernel.json", home / "kernel.json")
         env = _kernel_env(share, src, home)
-        proc = subprocess.Popen([sys.executable, "-m", "ipykernel_launcher", "-f", str(home / "kernel.json")],
+        # -P: the working folder (the team's files) is not put first on sys.path; the checks and datalit are
+        proc = subprocess.Popen([sys.executable, "-P", "-m", "ipykernel_launcher", "-f", str(home / "kernel.json"),
+                                 *options],
                                 cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 start_new_session=True, preexec_fn=lambda: _limit(limits))
         send_message(sock, {"event": "started", "pid": proc.pid})
@@ -207,7 +211,9 @@ def _kernel_env(share: Path, src: Path, home: Path) -> dict:
            "LANG": "C.UTF-8", "TMPDIR": str(home / "tmp"), "MPLCONFIGDIR": str(home / "mpl"),
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde",
-           "PYTHONPATH": str(src / "checks")}  # this lab's check module, nothing else
+           # this lab's check module (nothing else), then datalit itself: a labchecks or datalit shipped in the
+           # team's files (the working folder, which ipykernel puts before site-packages) stands in for neither
+           "PYTHONPATH": f"{src / 'checks'}:{Path(__file__).resolve().parents[2]}"}
     env.update({k: os.environ[k] for k in KERNEL_ENV_KEYS if os.environ.get(k)})
     if (share / CACHE).is_dir():  # pre-parsed data and the font cache, read-only
         env.update({"DATALIT_CACHE_DIR": str(share / CACHE), "MPLCONFIGDIR": str(share / CACHE / "mpl")})
@@ -293,12 +299,14 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--wipe", action="append", type=Path, default=[], help="more folders emptied between kernels")
     c = sub.add_parser("connect", help="the grader container: the kernelspec's command")
     c.add_argument("connection_file")
-    a = p.parse_args(argv)
+    a, options = p.parse_known_args(argv)
+    if options and a.cmd == "serve":
+        p.error(f"unrecognized arguments: {' '.join(options)}")
     if a.cmd == "serve":
         return serve(a.share, a.work, a.wipe)
     from datalit.labs.kernel_request import connect  # the grader's half (datalit/labs/kernel_request.py)
 
-    return connect(a.connection_file)
+    return connect(a.connection_file, options)
 
 
 if __name__ == "__main__":

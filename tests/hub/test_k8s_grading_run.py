@@ -1,19 +1,28 @@
-"""The grading Jobs' own command, run here with their environment (datalit/labs/k8s_jobs.py).
+"""The grading Jobs' own commands, run here with their environment (datalit/labs/k8s_jobs.py).
 
-Each Job's container runs ``python -m datalit.labs.k8s_jobs grade LAB --shard I --of N`` with the
-environment the Job spec gives it (sandbox off: the pod is the sandbox; the course on its volume; the
-hidden checks from the Secret under ``lab.checkout_dir``/grading/labchecks). Here the same command runs
-for both workers of a real released course (real nbgrader, three collected teams), with the Job's
-environment and its mount points mapped to folders: a copy of grading/labchecks stands in for the Secret.
-Every team is graded exactly once, with every autograded point. (No pod, NetworkPolicy or limit is involved
-here; those are checked on the Job spec in test_k8s_grading.py.)
+A Job's pod has two containers: ``grader`` runs ``python -m datalit.labs.k8s_jobs grade LAB --shard I --of N``
+(sandbox off; the course on its volume; the hidden checks from the Secret under ``lab.checkout_dir``/grading/
+labchecks), ``kernel`` runs ``python -I -m datalit.labs.kernel_sidecar serve`` under another uid and starts the
+student kernels. Here both commands run as the Job spec gives them, the kernel container's as a unix account
+made for the test (another uid, removed afterwards), its volumes mapped to folders: the shared emptyDir is a
+folder only that account's group may read (as the read-only mount), its /tmp a folder of its own, its PID
+namespace its own (the sidecar is PID 1 there, as in its container); a copy of
+grading/labchecks stands in for the Secret, which the kernel's account cannot read. Every team is graded
+exactly once, with every autograded point. (No pod, NetworkPolicy or container limit is involved here; those
+are checked on the Job spec in test_k8s_grading.py. The attacks: tests/security/test_k8s_kernel_sidecar.py.)
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import pwd
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,7 +30,105 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "labs"))
 from labkit import LAB, answered, local_course, put_submission, write_roster  # noqa: E402
 
-pytestmark = [pytest.mark.grading, pytest.mark.slow]
+pytestmark = [pytest.mark.grading, pytest.mark.slow,
+              pytest.mark.skipif(os.geteuid() != 0, reason="the kernel container's uid is a unix account (root)")]
+PARENT = "/var/lib/datalit-sandbox-tests"  # 0711, outside the tests' 0700 tmp folders: the account can enter
+
+
+@contextlib.contextmanager
+def kernel_account():
+    """A unix account (a person's uid range, >= 1000) standing in for the kernel container's uid."""
+    name = f"dlk8s{uuid.uuid4().hex[:8]}"
+    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", name],
+                   check=True, capture_output=True)
+    pw = pwd.getpwnam(name)
+    assert pw.pw_uid >= 1000
+    try:
+        yield pw
+    finally:
+        _kill_uid(pw.pw_uid)
+        subprocess.run(["userdel", name], check=False, capture_output=True)
+        subprocess.run(["groupdel", name], check=False, capture_output=True)
+
+
+def _kill_uid(uid: int) -> None:
+    """Processes of the test's own account only (the sidecar and what it started)."""
+    for _ in range(100):
+        pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _owner(p) == uid]
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+
+
+def _owner(proc: Path) -> int | None:
+    try:
+        return int(next(ln for ln in (proc / "status").read_text().splitlines() if ln.startswith("Uid:")).split()[1])
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def _mapped(value: str, mounts: dict) -> str:
+    for inside, here in mounts.items():
+        if value == inside or value.startswith(inside + "/"):
+            return here + value[len(inside):]
+    return value
+
+
+def run_grading_pod(job: dict, course_root: Path, checkout: Path, datasets: Path, tmp_path: Path, account,
+                    timeout: int = 900) -> tuple[subprocess.CompletedProcess, str]:
+    """Both containers of JOB's pod as processes: the kernel container's as ACCOUNT, the grader's as this test
+    (root, with the Job's environment). Returns the grader's run and the sidecar's stderr."""
+    from datalit.labs import k8s_jobs
+
+    pod = job["spec"]["template"]["spec"]
+    containers = {c["name"]: c for c in pod["containers"]}
+    grader, kernel = containers["grader"], containers["kernel"]
+    base = Path(tempfile.mkdtemp(prefix="k8spod-", dir=PARENT))
+    os.chmod(base, 0o711)
+    share, kernel_tmp, grader_tmp = base / "share", base / "kernel-tmp", tmp_path / "podtmp"
+    share.mkdir()
+    os.chown(share, 0, account.pw_gid)
+    os.chmod(share, 0o2750)  # the read-only mount: the kernel's group reads, only the grader writes
+    kernel_tmp.mkdir()
+    os.chown(kernel_tmp, account.pw_uid, account.pw_gid)
+    os.chmod(kernel_tmp, 0o700)
+    grader_tmp.mkdir(exist_ok=True)
+    env = {e["name"]: e["value"] for e in grader["env"]}
+    mounts = {env["DATALIT_LAB_COURSE_DIR"]: str(course_root), env["DATALIT_LAB_CHECKOUT_DIR"]: str(checkout),
+              env["DATALIT_DATA_DIR"]: str(datasets), k8s_jobs.KERNEL_SHARE: str(share), "/tmp": str(grader_tmp)}
+    env = {k: _mapped(v, mounts) for k, v in env.items()}
+    kernel_mounts = {k8s_jobs.KERNEL_SHARE: str(share), "/srv/datalit/datasets": str(datasets), "/tmp": str(kernel_tmp)}
+    kernel_env = {e["name"]: _mapped(e["value"], kernel_mounts) for e in kernel["env"]}
+    kernel_env["PATH"] = os.environ["PATH"]
+    sidecar_cmd = [sys.executable, *[_mapped(a, kernel_mounts) for a in kernel["command"][1:]]]
+    sidecar_log = base / "sidecar.log"
+    sidecar = None
+    try:
+        with open(sidecar_log, "wb") as log:
+            # its own PID namespace, the sidecar its PID 1 (as in its container): a kernel cannot signal it
+            sidecar = subprocess.Popen(["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc",
+                                        "setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}",
+                                        "--clear-groups", "--no-new-privs", *sidecar_cmd],
+                                       env=kernel_env, cwd=kernel["workingDir"], stdout=log, stderr=log)
+        keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATALIT_", "JUPYTER"))}  # only the Job's
+        command = [sys.executable, *grader["command"][1:]]  # "python" of the image = this interpreter
+        done = subprocess.run(command, env={**keep, **env}, capture_output=True, text=True, timeout=timeout,
+                              cwd=str(tmp_path))
+        try:
+            code = sidecar.wait(timeout=60)  # the sidecar ends when the grader has ended
+        except subprocess.TimeoutExpired:
+            code = "still running"
+        log_text = sidecar_log.read_text(errors="replace")
+        assert code == 0, f"sidecar: {code}\n{log_text}\ngrader:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
+        return done, log_text
+    finally:
+        if sidecar is not None and sidecar.poll() is None:
+            sidecar.kill()
+        _kill_uid(account.pw_uid)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_each_worker_grades_its_share_with_the_jobs_environment(tmp_path, monkeypatch, repo, shared_datasets):
@@ -42,23 +149,15 @@ def test_each_worker_grades_its_share_with_the_jobs_environment(tmp_path, monkey
     shutil.copytree(repo / "grading" / "labchecks", checkout / "grading" / "labchecks")
     jobs = k8s_jobs.grading_jobs(LAB, "t1", workers=2, teams=len(teams))
     outputs = []
-    for job in jobs:
-        (container,) = job["spec"]["template"]["spec"]["containers"]
-        env = {e["name"]: e["value"] for e in container["env"]}
-        assert env["DATALIT_LAB_SANDBOX"] == "false"
-        mounts = {env["DATALIT_LAB_COURSE_DIR"]: str(course.root), env["DATALIT_LAB_CHECKOUT_DIR"]: str(checkout),
-                  env["DATALIT_DATA_DIR"]: str(shared_datasets), "/tmp": str(tmp_path / "podtmp")}
-        for key, value in env.items():
-            for inside, here in mounts.items():
-                if value == inside or value.startswith(inside + "/"):
-                    env[key] = here + value[len(inside):]
-        (tmp_path / "podtmp").mkdir(exist_ok=True)
-        keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATALIT_", "JUPYTER"))}  # only the Job's
-        command = [sys.executable, *container["command"][1:]]  # "python" of the image = this interpreter
-        done = subprocess.run(command, env={**keep, **env}, capture_output=True, text=True, timeout=900,
-                              cwd=str(tmp_path))
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-        outputs.append(done.stdout)
+    with kernel_account() as account:
+        for job in jobs:
+            grader = job["spec"]["template"]["spec"]["containers"][0]
+            assert {e["name"]: e["value"] for e in grader["env"]}["DATALIT_LAB_SANDBOX"] == "false"
+            done, sidecar_log = run_grading_pod(job, course.root, checkout, shared_datasets, tmp_path, account)
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:] + sidecar_log[-2000:]
+            outputs.append(done.stdout)
+            mine = [ln for ln in done.stdout.splitlines() if ln.strip().startswith(("OK", "ERR"))]
+            assert sidecar_log.count(" started") == len(mine) >= 1, sidecar_log  # each notebook's kernel: there
     graded = [line.split()[1] for out in outputs for line in out.splitlines() if line.strip().startswith(("OK", "ERR"))]
     assert sorted(graded) == sorted(teams), outputs  # every team once, by one worker
     scores = scores_of(course, LAB)
