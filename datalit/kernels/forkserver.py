@@ -3,10 +3,11 @@ the heavy libraries (pandas, IPython/ipykernel, jsonschema, matplotlib, geopanda
 
 Every notebook still gets its own new kernel process (nothing is shared between notebooks: the fork
 happens before any notebook code runs and no data is loaded in the server), but the ~1-4 s of
-imports each kernel would repeat are paid once per worker. Used by
+imports each kernel would repeat are paid once per server. Used by
 
-* report batch workers, through ``kernel_manager_class=ForkKernelManager``
-  (``datalit report run`` uses ordinary kernels);
+* report batches, through ``kernel_manager_class=ForkKernelManager``: one server per batch, started by
+  the batch's process and shared by the pool workers forked from it (``attach()``; ``datalit report run``
+  uses ordinary kernels);
 * autograding workers (``datalit lab autograde``), through the sandbox's kernel manager: the server is
   started with ``sandboxed=True``, refuses any request without a confinement spec, and each child
   confines itself (confine.py: namespaces, hidden paths, limits, unprivileged user) before it

@@ -1,5 +1,6 @@
 """A batch's pre-warmed kernels come with the template's own imports already done (e.g. scikit-learn,
-folium): the fork server imports what the code cells import at top level; plain kernels do not."""
+folium): the fork server imports what the code cells import at top level; plain kernels do not. One
+server serves the whole batch: the kernels of both workers are forked from the same process."""
 from __future__ import annotations
 
 import nbformat
@@ -11,15 +12,16 @@ from datalit.reports.batch import template_imports
 pytestmark = [pytest.mark.reports, pytest.mark.slow]
 
 # mailbox: a standard-library module nothing in the fork server's usual list imports
-PROBE = "import sys\nprint('mailbox preloaded:', 'mailbox' in sys.modules)\nimport mailbox"
+PROBE = ("import os, sys\nprint('mailbox preloaded:', 'mailbox' in sys.modules)\nimport mailbox\n"
+         "print('kernel parent:', os.getppid())")
 
 
-def _probe_lines(out, folders):
+def _probe_lines(out, folders, word="mailbox preloaded"):
     lines = []
     for folder in folders:
         nb = nbformat.read(str(out / folder / "cctv.ipynb"), as_version=4)
-        lines += [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                  if "mailbox preloaded" in o.get("text", "")]
+        lines += [line + "\n" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                  for line in o.get("text", "").splitlines() if word in line]
     return lines
 
 
@@ -41,8 +43,13 @@ def test_batch_kernels_start_with_the_templates_imports(shared_datasets, tmp_pat
     result = cli("batch", str(nb), "--each", "gu=" + ",".join(gus), "--out", str(out), "--workers", "2",
                  "--no-progress", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert [r["status"] for r in summary(out)["reports"]] == ["ok"] * 4
+    reports = summary(out)["reports"]
+    assert [r["status"] for r in reports] == ["ok"] * 4
     assert _probe_lines(out, [f"gu-{g}" for g in gus]) == ["mailbox preloaded: True\n"] * 4
+    assert len({r["worker_pid"] for r in reports}) == 2                # both workers ran reports ...
+    parents = _probe_lines(out, [f"gu-{g}" for g in gus], "kernel parent")
+    assert len(parents) == 4 and len(set(parents)) == 1, parents          # ... with kernels from one server
+    assert {r["worker_pid"] for r in reports}.isdisjoint(int(p.split()[-1]) for p in parents)
 
     plain = tmp_path / "plain"
     result = cli("batch", str(nb), "--each", "gu=종로구,중구", "--out", str(plain), "--plain-kernels",
