@@ -23,7 +23,7 @@ Measured 2026-12-03, 2 cores shared with other test runs (load average 4-13):
   --teams 10 --size 3: first 12.7 / 14.9 s, others 8.6 / 11.5 s; 126.5 vs 112.9 MB; 30 edits p50 0.28 s,
                        p95 1.03 s, max 1.05 s (30 Chromium contexts on the same 2 cores)
 Again with edited cells counted per member (datalit/hub/teamlog.py: +56 us per sync update on a 60-cell
-notebook, tests/labs/test_team_activity.py), load average up to 11:
+notebook, bench/teamlog_cost.py), load average up to 11:
   --teams 3 --size 2:  edits p50 0.07 s, p95 0.25 s, max 0.29 s; team server 125.6 MB USS vs personal 113.3 MB
   --teams 10 --size 3: first 12.2 / 14.4 s, others 8.4 / 11.0 s; 125.8 vs 112.9 MB; 30 edits p50 0.32 s,
                        p95 0.77 s, max 0.93 s

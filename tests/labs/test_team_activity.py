@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 import nbformat
 import pytest
@@ -118,30 +117,3 @@ def test_source_edits_count_for_the_member_whose_update_is_applied_and_nothing_e
     assert set(teamlog._pending) == {"a", "b"}
     batch = json.dumps({m: sorted(e["edited"]) for m, e in teamlog._pending.items()})
     assert "비밀" not in batch and "요약" not in batch and ids[0] not in batch
-
-
-def test_the_cost_of_watching_a_notebook_per_update():
-    """One keystroke-sized update applied to a 60-cell notebook, with and without the observer: printed
-    (the figure in the closing note) and bounded well below the 1 s edit-latency budget."""
-    from datalit.hub import teamlog
-
-    def per_update(watched: bool) -> float:
-        doc = _notebook(60)
-        if watched:
-            teamlog.watch_cells("json:notebook:bench", doc.ycells)
-        client, cells = _client(doc)
-        updates = [_update(doc, client, lambda i=i: cells[i % 60]["source"].insert(0, "a")) for i in range(400)]
-        token = teamlog._updating.set("bench")
-        try:
-            t0 = time.perf_counter()
-            for u in updates:
-                doc.ydoc.apply_update(u)
-            return (time.perf_counter() - t0) / len(updates)
-        finally:
-            teamlog._updating.reset(token)
-            teamlog._pending.pop("bench", None)
-
-    plain, watched = min(per_update(False) for _ in range(3)), min(per_update(True) for _ in range(3))
-    print(f"apply one update: {plain * 1e6:.0f} us plain, {watched * 1e6:.0f} us watched "
-          f"(+{(watched - plain) * 1e6:.0f} us per update)")
-    assert watched - plain < 0.002
