@@ -145,6 +145,8 @@ def _run_kernel(share: Path, work: Path, wipe: list[Path], sock: socket.socket, 
         cwd = home / "work"
         shutil.copytree(src / "files", cwd, symlinks=True) if (src / "files").is_dir() else cwd.mkdir(parents=True)
         (home / "tmp").mkdir()
+        if (share / CACHE / "mpl").is_dir():  # matplotlib wants its folder writable: a copy of the font cache
+            shutil.copytree(share / CACHE / "mpl", home / "mpl", ignore=shutil.ignore_patterns("*.lock"))
         shutil.copyfile(src / "kernel.json", home / "kernel.json")
         env = _kernel_env(share, src, home)
         # -P: the working folder (the team's files) is not put first on sys.path; the checks and datalit are
@@ -216,7 +218,7 @@ def _kernel_env(share: Path, src: Path, home: Path) -> dict:
            "PYTHONPATH": f"{src / 'checks'}:{Path(__file__).resolve().parents[2]}"}
     env.update({k: os.environ[k] for k in KERNEL_ENV_KEYS if os.environ.get(k)})
     if (share / CACHE).is_dir():  # pre-parsed data and the font cache, read-only
-        env.update({"DATALIT_CACHE_DIR": str(share / CACHE), "MPLCONFIGDIR": str(share / CACHE / "mpl")})
+        env["DATALIT_CACHE_DIR"] = str(share / CACHE)
     return env
 
 

@@ -163,3 +163,6 @@ def test_each_worker_grades_its_share_with_the_jobs_environment(tmp_path, monkey
     scores = scores_of(course, LAB)
     full = lab_info(LAB)["points"]["auto"]  # the reference answers: every autograded point
     assert {t: scores[t]["auto"] for t in teams} == dict.fromkeys(teams, full), scores
+    for team in teams:  # the kernels found their caches (matplotlib warns in the feedback otherwise)
+        graded = (course.root / "autograded" / team / LAB / f"{LAB}.ipynb").read_text(encoding="utf-8")
+        assert "MPLCONFIGDIR" not in graded and "not a writable directory" not in graded, team
