@@ -70,6 +70,29 @@ def _owner(proc: Path) -> int | None:
         return None
 
 
+def sidecar_command(account, command: list[str]) -> list[str]:
+    """COMMAND as the kernel container runs it: ACCOUNT's uid, its own PID namespace where it is PID 1 (a
+    kernel cannot signal it), no privileges."""
+    return ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc",
+            "setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups", "--no-new-privs",
+            *command]
+
+
+def pod_folders(account) -> tuple[Path, Path, Path]:
+    """(base, shared folder, the kernel container's /tmp): the shared emptyDir as a folder only ACCOUNT's group
+    may read (the read-only mount), the kernel's /tmp its own. Remove BASE afterwards."""
+    base = Path(tempfile.mkdtemp(prefix="k8spod-", dir=PARENT))
+    os.chmod(base, 0o711)
+    share, kernel_tmp = base / "share", base / "kernel-tmp"
+    share.mkdir()
+    os.chown(share, 0, account.pw_gid)
+    os.chmod(share, 0o2750)
+    kernel_tmp.mkdir()
+    os.chown(kernel_tmp, account.pw_uid, account.pw_gid)
+    os.chmod(kernel_tmp, 0o700)
+    return base, share, kernel_tmp
+
+
 def _mapped(value: str, mounts: dict) -> str:
     for inside, here in mounts.items():
         if value == inside or value.startswith(inside + "/"):
@@ -86,15 +109,8 @@ def run_grading_pod(job: dict, course_root: Path, checkout: Path, datasets: Path
     pod = job["spec"]["template"]["spec"]
     containers = {c["name"]: c for c in pod["containers"]}
     grader, kernel = containers["grader"], containers["kernel"]
-    base = Path(tempfile.mkdtemp(prefix="k8spod-", dir=PARENT))
-    os.chmod(base, 0o711)
-    share, kernel_tmp, grader_tmp = base / "share", base / "kernel-tmp", tmp_path / "podtmp"
-    share.mkdir()
-    os.chown(share, 0, account.pw_gid)
-    os.chmod(share, 0o2750)  # the read-only mount: the kernel's group reads, only the grader writes
-    kernel_tmp.mkdir()
-    os.chown(kernel_tmp, account.pw_uid, account.pw_gid)
-    os.chmod(kernel_tmp, 0o700)
+    base, share, kernel_tmp = pod_folders(account)
+    grader_tmp = tmp_path / "podtmp"
     grader_tmp.mkdir(exist_ok=True)
     env = {e["name"]: e["value"] for e in grader["env"]}
     mounts = {env["DATALIT_LAB_COURSE_DIR"]: str(course_root), env["DATALIT_LAB_CHECKOUT_DIR"]: str(checkout),
@@ -108,11 +124,8 @@ def run_grading_pod(job: dict, course_root: Path, checkout: Path, datasets: Path
     sidecar = None
     try:
         with open(sidecar_log, "wb") as log:
-            # its own PID namespace, the sidecar its PID 1 (as in its container): a kernel cannot signal it
-            sidecar = subprocess.Popen(["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc",
-                                        "setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}",
-                                        "--clear-groups", "--no-new-privs", *sidecar_cmd],
-                                       env=kernel_env, cwd=kernel["workingDir"], stdout=log, stderr=log)
+            sidecar = subprocess.Popen(sidecar_command(account, sidecar_cmd), env=kernel_env,
+                                       cwd=kernel["workingDir"], stdout=log, stderr=log)
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATALIT_", "JUPYTER"))}  # only the Job's
         command = [sys.executable, *grader["command"][1:]]  # "python" of the image = this interpreter
         done = subprocess.run(command, env={**keep, **env}, capture_output=True, text=True, timeout=timeout,
