@@ -15,7 +15,8 @@ The pod replaces the per-kernel sandbox:
 * processes: the pod spec has no pids field; the grading nodes' kubelet ``podPidsLimit``
   (``k8s.grading_pids``) limits each pod; ``k8s.grading_node_selector`` puts the Jobs on those nodes;
 * the hidden tests: the course volume (sources with hidden tests, gradebook) and the reference checks
-  (Secret ``datalit-labchecks``, under ``lab.checkout_dir``/grading/labchecks) are mounted only here and,
+  (Secret ``datalit-labchecks``, under ``lab.checkout_dir``/grading/labchecks) are mounted only in the
+  grading pod's ``grader`` container and,
   for the course, in instructors' pods (datalit/hub/k8s_spawn.py); never in learners' pods or images;
 * non-root (the image's jovyan, like the instructors' pods that own the course files), no privilege
   escalation, no capabilities, RuntimeDefault seccomp, read-only root filesystem (``/tmp`` is an emptyDir).
