@@ -66,12 +66,13 @@ def serve(share: Path, work: Path, wipe: list[Path], poll: float = 0.1, start_wa
     refused: set[str] = set()
     while not _grader_gone(share):
         _reap(None)
-        sock = _next_request(share, refused)
-        if sock is None:
+        found = _next_request(share, refused)
+        if found is None:
             time.sleep(poll)
             continue
+        sock, kid = found
         with sock:
-            _run_kernel(share, work, wipe, sock, poll)
+            _run_kernel(share, work, wipe, sock, kid, poll)
     _kill_others()
     _wipe([work, *wipe])
     return 0
@@ -101,33 +102,35 @@ def _grader_gone(share: Path) -> bool:
         os.close(fd)
 
 
-def _next_request(share: Path, refused: set[str]) -> socket.socket | None:
+def _next_request(share: Path, refused: set[str]) -> tuple[socket.socket, str] | None:
+    """A connect waiting in its folder <share>/<id>/ (named by the grader, 32 hex digits): (connection, id)."""
     for sock_path in sorted(share.glob("*/sock")):
-        if len(sock_path.parent.name) != STALE_IDS or sock_path.parent.name in refused:
+        kid = sock_path.parent.name
+        if len(kid) != STALE_IDS or not all(ch in "0123456789abcdef" for ch in kid) or kid in refused:
             continue
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(10)
         try:
             s.connect(str(sock_path))
-            return s
+            return s, kid
         except OSError:
             s.close()
-            refused.add(sock_path.parent.name)  # left by a connect that was killed
+            refused.add(kid)  # left by a connect that was killed
     return None
 
 
-def _run_kernel(share: Path, work: Path, wipe: list[Path], sock: socket.socket, poll: float) -> None:
+def _run_kernel(share: Path, work: Path, wipe: list[Path], sock: socket.socket, kid: str, poll: float) -> None:
     try:
         request = json.loads(read_message(sock))
-        kid = str(request["id"])
         limits = {k: int(request[k]) for k in ("cpu_seconds", "wall_seconds", "max_file_mb")}
         # jupyter_client's extra kernel arguments (nbclient: --HistoryManager.hist_file=:memory:): options only
         options = [str(a) for a in request.get("options", []) if str(a).startswith("--") and "=" in str(a)]
     except (OSError, ValueError, KeyError, TypeError):
         return
     src = share / kid
-    if len(kid) != STALE_IDS or not src.is_dir():
+    if request.get("id") != kid or not src.is_dir():
         return
+    reason, code = "not started", None
     busy = os.open(share / BUSY, os.O_RDONLY)
     try:
         for _ in range(100):  # a leftover of the previous kernel holding it is killed, then the lock is ours
@@ -143,7 +146,9 @@ def _run_kernel(share: Path, work: Path, wipe: list[Path], sock: socket.socket, 
         _wipe([work, *wipe])
         home = work / kid
         cwd = home / "work"
-        shutil.copytree(src / "files", cwd, symlinks=True) if (src / "files").is_dir() else cwd.mkdir(parents=True)
+        cwd.mkdir(parents=True)
+        if (src / "files").is_dir():
+            shutil.copytree(src / "files", cwd, symlinks=True, dirs_exist_ok=True)
         (home / "tmp").mkdir()
         if (share / CACHE / "mpl").is_dir():  # matplotlib wants its folder writable: a copy of the font cache
             shutil.copytree(share / CACHE / "mpl", home / "mpl", ignore=shutil.ignore_patterns("*.lock"))
@@ -160,8 +165,11 @@ def _run_kernel(share: Path, work: Path, wipe: list[Path], sock: socket.socket, 
         _kill_others()
         if code is None:
             code = _reap(proc.pid, wait=True)
-        _wipe([work, *wipe])
+    except (OSError, subprocess.SubprocessError) as exc:  # a kernel that could not start: the next one may
+        reason = f"failed: {exc}"
+        _kill_others()
     finally:
+        _wipe([work, *wipe])
         os.close(busy)  # released: the next connect may go on
     print(f"kernel sidecar: kernel {kid[:8]} ended ({reason}, exit {code})", file=sys.stderr, flush=True)
     with contextlib.suppress(OSError):
