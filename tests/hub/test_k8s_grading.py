@@ -207,6 +207,13 @@ def test_student_kernels_run_in_their_own_container_without_the_graders_mounts()
     assert kernel["command"][kernel["command"].index("--share") + 1] == k8s_jobs.KERNEL_SHARE
     env = {e["name"]: e["value"] for e in kernel["env"]}
     assert not any(k.startswith("DATALIT_LAB_") for k in env)  # nothing about the course or the checkout
+    # PodSecurity "restricted" admits the whole pod (what the admin guide says the default needs)
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    for c in pod["containers"]:
+        assert c["securityContext"]["allowPrivilegeEscalation"] is False, c["name"]
+        assert c["securityContext"]["capabilities"] == {"drop": ["ALL"]}, c["name"]
+        assert uid(c) != 0 and not c["securityContext"].get("privileged"), c["name"]
+    assert all(set(v) - {"name"} <= {"emptyDir", "persistentVolumeClaim", "secret"} for v in pod["volumes"])
     # the Job's pod, not only its kernel container, has the deny-all NetworkPolicy's label (one network namespace)
     assert job["spec"]["template"]["metadata"]["labels"]["component"] == k8s_jobs.COMPONENT
 
