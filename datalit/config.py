@@ -96,7 +96,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "grading_cpu": "1",
         "grading_pids": 256,           # kubelet podPidsLimit on the grading nodes (not settable per pod)
         "grading_node_selector": "",   # e.g. "datalit.seoul.go.kr/pool=grading"
-        "grading_sandbox": False,      # also confine each kernel in the pod (root + SYS_ADMIN...: datalit/labs/k8s_jobs.py)
+        "grading_sandbox": False,      # False: kernels in an unprivileged sidecar container; True: the one-machine sandbox in one root pod (SYS_ADMIN...)
     },
     "report": {
         "workers": 0,            # worker processes for batches; 0 = number of cores
