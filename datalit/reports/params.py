@@ -77,89 +77,10 @@ def allowed_values(spec: Spec) -> list:
     if spec.values is not None:
         return list(spec.values)
     if spec.dataset:
-        return _dataset_values(spec.dataset, spec.table, spec.column)
+        from datalit.reports.param_values import dataset_values
+
+        return dataset_values(spec.dataset, spec.table, spec.column)
     return []
-
-
-_VALUES_CACHE: dict[tuple, list] = {}
-
-
-def _dataset_values(dataset: str, table: str | None, column: str) -> list:
-    """The values a parameter may take, read from a dataset column. Remembered in this process and on
-    disk (keyed by the dataset's files as found now: name, size, mtime): a fully cached batch checks its
-    parameters without importing pandas or parsing a table."""
-    key = (dataset, table, column)
-    if key in _VALUES_CACHE:
-        return _VALUES_CACHE[key]
-    stamp = _files_stamp(dataset)
-    stored = _stored_values(dataset, table, column, stamp)
-    if stored is None:
-        from datalit import data
-
-        frame = data.load(dataset, table)
-        if column not in frame.columns:
-            raise ParameterError(f"'{dataset}' 데이터에 '{column}' 열이 없습니다.",
-                                 f"dataset '{dataset}' has no column '{column}'")
-        stored = sorted({str(v) for v in frame[column].dropna().unique()})
-        _store_values(dataset, table, column, stamp, stored)
-    _VALUES_CACHE[key] = stored
-    return stored
-
-
-def _files_stamp(dataset: str) -> str | None:
-    """Names, sizes and mtimes of the dataset's folder where the loaders would look first (None: none)."""
-    import os
-
-    from datalit.data.locate import data_dirs
-
-    for base in data_dirs():
-        folder = Path(base) / dataset
-        if folder.is_dir():
-            entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder)
-                             if e.is_file())
-            readers = Path(__file__).resolve().parents[1] / "data" / "readers"  # a changed reader: read again
-            code = sorted((e.name, e.stat().st_mtime_ns) for e in os.scandir(readers) if e.name.endswith(".py"))
-            return repr((str(folder), entries, code))
-    return None
-
-
-def _values_file() -> Path:
-    from datalit.paths import cache_dir
-
-    return cache_dir() / "parameter-values.json"
-
-
-def _stored_values(dataset, table, column, stamp) -> list | None:
-    import json
-
-    if stamp is None:
-        return None
-    try:
-        entry = json.loads(_values_file().read_text(encoding="utf-8")).get(f"{dataset}|{table}|{column}")
-    except (OSError, ValueError):
-        return None
-    return entry["values"] if isinstance(entry, dict) and entry.get("stamp") == stamp else None
-
-
-def _store_values(dataset, table, column, stamp, values) -> None:
-    import json
-    import os
-
-    if stamp is None:
-        return
-    path = _values_file()
-    try:
-        known = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    known[f"{dataset}|{table}|{column}"] = {"stamp": stamp, "values": values}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only means the values are read from the data again next time
 
 
 # ---------------------------------------------------------------- reading a notebook

@@ -99,25 +99,25 @@ def test_allowed_values_from_a_dataset_are_remembered_until_its_files_change(sha
     import shutil
 
     from datalit import data
-    from datalit.reports import params
+    from datalit.reports import param_values
 
     shutil.copytree(shared_datasets / "seoul_cctv_by_gu", tmp_path / "data" / "seoul_cctv_by_gu")
     monkeypatch.setenv("DATALIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DATALIT_DATA_VERIFY", "0")
     monkeypatch.setenv("DATALIT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(params, "_VALUES_CACHE", {})
-    first = params._dataset_values("seoul_cctv_by_gu", None, "gu")
+    monkeypatch.setattr(param_values, "_VALUES_CACHE", {})
+    first = param_values.dataset_values("seoul_cctv_by_gu", None, "gu")
     assert "강남구" in first and len(first) == 25
 
     def no_load(*a, **k):
         raise AssertionError("read the data again")
 
-    monkeypatch.setattr(params, "_VALUES_CACHE", {})
+    monkeypatch.setattr(param_values, "_VALUES_CACHE", {})
     monkeypatch.setattr(data, "load", no_load)
-    assert params._dataset_values("seoul_cctv_by_gu", None, "gu") == first   # another process: from disk
+    assert param_values.dataset_values("seoul_cctv_by_gu", None, "gu") == first   # another process: from disk
 
     csv = next((tmp_path / "data" / "seoul_cctv_by_gu").glob("*.csv"))
     os.utime(csv, ns=(csv.stat().st_atime_ns, csv.stat().st_mtime_ns + 10**9))
-    monkeypatch.setattr(params, "_VALUES_CACHE", {})
+    monkeypatch.setattr(param_values, "_VALUES_CACHE", {})
     with pytest.raises(AssertionError, match="read the data again"):
-        params._dataset_values("seoul_cctv_by_gu", None, "gu")
+        param_values.dataset_values("seoul_cctv_by_gu", None, "gu")
