@@ -23,6 +23,7 @@ import time
 from datalit.labs import messages
 from datalit.labs.course import Course, LabError, api, gradebook, in_course, lab_info
 from datalit.labs.preprocessors.sandboxed_execute import hidden_paths
+from datalit.labs.reach import data_problem
 from datalit.labs.sandbox import can_sandbox, prepare_sandbox_dir
 
 NETWORK_HINTS = ("Network is unreachable", "Temporary failure in name resolution", "Connection refused",
@@ -203,6 +204,9 @@ def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | Non
             for slot in range(workers):
                 ensure_slot_user(course.cfg["sandbox_user_prefix"], slot)
             install_labchecks(course.cfg["sandbox_dir"], course.cfg["sandbox_user_prefix"])
+            problem = data_problem(lab_info(lab).get("datasets", []))
+            if problem:
+                raise SlotUserError(problem)
         except SlotUserError as exc:
             raise LabError(str(exc)) from exc
         cache = warm_sandbox_cache(course, lab)

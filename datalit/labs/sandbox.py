@@ -38,6 +38,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Dict, Integer, List, Unicode
 
 from datalit.config import DEFAULTS
+from datalit.labs.reach import blocking_folder
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -132,11 +133,11 @@ def prepare_sandbox_dir(sandbox_dir: str) -> Path:
     base = Path(sandbox_dir).absolute()
     base.mkdir(parents=True, exist_ok=True)
     os.chmod(base, 0o711)
-    for parent in base.parents:
-        if not os.stat(parent).st_mode & 0o001:
-            raise SlotUserError(f"lab.sandbox_dir {base} is inside {parent} (mode "
-                                f"{oct(os.stat(parent).st_mode & 0o777)}), which the sandbox users cannot enter; "
-                                "choose a sandbox_dir outside the hub's state folder (default /var/lib/datalit-sandbox)")
+    parent = blocking_folder(base, read=False)
+    if parent is not None:
+        raise SlotUserError(f"lab.sandbox_dir {base} is inside {parent} (mode "
+                            f"{oct(os.stat(parent).st_mode & 0o777)}), which the sandbox users cannot enter; "
+                            "choose a sandbox_dir outside the hub's state folder (default /var/lib/datalit-sandbox)")
     return base
 
 

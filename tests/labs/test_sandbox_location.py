@@ -46,3 +46,33 @@ def test_a_sandbox_behind_a_private_folder_is_refused_before_grading(tmp_path, m
         autograde(course, LAB, workers=1, progress=False)
     assert str(private) in str(err.value) and "sandbox_dir" in str(err.value)
     assert not (course.root / "autograded" / "team1").exists()
+
+
+@pytest.mark.grading
+def test_datasets_behind_a_private_folder_are_refused_before_grading(tmp_path, monkeypatch, shared_datasets):
+    """Seen in a CI dry run: the checkout (and ../shared/datasets beside it) in a 0700 folder. The graded
+    kernels could not open the data and every team got 0 points, reported as a success. Now it is refused
+    before anything runs, naming the folder that stops the sandbox users."""
+    from labkit import LAB, answered, local_course
+
+    from datalit.labs.autograde import autograde
+    from datalit.labs.course import LabError
+    from datalit.labs.release import release
+
+    os.chmod(tmp_path, 0o711)
+    course = local_course(tmp_path, monkeypatch, "datalit-test-dataloc")
+    release(course, LAB, to_exchange=False)
+    work = course.root / "submitted" / "team1" / LAB
+    work.mkdir(parents=True)
+    nbformat.write(answered(course), work / f"{LAB}.ipynb")
+    (work / "timestamp.txt").write_text("2026-12-01 09:00:00.000000 UTC")
+
+    private = tmp_path / "admin-home"
+    private.mkdir(mode=0o700)
+    os.chmod(private, 0o700)
+    (private / "datasets").symlink_to(shared_datasets)
+    monkeypatch.setenv("DATALIT_DATA_DIR", str(private / "datasets"))
+    with pytest.raises(LabError) as err:
+        autograde(course, LAB, workers=1, progress=False)
+    assert str(private) in str(err.value) and "0 points" in str(err.value) and "DATALIT_DATA_DIR" in str(err.value)
+    assert not (course.root / "autograded" / "team1").exists()
