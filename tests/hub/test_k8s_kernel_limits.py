@@ -24,20 +24,21 @@ pytestmark = [pytest.mark.grading, pytest.mark.slow,
 
 
 async def _kernel_running(code: str, cwd: str) -> tuple[float, list[str]]:
-    """Start a kernel as nbgrader does in the pod, run CODE; (seconds until it died, the grader's diagnosis)."""
+    """Start a kernel as nbgrader does in the pod, run CODE; (seconds from the kernel's start until it died, the
+    grader's diagnosis). From the start: the sidecar's wall clock runs from there, not from the first cell."""
     from datalit.labs.sandbox import SandboxKernelManager
 
     km = SandboxKernelManager(kernel_name="python3")
     km.enabled = False  # as nbgrader's SandboxedExecute makes it in the pod (lab.sandbox off)
+    t0 = time.monotonic()
     await km.start_kernel(cwd=cwd)
     kc = km.client()
     kc.start_channels()
     try:
         await kc.wait_for_ready(timeout=60)
         kc.execute(code)
-        t0 = time.monotonic()
         while await km.is_alive():
-            assert time.monotonic() - t0 < 40, "the kernel outlived its limit"
+            assert time.monotonic() - t0 < 60, "the kernel outlived its limit"
             await asyncio.sleep(0.1)
         return time.monotonic() - t0, km.diagnose()
     finally:
@@ -48,8 +49,9 @@ async def _kernel_running(code: str, cwd: str) -> tuple[float, list[str]]:
 def test_cpu_seconds_and_wall_clock_end_a_kernel(tmp_path, monkeypatch):
     from datalit.labs.kernel_request import grader_side
 
-    monkeypatch.setenv("DATALIT_LAB_CPU_SECONDS", "2")
-    monkeypatch.setenv("DATALIT_LAB_TIMEOUT", "6")
+    # a kernel's own start-up takes about 1 CPU-second, more on a loaded machine: limits with room above it
+    monkeypatch.setenv("DATALIT_LAB_CPU_SECONDS", "4")
+    monkeypatch.setenv("DATALIT_LAB_TIMEOUT", "8")
     work = tmp_path / "lab1_bike_story"  # the autograded folder: the kernel manager's working folder
     work.mkdir()
     with kernel_account() as account:
@@ -65,7 +67,7 @@ def test_cpu_seconds_and_wall_clock_end_a_kernel(tmp_path, monkeypatch):
                 _, cpu_events = asyncio.run(_kernel_running("while True: pass", str(work)))
                 wall_seconds, wall_events = asyncio.run(_kernel_running("import time; time.sleep(600)", str(work)))
             assert cpu_events == ["cpu"]  # SandboxedExecute's note for the team: 'cpu', as on one machine
-            assert 5 <= wall_seconds < 15 and wall_events == [], wall_seconds
+            assert 7 <= wall_seconds < 30 and wall_events == [], wall_seconds  # 8 s from the start, not 600
             assert sidecar.wait(timeout=30) == 0  # the grader has ended: so does the sidecar
             text = log_path.read_text(errors="replace")
             assert "(cpu, exit -24)" in text and "(wall_timeout," in text, text

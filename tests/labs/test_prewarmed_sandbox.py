@@ -130,7 +130,8 @@ def test_fork_server_refuses_unconfined_kernels(fork_server, tmp_path):
 @pytest.mark.parametrize("forked", [True, False], ids=["forked", "wrapper"])
 def test_cpu_limit_kill_is_diagnosed(fork_server, places, forked):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("while True:\n    pass")])
-    km = _km(forked, places["hidden"], cpu=2)
+    # 4 CPU-seconds: a fresh (wrapper) kernel's start-up alone took 2 on a loaded machine (CI dry run)
+    km = _km(forked, places["hidden"], cpu=4)
     client = NotebookClient(nb, km=km, timeout=60, resources={"metadata": {"path": places["work"]}})
     with client.setup_kernel():
         with pytest.raises(DeadKernelError):
