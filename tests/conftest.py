@@ -42,8 +42,8 @@ def shared_datasets() -> Path:
     return path
 
 
-# With ``-n 3`` (pytest-xdist, what ``./run test`` and CI run) every test file of data, lessons and reports is
-# one unit of work (its module fixtures, e.g. all lessons executed once, stay in one worker), handed to whichever
+# With ``-n 3`` (pytest-xdist, what ``./run test`` and CI run) every test file of data, lessons and reports (and
+# the team-lab files in LAB_COMPUTE) is one unit of work (its module fixtures, e.g. all lessons executed once, stay in one worker), handed to whichever
 # worker is free. The tests that touch what the machine shares run in two units, each one test after another:
 # - "grading": team labs and security (the grading sandbox's slot users and /var/lib/datalit-sandbox-tests, unix
 #   groups named after team ids that many tests reuse, the team folders);
@@ -55,6 +55,10 @@ def shared_datasets() -> Path:
 # attribute that pytest no longer reads.)
 COMPUTE = {"data", "lessons", "reports"}
 SANDBOX_FILES = {"test_autograder_use.py"}  # a lesson test that grades in the sandbox
+# team-lab tests that only compute (forming teams, rosters, reference checks on solutions run as root, the
+# activity record): no slot users, no team groups, no hub; each is a unit of its own beside the rest
+LAB_COMPUTE = {"test_forming.py", "test_roster.py", "test_labs.py", "test_labchecks_selftest.py",
+               "test_team_activity.py"}
 HUB_SECURITY = {"test_admin_signup.py", "test_hub_csrf.py", "test_hub_disk_limit.py",
                 "test_hub_expired_sessions.py", "test_hub_login_lockout.py", "test_state_dir.py"}
 
@@ -64,7 +68,7 @@ def work_unit(nodeid: str) -> str:
     path = nodeid.split("::", 1)[0]
     parts = Path(path).parts
     if len(parts) > 2 and parts[0] == "tests":
-        if parts[1] in COMPUTE and parts[-1] not in SANDBOX_FILES:
+        if (parts[1] in COMPUTE and parts[-1] not in SANDBOX_FILES) or (parts[1] == "labs" and parts[-1] in LAB_COMPUTE):
             return path
         if parts[1] == "hub" or (parts[1] == "security" and parts[-1] in HUB_SECURITY):
             return "hubs"
