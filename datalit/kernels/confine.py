@@ -32,6 +32,23 @@ RLIMITS = {"cpu": resource.RLIMIT_CPU, "nproc": resource.RLIMIT_NPROC, "fsize": 
            "core": resource.RLIMIT_CORE, "nofile": resource.RLIMIT_NOFILE, "as": resource.RLIMIT_AS}
 
 
+def kernel_rlimits(cpu_seconds: int, max_file_mb: int, max_processes: int | None = None,
+                   address_mb: int | None = None) -> dict:
+    """The rlimits of one graded kernel, one place for the sandbox (one machine) and the Kubernetes kernel
+    sidecar. CPU: SIGXCPU at the soft limit (diagnosed as "cpu"), SIGKILL 5 s later if it is caught; ``None``
+    values are left alone (nproc in a pod: its pids limit; address space where a cgroup limits memory)."""
+    return {"cpu": [cpu_seconds, cpu_seconds + 5], "fsize": max_file_mb * 1024 * 1024, "core": 0, "nofile": 256,
+            "nproc": None if max_processes is None else max_processes + 16,
+            "as": None if address_mb is None else address_mb * 1024 * 1024}
+
+
+def set_rlimits(rlimits: dict) -> None:
+    for name, value in rlimits.items():
+        if value is not None:
+            soft, hard = value if isinstance(value, (list, tuple)) else (value, value)
+            resource.setrlimit(RLIMITS[name], (int(soft), int(hard)))
+
+
 class ConfineError(RuntimeError):
     pass
 
@@ -69,10 +86,7 @@ def apply(spec: dict) -> None:
         _mount_tmpfs(libc, "/dev/shm", "size=16m,mode=1777", b"datalit-shm")
     except ConfineError:
         pass  # as the wrapper's "|| true": a machine without /dev/shm
-    for name, value in spec.get("rlimits", {}).items():
-        if value is not None:
-            soft, hard = value if isinstance(value, (list, tuple)) else (value, value)
-            resource.setrlimit(RLIMITS[name], (int(soft), int(hard)))
+    set_rlimits(spec.get("rlimits", {}))
     for cap in range(64):  # empty the bounding set: nothing exec'd later can regain a capability
         if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             break

@@ -36,7 +36,6 @@ import ctypes
 import fcntl
 import json
 import os
-import resource
 import select
 import shutil
 import signal
@@ -45,6 +44,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from datalit.kernels.confine import kernel_rlimits, set_rlimits
 
 SHARE_ENV = "DATALIT_KERNEL_SIDECAR_DIR"   # the grader's view of the shared folder (same path in both containers)
 BUSY, GRADER_LOCK, CACHE = "busy", "grader.lock", "cache"
@@ -209,11 +210,7 @@ def _limit(limits: dict) -> None:
     for sig in IGNORED:
         with contextlib.suppress(OSError, ValueError):
             signal.signal(sig, signal.SIG_DFL)
-    cpu = limits["cpu_seconds"]
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["max_file_mb"] * 1024 * 1024,) * 2)
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    set_rlimits(kernel_rlimits(limits["cpu_seconds"], limits["max_file_mb"]))
 
 
 def _kernel_env(share: Path, src: Path, home: Path) -> dict:

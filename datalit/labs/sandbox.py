@@ -38,6 +38,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Dict, Integer, List, Unicode
 
 from datalit.config import DEFAULTS
+from datalit.kernels.confine import kernel_rlimits
 from datalit.labs.reach import blocking_folder
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -374,10 +375,8 @@ class SandboxKernelManager(AsyncKernelManager):
             "hidden": [p for p in self.hidden_paths if p and os.path.isdir(p)],
             # a private /tmp: teams graded one after another in a slot leave nothing to each other
             "private_tmp": not any(p.startswith("/tmp/") for p in needed),
-            # CPU: SIGXCPU at the soft limit (diagnosed as "cpu"), SIGKILL 5 s later if it is caught
-            "rlimits": {"cpu": [self.cpu_seconds, self.cpu_seconds + 5], "nproc": self.max_processes + 16,
-                        "fsize": self.max_file_mb * 1024 * 1024, "core": 0, "nofile": 256,
-                        "as": None if self._cgroup_ok() else self.memory_mb * 3 * 1024 * 1024},
+            "rlimits": kernel_rlimits(self.cpu_seconds, self.max_file_mb, self.max_processes,
+                                      None if self._cgroup_ok() else self.memory_mb * 3),
         }
 
     def _wrap(self, cmd: list[str], spec: dict) -> list[str]:
