@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import requests
 
-from browserkit import ARGS, CHROMIUM, log_in, shot
+from browserkit import ARGS, CHROMIUM, log_in, open_login, shot
 from teamkit import logged_in, team_ids, teams_made
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.grading, pytest.mark.slow]
@@ -131,6 +131,15 @@ def test_two_members_edit_one_notebook_live(released_hub, tmp_path):
                 counts = _contribution(hub, instructor, pi)
             assert counts.get(a, (0, 0))[1] >= 1 and counts.get(b, (0, 0))[1] >= 1, counts
             assert counts[a][0] == 1 and counts[b][0] == 1, counts
+            # what the instructor sees: the contribution table on the hub home page, in Korean, times in KST
+            page_i = browser.new_context(locale="ko-KR").new_page()
+            open_login(page_i, hub)
+            log_in(page_i, instructor, pi)
+            page_i.goto(f"{hub.url}/hub/home")
+            table = page_i.locator("text=팀원별 기여").first
+            table.wait_for(timeout=30_000)
+            table.scroll_into_view_if_needed()
+            shot(page_i, tmp_path, "instructor-contributions.png", prefix=PREFIX)
         finally:
             shot(page_a, tmp_path, "a-last.png", prefix=PREFIX)
             shot(page_b, tmp_path, "b-last.png", prefix=PREFIX)
