@@ -74,6 +74,9 @@ def test_other_teams_and_outsiders_cannot_reach_a_team_server(course_hub_for_att
             assert requests.get(f"{exchange}/activity/{victim}", headers=auth, timeout=30).status_code == 403
             assert requests.post(f"{exchange}/activity", headers=auth, timeout=30,
                                  json={"members": {a: {"executed": 999}}}).status_code == 403
+            # nor can they credit (or blame) a member of the team with edited cells
+            assert requests.post(f"{exchange}/activity", headers=auth, timeout=30,
+                                 json={"members": {a: {"edited": ["0123456789abcdef"] * 5}}}).status_code == 403
 
         # from their own kernels: the team folder and the team server's runtime folder stay closed
         for name in (rival, outsider):
