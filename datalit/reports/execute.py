@@ -182,6 +182,7 @@ def run_report(notebook: str | Path, given: dict[str, Any] | None, out_dir: str 
         "status": status,
         "error": error,
         "outputs": outputs,
+        "findings": record.get("findings", {}),
     }
     mf.write(out / mf.MANIFEST_NAME, manifest)
     return manifest

@@ -1,7 +1,8 @@
 """manifest.json: what a report was made from, and whether an earlier result can be reused.
 
 The data files a notebook read are recorded by its own kernel (``datalit.data.READ_LOG``) in a
-final cell that the runner appends (``MANIFEST_CELL``); the HTML leaves that cell out.
+final cell that the runner appends (``MANIFEST_CELL``); the HTML leaves that cell out. The same cell
+copies what the template concluded (``datalit.reports.findings``) into the manifest's ``findings``.
 """
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def _datalit_manifest():
         except md.PackageNotFoundError:
             pass
     import os
+    found = sys.modules.get("datalit.reports.findings")
     display({{{MANIFEST_MIME!r}: {{"data_files": reads, "packages": versions,
+             "findings": dict(found.FINDINGS) if found else {{}},
              "python": platform.python_version(), "executable": sys.executable,
              "kernel": "pre-warmed fork" if os.environ.get("DATALIT_KERNEL_FORKED") else "fresh process"}}}},
             raw=True)
