@@ -43,6 +43,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "user_env": "",                 # venv of the user servers; default: the hub's own (sys.prefix)
         "disk_limit": "5G",             # each person's home (root mode: a loop-mounted image); "" = none
         "public_url": "",               # e.g. https://lab.example.org behind an HTTPS proxy: cookies get Secure
+        "subdomain_host": "",           # one origin per server (datalit/hub/origins.py): "" = off, "localhost"
+                                        # (a laptop: *.localhost), or a wildcard DNS name like lab.example.go.kr
         "content_dir": "",              # built course notebooks learners read; default: /srv/datalit/content
                                         # as root, <state>/content otherwise
         "hub_port": 0,                  # hub API port; 0: picked once from internal_port_min..max, kept in

@@ -32,6 +32,7 @@ import requests
 from datalit.config import load_config
 from datalit.hub.console import Follower
 from datalit.hub.content import build_content
+from datalit.hub.origins import OriginError, subdomain_url
 from datalit.hub.proxy import ensure_proxy, stop_proxy
 from datalit.hub.state import (content_dir, ensure_state_dir, is_root, protect_files, register_hub,
                                resolve_state_dir, write_hub_info, write_private)
@@ -150,6 +151,8 @@ def hub_settings(config: dict, state: Path, ip: str, port: int, data_mount: Path
         "seconds_before_next_try": h["seconds_before_next_try"],
         "user_env": h["user_env"] or sys.prefix,
         "proxy_cmd": proxy_command(),
+        # one origin per server (datalit/hub/origins.py): c.JupyterHub.subdomain_host, "" = off
+        "subdomain_host": subdomain_url(h["subdomain_host"], port, h["public_url"]),
     }
 
 
@@ -284,10 +287,14 @@ def _run(launcher: Launcher, config: dict, state: Path) -> int:
         say(f"ERROR: the hub API port {ports['hub_port']} (kept in {state / 'ports.json'}) is in use: is another "
             "hub running on this state directory? Stop it, or set hub.hub_port to another port.")
         return 1
-    settings = hub_settings(config, state, config["hub"]["ip"], config["hub"]["port"], data_mount, ports, content)
+    try:
+        settings = hub_settings(config, state, config["hub"]["ip"], config["hub"]["port"], data_mount, ports, content)
+    except OriginError as exc:
+        say(f"ERROR: {exc}")
+        return 1
     try:
         ensure_proxy(state, settings["proxy_cmd"], settings["ip"], settings["port"], ports["proxy_api_port"],
-                     ports["hub_port"], log=say)
+                     ports["hub_port"], log=say, host_routing=bool(settings["subdomain_host"]))
     except (OSError, RuntimeError) as exc:
         say(f"ERROR: the proxy did not start: {exc}")
         return 1
@@ -307,8 +314,12 @@ def _run(launcher: Launcher, config: dict, state: Path) -> int:
     if wait_for_hub(url, proc, hub_url=f"http://127.0.0.1:{ports['hub_port']}"):
         write_hub_info(state, {"url": url, "pid": os.getpid(), "hub_pid": proc.pid, "hub_port": ports["hub_port"]})
         protect_files(state)
-        banner = [f"서울 데이터 리터러시 랩 hub is running: {url}/hub/login",
+        address = settings["subdomain_host"] or url
+        banner = [f"서울 데이터 리터러시 랩 hub is running: {address}/hub/login",
                   f"state directory: {state} (log: {launcher.log_path})"]
+        if settings["subdomain_host"]:
+            banner.append(f"one origin per server: user and team servers at <name>.{address.split('://')[1]} "
+                          "(hub.subdomain_host)")
         try:  # lets 'datalit' commands find this hub; a convenience, never a reason to stop the hub
             registered = register_hub(state, url)
         except OSError as exc:

@@ -29,8 +29,8 @@ def _listening(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def _wanted(ip: str, port: int, api_port: int, hub_port: int) -> dict:
-    return {"ip": ip, "port": port, "api_port": api_port, "hub_port": hub_port}
+def _wanted(ip: str, port: int, api_port: int, hub_port: int, host_routing: bool = False) -> dict:
+    return {"ip": ip, "port": port, "api_port": api_port, "hub_port": hub_port, "host_routing": host_routing}
 
 
 def running_proxy(state: Path) -> dict | None:
@@ -60,12 +60,16 @@ def stop_proxy(state: Path, timeout: float = 5) -> None:
 
 
 def ensure_proxy(state: Path, command: str, ip: str, port: int, api_port: int, hub_port: int,
-                 log=print, timeout: float = 30) -> dict:
-    """Adopt this state's running proxy if it serves the same addresses, else start one."""
-    wanted = _wanted(ip, port, api_port, hub_port)
+                 log=print, timeout: float = 30, host_routing: bool = False) -> dict:
+    """Adopt this state's running proxy if it serves the same addresses, else start one.
+
+    HOST_ROUTING (``hub.subdomain_host`` on, datalit/hub/origins.py): routes are ``<host>/<path>``, so each
+    server is reached on its own subdomain; JupyterHub adds such routes itself once the proxy does this."""
+    wanted = _wanted(ip, port, api_port, hub_port, host_routing)
     record = running_proxy(state)
     if record is not None:
-        if all(record.get(k) == v for k, v in wanted.items()):
+        kept = {"host_routing": False, **record}  # a record of an earlier version: no host routing
+        if all(kept.get(k) == v for k, v in wanted.items()):
             log(f"proxy already running (pid {record['pid']}): kept, with its routes")
             return record
         log(f"stopping the previous proxy (pid {record['pid']}): its addresses changed")
@@ -73,6 +77,8 @@ def ensure_proxy(state: Path, command: str, ip: str, port: int, api_port: int, h
     env = dict(os.environ, CONFIGPROXY_AUTH_TOKEN=read_secret(state, "proxy_token"))
     cmd = [command, "--ip", ip, "--port", str(port), "--api-ip", "127.0.0.1", "--api-port", str(api_port),
            "--error-target", f"http://127.0.0.1:{hub_port}/hub/error", "--log-level", "info"]
+    if host_routing:
+        cmd.append("--host-routing")
     logfile = state / "logs" / "proxy.log"
     with open(logfile, "ab") as out:
         os.chmod(logfile, 0o600)
