@@ -148,6 +148,8 @@ def lab_feedback(lab_id, course_dir):
     r = _run(feedback, _run(open_course, course_dir), lab_id)
     for t, rel in r["released"].items():
         click.echo(f"{t}: {', '.join(rel['members'])}")
+        if rel.get("team_folder_refused"):
+            click.echo(f"{t}: WARNING: {rel['team_folder_refused']}", err=True)
 
 
 @lab.command("export")

@@ -102,28 +102,46 @@ def release(course: Course, lab: str) -> dict:
                 sent = True
             except StoreError as exc:
                 raise LabError(f"releasing the feedback of {team} failed: {exc}") from None
-        released[team] = {"members": members, "cached_for": members if sent else [],
-                          "team_folder": _to_team_folder(course, lab, team)}
+        released[team] = {"members": members, "cached_for": members if sent else []}
+        try:
+            released[team]["team_folder"] = _to_team_folder(course, lab, team)
+        except LabError as exc:  # one team's planted link does not stop the others' feedback
+            released[team].update(team_folder=None, team_folder_refused=str(exc))
     return released
 
 
 def _to_team_folder(course: Course, lab: str, team: str) -> str | None:
+    """A copy of the pages in ``<team folder>/피드백/<lab>/`` (root:team 2750, pages 0640).
+
+    The team can write its folder, so a member may have put a link (to the course, /etc ...) or a
+    hard-linked file there: walked and written with :mod:`datalit.nofollow`, never through a path."""
+    import grp
+
+    from datalit import nofollow
+
     folder = team_folder(course, team)
     if os.geteuid() != 0 or not folder.is_dir():
         return None
-    import grp
-
-    dest = folder / "피드백" / lab
-    dest.mkdir(parents=True, exist_ok=True)
     gid = grp.getgrnam(group_name(team)).gr_gid
-    for page in (course.root / "feedback" / team / lab).glob("*.html"):
-        shutil.copy2(page, dest / page.name)
-        os.chown(dest / page.name, 0, gid)
-        os.chmod(dest / page.name, 0o640)
-    for d in (folder / "피드백", dest):
-        os.chown(d, 0, gid)
-        os.chmod(d, 0o2750)
-    return str(dest)
+    pages = sorted((course.root / "feedback" / team / lab).glob("*.html"))
+    try:
+        with nofollow.folder(folder) as team_fd:
+            fd = nofollow.walk(team_fd, ["피드백"], folder / "피드백", create_mode=0o700)
+            try:
+                nofollow.set_owner(fd, 0, gid, 0o2750)
+                lab_fd = nofollow.walk(fd, [lab], folder / "피드백" / lab, create_mode=0o700)
+            finally:
+                os.close(fd)
+            try:
+                nofollow.set_owner(lab_fd, 0, gid, 0o2750)
+                for page in pages:
+                    nofollow.write_file(lab_fd, page.name, page.read_bytes(), 0, gid, 0o640)
+            finally:
+                os.close(lab_fd)
+    except nofollow.UnsafePath as exc:
+        raise LabError(f"feedback of team {team} NOT copied into its team folder (the exchange has it): {exc}") \
+            from None
+    return str(folder / "피드백" / lab)
 
 
 def feedback(course: Course, lab: str) -> dict:

@@ -87,6 +87,27 @@ def _ensure_group(registry: dict, team: str) -> int:
     return gid
 
 
+def _make_team_folder(base: Path, team: str, gid: int) -> None:
+    """``base/<team>``, root:team 2770, set through its descriptor (a link there is refused, not followed)."""
+    from datalit import nofollow
+
+    try:
+        with nofollow.folder(base, [team], create_mode=0o700) as fd:
+            nofollow.set_owner(fd, 0, gid, 0o2770)
+    except nofollow.UnsafePath as exc:
+        raise LabError(f"team folder of {team}: {exc}") from None
+
+
+def _link_in_home(pw: pwd.struct_passwd, team: str, folder: Path) -> None:
+    """``~/팀폴더-<team>`` -> the team folder, made *by the member* (``ln`` as their uid): the home is theirs,
+    so root writes nothing there (a name they swapped meanwhile could be a hard link to someone's file)."""
+    link = Path(pw.pw_dir) / f"팀폴더-{team}"
+    if not Path(pw.pw_dir).is_dir() or os.path.lexists(link):
+        return
+    subprocess.run(["ln", "-sT", "--", str(folder), str(link)], user=pw.pw_uid, group=pw.pw_gid,
+                   extra_groups=[], capture_output=True, cwd="/", env={"PATH": "/usr/bin:/bin"})
+
+
 def ensure_folders(course: Course, roster: dict) -> list[str]:
     """Create/refresh every team's group and folder; returns a log of what was done."""
     done = []
@@ -107,9 +128,7 @@ def ensure_folders(course: Course, roster: dict) -> list[str]:
         gname = group_name(team)
         gid = _ensure_group(registry, team)
         folder = base / team
-        folder.mkdir(exist_ok=True)
-        os.chown(folder, 0, gid)
-        os.chmod(folder, 0o2770)
+        _make_team_folder(base, team, gid)
         current = set(grp.getgrnam(gname).gr_mem)
         for m in sorted(ms - current):
             try:
@@ -125,9 +144,6 @@ def ensure_folders(course: Course, roster: dict) -> list[str]:
                 pw = pwd.getpwnam(m)
             except KeyError:
                 continue
-            link = Path(pw.pw_dir) / f"팀폴더-{team}"
-            if Path(pw.pw_dir).is_dir() and not link.exists() and not link.is_symlink():
-                link.symlink_to(folder)
-                os.lchown(link, pw.pw_uid, pw.pw_gid)
+            _link_in_home(pw, team, folder)
         done.append(f"{team}: {folder} (group {gname}: {', '.join(sorted(ms))})")
     return done
