@@ -271,7 +271,7 @@ def _wipe(folders: list[Path]) -> None:
             continue
         for base, dirs, _ in os.walk(folder):
             for d in dirs:  # a kernel may have made a folder unreadable; it is still ours
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError, NotImplementedError):  # a link (Linux has no lchmod): unlinked below
                     os.chmod(os.path.join(base, d), 0o700, follow_symlinks=False)
         for entry in os.scandir(folder):
             with contextlib.suppress(OSError):

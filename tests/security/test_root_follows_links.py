@@ -25,6 +25,8 @@ spawner.ensure_unix_user (chmod)   first spawn                              noth
 content.sync                       every spawn                              runs AS the learner (test_content_handout)
 sandbox slot homes                 autograde                                the slot user's processes are killed first;
                                                                             rmtree and lchown do not follow
+kernel_sidecar._wipe (chmod walk)  after each graded kernel (k8s)            the kernel's work folder: a link to a
+                                                                            folder made chmod raise, nothing was wiped
 =================================  =======================================  ==========================================
 
 Real unix users and groups (uid >= 1000), removed afterwards; canaries are root-owned folders under tmp_path
@@ -307,6 +309,22 @@ def test_home_image_copy_keeps_links_as_links(teams_course, canary, tmp_path):
     finally:
         disk.release_home(state, amy, home)
     assert not os.path.ismount(home)
+
+
+def test_kernel_sidecar_wipes_a_work_folder_with_a_link_to_a_folder(canary, tmp_path):
+    """A graded notebook leaves ``os.symlink('/', 'x')`` in its work folder: the sidecar's chmod walk raised
+    NotImplementedError (no lchmod on Linux), so nothing was wiped and the next team's kernel saw its files."""
+    from datalit.labs import kernel_sidecar
+
+    work = tmp_path / "work"
+    (work / "kid" / "work" / "locked").mkdir(parents=True)
+    (work / "kid" / "work" / "team-answers.csv").write_text("the previous team's work")
+    (work / "kid" / "work" / "x").symlink_to(canary, target_is_directory=True)
+    (work / "top").symlink_to(canary, target_is_directory=True)
+    os.chmod(work / "kid" / "work" / "locked", 0)
+    before = _snapshot(canary)
+    kernel_sidecar._wipe([work])
+    assert list(work.iterdir()) == [] and _snapshot(canary) == before
 
 
 # ---- the next root write site gets reviewed --------------------------------------------------------
