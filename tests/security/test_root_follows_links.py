@@ -41,6 +41,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -309,6 +310,68 @@ def test_home_image_copy_keeps_links_as_links(teams_course, canary, tmp_path):
     finally:
         disk.release_home(state, amy, home)
     assert not os.path.ismount(home)
+
+
+DAEMON = """
+import os, sys, time
+home, canary = sys.argv[1], sys.argv[2]
+os.setsid()
+while True:  # the previous team's kernel left this behind: links wherever root will write next
+    for rel in ("work", "work/notes.txt", "kernel.json", "mpl"):
+        try:
+            os.symlink(canary if rel != "work/notes.txt" else canary + "/gradebook.db", os.path.join(home, rel))
+        except OSError:
+            pass
+    time.sleep(0.001)
+"""
+
+
+def test_sandbox_slot_home_with_a_daemon_of_the_previous_kernel(canary, tmp_path):
+    """A graded notebook leaves a process that keeps planting links in its slot home; the next team's
+    kernel start (root: rmtree, mkdir, copy of the team's files, lchown, the connection file) must not write
+    through any of them."""
+    import asyncio
+
+    from datalit.labs import sandbox
+
+    if os.geteuid() != 0:
+        pytest.fail("the sandbox needs root (CI runs as root)")
+    prefix, slot = "dlsbrf", 93
+    name = sandbox.slot_user(prefix, slot)
+    sb = Path(tempfile.mkdtemp(prefix="datalit-rf-sandbox-", dir="/var/tmp"))
+    src = tmp_path / "submitted"
+    src.mkdir()
+    (src / "notes.txt").write_text("the next team's notes")
+    daemon = None
+    try:
+        uid, gid = sandbox.ensure_slot_user(prefix, slot)
+        home = sandbox.prepare_sandbox_dir(str(sb)) / f"slot{slot}"
+        home.mkdir()
+        os.chown(home, uid, gid)
+        daemon = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "/usr/bin/python3",
+                                   "-c", DAEMON, str(home), str(canary)], stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not (home / "work").is_symlink() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (home / "work").is_symlink()  # the attack is running
+        before = _snapshot(canary)
+        km = sandbox.SandboxKernelManager(kernel_name="python3", slot=slot, user_prefix=prefix, sandbox_dir=str(sb))
+        asyncio.run(km._async_pre_start_kernel(cwd=str(src)))
+        km.cleanup_connection_file()
+        assert daemon.wait(timeout=10) == -9  # killed before root wrote anything
+        assert _snapshot(canary) == before
+        work = home / "work"
+        assert not work.is_symlink() and (work / "notes.txt").read_text() == "the next team's notes"
+        assert not (work / "notes.txt").is_symlink() and os.lstat(work / "notes.txt").st_uid == uid
+    finally:
+        if daemon and daemon.poll() is None:
+            daemon.kill()
+        sandbox.kill_user_processes(*sandbox.ensure_slot_user(prefix, slot))
+        subprocess.run(["userdel", name], capture_output=True)
+        shutil.rmtree(sb, ignore_errors=True)
+        for ctrl in ("memory", "pids"):
+            with __import__("contextlib").suppress(OSError):
+                (sandbox.CGROUP_ROOT / ctrl / "datalit" / f"slot{slot}").rmdir()
 
 
 def test_kernel_sidecar_wipes_a_work_folder_with_a_link_to_a_folder(canary, tmp_path):
