@@ -8,6 +8,7 @@ import re
 
 import geopandas as gpd
 import pytest
+from knownanswer import copy_dataset, run
 from reportkit import assert_refused_before_kernel, cli, html_text
 
 from datalit import data
@@ -27,12 +28,17 @@ def _run(repo, tmp_path_factory, **params):
 
 @pytest.fixture(scope="module")
 def mapo_libraries(repo, tmp_path_factory):
-    return _run(repo, tmp_path_factory, gu="마포구", facility="도서관", distance=500, k=3)
+    return _run(repo, tmp_path_factory, gu="마포구", facility="도서관", distance=500, k=5)   # the defaults
 
 
 @pytest.fixture(scope="module")
 def gangdong_bikes(repo, tmp_path_factory):
     return _run(repo, tmp_path_factory, gu="강동구", facility="따릉이 대여소", distance=300, k=2)
+
+
+def _real(stops):
+    """Stops a person can board at: virtual stops (named '(가상)', type 가상정류장) are routing points."""
+    return stops[~stops["stop_name"].str.contains("(가상)", regex=False) & (stops["stop_type"] != "가상정류장")]
 
 
 def _dongs(gu, elderly):
@@ -84,7 +90,7 @@ def test_share_within_500m_of_a_library_for_over_65s(mapo_libraries):
     assert abs(printed - share) < 1.5, (printed, share)               # 50 m grid vs exact areas
     assert f"65세 이상 주민(2025.1/4 주민등록, 경계 자료와 맞춘 행정동 {len(geo)}곳): {geo['population'].sum():,}명" in text
     # the first pick adds the most: every candidate bus stop's gain by exact areas
-    stops = data.load("seoul_bus_stops")
+    stops = _real(data.load("seoul_bus_stops"))
     stops = stops[stops["gu"] == "마포구"]
     pts = _points(stops, "lon", "lat")
     inside = pts.within(geo.union_all()).to_numpy()
@@ -112,6 +118,49 @@ def test_bike_stations_for_all_residents_and_missing_dongs_listed(gangdong_bikes
     printed, _, _ = _numbers(text)
     assert abs(printed - share) < 1.5, (printed, share)
     assert "강동구 따릉이 대여소 입지분석 — 걸어서 300 m" in text
+
+
+def test_virtual_stops_are_never_recommended(mapo_libraries):
+    text, _ = mapo_libraries
+    listed = text[text.index("로 오릅니다."):].split("지도:")[0]
+    picks = [p.strip() for p in re.findall(r"([^%→]+?) \(\S+?\): \+[\d,]+명", listed.removeprefix("로 오릅니다."))]
+    assert len(picks) == 5 and not [p for p in picks if "가상" in p], picks
+    assert "가상정류장" in text
+
+
+GAP_DONG = "서교동"
+
+
+def test_known_answer_planted_gap_in_bus_stops(repo, shared_datasets, tmp_path):
+    """Every stop inside one dong made virtual (in a copy of the real stop list): the report must count those
+    stops neither as facilities nor as candidates, and the dong's coverage must fall to what the stops left
+    around it reach."""
+    import openpyxl
+
+    geo, _ = _dongs("마포구", elderly=False)
+    area = geo.loc[geo["dong"] == GAP_DONG, "geometry"].iloc[0]
+    stops = data.load("seoul_bus_stops")
+    pts = _points(stops, "lon", "lat")
+    planted = set(stops.loc[pts.within(area).to_numpy(), "node_id"]) & set(_real(stops)["node_id"])
+    assert len(planted) >= 10
+    folder = copy_dataset(shared_datasets, tmp_path / "data", "seoul_bus_stops")
+    path = next(folder.glob("*.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    for row in wb["Data"].iter_rows(min_row=2):
+        if row[0].value in planted:
+            row[2].value = f"{row[2].value}(가상)"
+    wb.save(path)
+    params = dict(gu="마포구", facility="버스정류소", distance=300, k=1)
+    real = run(repo, NB, tmp_path / "real", **params)["findings"]
+    gap = run(repo, NB, tmp_path / "gap", data_root=tmp_path / "data", **params)["findings"]
+    assert gap["sites"] == real["sites"] - len(planted)                 # the planted stops are gone as sites
+    # the known answer: the dong's coverage by the stops left, by exact areas (not the report's 50 m grid)
+    left = _real(stops[~stops["node_id"].isin(planted)])
+    one = geo[geo["dong"] == GAP_DONG]
+    _, expected = _share(one, _covered(geo, _points(left, "lon", "lat"), 300))
+    assert real["dongs"][GAP_DONG] > 95 and abs(gap["dongs"][GAP_DONG] - expected) < 2, (gap["dongs"][GAP_DONG], expected)
+    assert gap["dongs"][GAP_DONG] < real["dongs"][GAP_DONG] - 20
+    assert gap["share_pct"] < real["share_pct"]
 
 
 @pytest.mark.parametrize("pairs, words", [
