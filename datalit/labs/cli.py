@@ -5,15 +5,23 @@ import json
 
 import click
 
-from datalit.labs.course import LabError, available_labs, open_course
+from datalit.labs.course import CoursePathError, LabError, available_labs, open_course
 
 COURSE = click.option("--course-dir", type=click.Path(file_okay=False), default=None,
                       help="nbgrader course directory (default: lab.course_dir)")
+EXISTING_FILE = click.Path(exists=True, dir_okay=False)  # checked by click (exit 2) before anything runs
+
+
+class PathProblem(click.ClickException):
+    """A path that is not what the command needs: exit 2 like click's own checks of an argument."""
+    exit_code = 2
 
 
 def _run(fn, *args, **kw):
     try:
         return fn(*args, **kw)
+    except CoursePathError as exc:
+        raise PathProblem(str(exc)) from None
     except LabError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -24,7 +32,7 @@ def team():
 
 
 @team.command("import")
-@click.argument("csv_path", type=click.Path(dir_okay=False))
+@click.argument("csv_path", type=EXISTING_FILE)
 @COURSE
 @click.option("--any-user", is_flag=True, help="do not check members against the hub's (unix) users")
 def team_import(csv_path, course_dir, any_user):
@@ -39,7 +47,7 @@ def team_import(csv_path, course_dir, any_user):
 
 
 @team.command("form")
-@click.argument("cohort_csv", type=click.Path(dir_okay=False))
+@click.argument("cohort_csv", type=EXISTING_FILE)
 @click.option("--size", type=int, default=3, show_default=True, help="people per team (sizes differ by at most one)")
 @click.option("--lab", "labs", multiple=True, required=True, help="lab(s) the teams are for (repeat the option)")
 @click.option("--balanced-by", default=None, help="column to spread evenly over the teams, e.g. tier / 과정")
@@ -117,7 +125,7 @@ def lab_release(lab_id, course_dir, due, force):
 def lab_collect(lab_id, course_dir):
     """Archive every submission; the latest per team goes to submitted/<team>/<lab>/."""
     from datalit.labs.collect import collect
-    s = _run(collect, _run(open_course, course_dir), lab_id)
+    s = _run(collect, _run(open_course, course_dir, create=False), lab_id)
     for t, rec in s["teams"].items():
         click.echo(f"{t}: {rec['submitted_by']} {rec['timestamp']} ({len(rec['history'])} submissions)")
     if s["missing"]:
@@ -134,7 +142,7 @@ def lab_collect(lab_id, course_dir):
 def lab_autograde(lab_id, course_dir, workers, teams):
     """Autograde every collected team submission in sandboxed parallel workers."""
     from datalit.labs.autograde import autograde, format_summary
-    report = _run(autograde, _run(open_course, course_dir), lab_id, workers, list(teams) or None,
+    report = _run(autograde, _run(open_course, course_dir, create=False), lab_id, workers, list(teams) or None,
                   progress=True)
     click.echo(format_summary(report))
 
@@ -145,7 +153,7 @@ def lab_autograde(lab_id, course_dir, workers, teams):
 def lab_feedback(lab_id, course_dir):
     """Generate HTML feedback per team and release it to every member."""
     from datalit.labs.feedback import feedback
-    r = _run(feedback, _run(open_course, course_dir), lab_id)
+    r = _run(feedback, _run(open_course, course_dir, create=False), lab_id)
     for t, rel in r["released"].items():
         click.echo(f"{t}: {', '.join(rel['members'])}")
         if rel.get("team_folder_refused"):
@@ -159,7 +167,7 @@ def lab_feedback(lab_id, course_dir):
 def lab_export(lab_id, course_dir, out):
     """CSV, one row per member, and the 이수 현황 summary across labs."""
     from datalit.labs.export import export
-    r = _run(export, _run(open_course, course_dir), lab_id, out)
+    r = _run(export, _run(open_course, course_dir, create=False), lab_id, out)
     click.echo(f"{r['csv']} ({r['rows']} rows)\n{r['completion']}")
 
 
@@ -174,7 +182,8 @@ def lab_fetch(lab_id, feedback):
 
 @lab.command("submit")
 @click.argument("lab_id")
-@click.option("--path", type=click.Path(file_okay=False), default=None, help="the lab folder (default ./LAB)")
+@click.option("--path", type=click.Path(exists=True, file_okay=False), default=None,
+              help="the lab folder (default ./LAB)")
 @click.option("--yes", is_flag=True, help="replace a teammate's newer submission without asking")
 def lab_submit(lab_id, path, yes):
     """(member) Submit the lab folder for your team."""

@@ -30,6 +30,10 @@ class LabError(RuntimeError):
     """A clear, user-facing error (the CLI prints it without a traceback)."""
 
 
+class CoursePathError(LabError):
+    """The course directory given is not one (a typo): the CLI says so and exits 2, nothing is created."""
+
+
 @dataclass
 class Course:
     root: Path
@@ -67,15 +71,25 @@ class Course:
 
 def open_course(course_dir: str | os.PathLike | None = None, overrides: dict | None = None,
                 create: bool = True) -> Course:
+    """The course at COURSE_DIR (else lab.course_dir). Only the commands that begin a course (``create``:
+    team import, lab release) make it, and only inside a folder that exists; the others need a course
+    there already, so a mistyped path is refused before anything is written."""
     cfg = load_config(overrides={"lab": overrides or {}})["lab"]
     root = course_dir or os.environ.get("DATALIT_LAB_COURSE_DIR") or cfg["course_dir"]
     if not root:
         raise LabError("no course directory: pass --course-dir DIR (or set lab.course_dir)")
     root = Path(root).resolve()
+    if not create and not (root / "nbgrader_config.py").is_file():
+        what = "not found" if not root.exists() else "is not a datalit course (no nbgrader_config.py)"
+        raise CoursePathError(f"course directory {what}: {root}. Check the path; 'datalit team import' or "
+                              "'datalit lab release' starts a new course.")
+    if root.exists() and not root.is_dir():
+        raise CoursePathError(f"course directory is a file, not a folder: {root}")
     if not root.is_dir():
-        if not create:
-            raise LabError(f"course directory not found: {root}")
-        root.mkdir(parents=True)
+        if not root.parent.is_dir():
+            raise CoursePathError(f"cannot start a course at {root}: its parent folder {root.parent} does not "
+                                  "exist. Check the path (a new course is made only inside an existing folder).")
+        root.mkdir()
     cfg["course_dir"] = str(root)
     os.environ["DATALIT_LAB_COURSE_DIR"] = str(root)  # read by nbgrader_config.py in child processes too
     for key in ("exchange_dir", "teams_dir", "course_id", "sandbox_dir", "timeout", "cell_timeout", "memory_mb",
