@@ -42,6 +42,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "seconds_before_next_try": 120,
         "user_env": "",                 # venv of the user servers; default: the hub's own (sys.prefix)
         "disk_limit": "5G",             # each person's home (root mode: a loop-mounted image); "" = none
+        "shm_size": "256M",             # each server's private /dev/shm (a tmpfs); its /tmp is inside the home
+        "pids_limit": 1024,             # processes + threads of one server with its kernels and terminals; 0 = none
         "public_url": "",               # e.g. https://lab.example.org behind an HTTPS proxy: cookies get Secure
         "subdomain_host": "",           # one origin per server (datalit/hub/origins.py): "" = off, "localhost"
                                         # (a laptop: *.localhost), or a wildcard DNS name like lab.example.go.kr
@@ -68,6 +70,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "exchange_dir": "",            # the exchange service's root-only store; default: <hub state dir>/exchange
         "exchange_url": "",            # instructors' commands on another machine: the service's URL (else the local store)
         "teams_dir": "/srv/datalit/teams",
+        "team_disk_limit": "2G",       # each team folder (root mode: a loop-mounted image like homes); "" = none
         "team_groups_file": "/var/lib/datalit/team-groups.json",  # root-only record of the team groups datalit made
         "sandbox": True,               # run student kernels sandboxed (needs root)
         "sandbox_dir": "/var/lib/datalit-sandbox",  # not in the hub's 0700 state dir: slot users must enter it

@@ -18,7 +18,17 @@ home gets its own small filesystem:
 * a write past the limit fails in the kernel with ENOSPC; every kernel loads ``datalit.hub.diskfull``, which
   explains that in Korean under the traceback.
 
-Team folders live outside homes (``lab.teams_dir``) and are not counted here.
+* at a clean stop of the hub (SIGTERM; every server is stopped by then) ``release_homes`` unmounts the
+  home images, so that a stopped hub leaves no loop device behind; the next start mounts them again
+  before any server (``mount_all``). While the hub is stopped a home is its bare mount point:
+  ``datalit workshop purge`` mounts the images first; a team link made by ``datalit team import`` then
+  lands under the mount point (import teams while the hub runs).
+
+Team folders (``lab.teams_dir/<team>``) get the same machinery with their own size,
+``lab.team_disk_limit``: ``<teams_dir>/.images/<team>.img`` (root-only folder; a team id never starts
+with a dot), owner root:team, mode 2770 like the folder, mounted by ``datalit team import``, at hub start
+and at every team-server start. They stay mounted when the hub stops: feedback and imports write into team
+folders while no server runs. Removing a team from the roster leaves its folder and image (as before).
 """
 from __future__ import annotations
 
@@ -70,14 +80,14 @@ def _unmount(where: Path) -> None:
         subprocess.run(["umount", "-l", str(where)], capture_output=True)  # busy: detach now, free when idle
 
 
-def _make_image(image: Path, size: int, uid: int, gid: int) -> None:
+def _make_image(image: Path, size: int, uid: int, gid: int, label: str = "datalit-home") -> None:
     image.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(image.parent, 0o700)
     tmp = image.with_suffix(".new")
     with open(tmp, "wb") as fh:
         fh.truncate(size)
     os.chmod(tmp, 0o600)
-    _run("mkfs.ext4", "-q", "-F", "-m", "0", "-J", "size=4", "-L", "datalit-home",
+    _run("mkfs.ext4", "-q", "-F", "-m", "0", "-J", "size=4", "-L", label,
          "-E", f"root_owner={uid}:{gid},lazy_itable_init=1,nodiscard", str(tmp))
     os.replace(tmp, image)
 
@@ -92,37 +102,61 @@ def _grow(image: Path, size: int) -> None:
 
 def limit_home(state: Path, name: str, home: Path, uid: int, gid: int, limit: int, log=None) -> bool:
     """Mount NAME's image (made on first use) at HOME. True if the home is limited now. Root only."""
-    home = Path(home)
+    return _limit_folder(image_path(state, name), Path(home), uid, gid, 0o700, limit, f"home of {name}", log)
+
+
+def team_image_path(folder: Path) -> Path:
+    return Path(folder).parent / ".images" / f"{Path(folder).name}.img"
+
+
+def limit_team_folder(folder: Path, gid: int, limit: int | str | None = None, log=None) -> bool:
+    """Mount the team folder's own image (made on first use; ``lab.team_disk_limit`` unless LIMIT is given)
+    at FOLDER, root:team 2770. True if the folder is limited now. Root only; a no-op without a limit."""
+    if limit is None:
+        from datalit.config import load_config
+
+        limit = load_config()["lab"]["team_disk_limit"]
+    limit = parse_size(limit or 0)
+    if not limit or os.geteuid() != 0 or not have_tools():
+        return False
+    folder = Path(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        raise DiskLimitError(f"team folder {folder} is not a folder")
+    return _limit_folder(team_image_path(folder), folder, 0, gid, 0o2770, limit, f"team folder {folder.name}", log,
+                         label="datalit-team")
+
+
+def _limit_folder(image: Path, where: Path, uid: int, gid: int, mode: int, limit: int, what: str, log=None,
+                  label: str = "datalit-home") -> bool:
     if not limit:
         return False
-    if os.path.ismount(home):
+    if os.path.ismount(where):
         return True
     size = max(limit, MIN_BYTES)
-    image = image_path(state, name)
     fresh = not image.exists()
     if fresh:
-        _make_image(image, size, uid, gid)
-        staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=image.parent))
+        _make_image(image, size, uid, gid, label)
+        staging = Path(tempfile.mkdtemp(prefix=f".{where.name}-", dir=image.parent))
         try:
             _mount(image, staging)
-            os.chmod(staging, 0o700)
-            copied = subprocess.run(["cp", "-a", "--", f"{home}/.", f"{staging}/"], capture_output=True, text=True)
+            os.chmod(staging, mode)
+            copied = subprocess.run(["cp", "-a", "--", f"{where}/.", f"{staging}/"], capture_output=True, text=True)
         finally:
             _unmount(staging)
             staging.rmdir()
         if copied.returncode != 0:
             image.unlink()
             if log:
-                log.error("disk limit NOT applied to %s: the home does not fit into %d bytes (%s)", name, size,
+                log.error("disk limit NOT applied to the %s: it does not fit into %d bytes (%s)", what, size,
                           copied.stderr.strip()[-300:])
             return False
     else:
         _grow(image, size)
-    _mount(image, home)
-    os.chown(home, uid, gid)
-    os.chmod(home, 0o700)
+    _mount(image, where)
+    os.chown(where, uid, gid)
+    os.chmod(where, mode)
     if fresh and log:
-        log.info("home of %s limited to %d MB (%s)", name, size // 1024 ** 2, image)
+        log.info("%s limited to %d MB (%s)", what, size // 1024 ** 2, image)
     return True
 
 
@@ -163,6 +197,51 @@ def mount_all(state: Path, home_of, log=None) -> int:
             if log:
                 log.error("cannot mount the home image of %s: %s", image.stem, exc)
     return count
+
+
+def mount_all_teams(teams_dir: Path, log=None) -> int:
+    """After a reboot: mount every team image at its team folder again (before any server writes there)."""
+    folder = Path(teams_dir) / ".images"
+    count = 0
+    if os.geteuid() != 0 or not folder.is_dir():
+        return 0
+    for image in sorted(folder.glob("*.img")):
+        where = Path(teams_dir) / image.stem
+        if where.is_symlink() or not where.is_dir() or os.path.ismount(where):
+            continue
+        try:
+            _mount(image, where)
+            count += 1
+        except DiskLimitError as exc:
+            if log:
+                log.error("cannot mount the image of team folder %s: %s", image.stem, exc)
+    return count
+
+
+def mounted_images(folder: Path) -> dict[Path, Path]:
+    """Mount point -> image, for every loop mount whose image file lies in FOLDER."""
+    found = {}
+    folder = Path(folder).resolve()
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        if " - " not in line or "/dev/loop" not in line.split(" - ")[1]:
+            continue
+        where = Path(line.split()[4].replace("\\040", " "))
+        image = _mounted_image(where)
+        if image is not None and image.parent == folder:
+            found[where] = image
+    return found
+
+
+def release_homes(state: Path, log=None) -> int:
+    """The hub stopped cleanly (every server is stopped): unmount every home image of STATE."""
+    if os.geteuid() != 0 or not (Path(state) / "disk").is_dir():
+        return 0
+    mounts = mounted_images(Path(state) / "disk")
+    for where in mounts:
+        _unmount(where)
+    if log and mounts:
+        log(f"unmounted {len(mounts)} home images")
+    return len(mounts)
 
 
 def install_kernel_hook(prefix: str | Path) -> None:

@@ -5,7 +5,9 @@ Run by the hub (``c.JupyterHub.services``) as ``python -m datalit.hub.expiry``; 
 server and deletes all its tokens through the REST API (API tokens the learner made and the OAuth tokens
 behind the user-server cookie). The login of those accounts is refused, and the hub session cookie stops
 working at the next ``refresh_user`` (datalit/hub/authenticator.py); JupyterHub has no API to revoke a
-cookie, so that is what makes it useless.
+cookie, so that is what makes it useless. Processes of the account that outlived its server (a
+``setsid`` daemon) are killed through the account's cgroups (datalit/hub/cgroups.py; the service runs as
+the hub's user, root), also when the hub thinks no server runs.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from datalit.hub import workshop
+from datalit.hub import cgroups, workshop
 from datalit.hub.api import HubAPI
 
 
@@ -31,11 +33,14 @@ def check_once(api: HubAPI, state: Path) -> list[str]:
     done = []
     for name in sorted(workshop.expired_accounts(state)):
         user = api.user(name)
-        if user is None:
-            continue
-        if user.get("server") or user.get("pending") == "spawn":
+        if user is not None and (user.get("server") or user.get("pending") == "spawn"):
             api.stop_server(name)
             done.append(f"stopped the server of expired account {name}")
+        killed = cgroups.kill_all(name)  # what outlived the server, even if the hub knows of no server
+        if killed:
+            done.append(f"killed {killed} leftover processes of expired account {name}")
+        if user is None:
+            continue
         revoked = revoke_tokens(api, name)
         if revoked:
             done.append(f"revoked {revoked} tokens of expired account {name}")

@@ -337,6 +337,9 @@ def _run(launcher: Launcher, config: dict, state: Path) -> int:
         registered.unlink(missing_ok=True)
     if launcher.stopping:
         stop_proxy(state)
+        from datalit.hub.disk import release_homes  # every server is stopped: no home image stays mounted
+
+        release_homes(state, say)
         say("stopped (hub, user servers and proxy)")
         return 0 if rc in (0, -signal.SIGTERM) else rc
     say(f"ERROR: the hub exited unexpectedly (code {rc}); the proxy and running user servers are kept: "

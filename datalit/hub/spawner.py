@@ -8,8 +8,11 @@
   per process; after start the server must answer ``/user/<name>/api/status`` itself, else it is
   killed and started again on another port -- a user never gets a server that failed to start.
 * disk limit (``hub.disk_limit``): as root each home is its own loop-mounted ext4 image (datalit.hub.disk).
-* memory and CPU limits: cgroup v1 (``/sys/fs/cgroup/memory/datalit/<user>``, ``/sys/fs/cgroup/cpu/datalit-<user>``) when the hub runs
-  as root and the controllers are writable; otherwise not enforced (logged once).
+* cgroups (v1, datalit.hub.cgroups) per server when the hub runs as root: memory, CPU, ``hub.pids_limit``
+  tasks, and a freezer; stopping a server (stop, cull, expiry, the hub's SIGTERM) kills every process in
+  them, also those that left the process group (``setsid``, daemons). Not writable: not enforced (logged once).
+* a private /tmp, /var/tmp (a folder in the home, within its disk limit) and /dev/shm (``hub.shm_size``)
+  per server, in its own mount namespace (datalit.hub.scratch).
 * course notebooks are handed out on every spawn (``datalit.hub.content``), run as the user.
 * user-server settings: ``config_dirs`` (everyone) and ``learner_config_dirs`` (people who do not teach)
   are appended to ``JUPYTER_CONFIG_PATH`` (hub_config/user_server/README.md).
@@ -40,9 +43,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Integer, List, Unicode
 
-from datalit.hub import content, disk, roles, teamserver, uids
-
-CGROUP_ROOT = Path("/sys/fs/cgroup")
+from datalit.hub import cgroups, content, disk, roles, scratch, teamserver, uids
 
 
 # a kernel's socket: <runtime>/kernel-<uuid36>-ipc-<n>; a unix socket path holds at most 107 bytes
@@ -95,9 +96,13 @@ class DatalitSpawner(LocalProcessSpawner):
     disk_limit = Unicode("", config=True, help="root mode: size of each home (e.g. 5G); empty: no limit")
     team_config_dirs = List(Unicode(), config=True,
                             help="JUPYTER_CONFIG_PATH folders of team servers, before all others (collaboration on)")
+    shm_size = Unicode("", config=True, help="root mode: size of each server's private /dev/shm; empty: the machine's")
+    pids_limit = Integer(0, config=True, help="root mode: tasks (processes + threads) of one server; 0: no limit")
 
     _reserved_ports: set[int] = set()
     _cgroup_warned = False
+    _root_shared = False
+    _scratch: dict | None = None
     _directories: dict[str, teamserver.Directory] = {}
 
     # ---- team servers ------------------------------------------------------------------------
@@ -116,6 +121,12 @@ class DatalitSpawner(LocalProcessSpawner):
         if team is None:
             raise RuntimeError(f"{self.user.name} is no team of the roster: no team server")
         return DatalitSpawner._directories[self.state_dir or ""].folder(team)
+
+    def _lab_cfg(self) -> dict:
+        key = self.state_dir or ""
+        if key not in DatalitSpawner._directories:
+            DatalitSpawner._directories[key] = teamserver.Directory(self.state_dir or None)
+        return DatalitSpawner._directories[key].cfg
 
     # ---- where things are -------------------------------------------------------------------
     @property
@@ -168,6 +179,7 @@ class DatalitSpawner(LocalProcessSpawner):
 
     def make_preexec_fn(self, name):
         cgroup_dirs = self._cgroup_dirs()
+        private = self._scratch if self.isolate else None
         umask = 0o007 if uids.is_team_name(name) else None  # teammates' personal servers edit its files too
         if self.isolate:
             setuid = set_user_setuid(name)
@@ -178,12 +190,9 @@ class DatalitSpawner(LocalProcessSpawner):
                 os.chdir(home)
 
         def preexec():
-            for d in cgroup_dirs:  # join the limits before dropping root
-                try:
-                    with open(d / "cgroup.procs", "w") as fh:
-                        fh.write(str(os.getpid()))
-                except OSError:
-                    pass
+            cgroups.join(cgroup_dirs)  # the limits, and what ends every process of the server, before dropping root
+            if private is not None:
+                scratch.enter(private)  # private /tmp, /var/tmp, /dev/shm
             if umask is not None:
                 os.umask(umask)
             setuid()
@@ -192,30 +201,28 @@ class DatalitSpawner(LocalProcessSpawner):
 
     # ---- limits ------------------------------------------------------------------------------
     def _cgroup_dirs(self) -> list[Path]:
-        if os.geteuid() != 0 or not (self.mem_limit or self.cpu_limit):
+        if os.geteuid() != 0:
             return []
-        made = []
-        try:
-            if self.mem_limit:
-                d = CGROUP_ROOT / "memory" / "datalit" / self.user.name
-                d.mkdir(parents=True, exist_ok=True)
-                (d / "memory.limit_in_bytes").write_text(str(int(self.mem_limit)))
-                made.append(d)
-            if self.cpu_limit:
-                # flat, not below a shared parent: in cgroup v1 a parent group competes with every other
-                # task as ONE weight (cpu.shares 1024), which starved 10 concurrent spawns to ~1/16 of the
-                # CPU on a busy machine (bench/hub_load.py). One group per user = one weight per user.
-                d = CGROUP_ROOT / "cpu" / f"datalit-{self.user.name}"
-                d.mkdir(parents=True, exist_ok=True)
-                period = 100_000
-                (d / "cpu.cfs_period_us").write_text(str(period))
-                (d / "cpu.cfs_quota_us").write_text(str(int(self.cpu_limit * period)))
-                made.append(d)
-        except OSError as exc:
-            if not DatalitSpawner._cgroup_warned:
-                self.log.warning("memory/CPU limits NOT enforced (cgroup v1 not writable: %s)", exc)
-                DatalitSpawner._cgroup_warned = True
+        made, problems = cgroups.create(self.user.name, int(self.mem_limit or 0), float(self.cpu_limit or 0),
+                                        self.pids_limit)
+        if problems and not DatalitSpawner._cgroup_warned:
+            self.log.warning("cgroup limits NOT all enforced (cgroup v1 not writable: %s)", "; ".join(problems))
+            DatalitSpawner._cgroup_warned = True
         return made
+
+    def _private_tmp(self, uid: int, gid: int) -> dict | None:
+        """The server's private /tmp folder made afresh, and the plan its preexec carries out (root only)."""
+        if os.geteuid() != 0 or not self.isolate:
+            return None
+        if not DatalitSpawner._root_shared:
+            scratch.make_root_shared(self.log)
+            DatalitSpawner._root_shared = True
+        disk.install_kernel_hook(self.user_env_prefix)  # a full /tmp, /dev/shm or team folder explained in Korean
+        scratch.prepare(self.home, uid, gid)
+        needed = [self.home, self._lab_cfg().get("teams_dir", ""), self.user_env_prefix, self.data_mount,
+                  self.content_dir, self.runtime_dir or "", str(Path(content.__file__).resolve().parents[2]),
+                  *self.config_dirs, *self.learner_config_dirs, *self.team_config_dirs]
+        return scratch.plan(self.home, uid, disk.parse_size(self.shm_size or 0), needed)
 
     # ---- ports -------------------------------------------------------------------------------
     def _pick_port(self) -> int:
@@ -240,7 +247,9 @@ class DatalitSpawner(LocalProcessSpawner):
         folder = self._team_folder()
         if self.isolate:
             entry = await asyncio.to_thread(teamserver.ensure_account, self.team, folder)
+            await asyncio.to_thread(self._limit_team_disk, folder, entry.pw_gid)
             await asyncio.to_thread(self._make_runtime_dir, entry.pw_uid, entry.pw_gid)
+            self._scratch = await asyncio.to_thread(self._private_tmp, entry.pw_uid, entry.pw_gid)
         else:
             folder.mkdir(parents=True, exist_ok=True)
             await asyncio.to_thread(self._make_runtime_dir, None, None)
@@ -253,6 +262,7 @@ class DatalitSpawner(LocalProcessSpawner):
             entry = await asyncio.to_thread(ensure_unix_user, self.user.name, self.home_base, self.log)
             uid, gid = entry.pw_uid, entry.pw_gid
             await asyncio.to_thread(self._limit_disk, entry)
+            self._scratch = await asyncio.to_thread(self._private_tmp, uid, gid)
         else:
             Path(self.home).mkdir(parents=True, exist_ok=True)
             uid = gid = None
@@ -280,6 +290,13 @@ class DatalitSpawner(LocalProcessSpawner):
                             disk.parse_size(self.disk_limit), self.log)
         except (disk.DiskLimitError, OSError) as exc:
             self.log.error("disk limit NOT enforced for %s: %s", self.user.name, exc)
+
+    def _limit_team_disk(self, folder: Path, gid: int) -> None:
+        """The team folder's own image, mounted again here after a reboot or a later ``lab.team_disk_limit``."""
+        try:
+            disk.limit_team_folder(folder, gid, self._lab_cfg().get("team_disk_limit", ""), self.log)
+        except (disk.DiskLimitError, OSError) as exc:
+            self.log.error("disk limit NOT enforced for team folder %s: %s", folder, exc)
 
     async def delete_forever(self):
         """The hub user is deleted: their home image goes too (the unix account is removed separately)."""
@@ -336,18 +353,20 @@ class DatalitSpawner(LocalProcessSpawner):
             self.log.warning("server of %s did not come up on port %s (attempt %d); retrying on another port",
                              self.user.name, port, attempt)
             await super().stop(now=True)
+            await self._end_processes()
             self._release_port()
         raise RuntimeError(f"server of {self.user.name} failed to start {self.start_attempts} times")
 
     async def stop(self, now=False):
         await super().stop(now=now)
+        await self._end_processes()
         self._release_port()
         if self.runtime_dir:  # the server's runtime files (kernel sockets, cookie secret) go with it
             shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+    async def _end_processes(self) -> None:
+        """Every process the server left (``setsid``, double-forked daemons) ends with it: its cgroups."""
         if os.geteuid() == 0:
-            for d in (CGROUP_ROOT / "memory" / "datalit" / self.user.name,
-                      CGROUP_ROOT / "cpu" / f"datalit-{self.user.name}"):
-                try:
-                    d.rmdir()
-                except OSError:
-                    pass
+            killed = await asyncio.to_thread(cgroups.kill_all, self.user.name)
+            if killed:
+                self.log.info("killed %d leftover processes of %s's server", killed, self.user.name)

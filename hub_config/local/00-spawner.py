@@ -34,3 +34,10 @@ if settings["isolate"] and disk.parse_size(c.DatalitSpawner.disk_limit):
             return None
 
     disk.mount_all(Path(settings["state_dir"]), _home_of)
+# per server: a private /dev/shm of hub.shm_size, at most hub.pids_limit tasks (datalit/hub/scratch.py, cgroups.py);
+# team folders have their own images (lab.team_disk_limit), mounted again here after a reboot
+_cfg = load_config(state_dir=settings["state_dir"])
+c.DatalitSpawner.shm_size = str(_cfg["hub"]["shm_size"])
+c.DatalitSpawner.pids_limit = int(_cfg["hub"]["pids_limit"])
+if settings["isolate"] and disk.parse_size(_cfg["lab"]["team_disk_limit"] or 0):
+    disk.mount_all_teams(Path(_cfg["lab"]["teams_dir"]))
