@@ -25,6 +25,8 @@ spawner.ensure_unix_user (chmod)   first spawn                              noth
 content.sync                       every spawn                              runs AS the learner (test_content_handout)
 sandbox slot homes                 autograde                                the slot user's processes are killed first;
                                                                             rmtree and lchown do not follow
+scratch.prepare (private /tmp)     every spawn (root mode)                  ``<home>/.datalit-tmp``: fd-walked already
+                                                                            (tests/security/test_hub_private_tmp.py)
 kernel_sidecar._wipe (chmod walk)  after each graded kernel (k8s)            the kernel's work folder: a link to a
                                                                             folder made chmod raise, nothing was wiped
 =================================  =======================================  ==========================================
@@ -428,6 +430,7 @@ REVIEWED = {
     "datalit/hub/state.py :: write_private :: os.chmod": ROOT_ONLY + " (state dir)",
     "datalit/hub/state.py :: write_secret :: os.chmod": ROOT_ONLY + " (state dir)",
     "datalit/hub/workshop.py :: create_accounts :: os.chmod": ROOT_ONLY + " (state dir)",
+    "datalit/progress/events.py :: _private_folder :: os.chmod": ROOT_ONLY + " (state dir's event log)",
     "datalit/labs/autograde.py :: warm_sandbox_cache :: os.chmod": "sandbox_dir/cache: root's, the kernels only read",
     "datalit/labs/collect.py :: _copy_tree :: shutil.copy2": ROOT_ONLY + " (course archive -> submitted/)",
     "datalit/labs/collect.py :: _check_notebooks :: shutil.copy2": ROOT_ONLY + " (course)",
