@@ -106,7 +106,8 @@ def release(course: Course, lab: str) -> dict:
         try:
             released[team]["team_folder"] = _to_team_folder(course, lab, team)
         except LabError as exc:  # one team's planted link does not stop the others' feedback
-            released[team].update(team_folder=None, team_folder_refused=str(exc))
+            released[team].update(team_folder=None, team_folder_refused=str(exc) + (
+                "; its members still fetch it from the exchange" if sent else ""))
     return released
 
 
@@ -138,9 +139,8 @@ def _to_team_folder(course: Course, lab: str, team: str) -> str | None:
                     nofollow.write_file(lab_fd, page.name, page.read_bytes(), 0, gid, 0o640)
             finally:
                 os.close(lab_fd)
-    except nofollow.UnsafePath as exc:
-        raise LabError(f"feedback of team {team} NOT copied into its team folder (the exchange has it): {exc}") \
-            from None
+    except OSError as exc:  # a planted link (nofollow.UnsafePath), a full team folder image ...
+        raise LabError(f"feedback of team {team} NOT copied into its team folder: {exc}") from None
     return str(folder / "피드백" / lab)
 
 

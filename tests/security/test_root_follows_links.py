@@ -169,7 +169,7 @@ def test_member_links_the_feedback_folder_to_the_course(teams_course, canary, sw
     assert _as(amy, "cat", str(canary / "gradebook.db")).returncode != 0
     ours = released[TEAM]
     assert ours["team_folder"] is None
-    assert "symbolic link" in ours["team_folder_refused"] and "the exchange has it" in ours["team_folder_refused"]
+    assert "symbolic link" in ours["team_folder_refused"] and "NOT copied" in ours["team_folder_refused"]
     # the other team still gets its copy; the link is left as the member made it
     other = _team_dir(course, OTHER) / "피드백" / LAB / PAGE
     assert released[OTHER]["team_folder"] and other.read_text().endswith("feedback of rf-other</body></html>")
