@@ -42,6 +42,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -174,6 +175,22 @@ def test_member_links_the_feedback_folder_to_the_course(teams_course, canary, sw
     other = _team_dir(course, OTHER) / "피드백" / LAB / PAGE
     assert released[OTHER]["team_folder"] and other.read_text().endswith("feedback of rf-other</body></html>")
     assert (folder / swapped).is_symlink()
+
+
+def test_datalit_lab_feedback_reports_the_planted_link_and_goes_on(teams_course, canary):
+    """The real command line: a warning for the team that planted the link, the others get their copy, no
+    traceback, exit 0 (the exchange is where members fetch feedback)."""
+    course, amy = teams_course, USERS[0]
+    for team in (TEAM, OTHER):
+        (course.root / "submitted" / team / LAB).mkdir(parents=True)
+    assert _as(amy, "ln", "-s", str(canary), str(_team_dir(course) / "피드백")).returncode == 0
+    before = _snapshot(canary)
+    out = subprocess.run([str(Path(sys.executable).parent / "datalit"), "lab", "feedback", LAB,
+                          "--course-dir", str(course.root)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and "Traceback" not in out.stdout + out.stderr, out.stdout + out.stderr
+    assert f"{TEAM}: WARNING: feedback of team {TEAM} NOT copied" in out.stderr and "symbolic link" in out.stderr
+    assert _snapshot(canary) == before
+    assert "채점 안내" in (_team_dir(course, OTHER) / "피드백" / LAB / PAGE).read_text(encoding="utf-8")
 
 
 def test_member_hard_links_a_teammates_file_at_a_page_name(teams_course):
