@@ -51,6 +51,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                                         # as root, <state>/content otherwise
         "hub_port": 0,                  # hub API port; 0: picked once from internal_port_min..max, kept in
         "proxy_api_port": 0,            # <state>/ports.json so that running servers find the hub after a restart
+        "exchange_port": 0,             # the datalit-exchange service, picked and kept like the two above
         "internal_port_min": 19000,     # below the user servers' ports and the kernel's ephemeral range
         "internal_port_max": 19999,
         "url": "",                      # a hub without a local state directory (Kubernetes) for `datalit hub
@@ -75,7 +76,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "sandbox": True,               # run student kernels sandboxed (needs root)
         "sandbox_dir": "/var/lib/datalit-sandbox",  # not in the hub's 0700 state dir: slot users must enter it
         "sandbox_user_prefix": "dlsbx",
-        "max_file_mb": 50,             # larger files in a submission are not collected
+        "max_file_mb": 50,             # larger files in a submission are not collected; also a whole submission's limit
+        "max_files": 500,              # files in one submission (the exchange refuses more)
+        "team_quota_mb": 500,          # all of a team's stored submissions (every lab; each one is archived)
         "checkout_dir": "",            # the checkout with labs/ and grading/labchecks/ (root-only); default: where ./run installed from
         "prewarm": True,               # autograde workers fork sandboxed kernels from a pre-imported server
     },

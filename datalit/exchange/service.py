@@ -19,6 +19,9 @@ Instructors (admins, teaching groups, the datalit-cli service):
             GET  api/labs/<lab>/teams/<team>/<id>     one submission's files
             PUT  api/labs/<lab>/teams/<team>/<id>/feedback
             GET  api/activity/<team>                  who did what on the team server (per member)
+Every refusal is JSON ``{"error", "message", "code"}`` with the message in Korean: 400 for what a request
+cannot be (datalit/exchange/intake.py), 413 for sizes (a body, a file, the number of files, the team's quota
+``lab.team_quota_mb``), 403/404/409 as below; never 500 for anything a request sends.
 Team servers (their hub user names the team, datalit/hub/teamserver.py):
             POST api/labs/<lab>/submissions           the team's submission, {member} = who clicked (a member)
             POST api/activity                         per-member counts (datalit/hub/teamlog.py)
@@ -28,20 +31,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import os
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 from tornado import ioloop, web
 
-from datalit.exchange import activity, policy
-from datalit.exchange.store import Store, StoreError, read_tree, write_tree
+from datalit.exchange import activity, intake, policy
+from datalit.exchange.intake import NAME_RE
+from datalit.exchange.store import Store, StoreError, read_tree, remove_partials, write_tree
 from datalit.kst import shown
 
 NAME = "datalit-exchange"
-NAME_RE = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+log = logging.getLogger(NAME)
+STATUS = {"confirm": 409, "not_found": 404, "forbidden": 403}  # every other refusal: 400, sizes (TooBig) 413
+SAID = {401: "허브 토큰이 없거나 맞지 않습니다.", 403: "이 요청을 할 권한이 없습니다.", 404: "없는 주소입니다.",
+        405: "이 주소에서 받지 않는 요청 방식입니다.", 500: "과제 교환 서비스에 오류가 났습니다. 잠시 뒤 다시 "
+        "시도하고, 계속되면 강사에게 알려 주세요."}
 
 
 def encode(files: dict[str, bytes]) -> dict[str, str]:
@@ -49,12 +57,8 @@ def encode(files: dict[str, bytes]) -> dict[str, str]:
 
 
 def decode(files: dict) -> dict[str, bytes]:
-    if not isinstance(files, dict):
-        raise StoreError("files must be a mapping of names to base64 contents")
-    try:
-        return {str(n): base64.b64decode(c, validate=True) for n, c in files.items()}
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"invalid file content: {exc}") from None
+    """Files as the service sends them (the clients' side); what requests send: intake.files_of."""
+    return intake.files_of({"files": files})
 
 
 def team_of_server(store: Store, lab: str, who: str) -> str | None:
@@ -88,9 +92,38 @@ def team_view(store: Store, lab: str, team: str) -> list[dict]:
 def _handler_base():
     from jupyterhub.services.auth import HubAuthenticated
 
+    @web.stream_request_body
     class Base(HubAuthenticated, web.RequestHandler):
-        def initialize(self, store: Store, max_file_bytes: int):
-            self.store, self.max_file_bytes = store, max_file_bytes
+        """Bodies are streamed in and counted, so that one over ``limit`` gets our Korean 413 (Tornado's own
+        limits answer a bare 400, or drop the connection: the proxy's 503)."""
+
+        def initialize(self, store: Store, limits: dict):
+            self.store, self.limits = store, limits
+            self.max_file_bytes = limits["max_file_bytes"]
+
+        def limit(self) -> int:
+            """The largest body this request may carry (sized by the handlers that take files)."""
+            return 64 * 2**10
+
+        def prepare(self):
+            self._chunks, self._size, self._limit = [], 0, self.limit()
+            # A body over the limit is read to its end and dropped, then answered 413: answering before
+            # the proxy has sent it all makes the proxy answer 503 instead. Only one over DRAIN_BYTES
+            # is answered at once (and the connection closed).
+            self.request.connection.set_max_body_size(intake.DRAIN_BYTES)
+            try:
+                declared = int(self.request.headers.get("Content-Length") or 0)
+            except ValueError:
+                declared = 0
+            if declared > intake.DRAIN_BYTES:
+                self.refuse(intake.too_big(declared, self._limit))
+
+        def data_received(self, chunk: bytes):
+            self._size += len(chunk)
+            if self._size <= self._limit:
+                self._chunks.append(chunk)
+            else:
+                self._chunks = []
 
         def check_xsrf_cookie(self):  # token-authenticated API, no cookies
             return
@@ -109,42 +142,65 @@ def _handler_base():
 
         def require_instructor(self):
             if not self.is_instructor():
-                raise web.HTTPError(403, "instructors only")
+                raise policy.Refused("forbidden", "강사만 할 수 있는 요청입니다.")
 
         def body(self) -> dict:
-            try:
-                data = json.loads(self.request.body or b"{}")
-            except ValueError:
-                raise web.HTTPError(400, "the body must be JSON") from None
-            if not isinstance(data, dict):
-                raise web.HTTPError(400, "the body must be a JSON object")
-            return data
+            if self._size > self._limit:
+                raise intake.too_big(self._size, self._limit)
+            return intake.body_json(b"".join(self._chunks))
 
         def send(self, data, status: int = 200):
             self.set_status(status)
             self.set_header("Content-Type", "application/json; charset=utf-8")
-            self.finish(json.dumps(data, ensure_ascii=False))
+            try:
+                text = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate somewhere: escaped, still JSON
+                text = json.dumps(data).encode("ascii")
+            self.finish(text)
+
+        def refuse(self, exc: StoreError):
+            code = getattr(exc, "code", "invalid")
+            status = 413 if isinstance(exc, policy.TooBig) else STATUS.get(code, 400)
+            self.send({"error": str(exc), "message": str(exc), "code": code}, status)
+
+        def log_exception(self, typ, value, tb):
+            if isinstance(value, StoreError):  # a refusal, not a fault
+                log.info("%s %s refused: %s", self.request.method, self.request.path, str(value)[:200])
+                return
+            super().log_exception(typ, value, tb)
 
         def write_error(self, status_code, **kw):
             exc = kw.get("exc_info", (None, None))[1]
-            message = getattr(exc, "log_message", None) or self._reason
-            self.send({"error": message}, status_code)
+            if isinstance(exc, StoreError):
+                return self.refuse(exc)
+            message = SAID.get(status_code) or f"요청을 처리하지 못했습니다 (HTTP {status_code})."
+            self.send({"error": message, "message": message, "code": str(status_code)}, status_code)
 
         def team(self, lab: str) -> str:
             team = self.store.team_of(lab, self.who) or team_of_server(self.store, lab, self.who)
             if team is None:
-                raise web.HTTPError(404, f"{self.who} is in no team of {lab}")
+                raise policy.Refused("not_found", f"{self.who}님은 '{lab}' 실습의 팀 명단에 없습니다.")
             return team
 
-    return Base
+    class NotFound(Base):
+        """Any other path: 404 once the body is read (an answer before it makes the proxy's next request on
+        that connection fail with 503)."""
+        def get(self, *args):
+            raise web.HTTPError(404)
+
+        post = put = patch = delete = head = options = get
+
+    return Base, NotFound
 
 
-def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) -> web.Application:
-    Base = _handler_base()
+def make_app(store: Store, prefix: str, limits: dict) -> web.Application:
+    """LIMITS: ``max_file_bytes``, ``max_files`` and ``quota_bytes`` (from ``lab.max_file_mb``, ``lab.max_files``
+    and ``lab.team_quota_mb``: :func:`limits_of`)."""
+    Base, NotFound = _handler_base()
+    submission_limit = intake.encoded_limit(limits["max_file_bytes"])
 
-    def refused(handler, exc: StoreError):
-        code = getattr(exc, "code", "invalid")
-        handler.send({"error": str(exc), "code": code}, 409 if code == "confirm" else 400)
+    def not_found(exc: StoreError):
+        return policy.Refused("not_found", str(exc))
 
     class Labs(Base):
         @web.authenticated
@@ -153,26 +209,29 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
             self.send({"course_id": self.store.course_id, "labs": labs})
 
     class Lab(Base):
+        def limit(self):
+            return 4 * submission_limit if self.request.method == "PUT" else super().limit()
+
         @web.authenticated
         def get(self, lab):
             try:
                 self.send({"meta": self.store.released_meta(lab), "files": encode(self.store.released_files(lab))})
             except StoreError as exc:
-                raise web.HTTPError(404, str(exc)) from None
+                raise not_found(exc) from None
 
         @web.authenticated
         def put(self, lab):
             self.require_instructor()
             data = self.body()
-            due = datetime.fromisoformat(data["due"]) if data.get("due") else None
+            due, files = intake.due_of(data), intake.files_of(data)
             with tempfile.TemporaryDirectory() as tmp:
-                write_tree(Path(tmp), decode(data.get("files", {})))
-                try:
-                    self.send(self.store.release(lab, Path(tmp), due), 201)
-                except StoreError as exc:
-                    refused(self, exc)
+                write_tree(Path(tmp), files)
+                self.send(self.store.release(lab, Path(tmp), due), 201)
 
     class Submissions(Base):
+        def limit(self):
+            return submission_limit if self.request.method == "POST" else super().limit()
+
         @web.authenticated
         def get(self, lab):
             team = self.team(lab)
@@ -185,14 +244,13 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
             team = team_of_server(self.store, lab, self.who)
             if team is not None:  # the team's own server: the member who clicked, if one of the team
                 member = data.get("member")
-                if member not in self.store.roster().get(lab, {}).get(team, []):
-                    return refused(self, policy.Refused("no_team", f"팀 서버에서 제출한 사람({member})이 팀 "
-                                                                   f"'{team}'의 팀원이 아닙니다."))
-            try:
-                record = policy.submit(self.store, lab, member, decode(data.get("files", {})),
-                                       confirm=bool(data.get("confirm")), max_file_bytes=self.max_file_bytes)
-            except StoreError as exc:
-                return refused(self, exc)
+                if not isinstance(member, str) or member not in self.store.roster().get(lab, {}).get(team, []):
+                    shown_member = intake.member_name(member)
+                    raise policy.Refused("no_team", f"팀 서버에서 제출한 사람({shown_member})이 팀 "
+                                                    f"'{team}'의 팀원이 아닙니다.")
+            record = policy.submit(self.store, lab, member, intake.files_of(data), confirm=data.get("confirm") is True,
+                                   max_file_bytes=self.max_file_bytes, max_files=self.limits["max_files"],
+                                   quota_bytes=self.limits["quota_bytes"])
             self.send({**record, "shown": shown(record["timestamp"])}, 201)
 
     class Feedback(Base):
@@ -202,28 +260,33 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
             try:
                 self.store.submission(lab, team, sub_id)
             except StoreError as exc:
-                raise web.HTTPError(404, str(exc)) from None
+                raise not_found(exc) from None
             self.send({"files": encode(self.store.feedback(lab, team, sub_id))})
 
     class Roster(Base):
+        def limit(self):
+            return 8 * 2**20
+
         @web.authenticated
         def put(self):
             self.require_instructor()
-            roster = self.body().get("roster")
-            if not isinstance(roster, dict):
-                raise web.HTTPError(400, "roster must be {lab: {team: [members]}}")
+            roster = intake.roster_of(self.body())
             self.store.set_roster(roster)
             self.send({"labs": sorted(roster)})
 
     class Activity(Base):
         """POST: a team server's per-member counts (datalit/hub/teamlog.py); only a team server's token."""
+        def limit(self):
+            return activity.MAX_POST_BYTES
+
         @web.authenticated
         def post(self):
             team = team_of_server_any(self.store, self.who)
             if team is None:
-                raise web.HTTPError(403, "only a team server records team activity")
+                raise policy.Refused("forbidden", "팀 활동은 팀 서버만 기록할 수 있습니다.")
+            batch = intake.activity_batch(self.body())
             members = {m for teams in self.store.roster().values() for m in teams.get(team, [])}
-            kept = activity.record(self.store, team, members, self.body().get("members") or {})
+            kept = activity.record(self.store, team, members, batch)
             self.send({"team": team, "members": kept})
 
     class TeamActivity(Base):
@@ -250,28 +313,40 @@ def make_app(store: Store, prefix: str = "/", max_file_bytes: int = 50 * 2**20) 
             try:
                 folder = self.store.submission_dir(lab, team, sub_id)
             except StoreError as exc:
-                raise web.HTTPError(404, str(exc)) from None
+                raise not_found(exc) from None
             self.send({"meta": self.store.submission(lab, team, sub_id), "files": encode(read_tree(folder))})
 
     class TeamFeedback(Base):
+        def limit(self):
+            return submission_limit if self.request.method == "PUT" else super().limit()
+
         @web.authenticated
         def put(self, lab, team, sub_id):
             self.require_instructor()
+            files = intake.files_of(self.body())
             try:
-                self.store.put_feedback(lab, team, sub_id, decode(self.body().get("files", {})))
+                self.store.submission(lab, team, sub_id)
             except StoreError as exc:
-                raise web.HTTPError(404, str(exc)) from None
+                raise not_found(exc) from None
+            self.store.put_feedback(lab, team, sub_id, files)
             self.send({"ok": True})
 
     n = NAME_RE
     routes = [(r"api/labs", Labs), (rf"api/labs/({n})", Lab), (rf"api/labs/({n})/submissions", Submissions),
               (rf"api/labs/({n})/submissions/({n})/feedback", Feedback), (r"api/roster", Roster),
-              (rf"api/labs/({n})/all", All), (r"api/activity", Activity), (rf"api/activity/({n})", TeamActivity), (rf"api/labs/({n})/teams/({n})/({n})", TeamSubmission),
+              (rf"api/labs/({n})/all", All), (r"api/activity", Activity), (rf"api/activity/({n})", TeamActivity),
+              (rf"api/labs/({n})/teams/({n})/({n})", TeamSubmission),
               (rf"api/labs/({n})/teams/({n})/({n})/feedback", TeamFeedback)]
-    kw = {"store": store, "max_file_bytes": max_file_bytes}
+    kw = {"store": store, "limits": limits}
     prefix = prefix if prefix.endswith("/") else prefix + "/"
-    return web.Application([(prefix + r + "/?", h, kw) for r, h in routes],
-                           max_body_size=max_file_bytes * 4 + 2**20)
+    return web.Application([(prefix + r + "/?", h, kw) for r, h in routes], default_handler_class=NotFound,
+                           default_handler_args=kw)
+
+
+def limits_of(cfg: dict) -> dict:
+    """The service's limits from the ``lab`` section (datalit/config.py DEFAULTS)."""
+    return {"max_file_bytes": cfg["max_file_mb"] * 2**20, "max_files": cfg["max_files"],
+            "quota_bytes": cfg["team_quota_mb"] * 2**20}
 
 
 def main() -> int:
@@ -280,11 +355,16 @@ def main() -> int:
     from datalit.config import load_config
     from datalit.exchange.client import exchange_root
 
+    logging.basicConfig(level=logging.INFO, format=f"[{NAME}] %(message)s")
     cfg = load_config()["lab"]
     store = Store(exchange_root(cfg), cfg["course_id"])
+    for left in remove_partials(store.base):  # no request is running yet: these were cut short
+        log.info("removed a half-written folder: %s", left)
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
-    app = make_app(store, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"), cfg["max_file_mb"] * 2**20)
-    app.listen(url.port, url.hostname)
+    limits = limits_of(cfg)
+    app = make_app(store, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"), limits)
+    # bodies are streamed (Base.prepare: each request's own limit); no whole body sits in Tornado's buffer
+    app.listen(url.port, url.hostname, max_body_size=intake.DRAIN_BYTES)
     print(f"[{NAME}] serving course {store.course_id} from {store.root} on {url.geturl()}", flush=True)
     ioloop.IOLoop.current().start()
     return 0

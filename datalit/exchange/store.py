@@ -22,11 +22,14 @@ import json
 import os
 import secrets
 import shutil
+import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
+NAME_MAX_BYTES = 255    # one part of a file name (the filesystem's NAME_MAX)
+PATH_MAX_CHARS = 1024   # a whole name inside a submission
 
 
 class StoreError(ValueError):
@@ -43,12 +46,39 @@ def nbgrader_timestamp(ts: datetime) -> str:
 
 
 def safe_relpath(name: str) -> PurePosixPath:
-    """A file name inside a submission: relative, no '..', no hidden control characters."""
-    p = PurePosixPath(name)
-    if (not name or p.is_absolute() or any(part in ("", ".", "..") for part in p.parts)
-            or any(ord(ch) < 32 for ch in name) or "\\" in name or len(name) > 255):
-        raise StoreError(f"허용되지 않는 파일 이름입니다: {name!r}")
-    return p
+    """A file name inside a submission: relative, no '.', '..' or empty part, valid UTF-8, no control
+    characters, every part short enough for the filesystem. Checked on the raw text: PurePosixPath
+    quietly turns '.', 'a//b' or 'a/./b' into other names (a file named '.' was the folder itself)."""
+    parts = name.split("/") if isinstance(name, str) else [""]
+    try:
+        encoded = [part.encode("utf-8") for part in parts]
+    except UnicodeEncodeError:  # a lone surrogate from a JSON "\udXXX" escape: no file can be named so
+        encoded = None
+    if (encoded is None or not name or len(name) > PATH_MAX_CHARS or "\\" in name
+            or any(part in ("", ".", "..") for part in parts) or any(len(b) > NAME_MAX_BYTES for b in encoded)
+            or any(ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 for ch in name)):
+        shown = name[:60] + "…" if isinstance(name, str) and len(name) > 60 else name
+        raise StoreError(f"허용되지 않는 파일 이름입니다: {shown!r}")
+    return PurePosixPath(name)
+
+
+def check_names(names) -> None:
+    """Names that can all be written side by side: each a :func:`safe_relpath`, no two equal once
+    Unicode-normalised (NFC: a Mac writes Hangul file names decomposed), and no file where another name
+    needs a folder ('d' beside 'd/e')."""
+    seen: dict[str, str] = {}
+    for name in names:
+        safe_relpath(name)
+        key = unicodedata.normalize("NFC", name)
+        if key in seen:
+            raise StoreError(f"같은 이름의 파일이 두 번 있습니다: {seen[key]!r}, {name!r}")
+        seen[key] = name
+    for key, name in seen.items():
+        parts = key.split("/")
+        for i in range(1, len(parts)):
+            if "/".join(parts[:i]) in seen:
+                raise StoreError(f"파일 '{'/'.join(parts[:i])}'과(와) 그 아래의 '{name}'은(는) 함께 제출할 수 "
+                                 "없습니다 (같은 이름이 파일이면서 폴더일 수 없어요).")
 
 
 def digest_files(files: dict[str, bytes]) -> str:
@@ -88,10 +118,29 @@ def _write_json(path: Path, data) -> None:
 
 
 def write_tree(dest: Path, files: dict[str, bytes]) -> None:
-    for name, content in files.items():
-        target = dest / safe_relpath(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    """Write FILES into DEST (made if missing); the names are checked first, and if writing fails
+    anyway (disk full), DEST is removed when this call made it: no half-written folder stays."""
+    check_names(files)
+    made = not dest.exists()
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, content in files.items():
+            target = dest / safe_relpath(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    except BaseException:
+        if made:
+            shutil.rmtree(dest, ignore_errors=True)
+        raise
+
+
+def remove_partials(base: Path) -> list[Path]:
+    """Half-written folders (``.<id>….partial``) of requests a crash cut short: never recorded, so nobody
+    would ever see or count them. Called when the service starts, before it takes any request."""
+    gone = [p for p in base.glob("*/*/*/.*.partial") if p.is_dir()]
+    for p in gone:
+        shutil.rmtree(p, ignore_errors=True)
+    return gone
 
 
 class Store:
@@ -117,12 +166,12 @@ class Store:
         with private():
             files = read_tree(Path(src))
             if not any(n.endswith(".ipynb") for n in files):
-                raise StoreError(f"nothing to release for {lab}: no notebook in {src}")
+                raise StoreError(f"'{lab}' 실습으로 배포할 노트북이 없습니다 ({src}).")
             if due is not None and due.tzinfo is None:
                 due = due.replace(tzinfo=timezone.utc)  # nbgrader's naive datetimes are UTC
             version = utcnow().strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
             dest = self.base / "released" / lab / version
-            write_tree(dest, files)
+            write_tree(dest, files)  # a bad name: refused before anything is written
             meta = {"lab": lab, "version": version, "released_at": utcnow().isoformat(),
                     "due": due.astimezone(timezone.utc).isoformat() if due else None,
                     "notebooks": sorted(n[:-6] for n in files if n.endswith(".ipynb") and "/" not in n)}
@@ -173,14 +222,28 @@ class Store:
             sub_id = when.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(4)
             folder = self.base / "submissions" / lab / team
             tmp = folder / f".{sub_id}.partial"
-            write_tree(tmp, files)
-            tmp.mkdir(parents=True, exist_ok=True)
             meta = {"id": sub_id, "lab": lab, "team": team, "member": member, "timestamp": when.isoformat(),
                     "nbgrader_timestamp": nbgrader_timestamp(when), "digest": digest_files(files),
                     "files": sorted(files), "bytes": sum(len(v) for v in files.values())}
-            os.rename(tmp, folder / sub_id)
-            _write_json(folder / f"{sub_id}.json", meta)
+            try:  # on ANY error (a bad name, a full disk) neither the folder nor a record stays
+                write_tree(tmp, files)
+                os.rename(tmp, folder / sub_id)
+                _write_json(folder / f"{sub_id}.json", meta)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                shutil.rmtree(folder / sub_id, ignore_errors=True)
+                raise
             return meta
+
+    def team_bytes(self, team: str) -> int:
+        """What TEAM's submissions of every lab take in the store (the bytes their records count)."""
+        total = 0
+        for p in (self.base / "submissions").glob(f"*/{team}/*.json"):
+            try:
+                total += int(json.loads(p.read_text(encoding="utf-8")).get("bytes", 0))
+            except (OSError, ValueError, TypeError, AttributeError):
+                continue
+        return total
 
     def submissions(self, lab: str, team: str | None = None) -> list[dict]:
         """Every stored submission of LAB (of TEAM), oldest first."""
@@ -197,7 +260,7 @@ class Store:
     def submission(self, lab: str, team: str, sub_id: str) -> dict:
         p = self.base / "submissions" / lab / team / f"{safe_relpath(sub_id).name}.json"
         if not p.is_file():
-            raise StoreError(f"no submission {sub_id} of team {team} for {lab}")
+            raise StoreError(f"팀 '{team}'의 '{lab}' 제출 중에 {sub_id!r}이(가) 없습니다.")
         return json.loads(p.read_text(encoding="utf-8"))
 
     def submission_dir(self, lab: str, team: str, sub_id: str) -> Path:
@@ -224,9 +287,12 @@ class Store:
             self.submission(lab, team, sub_id)
             dest = self.base / "feedback" / lab / team / sub_id
             tmp = dest.with_name(f".{sub_id}.{secrets.token_hex(3)}.partial")
-            write_tree(tmp, files)
-            shutil.rmtree(dest, ignore_errors=True)
-            os.rename(tmp, dest)
+            try:
+                write_tree(tmp, files)
+                shutil.rmtree(dest, ignore_errors=True)
+                os.rename(tmp, dest)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)  # gone already when renamed
 
     def feedback(self, lab: str, team: str, sub_id: str) -> dict[str, bytes]:
         dest = self.base / "feedback" / lab / team / safe_relpath(sub_id).name

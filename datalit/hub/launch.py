@@ -138,9 +138,10 @@ def ensure_lab_locale(prefix: Path = Path(sys.prefix)) -> None:
 def hub_settings(config: dict, state: Path, ip: str, port: int, data_mount: Path,
                  ports: dict | None = None, content: Path | None = None) -> dict:
     h = config["hub"]
-    ports = ports or {"hub_port": free_port(), "proxy_api_port": free_port()}
+    ports = ports or {"hub_port": free_port(), "proxy_api_port": free_port(), "exchange_port": free_port()}
     return {
         "ip": ip, "port": port, "hub_port": ports["hub_port"], "proxy_api_port": ports["proxy_api_port"],
+        "exchange_port": ports["exchange_port"],
         "state_dir": str(state), "data_mount": str(data_mount), "isolate": is_root(),
         "content_dir": str(content or content_dir(config, state)),
         "home_base": h["home_base"], "admin_user": h["admin_user"],
@@ -168,7 +169,8 @@ def _port_free(port: int) -> bool:
 
 
 def internal_ports(config: dict, state: Path) -> dict:
-    """Hub API and proxy API ports: configured, else chosen once and kept in ``<state>/ports.json``.
+    """Hub API, proxy API and exchange service ports: configured, else chosen once from the internal range
+    and kept in ``<state>/ports.json``.
 
     Running user servers know the hub only by ``JUPYTERHUB_API_URL``; a hub that came back on another
     port after a crash would answer them with nothing (HTTP 500 in every open notebook)."""
@@ -179,7 +181,7 @@ def internal_ports(config: dict, state: Path) -> dict:
     except (OSError, ValueError):
         kept = {}
     ports = {}
-    for key in ("hub_port", "proxy_api_port"):
+    for key in ("hub_port", "proxy_api_port", "exchange_port"):
         if h[key]:
             ports[key] = h[key]
         elif isinstance(kept.get(key), int) and kept[key] > 0:

@@ -1,16 +1,15 @@
 # Hub services: the datalit CLI's token, the idle culler, the workshop-expiry watcher. Managed services
 # start through datalit.hub.tether: they die with the hub (also after kill -9) and stop at once on SIGINT.
 import os
-import socket
 import sys
 from pathlib import Path
 
 from datalit.hub import roles
 
 state = Path(settings["state_dir"])
-with socket.socket() as _s:  # the proxy routes /services/datalit-exchange/ to it, wherever it listens
-    _s.bind(("127.0.0.1", 0))
-    _exchange_port = _s.getsockname()[1]
+# the proxy routes /services/datalit-exchange/ to it: a port of hub.internal_port_min..max, picked once and
+# kept in <state>/ports.json like the hub's (datalit/hub/launch.py internal_ports), never a random one
+_exchange_port = settings["exchange_port"]
 tether = [sys.executable, "-m", "datalit.hub.tether"]
 c.JupyterHub.services = [
     {"name": roles.CLI_SERVICE, "api_token": (state / "api_token").read_text().strip()},

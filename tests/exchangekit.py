@@ -1,0 +1,67 @@
+"""Helpers for the attack tests on the exchange service's input (tests/security/test_exchange_*.py,
+test_activity_poisoning.py): a real hub with a released lab, and what every answer must look like."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@contextmanager
+def exchange_hub(extra_env: dict | None = None, course_id: str = "datalit-input"):
+    """A real hub (its datalit-exchange service) with lab 1 released; yields (hub, course). EXTRA_ENV: lab
+    settings for the service, e.g. a small DATALIT_LAB_TEAM_QUOTA_MB."""
+    from hub_fixtures import hub_base_dir
+    from labkit import LAB, course_hub, lab_env
+
+    from datalit.labs.course import open_course
+    from datalit.labs.release import release
+
+    base = hub_base_dir()
+    env = lab_env(base)
+    env.update({"DATALIT_LAB_COURSE_ID": course_id, "DATALIT_LAB_COURSE_DIR": str(base / "course"), **(extra_env or {})})
+    with course_hub(base, env) as hub:
+        course = open_course(base / "course")
+        release(course, LAB)
+        yield hub, course
+
+
+def refused_in_korean(resp, statuses=range(400, 500)) -> dict:
+    """RESP is a refusal with a Korean ``message`` in its JSON body (never a 5xx, never a bare page)."""
+    assert resp.status_code < 500, (resp.status_code, resp.text[:300])
+    assert resp.status_code in statuses, (resp.status_code, resp.text[:300])
+    body = resp.json()
+    assert HANGUL.search(body.get("message") or ""), body
+    return body
+
+
+def stray(store_base: Path) -> list[str]:
+    """What a request left in the store that nobody recorded: half-written folders and temp files, and
+    submission or feedback folders without their record."""
+    found = []
+    for root, dirs, files in os.walk(store_base):
+        for name in dirs + files:
+            if name.endswith((".partial", ".tmp")):
+                found.append(os.path.join(root, name))
+    subs = store_base / "submissions"
+    for folder in subs.glob("*/*/*"):
+        if folder.is_dir() and not folder.with_name(folder.name + ".json").is_file():
+            found.append(str(folder))
+    for folder in (store_base / "feedback").glob("*/*/*"):
+        if folder.is_dir() and not (subs / folder.relative_to(store_base / "feedback")).with_suffix(".json").is_file():
+            found.append(str(folder))
+    return found
+
+
+def stored_bytes(store_base: Path) -> int:
+    return sum(p.stat().st_size for p in store_base.rglob("*") if p.is_file())
+
+
+def post_json(session, url: str, body, **kw):
+    """BODY as JSON text (lone surrogates escaped, as any JSON client may send them), or raw bytes."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode("ascii")
+    return session.post(url, data=data, headers={"Content-Type": "application/json"}, timeout=120, **kw)
