@@ -30,10 +30,14 @@ CULLER_SERVICE = "idle-culler"
 EXPIRY_SERVICE = "workshop-expiry"
 EXCHANGE_SERVICE = "datalit-exchange"  # hub-mediated nbgrader exchange (datalit/exchange/service.py)
 EXCHANGE_ACCESS = f"access:services!service={EXCHANGE_SERVICE}"
+PROGRESS_SERVICE = "datalit-progress"  # the learning record (datalit/progress/service.py)
+PROGRESS_ACCESS = f"access:services!service={PROGRESS_SERVICE}"
 
 # $JUPYTERHUB_API_TOKEN of a user server: JupyterHub's "server" role, plus the exchange (the token
-# names its owner, so the exchange takes the submitter from the hub) and the owner's groups.
-SERVER_TOKEN_SCOPES = ["users:activity!user", "access:servers!server", "read:users!user", EXCHANGE_ACCESS]
+# names its owner, so the exchange takes the submitter from the hub) and the owner's groups; the learning
+# record, where the kernel's lesson checks go (the owner is the learner).
+SERVER_TOKEN_SCOPES = ["users:activity!user", "access:servers!server", "read:users!user", EXCHANGE_ACCESS,
+                       PROGRESS_ACCESS]
 
 
 def teaches(user) -> bool:
@@ -59,8 +63,8 @@ def load_roles() -> list[dict]:
     """
     roles = [
         {"name": "admin", "groups": ["admins"]},
-        {"name": "user", "description": "Everyone: own account, and the grading exchange",
-         "scopes": ["self", EXCHANGE_ACCESS]},
+        {"name": "user", "description": "Everyone: own account, the grading exchange and the learning record",
+         "scopes": ["self", EXCHANGE_ACCESS, PROGRESS_ACCESS]},
         {
             "name": "analyst",
             "description": "Runs department reports in their own server; reads group lists.",
@@ -83,6 +87,11 @@ def load_roles() -> list[dict]:
             "name": CULLER_SERVICE,
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             "services": [CULLER_SERVICE],
+        },
+        {   # who may read which record is decided from the caller's admin flag and groups
+            "name": PROGRESS_SERVICE,
+            "scopes": ["read:users", "read:groups"],
+            "services": [PROGRESS_SERVICE],
         },
         {
             "name": EXPIRY_SERVICE,

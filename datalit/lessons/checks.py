@@ -18,6 +18,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from datalit.progress import post as progress
+
 NOT_ANSWERED = "아직 답을 작성하지 않았어요."
 OK_MARK = "✅"
 BAD_MARK = "❌"
@@ -184,8 +186,12 @@ class Question:
         """Print Korean feedback; truthy if correct. strict=True raises AssertionError instead of returning False.
 
         The result behaves like True/False (``bool(r)``, ``r == True``, ``assert r``) but shows no
-        ``True``/``False`` line under the printed message in a notebook."""
-        msg = self.feedback(answer, _caller_namespace(2), **params)
+        ``True``/``False`` line under the printed message in a notebook. In a learner's hub kernel the
+        result also goes to their learning record (datalit/progress/post.py: queued, never waited for)."""
+        namespace = _caller_namespace(2)
+        msg = self.feedback(answer, namespace, **params)
+        given = namespace.get(self.variable) if answer is _MISSING and self.variable else answer
+        progress.record(self, "check", given, msg, ok=msg is None)
         if msg is None:
             if not quiet:
                 print(f"{OK_MARK} {self.name} 정답이에요! {self.prompt}")
@@ -216,6 +222,7 @@ class Question:
             if i == len(self.hints) - 1:
                 text += f"\n   그래도 어렵다면 {self.name}.solution()으로 풀이 코드를 볼 수 있어요."
             self._hint_index += 1
+        progress.record(self, "hint")
         print(text)
 
     def solution_code(self) -> str:
@@ -224,6 +231,7 @@ class Question:
         return inspect.getsource(self.reference)
 
     def solution(self) -> None:
+        progress.record(self, "solution")
         print(f"📖 {self.name} 풀이:\n{self.solution_code()}")
 
     # ----- self-test --------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""The learning record end to end: a learner runs lesson 00's first exercise in their own kernel on a real
+hub; the events reach the datalit-progress service (learner from the token), show on 내 학습 현황, on the
+beginner instructor's dashboard (real Chromium, screenshot) and in ``datalit progress export`` / ``gaps``."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import time
+
+import pytest
+import requests
+
+from browserkit import korean_page, log_in, open_login, shot
+from hub_fixtures import VENV_BIN
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow]
+
+SERVICE = "/services/datalit-progress"
+# lesson 00's first exercise as a learner works it: the data, a wrong try (total = 0 inside the loop: a known
+# mistake), an undiagnosed wrong number, a hint, then the right loop
+LEARNER_CELL = '''
+import os
+from datalit import data
+cctv_by_gu = data.load("seoul_cctv_by_gu", "cctv").set_index("gu")["cctv_total"].to_dict()
+from datalit.lessons.exercises.beginner.python_first_steps import q1
+for name in cctv_by_gu:
+    total = 0
+    total = total + cctv_by_gu[name]
+q1.check()
+total = 4242
+q1.check()
+q1.hint()
+total = 0
+for name in cctv_by_gu:
+    total = total + cctv_by_gu[name]
+q1.check()
+print("ENV", os.environ.get("DATALIT_PROGRESS_URL", "-"), bool(os.environ.get("JUPYTERHUB_API_TOKEN")))
+'''
+
+
+def wait_for(fetch, ok, timeout=30.0):
+    deadline, last = time.time() + timeout, None
+    while time.time() < deadline:
+        last = fetch()
+        if ok(last):
+            return last
+        time.sleep(0.3)
+    raise AssertionError(f"not reached in {timeout}s: {last}")
+
+
+def api(hub, token, path, **kw):
+    return requests.get(f"{hub.url}{SERVICE}/api/{path}", headers={"Authorization": f"token {token}"}, timeout=30, **kw)
+
+
+def lesson00(standing):
+    course = next(c for c in standing["courses"] if c["tier"] == "beginner")
+    return next(lesson for lesson in course["lessons"] if lesson["lesson"] == "00-python-first-steps")
+
+
+def test_a_learners_check_reaches_their_page_the_dashboard_and_the_export(hub, tmp_path):
+    learner, password = hub.new_user(groups=("beginner",), prefix="pl")
+    teacher, teacher_pw = hub.new_user(groups=("instructors", "instructors-beginner"), prefix="pi")
+    token = hub.spawn(learner)
+    try:
+        out = hub.run_code(learner, token, LEARNER_CELL, timeout=120)
+        assert out["error"] is None, out
+        assert "total = 0을 반복문 안에 써서" in out["stdout"] and "정답이에요" in out["stdout"], out["stdout"]
+        assert f"/services/datalit-progress" in out["stdout"] and "True" in out["stdout"].split("ENV")[1]
+
+        # the learner's own record, with the learner's token: q1 passed, the lesson not yet done
+        mine = wait_for(lambda: api(hub, token, "me").json(), lambda d: lesson00(d)["passed"] == 1)
+        assert mine["user"] == learner
+        row = lesson00(mine)
+        assert row["total"] == 5 and row["completed_at"] is None and row["minutes"] == 50
+
+        # the beginner instructor's data: the learner's grid row, the diagnosed and the undiagnosed wrong answer
+        teacher_token = hub.user_token(teacher)
+        course = api(hub, teacher_token, "courses/beginner").json()
+        grid = {r["user"]: r for r in course["grid"]}
+        assert grid[learner]["lessons"][0]["passed"] == 1
+        assert {"lesson": "00-python-first-steps", "question": "q1", "fails": 2, "learners": 1} in course["most_failed"]
+        gap = next(g for g in course["gaps"] if g["question"] == "q1")
+        assert gap["answers"] == [{"value": "4242", "count": 1}]  # the reset-in-loop answer was diagnosed
+
+        # the stored events: learner from the hub, the diagnosis named, no code
+        from datalit.progress import events
+
+        mine_events = [e for e in events.read(hub.state) if e["user"] == learner]
+        assert [(e["kind"], e["ok"], e["diagnosis"]) for e in mine_events] == [
+            ("check", False, "wrong-0"), ("check", False, "undiagnosed"), ("hint", None, None), ("check", True, None)]
+        log = events.log_path(hub.state)
+        assert oct(log.stat().st_mode & 0o777) == "0o600" and oct(log.parent.stat().st_mode & 0o777) == "0o700"
+        assert "cctv_by_gu[name]" not in log.read_text(encoding="utf-8")
+
+        # datalit progress export / gaps (as root, from the state directory)
+        out_csv = tmp_path / "학습현황.csv"
+        run = subprocess.run([str(VENV_BIN / "datalit"), "progress", "export", "--out", str(out_csv), "--tier",
+                              "beginner", "--state-dir", str(hub.state)], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        raw = out_csv.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+        assert list(rows[0]) == ["user", "tier", "lesson", "passed", "total", "minutes", "completed"]
+        first = next(r for r in rows if r["user"] == learner and r["lesson"] == "00-python-first-steps")
+        assert (first["tier"], first["passed"], first["total"], first["minutes"], first["completed"]) == (
+            "beginner", "1", "5", "50", "")
+        gaps = subprocess.run([str(VENV_BIN / "datalit"), "progress", "gaps", "--tier", "beginner", "--state-dir",
+                               str(hub.state)], capture_output=True, text=True, timeout=120)
+        assert gaps.returncode == 0 and "beginner/00-python-first-steps q1: 4242 (1)" in gaps.stdout, gaps
+
+        # the pages in a real browser: the learner's 내 학습 현황, the instructor's dashboard (screenshot)
+        with korean_page() as page:
+            open_login(page, hub)
+            log_in(page, learner, password)
+            page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
+            page.goto(f"{hub.url}{SERVICE}/")
+            page.wait_for_selector("h1")
+            text = page.inner_text("body")
+            assert "내 학습 현황" in text and "입문 과정" in text and "1/5" in text and "(KST)" in text, text
+            shot(page, tmp_path, "progress-learner.png")
+        with korean_page() as page:
+            open_login(page, hub)
+            log_in(page, teacher, teacher_pw)
+            page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
+            page.goto(f"{hub.url}{SERVICE}/course/beginner")
+            page.wait_for_selector("h1")
+            text = page.inner_text("body")
+            assert "강사 대시보드" in text and learner in text and "4242" in text, text
+            path = shot(page, tmp_path, "progress-dashboard.png")
+            page.screenshot(path="/tmp/agents/progress-dashboard.png", full_page=True)
+            assert path.stat().st_size > 10_000
+    finally:
+        hub.stop_server(learner)
+        hub.stop_server(teacher)
