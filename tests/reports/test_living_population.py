@@ -1,12 +1,19 @@
 """living_population on real data: the batch runs for all 25 districts; the day/night ratio, the COVID-19
 count of districts that rose and the hotspot's rank and busiest hour it prints match an independent
-computation from the raw CSV files (positional columns, not the datalit reader); bad parameters are
+computation from the raw CSV files (positional columns, not the datalit reader); the key place is one inside
+the district; the KT 아현 fire is flagged where it touches; a planted drop is found; bad parameters are
 refused before a kernel starts, with the allowed values listed."""
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 import pytest
+from knownanswer import copy_dataset, rewrite_csv, run
 from reportkit import assert_refused_before_kernel, cli, html_text, summary
+
+from datalit import data
 
 pytestmark = [pytest.mark.reports, pytest.mark.slow]
 NB = "living_population"
@@ -68,18 +75,55 @@ def test_day_night_ratio_and_covid_count(batch, raw):
     assert "원인" in text and "방법과 한계" in text and "데이터 출처" in text
 
 
-def test_hotspot_rank_and_busiest_hour(batch, shared_datasets):
+def test_key_place_is_inside_the_district_and_its_busiest_hour(batch, shared_datasets):
     text = html_text(batch / "gu-마포구" / f"{NB}.html")
+    found = json.loads((batch / "gu-마포구" / "manifest.json").read_text(encoding="utf-8"))["findings"]
     log = pd.read_csv(shared_datasets / "seoul_citydata_hotspot_population_log_2026" / "seoul_population_log.csv",
                       encoding="utf-8-sig").dropna(subset=["중앙추정인구", "업데이트시간"])
     means = log.groupby("지역명")["중앙추정인구"].mean().sort_values(ascending=False)
-    hotspot = "명동 관광특구"                                        # the template's default
+    hotspot = found["hotspot"]
+    assert found["hotspot_gu"] == "마포구" and "명동" not in hotspot          # issue 21: 명동 (중구) was 마포구's place
+    # the places named for 마포구 by their station or dong: all really in 마포구 by the station master / boundaries
+    coords = data.load("seoul_subway_station_coords", "stations")
+    dongs = set(data.load("seoul_dong_boundaries", "admdong_2021").query("gu == '마포구'")["dong"])
+    for name in found["places_in_gu"]:
+        base = re.sub(r"\(.*?\)", "", name).removesuffix("역")
+        gus = set(coords.loc[coords["station_name"].str.replace(r"\(.*\)$", "", regex=True) == base, "gu"].dropna())
+        assert gus == {"마포구"} or name in dongs, (name, gus)
+    assert hotspot == max(found["places_in_gu"], key=lambda p: means[p])    # the busiest of them
     rank = list(means.index).index(hotspot) + 1
     assert f"{hotspot}의 평균 추정 인구(중앙 추정): {means[hotspot]:,.0f}명 , 121곳 가운데 {rank}위" in text
     place = log[log["지역명"] == hotspot]
     hours = place.groupby(pd.to_datetime(place["업데이트시간"]).dt.hour)["중앙추정인구"].agg(["mean", "size"])
     best = hours[hours["size"] >= 3]["mean"].idxmax()
     assert f"가장 붐빈 시간대(관측 3번 이상인 시각만): {best}시 ({hours.loc[best, 'mean']:,.0f}명" in text
+
+
+def test_known_anomaly_flagged_where_it_touches(batch):
+    mapo = html_text(batch / "gu-마포구" / f"{NB}.html")
+    assert "KT 아현지사 화재 2018-11-24" in mapo and "사람이 줄어든 것이 아닙니다" in mapo
+    assert mapo.count("⚠ KT 아현지사 화재") >= 2                               # the weekday chart and the daily chart
+    gangnam = html_text(batch / "gu-강남구" / f"{NB}.html")
+    assert gangnam.count("⚠ KT 아현지사 화재") == 1                             # only the 25-district comparison
+
+
+def test_known_answer_planted_covid_drop(repo, shared_datasets, tmp_path, batch):
+    """마포구's total x0.7 on 2020-03-01..06-30 in a copy of the real file: the printed change moves by exactly
+    that factor and leaves the usual year-to-year range, which did not hold it before."""
+    real = json.loads((batch / "gu-마포구" / "manifest.json").read_text(encoding="utf-8"))["findings"]
+    folder = copy_dataset(shared_datasets, tmp_path / "data", "seoul_living_population_gu_daily_2018_2020")
+
+    def plant(row):
+        if row[1].strip() == MAPO and "20200301" <= row[0].strip() <= "20200630":
+            row[3] = repr(float(row[3]) * 0.7)
+        return row
+
+    assert rewrite_csv(next(folder.glob("*.csv")), plant) == 122          # every day of March-June 2020
+    got = run(repo, NB, tmp_path / "out", data_root=tmp_path / "data", gu="마포구")["findings"]
+    expected = ((1 + real["covid_total_pct"] / 100) * 0.7 - 1) * 100
+    assert abs(got["covid_total_pct"] - expected) < 1e-6
+    assert got["usual_total_pct"] == real["usual_total_pct"]
+    assert real["covid_outside_usual"] is False and got["covid_outside_usual"] is True
 
 
 @pytest.mark.parametrize("pairs, words", [
