@@ -86,7 +86,8 @@ def test_rendered_hub_takes_the_first_admin_password_from_a_secret(rendered, val
     assert values["hub"]["config"]["Authenticator"]["admin_users"] == ["admin"]
     assert env["POD_IP"]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP"
     netpol = manifest(rendered, "NetworkPolicy", "hub")["spec"]["ingress"]
-    assert {"ports": [{"port": 8090}], "from": [{"podSelector": {"matchLabels": {"component": "proxy"}}}]} in netpol
+    assert {"ports": [{"port": 8090}, {"port": 8091}],  # datalit-exchange, datalit-progress
+            "from": [{"podSelector": {"matchLabels": {"component": "proxy"}}}]} in netpol
 
 
 # ---- the rendered configuration in a real JupyterHub ------------------------------------------------
@@ -108,7 +109,12 @@ def test_real_hub_loads_roles_groups_and_services(hub_from_chart):
         assert got["role_services"][name] == sorted(role.get("services", [])), name
     assert got["role_services"]["jupyterhub-idle-culler"] == ["jupyterhub-idle-culler"]
     services = got["services"]
-    assert set(services) == {roles.CLI_SERVICE, roles.EXPIRY_SERVICE, roles.EXCHANGE_SERVICE, "jupyterhub-idle-culler"}
+    assert set(services) == {roles.CLI_SERVICE, roles.EXPIRY_SERVICE, roles.EXCHANGE_SERVICE, roles.PROGRESS_SERVICE,
+                             "jupyterhub-idle-culler"}
+    progress = services[roles.PROGRESS_SERVICE]  # the same service as hub_config/shared/55-progress.py
+    assert progress["managed"] and progress["url"] == f"http://{POD_IP}:8091"
+    assert progress["command"][-2:] == ["-m", "datalit.progress.service"]
+    assert progress["environment"]["DATALIT_HUB_STATE_DIR"] == "/srv/jupyterhub/datalit"
     exchange = services[roles.EXCHANGE_SERVICE]  # the same service as hub_config/shared/30-services.py
     assert exchange["managed"] and exchange["url"] == f"http://{POD_IP}:8090"
     assert exchange["command"][-2:] == ["-m", "datalit.exchange.service"]
@@ -141,6 +147,7 @@ def test_real_kubespawner_profiles_and_pre_spawn_hook_per_role(hub_from_chart):
         grading = "/opt/datalit/src/grading"  # course id and exchange first, as hub_config/shared/50-grading.py
         lean = [f"{grading}/instructor", grading] if name == "teacher" else [grading, f"{user_server}/learners"]
         assert p["environment"]["JUPYTER_CONFIG_PATH"] == ":".join([*lean, f"{user_server}/everyone"]), (name, p)
+        assert p["environment"]["DATALIT_PROGRESS_URL"].endswith(f"/services/{roles.PROGRESS_SERVICE}"), (name, p)
 
 
 def test_same_groups_roles_and_tiers_as_local(values, repo):

@@ -241,8 +241,10 @@ def test_user_pods_reach_the_exchange_through_the_proxy(k8s_rendered, k8s_values
     assert any(r["ports"] == [{"port": http}] and r["to"][0]["podSelector"]["matchLabels"]["component"] == "proxy"
                for r in singleuser["egress"])                       # user pod -> proxy
     assert {"ports": [{"port": "http"}, {"port": "https"}]} in proxy["ingress"]  # the proxy's http port is open
-    assert {"to": [{"podSelector": {"matchLabels": {"component": "hub"}}}], "ports": [{"port": 8090}]} in proxy["egress"]
-    assert {"ports": [{"port": 8090}], "from": [{"podSelector": {"matchLabels": {"component": "proxy"}}}]} in hub["ingress"]
+    # 8090: the exchange; 8091: the learning record (datalit-progress), the same path
+    ports = [{"port": 8090}, {"port": 8091}]
+    assert {"to": [{"podSelector": {"matchLabels": {"component": "hub"}}}], "ports": ports} in proxy["egress"]
+    assert {"ports": ports, "from": [{"podSelector": {"matchLabels": {"component": "proxy"}}}]} in hub["ingress"]
 
 
 def test_grading_jobs_with_datalits_sandbox_in_the_pod(tmp_path):
