@@ -118,12 +118,21 @@ def _notebooks(nb: dict):
                      JSON.map(_b64), st.binary(max_size=64).map(_b64), CONTENT)
 
 
+GOOD_PART = st.from_regex(r"[A-Za-z0-9가-힣_][A-Za-z0-9가-힣_. -]{0,15}", fullmatch=True)
+GOOD_NAME = st.lists(GOOD_PART, min_size=1, max_size=5).map("/".join)  # nested folders, Hangul, spaces
+
+
 def _bodies(nb: dict):
     extra = st.dictionaries(st.sampled_from(["confirm", "member", "team", "timestamp", "files2"]), JSON, max_size=2)
     files = st.builds(lambda main, more: {f"{LAB}.ipynb": main, **more}, _notebooks(nb),
                       st.dictionaries(NAME, CONTENT, max_size=5))
-    return st.one_of(st.builds(lambda f, e: {**e, "files": f}, files, extra), st.builds(lambda f: {"files": f}, JSON),
-                     JSON, st.binary(max_size=200))
+    # half of the bodies are good enough to be stored (the write path, nesting, sizes), some of them with
+    # one bad name or content among good ones (refused after others were checked: nothing may stay)
+    good = st.builds(lambda n, more: {"files": {f"{LAB}.ipynb": _b64(_variant(nb, n)), **more}},
+                     st.integers(0, 10**9), st.dictionaries(GOOD_NAME, B64, max_size=6))
+    spoiled = st.builds(lambda body, name, content: {"files": {**body["files"], name: content}}, good, NAME, CONTENT)
+    return st.one_of(good, good, spoiled, st.builds(lambda f, e: {**e, "files": f}, files, extra),
+                     st.builds(lambda f: {"files": f}, JSON), JSON, st.binary(max_size=200))
 
 
 @FUZZ
