@@ -43,6 +43,9 @@ def prepare() -> None:
 
 
 def main() -> int:
+    # a team server starts with PYTHONSAFEPATH (no team-folder module shadows ours, datalit/hub/teamenv.py);
+    # this interpreter is past that, and its kernels import the notebook folder's own modules as usual
+    os.environ.pop("PYTHONSAFEPATH", None)
     prepare()
     from jupyterhub.singleuser import main as singleuser_main
 

@@ -43,7 +43,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Integer, List, Unicode
 
-from datalit.hub import cgroups, content, disk, roles, scratch, teamserver, uids
+from datalit.hub import cgroups, content, disk, roles, scratch, teamenv, teamserver, uids
 
 
 # a kernel's socket: <runtime>/kernel-<uuid36>-ipc-<n>; a unix socket path holds at most 107 bytes
@@ -170,6 +170,7 @@ class DatalitSpawner(LocalProcessSpawner):
         dirs = [d for d in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if d]  # e.g. grading (first wins)
         if uids.is_team_name(self.user.name):
             dirs = [*self.team_config_dirs, *dirs]
+            env.update(teamenv.team_env(self.runtime_dir))  # nothing a member wrote: datalit/hub/teamenv.py
         if not roles.teaches(self.user):
             dirs += self.learner_config_dirs
         dirs += self.config_dirs

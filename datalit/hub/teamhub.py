@@ -26,7 +26,7 @@ from jupyterhub.handlers.base import BaseHandler
 from tornado import web
 
 from datalit import kst
-from datalit.hub import teamserver, uids
+from datalit.hub import snapshot_pages, teamserver, uids
 
 log = logging.getLogger("datalit.teams")
 SYNC_SECONDS = 30
@@ -71,7 +71,9 @@ def sync_team(db, users, team: teamserver.Team):
     # to the token's permissions (scopes.get_scopes_for), so a group share never reaches the OAuth token
     # the team server checks (measured: 403 for an instructor with a group share)
     people = set(team.members)
-    for t in sorted(team.tiers):
+    # instructors only where the team server has an origin of its own (datalit/hub/origins.py); on the
+    # hub's origin they see a snapshot instead (datalit/hub/snapshot_pages.py) and get no share to load it
+    for t in sorted(team.tiers) if (getattr(users, "settings", None) or {}).get("subdomain_host") else ():
         group = orm.Group.find(db, f"instructors-{t}")
         people.update(u.name for u in (group.users if group else []))
     want_users = {u.id: u for u in (orm.User.find(db, m) for m in sorted(people)) if u is not None}
@@ -182,6 +184,8 @@ class TeamServerHandler(BaseHandler):
             raise web.HTTPError(404, "팀을 찾을 수 없습니다.")
         ensure_background_sync(self.db, self.users)
         tuser = sync_team(self.db, self.users, team)
+        if snapshot_pages.instead_of_server(self, user, team):  # one origin: never the live server
+            return await snapshot_pages.show(self, team)
         spawner = tuser.spawners[""]
         lab_url = tuser.server_url("") + "lab"
         if spawner.ready:
@@ -202,4 +206,4 @@ class TeamServerHandler(BaseHandler):
 
 
 def handlers() -> list[tuple]:
-    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/?", TeamServerHandler)]
+    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/?", TeamServerHandler), *snapshot_pages.handlers()]

@@ -13,6 +13,8 @@ c.JupyterHub.template_vars = {
     "courses": pages.courses_for(content.course_list(Path(settings["content_dir"]))),
     "account_expiry": pages.account_expiry,
     "tier_names": roles.TIER_NAMES,
+    # instructors open team servers only on their own origins; else a snapshot (datalit/hub/snapshot_pages.py)
+    "own_origins": bool(settings.get("subdomain_host")),
 }
 c.JupyterHub.default_url = pages.landing_url
 c.JupyterHub.redirect_to_server = True  # (JupyterHub's default) what landing_url's "" means: /hub/spawn

@@ -7,8 +7,9 @@ as on one machine. The real KubeSpawner, after the pre-spawn hook (datalit/hub/k
   nobody else's pod mounts the teams volume;
 * the team server's pod (hub user ``dlteam-…`` of datalit/hub/teamserver.py): that folder as its home,
   no ``claim-<team>`` volume, no course hand-out, collaboration on (``team/`` first);
-* the same access as on one machine: JupyterHub shares of the team server with the members and the
-  instructors of the lab's tier (datalit/hub/teamhub.py, run on the hub's database), /hub/teams/<team>.
+* the same access as on one machine: JupyterHub shares of the team server with the members (the
+  instructors of the lab's tier see a snapshot: no subdomains; datalit/hub/teamhub.py, run on the hub's
+  database), /hub/teams/<team>.
 """
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ def test_team_server_pod_has_the_team_folder_as_home(k8s_hub):
 
 def test_team_server_is_shared_as_on_one_machine(k8s_hub):
     got = k8s_hub["result"]
-    assert got["team_shares"] == ["member", "teacher"]  # the member, and the beginner course's instructor
+    # the member only: without subdomains the beginner course's instructor sees a snapshot, never the live
+    # server (datalit/hub/snapshot_pages.py)
+    assert got["team_shares"] == ["member"]
     assert any(pattern.startswith("/teams/") for pattern in got["extra_handlers"])
     assert got["no_confirm_team_client"] is True
 

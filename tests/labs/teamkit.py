@@ -85,9 +85,10 @@ def ws_refused(hub, path: str, token: str) -> int | None:
 
 
 @contextmanager
-def released_course_hub():
+def released_course_hub(extra_env: dict | None = None):
     """A released lab 1 (real nbgrader) and a real hub whose servers use it; yields (hub, course_dir).
-    For test modules outside tests/labs (their conftest's ``released_hub`` is not visible there)."""
+    For test modules outside tests/labs (their conftest's ``released_hub`` is not visible there).
+    EXTRA_ENV: more settings of the hub (e.g. ``DATALIT_HUB_SUBDOMAIN_HOST``)."""
     from hub_fixtures import hub_base_dir
     from labkit import course_hub, lab_env
 
@@ -97,6 +98,7 @@ def released_course_hub():
     base = hub_base_dir()
     env = lab_env(base)
     env["DATALIT_LAB_COURSE_DIR"] = str(base / "course")
+    env.update(extra_env or {})
     saved = dict(os.environ)
     os.environ.update(env)
     try:

@@ -1,0 +1,15 @@
+# A team server's JUPYTER_CONFIG_DIR (datalit/hub/teamenv.py): root-owned, read-only, instead of the team
+# folder's ~/.jupyter, which every member can write. Loaded by team servers only.
+import os
+
+from datalit.hub.teamenv import NeverTrusted
+
+c = get_config()  # noqa: F821
+# no notebook is ever trusted here: a member could sign one (outputs with script) with the team's own secret,
+# and a visitor opening it would run that script; no signature is stored or accepted (and no secret is needed)
+c.NotebookNotary.store_factory = NeverTrusted
+c.NotebookNotary.secret = b"team servers trust no notebook"
+c.NotebookNotary.db_file = ":memory:"
+# the file-id database (real-time collaboration) lives with the server's runtime files, not in the data folder
+_runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
+c.BaseFileIdManager.db_path = os.path.join(_runtime, "file_id_manager.db") if _runtime else ":memory:"
