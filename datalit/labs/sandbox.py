@@ -191,21 +191,37 @@ def install_labchecks(sandbox_dir: str, prefix: str) -> Path:
     return root
 
 
-def kill_user_processes(uid: int, gid: int, patience: float = 5.0) -> None:
-    """SIGKILL every process of a sandbox uid (its kernel, forked children, fork bombs).
+def kill_user_processes(uid: int, gid: int, patience: float = 5.0) -> list[int]:
+    """SIGKILL every process of a sandbox uid (its kernel, forked children, fork bombs); returns the pids
+    still alive after PATIENCE seconds (zombies aside), which the caller must not write next to.
 
-    Repeated until none is left: a fork bomb keeps forking while it is being killed."""
+    Each round starts with ``kill -KILL -1`` run *as that uid*: the kernel signals every process of the uid
+    while no fork can slip in between (one pid at a time, a fork bomb could outrun the loop); then each pid
+    seen in /proc, as before."""
     deadline = time.monotonic() + patience
     while True:
-        pids = _uid_pids(uid)
+        pids = [p for p in _uid_pids(uid) if not _is_zombie(p)]
         if not pids or time.monotonic() > deadline:
-            return
+            return pids
+        try:
+            subprocess.run(["kill", "-KILL", "-1"], user=uid, group=gid, extra_groups=[], capture_output=True,
+                           env={"PATH": "/usr/bin:/bin"}, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            pass  # no kill(1) here: the loop below still kills pid by pid
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         time.sleep(0.02)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A process that has ended and waits for its parent to reap it: it can do nothing any more."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True  # gone
 
 
 def _uid_pids(uid: int) -> list[int]:
@@ -305,7 +321,10 @@ class SandboxKernelManager(AsyncKernelManager):
             return await super()._async_pre_start_kernel(**kw)
         uid, gid = self._ids = ensure_slot_user(self.user_prefix, self.slot)
         checks = install_labchecks(self.sandbox_dir, self.user_prefix)
-        kill_user_processes(uid, gid)
+        left = kill_user_processes(uid, gid)
+        if left:  # root is about to write the next team's files where these could plant links or read them
+            raise SlotUserError(f"processes {left[:10]} of slot user {slot_user(self.user_prefix, self.slot)} "
+                                "survived SIGKILL; not starting the next kernel in that slot")
         base = prepare_sandbox_dir(self.sandbox_dir)
         home = base / f"slot{self.slot}"
         if home.exists():

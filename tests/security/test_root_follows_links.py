@@ -23,8 +23,10 @@ disk.limit_home                    first spawn with hub.disk_limit          the 
 workshop.purge                     ``datalit hub workshop purge``           the expired account's home (tar + rmtree)
 spawner.ensure_unix_user (chmod)   first spawn                              nothing: the home useradd just made
 content.sync                       every spawn                              runs AS the learner (test_content_handout)
-sandbox slot homes                 autograde                                the slot user's processes are killed first;
-                                                                            rmtree and lchown do not follow
+sandbox slot homes                 autograde                                the slot home; its uid's processes are
+                                                                            killed first (kill -1 as that uid; one
+                                                                            left alive stops the start); rmtree and
+                                                                            lchown do not follow
 scratch.prepare (private /tmp)     every spawn (root mode)                  ``<home>/.datalit-tmp``: fd-walked already
                                                                             (tests/security/test_hub_private_tmp.py)
 kernel_sidecar._wipe (chmod walk)  after each graded kernel (k8s)            the kernel's work folder: a link to a
