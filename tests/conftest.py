@@ -29,6 +29,19 @@ def _isolated_cache(tmp_path_factory):
         os.environ["DATALIT_CACHE_DIR"] = old
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_team_images():
+    """Team-folder images (``lab.team_disk_limit``, 2G by default) only where a test asks for one
+    (tests/security/test_team_folder_limit.py): most tests make team folders under tmp_path and would each
+    leave a loop mount behind. Hubs started by tests inherit this."""
+    key = "DATALIT_LAB_TEAM_DISK_LIMIT"
+    saved = os.environ.get(key)
+    os.environ.setdefault(key, "")
+    yield
+    if saved is None:
+        os.environ.pop(key, None)
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

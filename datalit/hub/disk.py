@@ -126,6 +126,15 @@ def limit_team_folder(folder: Path, gid: int, limit: int | str | None = None, lo
                          label="datalit-team")
 
 
+def apply_team_limit(folder: Path, gid: int) -> list[str]:
+    """``datalit team import``'s step: the team folder's image mounted (``lab.team_disk_limit``); what was done."""
+    try:
+        limited = limit_team_folder(folder, gid)
+    except (DiskLimitError, OSError, ValueError) as exc:
+        return [f"{Path(folder).name}: disk limit NOT applied ({exc})"]
+    return [f"{Path(folder).name}: limited to {shutil.disk_usage(folder).total // 1024 ** 2} MB"] if limited else []
+
+
 def _limit_folder(image: Path, where: Path, uid: int, gid: int, mode: int, limit: int, what: str, log=None,
                   label: str = "datalit-home") -> bool:
     if not limit:
@@ -140,6 +149,8 @@ def _limit_folder(image: Path, where: Path, uid: int, gid: int, mode: int, limit
         try:
             _mount(image, staging)
             os.chmod(staging, mode)
+            if label == "datalit-team":  # members would see mkfs's root-only lost+found in their folder
+                os.rmdir(staging / "lost+found")
             copied = subprocess.run(["cp", "-a", "--", f"{where}/.", f"{staging}/"], capture_output=True, text=True)
         finally:
             _unmount(staging)
@@ -197,6 +208,14 @@ def mount_all(state: Path, home_of, log=None) -> int:
             if log:
                 log.error("cannot mount the home image of %s: %s", image.stem, exc)
     return count
+
+
+def release_team_folder(folder: Path) -> None:
+    """The team folder's image unmounted and deleted (its files go with it). Root only."""
+    image = team_image_path(folder)
+    if os.path.ismount(folder) and _mounted_image(Path(folder)) == image:
+        _unmount(Path(folder))
+    image.unlink(missing_ok=True)
 
 
 def mount_all_teams(teams_dir: Path, log=None) -> int:

@@ -61,14 +61,15 @@ def _mount_of(path: str) -> str:
 
 
 def place_of(path: str) -> tuple[str, str]:
-    """(kind, folder) of the limit PATH falls under: home, tmp, shm or team."""
-    real = os.path.realpath(path)
-    for kind, top in (("shm", "/dev/shm"), ("tmp", "/tmp"), ("tmp", "/var/tmp")):
-        if real == top or real.startswith(top + "/"):
-            return kind, top
-    mount = _mount_of(real)
+    """(kind, folder) of the limit PATH falls under: home, tmp, shm or team -- by the filesystem it is on
+    (a test hub may keep homes and team folders under /tmp: names alone would mislead)."""
+    mount = _mount_of(path)
     if mount != "/" and os.path.exists(os.path.join(os.path.dirname(mount), ".images")):
         return "team", mount  # a team folder's image (datalit.hub.disk keeps them in <teams_dir>/.images)
+    if mount == "/dev/shm":
+        return "shm", mount
+    if mount in ("/tmp", "/var/tmp"):
+        return "tmp", mount
     return "home", os.path.expanduser("~")
 
 

@@ -94,11 +94,19 @@ def prepare(home: str | Path, uid: int, gid: int) -> None:
 
 def plan(home: str | Path, uid: int, shm_bytes: int, needed: list[str]) -> dict:
     """What :func:`enter` does, computed in the hub: NEEDED paths that live under /tmp or /var/tmp (and are
-    not inside another one) are bound again inside the private /tmp."""
-    real = sorted({os.path.realpath(p) for p in needed if p and os.path.isdir(p)})
+    not inside another one; the nearest existing folder of one not made yet) are bound again inside the
+    private /tmp."""
+    real = sorted({_existing(os.path.realpath(p)) for p in needed if p})
     under = [p for p in real if any(p.startswith(c + "/") for c in COVERED)]
     keep = [p for p in under if not any(p != q and p.startswith(q + "/") for q in under)]
     return {"libc": libc(), "home": str(home), "uid": uid, "shm": int(shm_bytes), "keep": keep}
+
+
+def _existing(path: str) -> str:
+    """PATH, or its nearest folder that exists (a team folder made after the server started appears there)."""
+    while not os.path.isdir(path) and path not in ("/", *COVERED):
+        path = os.path.dirname(path)
+    return path
 
 
 def enter(p: dict) -> None:

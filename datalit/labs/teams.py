@@ -19,6 +19,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from datalit.hub.disk import apply_team_limit
 from datalit.labs.course import Course, LabError
 
 GROUP_PREFIX = "dlteam-"
@@ -129,6 +130,7 @@ def ensure_folders(course: Course, roster: dict) -> list[str]:
         gid = _ensure_group(registry, team)
         folder = base / team
         _make_team_folder(base, team, gid)
+        done += apply_team_limit(folder, gid)  # its own image, lab.team_disk_limit (datalit/hub/disk.py)
         current = set(grp.getgrnam(gname).gr_mem)
         for m in sorted(ms - current):
             try:
