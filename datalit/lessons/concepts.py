@@ -15,12 +15,31 @@ and that reason is the feedback (never a generic "틀렸어요")::
 
 ``answer`` may be a function of the lesson's parameters (``lambda gu="마포구": "가" if ... else "나"``) when
 the right option depends on the data the learner looked at; it is computed from the real data like any
-reference. The self-test checks that every wrong option gets its own reason."""
+reference. The self-test checks that every wrong option gets its own reason.
+
+Options are shown in an order shuffled per learner, so "pick (나)" or "pick the longest" cannot be learnt
+from a neighbour or from the authoring habits (issue #20). The order is stable for one learner: it is seeded
+by the learner's name (``JUPYTERHUB_USER`` in a hub kernel, else a fixed seed, so papermill and tests see
+one order) and the question's name. Labels keep their authored sequence ((가), (나), ...); the texts move.
+The learner answers with the label they SEE; the check maps it back to the authored option, and feedback
+and the solution speak in shown labels. O/X questions keep their order (O means true). The authored key is
+what a lesson's solution cell names: ``answer_q5 = q5.shown("다")``."""
 from __future__ import annotations
 
+import hashlib
+import os
+import random
 from typing import Any, Callable
 
 from datalit.lessons.checks import _MISSING, NOT_ANSWERED, OK_MARK, CheckResult, Question, _caller_namespace
+
+
+FIXED_SEED = "datalit"  # the learner outside a hub (papermill, `datalit lesson run`, tests): one stable order
+UNSHUFFLED = ({"O", "X"},)  # label sets whose order carries meaning
+
+
+def _learner() -> str:
+    return os.environ.get("JUPYTERHUB_USER") or FIXED_SEED
 
 
 def _key(value: Any) -> str:
@@ -42,11 +61,62 @@ class Concept(Question):
             raise ValueError(f"{name}: no reason given for option(s) {', '.join(missing)}")
         if static and _key(answer) not in self.options:
             raise ValueError(f"{name}: the answer {answer!r} is not one of the options")
-        reference = answer if callable(answer) else (lambda: _key(answer))
-        shown = "\n".join(f"  ({k}) {v}" for k, v in self.options.items())
-        super().__init__(name, prompt=f"{prompt}\n{shown}", reference=reference, checker=self._check,
+        self._authored_answer = answer if callable(answer) else (lambda: _key(answer))
+        super().__init__(name, prompt=prompt, reference=self._authored_answer, checker=self._check,
                          variable=variable, hints=hints, points=points,
                          solution=f"{variable or 'answer'} = ...  # 보기의 기호 하나 (예: \"{next(iter(self.options))}\")")
+
+    # ----- the shown order ------------------------------------------------------------------------
+    @property
+    def prompt(self) -> str:
+        """The question and its options as this learner sees them (what ``print(qN.prompt)`` shows)."""
+        return f"{self.question}\n{self.options_text()}"
+
+    @prompt.setter
+    def prompt(self, value: str) -> None:
+        self.question = value
+
+    def order(self, learner: str | None = None) -> list[str]:
+        """Authored keys in the order shown to ``learner`` (default: this kernel's learner)."""
+        keys = list(self.options)
+        if set(keys) in UNSHUFFLED:
+            return keys
+        seed = hashlib.sha256(f"{learner or _learner()}|{self.name}".encode()).digest()
+        random.Random(seed).shuffle(keys)
+        return keys
+
+    def shown_options(self, learner: str | None = None) -> dict[str, str]:
+        """Shown label -> option text."""
+        return {label: self.options[k] for label, k in zip(self.options, self.order(learner))}
+
+    def options_text(self, learner: str | None = None) -> str:
+        return "\n".join(f"  ({k}) {v}" for k, v in self.shown_options(learner).items())
+
+    def show(self) -> None:
+        """Print the options in this learner's order: a lesson's markdown asks the question, this cell
+        lists the options (markdown cannot shuffle)."""
+        print(self.options_text())
+
+    def shown(self, authored: str, learner: str | None = None) -> str:
+        """The label this learner sees for the authored option ``authored`` (a solution cell's answer)."""
+        authored = _key(authored)
+        if authored not in self.options:
+            raise ValueError(f"{self.name}: {authored!r} is not one of the authored options")
+        return list(self.options)[self.order(learner).index(authored)]
+
+    def authored(self, label: str, learner: str | None = None) -> str | None:
+        """The authored key behind a shown label (None if the label is no option)."""
+        labels = list(self.options)
+        label = _key(label)
+        return self.order(learner)[labels.index(label)] if label in labels else None
+
+    def expected(self, **params):
+        """The right option's SHOWN label for this learner (feedback, solution and checks speak in it)."""
+        return self.shown(super().expected(**params))
+
+    def authored_answer(self, **params) -> str:
+        """The right option's authored key (what the fairness rule of ``datalit lesson check`` counts)."""
+        return _key(super().expected(**params))
 
     def _check(self, answer, expected) -> str | None:
         key, right = _key(answer), _key(expected)
@@ -55,12 +125,14 @@ class Concept(Question):
             return f"답은 보기의 기호 중 하나여야 해요: {keys} (지금 답: {answer!r})."
         if key == right:
             return None
-        return f"({key}) '{self.options[key]}'은(는) 답이 아니에요. {self.why[key]}"
+        authored = self.authored(key)
+        return f"({key}) '{self.options[authored]}'은(는) 답이 아니에요. {self.why[authored]}"
 
     def solution_code(self) -> str:
         right = self.expected()
-        reason = self.why.get(_key(right), "")
-        return f'{self.variable or "answer"} = "{right}"  # {self.options[_key(right)]}. {reason}'.strip()
+        authored = self.authored(right)
+        reason = self.why.get(authored, "")
+        return f'{self.variable or "answer"} = "{right}"  # {self.options[authored]}. {reason}'.strip()
 
     def check(self, answer=_MISSING, *, strict: bool = False, quiet: bool = False, **params) -> CheckResult:
         namespace = _caller_namespace(2)
@@ -69,29 +141,33 @@ class Concept(Question):
         msg = self.feedback(answer, namespace, **params)
         if msg is not None:
             return super().check(answer, strict=strict, quiet=quiet, **params)
+        result = super().check(answer, strict=strict, quiet=True, **params)
         if not quiet:
             right = _key(answer)
-            print(f"{OK_MARK} {self.name} 정답이에요! ({right}) {self.options[right]}")
-            if self.why.get(right):
-                print(f"   {self.why[right]}")
-        return CheckResult(True)
+            authored = self.authored(right)
+            print(f"{OK_MARK} {self.name} 정답이에요! ({right}) {self.options[authored]}")
+            if self.why.get(authored):
+                print(f"   {self.why[authored]}")
+        return result
 
     def selftest(self, **params) -> list[str]:
         """The right option passes; every other option fails with its own reason; nonsense and an empty
         answer get the list of options and the not-answered message."""
         problems = []
         p = self._params(params, None)
-        right = _key(self.reference(**p))
-        if right not in self.options:
-            return [f"{self.name}: the answer {right!r} is not one of the options"]
+        right_authored = _key(self._authored_answer(**p))
+        if right_authored not in self.options:
+            return [f"{self.name}: the answer {right_authored!r} is not one of the options"]
+        right = self.shown(right_authored)
         if self.feedback(right, {}, **p) is not None:
             problems.append(f"{self.name}: the right option fails its own check")
-        for key in self.options:
-            if key == right:
+        for label in self.options:
+            if label == right:
                 continue
-            got = self.feedback(key, {}, **p) or ""
-            if not self.why.get(key) or self.why[key] not in got:
-                problems.append(f"{self.name}: option {key} should explain itself but said: {got}")
+            got = self.feedback(label, {}, **p) or ""
+            why = self.why.get(self.authored(label))
+            if not why or why not in got:
+                problems.append(f"{self.name}: option {label} should explain itself but said: {got}")
         if "보기의 기호" not in (self.feedback("없는 보기", {}, **p) or ""):
             problems.append(f"{self.name}: an answer that is no option does not list the options")
         for t in (None, Ellipsis):
@@ -100,10 +176,10 @@ class Concept(Question):
         return problems
 
     def wrong_cases(self, **params) -> list[tuple[str, str]]:
-        """(option, feedback) for every wrong option: what ``datalit lesson feedback-stats`` counts."""
+        """(authored key, feedback) for every wrong option: what ``datalit lesson feedback-stats`` counts."""
         p = self._params(params, None)
-        right = _key(self.reference(**p))
-        return [(k, self.feedback(k, {}, **p)) for k in self.options if k != right]
+        right = self.authored_answer(**p)
+        return [(k, self.feedback(self.shown(k), {}, **p)) for k in self.options if k != right]
 
 
 def concepts_in(module) -> list[Concept]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from datalit.lessons import instructor, schema, solutions
+from datalit.lessons import fairness, instructor, schema, solutions
 from datalit.lessons.rendering import markdown_problems
 from datalit.lessons.courses import LESSON_NAME, courses_dir, exercise_module, lesson_paths, read_manifest, tagged
 from datalit.reports import params as parameters
@@ -133,6 +133,9 @@ def _exercise_problems(path: Path, nb, code: str) -> list[str]:
                            f"(datalit/lessons/exercises/{module.replace('.', '/')}.py, named after the lesson file)"]
     if module not in imported:
         problems.append(f"never imports its exercise module {module!r}")
+    from datalit.lessons.exercises import load_module
+
+    problems += fairness.notebook_problems(nb, load_module(module))
     return problems + solutions.mismatches(path, nb)
 
 
@@ -178,4 +181,5 @@ def check_all(root: Path | None = None, paths=None) -> list[str]:
     if not paths:
         for tier in schema.TIERS:
             problems += [f"{root / tier / 'course.yaml'}: {e}" for e in check_manifest(tier, root)]
+        problems += fairness.problems()
     return problems

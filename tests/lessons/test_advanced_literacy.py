@@ -30,8 +30,8 @@ def test_every_lesson_checks_its_concept_and_has_instructor_notes(path):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for concept in concepts_in(module):
         assert re.search(rf"^{concept.name}\.check\(\)\s*$", code, re.M), f"{path.name}: {concept.name}.check() missing"
-        solution = re.search(rf"^{concept.variable}\s*=\s*\"(.+)\"\s*$", code, re.M)
-        assert solution and solution.group(1) == concept.expected(), f"{path.name}: solution for {concept.variable}"
+        solution = re.search(rf"^{concept.variable}\s*=\s*{concept.name}\.shown\(\"(.+?)\"\)", code, re.M)
+        assert solution and solution.group(1) == concept.authored_answer(), f"{path.name}: solution for {concept.variable}"
     notes = [c for c in nb.cells if "instructor" in (c.metadata.get("tags") or [])]
     assert len(notes) == 1 and notes[0].source.startswith("### 강사 노트")
     assert all(part in notes[0].source for part in ("시간 배분", "흔한 실수", "토론 질문"))
