@@ -5,10 +5,12 @@ bad parameters are refused before a kernel starts, with the allowed values liste
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import pandas as pd
 import pytest
+from knownanswer import copy_dataset, rewrite_csv, run
 from reportkit import assert_refused_before_kernel, cli, html_text, summary
 
 pytestmark = [pytest.mark.reports, pytest.mark.slow]
@@ -87,7 +89,7 @@ def test_bike_baseline_error_on_held_out_periods(batch, shared_datasets, horizon
     assert base == round(mae), (base, mae)
     assert f"값이 있는 날 {n:,}일)를 차례로 떼어 내고" in text
     if model >= base:
-        assert "이 모델은 기준('지난주 같은 요일 그대로')보다 낫지 않습니다." in text
+        assert "이 모델은 기준('지난주 같은 요일 그대로')보다 낫지 않습니다" in text
     assert "무작위로 나누지 않습니다" in text and "80% 예측 구간" in text
 
 
@@ -106,6 +108,47 @@ def test_station_baseline_error_and_verdict(batch, shared_datasets):
     assert 0 <= cover <= 100
     if cover < 70:
         assert "예측 구간이 너무 좁습니다" in text
+
+
+def test_pages_show_no_literal_markdown(batch):
+    for row in summary(batch)["reports"]:
+        page = (batch / row["html"]).read_text(encoding="utf-8")
+        page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)
+        assert "**" not in page, row["html"]
+
+
+def test_time_split_skill_beside_the_published_random_split(batch):
+    for row in summary(batch)["reports"]:
+        found = json.loads((batch / row["html"]).with_name("manifest.json").read_text(encoding="utf-8"))["findings"]
+        actual, model = pd.Series(found["test_actual"]), pd.Series(found["test_model"])
+        r2 = 1 - ((actual - model) ** 2).sum() / ((actual - actual.mean()) ** 2).sum()
+        assert abs(found["r2_time_split"] - r2) < 1e-9
+        text = html_text(batch / row["html"])
+        assert f"결정계수 R²: {r2:.2f}" in text
+        if found["target"] == "따릉이 대여":
+            assert "R² 0.92" in text and "무작위로" in text and "실제 날씨" in text
+
+
+def test_known_answer_a_dip_the_calendar_cannot_know_is_not_foreseen(repo, shared_datasets, tmp_path, batch):
+    """Every station's riders halved on Wednesday 2023-10-18 (a copy of the October file), a day no calendar
+    marks: the forecast made before it must be exactly the same as on the real data, so nothing the model
+    uses was computed from the day it predicts (the old rule flagged low-ridership weekdays as holidays)."""
+    folder = copy_dataset(shared_datasets, tmp_path / "data", "seoul_subway_daily_ridership_2023")
+
+    def plant(row):
+        if row[0].strip() == "20231018":
+            row[3], row[4] = (str(int(v) // 2) for v in row[3:5])
+        return row
+
+    assert rewrite_csv(folder / "CARD_SUBWAY_MONTH_202310.csv", plant) > 500
+    rows = [r for r in summary(batch)["reports"] if r["parameters"]["target"] == "지하철 승차"
+            and int(r["parameters"]["horizon"]) == 14]
+    real = json.loads((batch / rows[0]["html"]).with_name("manifest.json").read_text(encoding="utf-8"))["findings"]
+    got = run(repo, NB, tmp_path / "out", data_root=tmp_path / "data", target="지하철 승차", horizon=14)["findings"]
+    day = "2023-10-18"                                        # in the last held-out period (learned up to 10-17)
+    assert abs(got["test_actual"][day] - real["test_actual"][day] / 2) < 2
+    for d in [d for d in real["test_model"] if d >= "2023-10-18"]:
+        assert abs(got["test_model"][d] - real["test_model"][d]) < 1e-6, d
 
 
 @pytest.mark.parametrize("pairs, words", [
