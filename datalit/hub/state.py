@@ -6,6 +6,7 @@ Layout (everything a backup needs is in this one folder, plus the homes)::
     <state>/jupyterhub_cookie_secret
     <state>/proxy_token              configurable-http-proxy auth token
     <state>/api_token                token of the ``datalit-cli`` service (admin API for ``datalit`` commands)
+    <state>/certificate_secret       signs 교육 이수증 codes; <state>/certificates/ the issued ones
     <state>/ports.json               hub API and proxy API ports, chosen once (servers keep them across restarts)
     <state>/hub.json                 address of the running hub (written by ``datalit hub``)
     <state>/*.pid                    pid files of the hub and the proxy
@@ -37,6 +38,7 @@ SECRET_FILES = {
     "jupyterhub_cookie_secret": lambda: secrets.token_hex(32),
     "proxy_token": lambda: secrets.token_hex(32),
     "api_token": lambda: secrets.token_hex(32),
+    "certificate_secret": lambda: secrets.token_hex(32),  # signs 교육 이수증 codes (datalit/certificate/code.py)
 }
 DATABASE = "jupyterhub.sqlite"
 PRIVATE_DIRS = ("logs", "workshop", "config.d")

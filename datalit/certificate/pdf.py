@@ -1,0 +1,108 @@
+"""The 교육 이수증 page: Korean A4, NanumGothic from the koreanize-matplotlib wheel (no system font needed).
+
+fpdf2 embeds the TrueType subset it uses, so the PDF shows Hangul on any reader and ``pdftotext`` gets the
+text back (the tests read it)."""
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+
+from datalit.certificate.code import Claim
+
+ISSUER = "서울특별시 · 서울 데이터 리터러시 랩"
+ISSUER_EN = "Seoul Metropolitan Government · Seoul Data Literacy Lab"
+VERIFY_PATH = "/hub/certificate/verify"
+# what the certificate attests, exactly (docs/instructor-guide.md says the same)
+ATTESTS = ("이 이수증은 위 사람이 과정의 이수 기준에 든 수업의 연습 문제를 통과했다는 학습 기록을 증명합니다. "
+           "수업의 자가 점검은 학습자 본인의 커널에서 실행되는 형성 평가이며 시험 성적이 아닙니다. "
+           "팀 실습(랩)의 성적은 허브를 거쳐 제출·채점된 기록(exchange)에서만 나옵니다.")
+
+
+def font_path(bold: bool = False) -> str:
+    """The font file inside the installed koreanize-matplotlib (found, not imported: importing it
+    registers fonts with matplotlib)."""
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("koreanize-matplotlib is not installed: it ships the NanumGothic font")
+    name = "NanumGothicBold.ttf" if bold else "NanumGothic.ttf"
+    return str(Path(list(spec.submodule_search_locations)[0]) / "fonts" / name)
+
+
+def render(claim: Claim, code: str, lessons: list[dict] | None = None, hub_url: str = "") -> bytes:
+    """The PDF bytes of one certificate. LESSONS (title, minutes) are listed when given."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_title(f"교육 이수증 - {claim.name} - {claim.course_title}")
+    pdf.set_author(ISSUER)
+    pdf.set_creator("datalit certificate")
+    pdf.add_font("Nanum", "", font_path())
+    pdf.add_font("Nanum", "B", font_path(bold=True))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_draw_color(40, 70, 120)
+    pdf.set_line_width(1.2)
+    pdf.rect(12, 12, 186, 273)
+    pdf.set_line_width(0.3)
+    pdf.rect(15, 15, 180, 267)
+
+    pdf.set_y(34)
+    pdf.set_font("Nanum", "B", 32)
+    pdf.cell(0, 16, "교육 이수증", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Nanum", "", 11)
+    pdf.set_text_color(90, 90, 90)
+    pdf.cell(0, 7, "Certificate of Completion", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+
+    pdf.set_y(72)
+    rows = [("성명", claim.name if claim.name == claim.user else f"{claim.name} ({claim.user})"),
+            ("과정", claim.course_title),
+            ("교육 시간", f"{claim.hours}시간"),
+            ("교육 기간", f"{claim.started} ~ {claim.completed} (KST)"),
+            ("이수일", f"{claim.completed} (KST)")]
+    for label, value in rows:
+        pdf.set_x(35)
+        pdf.set_font("Nanum", "B", 13)
+        pdf.cell(35, 11, label)
+        pdf.set_font("Nanum", "", 13)
+        pdf.cell(0, 11, value, new_x="LMARGIN", new_y="NEXT")
+
+    pdf.ln(8)
+    pdf.set_x(30)
+    pdf.set_font("Nanum", "", 13)
+    pdf.multi_cell(150, 8, f"위 사람은 {ISSUER}의 「{claim.course_title}」 과정 "
+                           f"{claim.hours}시간을 이수하였기에 이 증서를 드립니다.", align="C")
+
+    if lessons:
+        pdf.ln(5)
+        pdf.set_font("Nanum", "B", 10)
+        pdf.set_x(35)
+        pdf.cell(0, 6, "이수한 수업", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Nanum", "", 9.5)
+        for lesson in lessons[:12]:
+            pdf.set_x(38)
+            pdf.cell(115, 5.5, f"· {lesson['title']}")
+            pdf.cell(0, 5.5, f"{lesson['minutes']}분", new_x="LMARGIN", new_y="NEXT")
+
+    pdf.set_y(200)
+    pdf.set_x(30)
+    pdf.set_font("Nanum", "", 9)
+    pdf.set_text_color(60, 60, 60)
+    pdf.multi_cell(150, 5, ATTESTS)
+    pdf.set_text_color(0, 0, 0)
+
+    pdf.set_y(228)
+    pdf.set_font("Nanum", "", 12)
+    pdf.cell(0, 7, f"발급일 {claim.issued} (KST)", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Nanum", "B", 15)
+    pdf.cell(0, 10, ISSUER, align="C", new_x="LMARGIN", new_y="NEXT")
+
+    pdf.set_y(258)
+    pdf.set_font("Nanum", "", 9)
+    pdf.cell(0, 5, f"확인 코드  {code}", align="C", new_x="LMARGIN", new_y="NEXT")
+    where = f"{hub_url.rstrip('/')}{VERIFY_PATH}?code={code}" if hub_url else f"허브의 {VERIFY_PATH} 페이지"
+    pdf.cell(0, 5, f"진위 확인: {where}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, f"(관리자: datalit certificate verify {code})", align="C")
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "TSI0 NOT subset": hinting tables left out
+    return bytes(pdf.output())
