@@ -20,7 +20,6 @@ SUBCOMMANDS = {
     "lab": "datalit.labs.cli:lab",
     "report": "datalit.reports.cli:report",
     "certificate": "datalit.certificate.cli:certificate",
-    "certificate": "datalit.certificate.cli:certificate",
     "progress": "datalit.progress.cli:progress",
 }
 
@@ -33,7 +32,6 @@ HELP = {
     "team": "Team rosters for labs.",
     "lab": "Team labs graded with nbgrader.",
     "report": "Parameterised department reports (papermill).",
-    "certificate": "교육 이수증: issue a PDF for a completed course, verify a code.",
     "certificate": "교육 이수증: issue a PDF for a completed course, verify a code.",
     "progress": "The learning record: export (CSV for HR), gaps.",
 }
