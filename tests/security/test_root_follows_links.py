@@ -418,6 +418,7 @@ CALLS = {"os.chown", "os.lchown", "os.chmod", "shutil.copy", "shutil.copy2", "sh
 ROOT_ONLY = "root-only folder: no learner can write or swap anything on the way"
 # "path :: function :: call" -> why this call is safe
 REVIEWED = {
+    "datalit/certificate/code.py :: _register :: os.chmod": ROOT_ONLY + " (state dir's certificate register)",
     "datalit/data/fill.py :: _place :: shutil.copyfile": "dataset folder: root's, not learner-writable",
     "datalit/data/fill.py :: _place :: shutil.move": "dataset folder: root's, not learner-writable",
     "datalit/data/fill.py :: _place :: os.chmod": "dataset folder: root's, not learner-writable",
