@@ -272,6 +272,32 @@ def test_team_folder_walk_refuses_a_link(teams_course, canary):
     assert _as(USERS[0], "mkdir", str(folder.parent / "planted")).returncode != 0  # teams_dir: root only
 
 
+def test_an_anchor_whose_path_a_member_can_change_is_refused(teams_course, canary):
+    """Root's walk starts at an anchor it opened by name; a folder on that name's way that a member can write
+    (or owns) would let them swap the anchor itself for a link, so such an anchor is refused."""
+    from datalit import nofollow
+
+    amy = USERS[0]
+    base = Path(teams_course.cfg["teams_dir"]).parent
+    shared = base / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)  # writable by everybody, not sticky
+    (shared / "team").mkdir()
+    assert _as(amy, "mv", str(shared / "team"), str(shared / "moved")).returncode == 0  # the member can swap it
+    assert _as(amy, "ln", "-s", str(canary), str(shared / "team")).returncode == 0
+    with pytest.raises(nofollow.UnsafePath, match="writable by other users"):
+        nofollow.open_anchor(shared / "moved")
+    mine = base / "amys"
+    mine.mkdir()
+    os.chown(mine, pwd.getpwnam(amy).pw_uid, -1)
+    (mine / "team").mkdir()
+    with pytest.raises(nofollow.UnsafePath, match="owned by uid"):
+        nofollow.open_anchor(mine / "team")
+    with nofollow.folder(base) as fd:  # root's own path: fine; a name with a slash or '..' is not a name
+        with pytest.raises(nofollow.UnsafePath, match="not a plain"):
+            nofollow.walk(fd, ["..", "etc"], base)
+
+
 # ---- hub sites ---------------------------------------------------------------------------------
 
 def test_runtime_dir_of_an_earlier_account_with_a_link_inside(teams_course, canary, tmp_path):
