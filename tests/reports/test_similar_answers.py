@@ -1,15 +1,19 @@
 """similar_answers on the real 120 FAQ and adopted proposals: the ranking and scores it prints match a
 TF-IDF written out by hand here (character 2-3-grams inside words, sublinear tf, smooth idf, cosine);
-a question like none in the data gets the warning and no answer; bad parameters are refused before a
-kernel starts, with the allowed values listed."""
+a question like none in the data gets "관련 답변이 없어요" and no answer; the default question is one the
+corpus answers; the index is fitted once and reused; known answer: a Q&A planted in a copy of the FAQ
+turns "no related answer" into that answer; bad parameters are refused before a kernel starts."""
 from __future__ import annotations
 
+import csv
 import html
+import json
 import math
 import re
 from collections import Counter
 
 import pytest
+from knownanswer import copy_dataset, run
 from reportkit import assert_refused_before_kernel, cli, html_text
 
 from datalit import data
@@ -97,8 +101,49 @@ def test_published_answer_of_the_best_match_is_quoted(bikes):
 def test_nothing_similar_enough_warns_and_quotes_nothing(lunch):
     best = rank("오늘 점심 메뉴 추천해 주세요")[0][0]
     assert best < 0.2
-    assert f"충분히 비슷한 질문이 없습니다 : 가장 높은 유사도 {best:.3f} < 기준 0.20" in lunch
-    assert "기준(유사도 0.20)을 넘은 질문이 없어 답변을 옮기지 않습니다" in lunch
+    assert f"관련 답변이 없어요. 가장 비슷한 질문의 유사도({best:.3f})가 기준(0.20)보다 낮습니다" in lunch
+    assert "관련 답변이 없어요. 기준(유사도 0.20)을 넘은 질문이 없어 답변을 옮기지 않습니다" in lunch
+
+
+def test_default_question_is_one_the_corpus_answers(repo, tmp_path):
+    found = run(repo, NB, tmp_path / "out")["findings"]           # no parameters: the template's defaults
+    expected = rank(found["question"])[:5]
+    assert found["answered"] and found["best_score"] >= found["min_score"]
+    passing = [m for m in found["matches"] if m["score"] >= found["min_score"]]
+    assert len(passing) >= 2 and all("소화기" in m["question"] for m in passing), passing
+    assert [round(m["score"], 3) for m in found["matches"]] == [round(e[0], 3) for e in expected]
+
+
+def test_index_fitted_once_per_batch(repo, tmp_path):
+    """A batch of two questions on the same corpus, in a fresh cache: one fitted index, written once."""
+    cache = tmp_path / "cache"
+    result = cli("batch", str(repo / "reports" / f"{NB}.ipynb"), "--each", "question=소화기는 어떻게 사용하나요?,따릉이 대여소",
+                 "--out", str(tmp_path / "out"), "--workers", "1", "--no-progress", env={"DATALIT_CACHE_DIR": str(cache)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    indexes = sorted((cache / "reports").glob("tfidf-*.pkl"))
+    assert len(indexes) == 1, indexes
+    assert not list((cache / "reports").glob("*.tmp"))
+
+
+PLANTED = ["9999", "안전", "한강공원 드론 비행 승인은 어디에 신청하나요",
+           "(시험용으로 심은 답변) 드론 비행 승인 신청 안내: 한강공원 드론 비행은 관할 기관의 승인을 받아야 합니다.", "9999"]
+QUESTION = "한강공원에서 드론 비행 승인을 받으려면 어디에 신청하나요"
+
+
+def test_known_answer_planted_faq_is_found(repo, shared_datasets, tmp_path):
+    real = run(repo, NB, tmp_path / "real", question=QUESTION, source="120다산콜 FAQ")["findings"]
+    assert not real["answered"]                                     # the real corpus has no such answer
+    folder = copy_dataset(shared_datasets, tmp_path / "data", "seoul_120_dasan_faq_text")
+    with open(folder / "seoul-120-text.csv", "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(PLANTED)
+    out = tmp_path / "planted"
+    got = run(repo, NB, out, data_root=tmp_path / "data", question=QUESTION, source="120다산콜 FAQ")["findings"]
+    assert got["answered"] and got["matches"][0]["question"] == PLANTED[2], got["matches"][:2]
+    assert got["best_score"] >= 0.4
+    page = html.unescape(html_text(out / f"{NB}.html"))
+    assert "시험용으로 심은 답변" in page and "관련 답변이 없어요" not in page
+    assert json.loads((out / "manifest.json").read_text())["data_files"]["seoul_120_dasan_faq_text/seoul-120-text.csv"] \
+        != json.loads((tmp_path / "real" / "manifest.json").read_text())["data_files"]["seoul_120_dasan_faq_text/seoul-120-text.csv"]
 
 
 @pytest.mark.parametrize("pairs, words", [
