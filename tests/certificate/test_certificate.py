@@ -53,6 +53,9 @@ def test_pdf_names_the_person_course_hours_and_dates_in_korea_time(state, tmp_pa
     assert "서울특별시 · 서울 데이터 리터러시 랩" in text
     assert "본인의 커널" in text and "형성 평가" in text and "exchange" in text
     assert done.code in text
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    embedded = [line.split()[0] for line in fonts.splitlines()[2:] if line.split()[-5:-2] == ["yes", "yes", "yes"]]
+    assert embedded and all("NanumGothic" in name for name in embedded), fonts  # every glyph from NanumGothic
     png = tmp_path / "page"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(out), str(png)], check=True)
     assert (tmp_path / "page.png").stat().st_size > 10_000
