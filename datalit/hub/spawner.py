@@ -25,7 +25,9 @@
   a unix socket name, kernels stay on TCP.
 * team servers (hub users ``dlteam-…``, datalit.hub.teamserver): run as the team's unix account with the
   team folder as home and notebook folder, group-writable files (umask 007), real-time collaboration
-  on (``team_config_dirs``), no course hand-out; refused for a name that is no team of the roster.
+  on (``team_config_dirs``), no course hand-out; refused for a name that is no team of the roster;
+  nothing a member wrote into the team folder is loaded (config, extensions, user site, trust:
+  datalit.hub.teamenv).
 """
 from __future__ import annotations
 

@@ -3,7 +3,9 @@
 * ``/hub/teams/<team>`` (``TeamServerHandler``): a member of the team (by the roster), an instructor of
   one of its lab tiers or a hub admin opens it; the team server is started if it is not running (as
   the team's hub user, whatever the clicker's own rights) and the person is sent to its JupyterLab.
-  Anyone else gets 404 (no team names are revealed). Registered with ``c.JupyterHub.extra_handlers``.
+  Without subdomains (``hub.subdomain_host`` off: one origin for all servers) instructors and admins who
+  are not members get a read-only snapshot of the team's notebooks instead and never load the live server
+  (datalit/hub/snapshot_pages.py), and only members get shares. Anyone else gets 404 (no team names are revealed). Registered with ``c.JupyterHub.extra_handlers``.
 * Shares (JupyterHub 5 sharing, ``orm.Share``): the team server is shared with each member and each
   member of ``instructors-<tier>`` of its labs (user shares: JupyterHub 5.5.4 does not carry group
   shares into OAuth tokens), nothing else; every other share of it is deleted. Kept equal to the roster on every open, every home page and every 30 s, so a member removed
