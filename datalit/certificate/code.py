@@ -91,7 +91,7 @@ def record(state_dir, claim: Claim) -> str:
     return code
 
 
-INVALID = ("유효하지 않은 이수증 코드예요. 위조되었거나 바뀌었거나 잘못 입력된 코드예요.",
+INVALID = ("유효하지 않은 이수증 코드입니다. 위조되었거나 바뀌었거나 잘못 입력된 코드입니다.",
            "this certificate code is not valid: it was forged, altered or mistyped")
 
 
