@@ -16,7 +16,6 @@ from datalit.certificate import code as codes
 from datalit.certificate.code import CertificateError
 from datalit.certificate.issue import claim_of, from_standing
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (./run test installs it)")
 
 STANDING = {
     "user": "kim-minji", "tier": "citizen", "course_title": "시민 데이터 읽기",
@@ -36,7 +35,7 @@ def state(tmp_path):
     return folder
 
 
-def _text(pdf_path) -> str:
+def _text(pdf_path) -> str:  # pdftotext: Debian poppler-utils (./run test installs it)
     return subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True,
                           check=True).stdout
 
