@@ -35,6 +35,43 @@ class _LocalhostSession(requests.Session):
         return r
 
 
+def _run_on_subdomain(hub, account: str, token: str, code: str) -> str:
+    """Run CODE in a kernel of ACCOUNT's server, reached as Python clients must: 127.0.0.1 plus a Host header."""
+    import json
+    import uuid
+
+    import websocket
+
+    host = f"{account}.localhost:{hub.port}"
+    headers = {"Authorization": f"token {token}", "Host": host}
+    base = f"http://127.0.0.1:{hub.port}/user/{account}/api"
+    kernel = requests.post(f"{base}/kernels", json={"name": "python3"}, headers=headers, timeout=60)
+    assert kernel.status_code == 201, (kernel.status_code, kernel.text[:300])
+    kid = kernel.json()["id"]
+    ws = websocket.create_connection(f"ws://127.0.0.1:{hub.port}/user/{account}/api/kernels/{kid}/channels",
+                                     header=[f"Authorization: token {token}"], host=host, timeout=60)
+    msg_id = uuid.uuid4().hex
+    ws.send(json.dumps({"header": {"msg_id": msg_id, "username": "t", "session": uuid.uuid4().hex,
+                                   "msg_type": "execute_request", "version": "5.3", "date": ""},
+                        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                                    "allow_stdin": False, "stop_on_error": True}}))
+    out = []
+    while True:
+        msg = json.loads(ws.recv())
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            out.append(f"ERROR {msg['content']['ename']}: {msg['content']['evalue']}")
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    ws.close()
+    requests.delete(f"{base}/kernels/{kid}", headers=headers, timeout=30)
+    return "".join(out)
+
+
 @pytest.fixture(scope="module")
 def subdomain_hub():
     from hub_fixtures import HubProcess
@@ -94,3 +131,7 @@ def test_a_script_on_the_team_servers_origin_cannot_take_the_instructors_token(s
         finally:
             shot(page, tmp_path, "last.png", prefix="team-subdomain-")
             browser.close()
+        # the team server still reaches the grading exchange (its route stays on the proxy's own address)
+        labs = _run_on_subdomain(hub, account, hub.user_token(a), "from datalit.exchange.client import ExchangeClient\n"
+                                 "print(ExchangeClient().labs())")
+        assert "ERROR" not in labs and "lab1_bike_story" in labs, labs
