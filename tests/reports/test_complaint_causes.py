@@ -1,13 +1,19 @@
 """complaint_causes on the real petitions: the counts, growth, keywords and quotes it prints match an
-independent count from the raw zip (not the datalit reader, not the notebook's code); bad parameters
-are refused before a kernel starts, with the allowed values listed."""
+independent count from the raw zip (not the datalit reader, not the notebook's code); 코로나/코로나19 are one
+term (Kiwi nouns); the report says topics, not causes, and what a cause would need; known answer: 300
+petitions on one topic planted in a copy of the zip raise that category by 300 and put the topic first;
+bad parameters are refused before a kernel starts, with the allowed values listed."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import zipfile
 
 import pandas as pd
 import pytest
+from knownanswer import copy_dataset, run
 from reportkit import assert_refused_before_kernel, cli, html_text
 
 
@@ -33,7 +39,7 @@ def _run(repo, tmp_path_factory, **params):
     args = [a for k, v in params.items() for a in ("-p", k, v)]
     result = cli("run", str(repo / "reports" / f"{NB}.ipynb"), *args, "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
-    return html_text(out / f"{NB}.html"), (out / f"{NB}.html").read_text(encoding="utf-8")
+    return html_text(out / f"{NB}.html"), (out / f"{NB}.html").read_text(encoding="utf-8"), out
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +57,7 @@ def _between(df, lo, hi):
 
 
 def test_counts_and_growth_against_a_year_earlier(welfare, raw):
-    text, _ = welfare
+    text, _, _ = welfare
     cat = raw[raw["category"] == "보건복지"]
     now, before = _between(cat, "2020-03", "2020-05"), _between(cat, "2019-03", "2019-05")
     growth = (len(now) / len(before) - 1) * 100
@@ -59,13 +65,13 @@ def test_counts_and_growth_against_a_year_earlier(welfare, raw):
     assert (f"기간 2020-03~2020-05: 청원 {len(now):,}건 , 1년 전 같은 달(2019-03~2019-05) {len(before):,}건 "
             f"→ 증감 {growth:+.1f}% ({len(now) - len(before):+,}건)") in text
     assert f"기간 {now['numOfAgrees'].sum():,} , 1년 전 {before['numOfAgrees'].sum():,}" in text
-    assert "다수 민원 원인 분석 — 보건복지, 2020-03..2020-05" in text          # title block with the parameters
+    assert "청원 주제 분석(원인 분석의 첫 단계) — 보건복지, 2020-03..2020-05" in text   # title block with the parameters
     assert "자기 선택 표본" in text and "서울시 민원 대장" in text            # limits section
     assert "데이터 출처" in text and "청와대 국민청원" in text
 
 
 def test_keywords_are_words_of_the_period_titles(welfare, raw):
-    _, page = welfare
+    _, page, _ = welfare
     cat = raw[raw["category"] == "보건복지"]
     now, before = _between(cat, "2020-03", "2020-05"), _between(cat, "2019-03", "2019-05")
     table = page[page.index("TF-IDF</th>"):]
@@ -85,16 +91,16 @@ def test_keywords_are_words_of_the_period_titles(welfare, raw):
 
 
 def test_most_agreed_petition_is_quoted(welfare, everything, raw):
-    text, _ = welfare
+    text, _, _ = welfare
     top = _between(raw[raw["category"] == "보건복지"], "2020-03", "2020-05").nlargest(1, "numOfAgrees").iloc[0]
     assert f"“{top['title']}” — 보건복지, 마감 {top['expiryDate'][:10]}, 동의 {top['numOfAgrees']:,}명" in text
-    text, _ = everything
+    text, _, _ = everything
     top = _between(raw, "2020-09", "2020-09").nlargest(1, "numOfAgrees").iloc[0]
     assert f"“{top['title']}” — {top['category']}, 마감 {top['expiryDate'][:10]}" in text
 
 
 def test_all_categories_ranked_by_growth(everything, raw):
-    text, _ = everything
+    text, _, _ = everything
     now = _between(raw, "2020-09", "2020-09").groupby("category").size()
     before = _between(raw, "2019-09", "2019-09").groupby("category").size()
     diff = now.sub(before, fill_value=0).sort_values(ascending=False, kind="stable")
@@ -102,6 +108,48 @@ def test_all_categories_ranked_by_growth(everything, raw):
     first = diff.index[0]
     assert f"가장 많이 늘어난 분야: {first} ({int(diff.iloc[0]):+,}건)" in text
     assert f"청원 {now.sum():,}건 , 1년 전 같은 달(2019-09) {before.sum():,}건" in text
+
+
+def test_corona_is_one_term_and_topics_are_not_called_causes(welfare, raw):
+    text, page, _ = welfare
+    table = page[page.index("TF-IDF</th>"):page.index("</table>", page.index("TF-IDF</th>"))]
+    terms = re.findall(r"<th>([^<]+)</th>\s*<td>[\d.]+</td>", table)
+    assert "코로나" in terms and "코로나19" not in terms and "19" not in terms, terms
+    n_now = int(re.search(r"<th>코로나</th>\s*<td>[\d.]+</td>\s*<td>(\d+)</td>", table).group(1))
+    titles = _between(raw[raw["category"] == "보건복지"], "2020-03", "2020-05")["title"]
+    assert n_now >= 0.95 * titles.str.contains("코로나").sum()        # 코로나19, 코로나바이러스 … counted as 코로나
+    assert re.search(r"주제\s*이지\s*원인\s*이 아닙니다", text), text[:1500]
+    assert "원인이라고 말하려면" in text and "늘기 전에 일어난" in text
+    assert text.lstrip().startswith("청원 주제 분석")                 # the title says topics
+
+
+PLANTED_TOPIC = "드론"
+
+
+def test_known_answer_planted_topic(repo, shared_datasets, tmp_path, everything):
+    real_page = everything[1]
+    real_terms = re.findall(r"<th>([^<]+)</th>\s*<td>[\d.]+</td>", real_page[real_page.index("TF-IDF</th>"):])
+    assert PLANTED_TOPIC not in real_terms[:15]
+    folder = copy_dataset(shared_datasets, tmp_path / "data", "korea_petitions_categorized")
+    path = folder / "petition_titles_2019-2021_data.zip"
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i.filename) for i in z.infolist()}
+    rows = members["data/petition_data.csv"].decode("utf-8-sig").rstrip("\n") + "\n"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for i in range(300):
+        writer.writerow([f"{990000 + i}.0", "안전/환경", f"{PLANTED_TOPIC} 비행 소음을 막아 주세요 {i + 1}", "2020-09-15", "150"])
+    members["data/petition_data.csv"] = ("\ufeff" + rows + out.getvalue()).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    real = json.loads((everything[2] / "manifest.json").read_text(encoding="utf-8"))["findings"]
+    got = run(repo, NB, tmp_path / "out", data_root=tmp_path / "data", category="전체", period="2020-09")["findings"]
+    assert got["by_category"]["안전/환경"]["now"] == real["by_category"]["안전/환경"]["now"] + 300
+    assert got["by_category"]["안전/환경"]["before"] == real["by_category"]["안전/환경"]["before"]
+    assert got["now"] == real["now"] + 300
+    top = got["keywords"][0]
+    assert top["term"] == PLANTED_TOPIC and top["now"] >= 300 and top["before"] == 0, got["keywords"][:3]
 
 
 @pytest.mark.parametrize("pairs, words", [
