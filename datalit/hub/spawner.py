@@ -222,8 +222,9 @@ class DatalitSpawner(LocalProcessSpawner):
             DatalitSpawner._root_shared = True
         disk.install_kernel_hook(self.user_env_prefix)  # a full /tmp, /dev/shm or team folder explained in Korean
         scratch.prepare(self.home, uid, gid)
-        needed = [self.home, self._lab_cfg().get("teams_dir", ""), self.user_env_prefix, self.data_mount,
-                  self.content_dir, self.runtime_dir or "", str(Path(content.__file__).resolve().parents[2]),
+        needed = [self.home, self.home_base, self._lab_cfg().get("teams_dir", ""), self.user_env_prefix,
+                  self.data_mount, self.content_dir, self.runtime_dir or "",
+                  str(Path(content.__file__).resolve().parents[2]),
                   *self.config_dirs, *self.learner_config_dirs, *self.team_config_dirs]
         return scratch.plan(self.home, uid, disk.parse_size(self.shm_size or 0), needed)
 

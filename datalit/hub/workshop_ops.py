@@ -80,6 +80,10 @@ def purge(state: Path) -> dict:
             raise RuntimeError("the hub API does not answer (DATALIT_HUB_URL / DATALIT_HUB_TOKEN in the hub pod)")
         cfg = load_config()["k8s"]
         return k8s_purge.purge(state, api, Cluster(cfg["api_url"]), cfg)
+    if is_root():  # a stopped hub has unmounted the home images (datalit/hub/disk.py): archive the real homes
+        from datalit.hub import disk
+
+        disk.mount_all(state, lambda n: accounts.home_of(n, state))
     return workshop.purge(state, lambda n: accounts.home_of(n, state),
                           lambda n: accounts.remove_user(api, n),
                           stop_server=lambda n: accounts.stop_and_wait(api, n))

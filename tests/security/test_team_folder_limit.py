@@ -79,8 +79,8 @@ def test_filling_the_team_folder_stops_at_its_own_limit(team_limit_hub, tmp_path
             image = disk.team_image_path(folder)
             assert os.stat(image).st_blocks * 512 <= (LIMIT_MB + 2) * 1024 ** 2
             # the member's own home is another filesystem and still takes a 10 MB file
-            home = hub.run_code(a, token_a, "import os\nwith open('own.bin', 'wb') as f: f.write(os.urandom(10 << 20))\n"
-                                f"os.remove({link!r})\nprint('ok')")
+            home = hub.run_code(a, token_a, "import os\nwith open('own.bin', 'wb') as f:\n"
+                                f"    f.write(os.urandom(10 << 20))\nos.remove({link!r})\nprint('ok')")
             assert home["error"] is None and home["stdout"].strip() == "ok", home
 
             # the team server's /tmp is inside the team folder, under the same limit
