@@ -8,9 +8,11 @@
   (datalit/hub/snapshot_pages.py), and only members get shares. Anyone else gets 404 (no team names are revealed). Registered with ``c.JupyterHub.extra_handlers``.
 * Shares (JupyterHub 5 sharing, ``orm.Share``): the team server is shared with each member and each
   member of ``instructors-<tier>`` of its labs (user shares: JupyterHub 5.5.4 does not carry group
-  shares into OAuth tokens), nothing else; every other share of it is deleted. Kept equal to the roster on every open, every home page and every 30 s, so a member removed
-  from the roster loses access (a browser session already open keeps it until its token's cache
-  expires, about 5 minutes).
+  shares into OAuth tokens), nothing else; every other share of it is deleted. Kept equal to the roster
+  on every open, every home page, every 30 s and when ``datalit team import`` asks
+  (``POST /hub/api/datalit/teams/sync``). Whoever loses a share loses it at once: their OAuth tokens for
+  the team server go with the share, the team server restarts (websockets closed, kernels gone) and a
+  personal server still carrying the team's unix group is stopped (datalit/hub/membership.py).
 * ``team_list`` (a ``template_vars`` callable): a member's teams with a 팀 서버 열기 button; an
   instructor's teams of their tiers (admins: all) with each server's state and each member's
   contribution (cells executed, active minutes, submissions), in Korea time. Members never see these.
@@ -28,15 +30,18 @@ from jupyterhub.handlers.base import BaseHandler
 from tornado import web
 
 from datalit import kst
-from datalit.hub import snapshot_pages, teamserver, uids
+from datalit.hub import membership, snapshot_pages, teamserver, uids
 
 log = logging.getLogger("datalit.teams")
 SYNC_SECONDS = 30
+# the same for everyone who may not open it (no team names revealed), a removed member included
+NOT_FOUND = "팀을 찾을 수 없습니다. 팀이 바뀌었다면 홈 화면에서 새 팀의 '팀 서버 열기'를 누르세요."
 _state: dict = {"directory": None, "loop": None}
 
 
 def configure(state_dir: str) -> None:
     _state["directory"] = teamserver.Directory(state_dir)
+    membership.configure(state_dir)
 
 
 def directory() -> teamserver.Directory:
@@ -68,7 +73,8 @@ def sync_team(db, users, team: teamserver.Team):
         hub_roles.assign_default_roles(db, entity=orm_user)
         log.info("team %s: hub user %s created", team.id, team.account)
     tuser = users[orm_user]
-    orm_spawner = tuser.spawners[""].orm_spawner
+    spawner = tuser.spawners[""]
+    orm_spawner = spawner.orm_spawner
     # instructors by name, not by a group share: JupyterHub 5.5.4 adds only a token owner's *user* shares
     # to the token's permissions (scopes.get_scopes_for), so a group share never reaches the OAuth token
     # the team server checks (measured: 403 for an instructor with a group share)
@@ -85,13 +91,22 @@ def sync_team(db, users, team: teamserver.Team):
             want_users.pop(share.user_id)
         else:
             log.info("team %s: share with %s revoked", team.id, share.user.name if share.user else share.group.name)
-            db.delete(share)
+            _revoke(db, share, spawner.oauth_client_id, team.id, team.account)
             changed = True
     if changed:
         db.commit()
     for who in want_users.values():
         orm.Share.grant(db, orm_spawner, who)
     return tuser
+
+
+def _revoke(db, share, client_id: str, team_id: str | None, account: str) -> None:
+    """Delete SHARE with its person's OAuth tokens for the team server; membership restarts what must be."""
+    if share.user is not None:
+        n = membership.revoke_tokens(db, share.user, client_id)
+        log.info("team server %s: %d OAuth tokens of %s deleted", account, n, share.user.name)
+        membership.lost_access(team_id, account, share.user.name)
+    db.delete(share)
 
 
 def sync_all(db, users) -> None:
@@ -105,21 +120,27 @@ def sync_all(db, users) -> None:
     accounts = {t.account for t in teams.values()}
     for orm_user in db.query(orm.User).filter(orm.User.name.like(f"{uids.TEAM_PREFIX}%")).all():
         if orm_user.name not in accounts:
-            for sp in orm_user.orm_spawners:
+            for sp in orm_user.orm_spawners.values():
                 for share in db.query(orm.Share).filter(orm.Share.spawner_id == sp.id).all():
-                    db.delete(share)
+                    log.info("team server %s (no team any more): share with %s revoked", orm_user.name,
+                             share.user.name if share.user else share.group.name)
+                    _revoke(db, share, users[orm_user].spawners[sp.name].oauth_client_id, None, orm_user.name)
             db.commit()
 
 
-def ensure_background_sync(db, users) -> None:
-    """Start (once per hub process) the loop that keeps the shares equal to the roster."""
+def ensure_background_sync(db, users, hub) -> None:
+    """Start (once per hub process) the loop that keeps the shares equal to the roster and acts on who
+    lost one; HUB (``settings["hub"]``) tells membership where the hub's API is."""
+    membership.use_hub(hub)
     if _state["loop"] is not None:
+        membership.schedule(db)
         return
 
     async def loop():
         while True:
             try:
                 sync_all(db, users)
+                await membership.settle(membership.people_to_check(db))
             except Exception:  # noqa: BLE001
                 log.exception("team sync failed")
             await asyncio.sleep(SYNC_SECONDS)
@@ -146,7 +167,7 @@ def team_list(user) -> dict:
         return {"mine": [], "taught": []}
     d = directory()
     users = user.settings["users"]
-    ensure_background_sync(user.db, users)
+    ensure_background_sync(user.db, users, user.settings["hub"])
     groups = {g.name for g in user.groups}
     teaching = user.admin or any(g.startswith("instructors") for g in groups)
 
@@ -158,6 +179,7 @@ def team_list(user) -> dict:
     mine = [row(t) for t in d.of_member(user.name)]
     taught = [{**row(t), "contribution": contribution(d, t)} for t in d.for_instructor(groups, user.admin)] \
         if teaching else []
+    membership.schedule(user.db)  # what these syncs revoked takes effect now
     return {"mine": mine, "taught": taught}
 
 
@@ -183,9 +205,9 @@ class TeamServerHandler(BaseHandler):
         user = self.current_user
         team = directory().team(team_id)
         if team is None or not may_open(user, team):
-            raise web.HTTPError(404, "팀을 찾을 수 없습니다.")
-        ensure_background_sync(self.db, self.users)
+            raise web.HTTPError(404, NOT_FOUND)
         tuser = sync_team(self.db, self.users, team)
+        ensure_background_sync(self.db, self.users, self.hub)
         if snapshot_pages.instead_of_server(self, user, team):  # one origin: never the live server
             return await snapshot_pages.show(self, team)
         spawner = tuser.spawners[""]
@@ -203,9 +225,11 @@ class TeamServerHandler(BaseHandler):
         if spawner.ready and error is None:
             return self.redirect(lab_url)
         html = await self.render_template("team_pending.html", team=team, error=error,
+                                          restarted=membership.recently_restarted(team.id),
                                           retry_url=f"{self.hub.base_url}teams/{team.id}")
         self.finish(html)
 
 
 def handlers() -> list[tuple]:
-    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/?", TeamServerHandler), *snapshot_pages.handlers()]
+    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/?", TeamServerHandler), *snapshot_pages.handlers(),
+            (r"/api/datalit/teams/sync", membership.sync_handler_class(sync_all))]

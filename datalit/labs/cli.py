@@ -44,6 +44,8 @@ def team_import(csv_path, course_dir, any_user):
     for line in teams.ensure_folders(course, result):
         click.echo(line)
     click.echo(f"{sum(len(t) for t in result.values())} teams in {len(result)} labs")
+    from datalit.hub.membership import tell_hub  # who left a team loses its server now, not in minutes
+    click.echo(tell_hub())
 
 
 @team.command("form")

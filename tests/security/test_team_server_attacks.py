@@ -134,7 +134,8 @@ def test_a_member_removed_from_the_roster_loses_the_team_server(course_hub_for_a
         while time.monotonic() < deadline and code == 200:
             time.sleep(5)
             code = requests.get(status, headers={"Authorization": f"token {token_b}"}, timeout=30).status_code
-        assert code == 403, f"B still reaches the team server {time.monotonic() - deadline + 120:.0f} s later"
+        # 403 from the team server, or 404 from the hub while the sync restarts it (datalit/hub/membership.py)
+        assert code in (403, 404), f"B still reaches the team server {time.monotonic() - deadline + 120:.0f} s later"
         assert s_b.get(f"{hub.url}/hub/teams/{team}", timeout=30).status_code == 404
         assert s_b.get(f"{hub.url}/user/{account}/api/contents", timeout=30).status_code in (403, 404)
 
