@@ -241,11 +241,14 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
             standing = record.completion(state_dir, person["name"], tier)
             if not standing["completed"]:
                 raise Refused(403, "아직 이 과정을 이수하지 않았어요. 모든 강의의 문제를 통과하면 이수증을 받을 수 있어요.")
-            try:
-                from datalit.certificate import pdf_for  # the certificate's own module (issue #20)
-            except ImportError:
-                raise Refused(404, "이수증 발급 기능이 아직 설치되지 않았어요. 관리자에게 알려 주세요.") from None
-            data = pdf_for(state_dir, person["name"], tier)
+            from datalit.certificate.code import CertificateError
+            from datalit.certificate.issue import from_standing
+            from datalit.config import load_config
+
+            try:  # signed and registered like `datalit certificate issue` (datalit/certificate/issue.py)
+                data = from_standing(state_dir, standing, hub_url=load_config(state_dir=state_dir)["hub"]["public_url"]).pdf
+            except CertificateError as exc:
+                raise Refused(403, exc.ko) from None
             self.set_header("Content-Type", "application/pdf")
             self.set_header("Content-Disposition", f'attachment; filename="certificate-{tier}.pdf"')
             self.finish(data)

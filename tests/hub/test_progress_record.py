@@ -133,3 +133,53 @@ def test_a_learners_check_reaches_their_page_the_dashboard_and_the_export(hub, t
     finally:
         hub.stop_server(learner)
         hub.stop_server(teacher)
+
+
+def test_a_completed_course_gives_the_certificate_on_the_learners_page(hub):
+    """Every question of the beginner course passed (posted as the kernel would, with the learner's token):
+    the page offers 교육 이수증 내려받기 and the PDF comes signed (datalit/certificate); before, it is refused."""
+    from datalit.progress.record import course
+
+    learner, _ = hub.new_user(groups=("beginner",), prefix="pc")
+    auth = {"Authorization": f"token {hub.user_token(learner)}"}
+    early = requests.get(f"{hub.url}{SERVICE}/certificate/beginner", headers=auth, timeout=60)
+    assert early.status_code == 403 and "이수" in early.text and not early.content.startswith(b"%PDF")
+    for lesson in course("beginner").lessons:
+        for q in lesson.questions:
+            r = requests.post(f"{hub.url}{SERVICE}/api/events", headers=auth, timeout=30,
+                              json={"module": lesson.module, "question": q, "kind": "check", "ok": True})
+            assert r.status_code == 204, r.text
+    mine = api(hub, hub.user_token(learner), "me").json()
+    beginner = next(c for c in mine["courses"] if c["tier"] == "beginner")
+    assert beginner["completed"] and beginner["hours"] == round(sum(l.minutes for l in course("beginner").lessons) / 60, 2)
+    page = requests.get(f"{hub.url}{SERVICE}/", headers=auth, timeout=60)
+    page.encoding = "utf-8"
+    assert "교육 이수증 내려받기" in page.text and "이수 " in page.text
+    pdf = requests.get(f"{hub.url}{SERVICE}/certificate/beginner", headers=auth, timeout=120)
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf", pdf.text[:300]
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_same_lesson_under_papermill_posts_nothing(hub):
+    """Lesson 00 run whole by papermill from inside the learner's server (a terminal's environment: the
+    record's URL and the server's token are there): every check runs and passes, nothing is posted."""
+    from datalit.progress import events
+
+    learner, _ = hub.new_user(groups=("beginner",), prefix="pp")
+    token = hub.spawn(learner)
+    try:
+        out = hub.run_code(learner, token, '''
+import os, subprocess, sys, time
+assert os.environ.get("DATALIT_PROGRESS_URL") and os.environ.get("JUPYTERHUB_API_TOKEN")
+t0 = time.time()
+run = subprocess.run([sys.executable, "-m", "papermill", "/opt/datalit/src/courses/beginner/00-python-first-steps.ipynb",
+                      os.path.expanduser("~/papermill-00.ipynb"), "--log-level", "ERROR"], capture_output=True, text=True)
+print("RC", run.returncode, round(time.time() - t0, 1), run.stderr[-300:])
+print("PASSED", open(os.path.expanduser("~/papermill-00.ipynb"), encoding="utf-8").read().count("정답이에요"))
+''', timeout=300)
+        assert out["error"] is None and "RC 0" in out["stdout"], out
+        assert int(out["stdout"].split("PASSED")[1].split()[0]) >= 5, out["stdout"]  # the checks did run
+        time.sleep(2)  # a post would have arrived by now (0.5 s timeout)
+        assert events.read(hub.state, user=learner) == []
+    finally:
+        hub.stop_server(learner)
