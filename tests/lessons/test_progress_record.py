@@ -1,0 +1,129 @@
+"""The learning record without a hub: the event log (root-only, locked appends, bad lines skipped), the
+completion rule, the kernel side outside the hub (nothing posted, no thread, no wait), what a check sends
+(diagnosis named, an undiagnosed value cut short, never code), the service's reading of a POST body, and
+``datalit progress export``'s CSV. The hub end to end: tests/hub/test_progress_record.py."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from datalit.progress import completion, events, post
+from datalit.progress.record import course
+
+
+def event(user="a", lesson="00-python-first-steps", question="q1", ok=True, at="2026-12-07T01:00:00+00:00", **kw):
+    return {"at": at, "user": user, "tier": "beginner", "lesson": lesson, "question": question, "kind": "check",
+            "ok": ok, **kw}
+
+
+def test_the_log_is_root_only_append_only_and_skips_bad_lines(tmp_path):
+    events.append(tmp_path, event())
+    with open(events.log_path(tmp_path), "a", encoding="utf-8") as fh:
+        fh.write('{"torn": \n[1,2]\n{"at": 1}\n')
+    events.append(tmp_path, event(user="b"))
+    assert [e["user"] for e in events.read(tmp_path)] == ["a", "b"]
+    assert events.read(tmp_path, user="b")[0]["user"] == "b"
+    assert os.stat(events.log_path(tmp_path)).st_mode & 0o777 == 0o600
+    assert os.stat(events.folder(tmp_path)).st_mode & 0o777 == 0o700
+    assert set(events.read(tmp_path)[0]) == set(events.FIELDS)
+
+
+def test_concurrent_appends_do_not_interleave(tmp_path):
+    def write(n):
+        for i in range(200):
+            events.append(tmp_path, event(user=f"u{n}", question="q1", value="x" * 2000))
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(events.read(tmp_path)) == 800
+
+
+def test_completion_follows_the_course_rule_and_hours_come_from_minutes(tmp_path):
+    beginner = course("beginner")
+    assert beginner.min_passed_ratio == 1.0 and len(beginner.required) == len(beginner.lessons)
+    assert completion(tmp_path, "a", "beginner")["completed"] is False
+    t = 0
+    for lesson in beginner.lessons:
+        for q in lesson.questions:
+            t += 1
+            events.append(tmp_path, event(lesson=lesson.lesson, question=q, at=f"2026-12-07T{t // 60:02d}:{t % 60:02d}:00+00:00"))
+            events.append(tmp_path, event(lesson=lesson.lesson, question=q, ok=False, diagnosis="undiagnosed"))
+    got = completion(tmp_path, "a", "beginner")
+    assert got["completed"] and got["course_title"].startswith("입문 과정")
+    assert got["hours"] == round(sum(lesson.minutes for lesson in beginner.lessons) / 60, 2)
+    assert got["first_at"] == "2026-12-07T00:01:00+00:00"
+    assert got["completed_at"] == max(lesson["completed_at"] for lesson in got["lessons"])
+    assert all(lesson["passed"] == lesson["total"] > 0 for lesson in got["lessons"])
+    assert completion(tmp_path, "b", "beginner")["first_at"] is None  # another learner: nothing
+
+
+def test_outside_the_hub_a_check_posts_nothing_and_starts_no_thread(monkeypatch, capsys):
+    from datalit.lessons.exercises.beginner.python_first_steps import q1
+
+    monkeypatch.delenv(post.URL_ENV, raising=False)
+    before = {t.name for t in threading.enumerate()}
+    assert not q1.check(12)
+    monkeypatch.setattr(q1, "_hint_index", 0)  # the module's question is shared with other tests: restored after
+    q1.hint()
+    assert "datalit-progress" not in {t.name for t in threading.enumerate()} - before
+    monkeypatch.setenv(post.URL_ENV, "http://127.0.0.1:9/services/datalit-progress")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "x")
+    assert post.enabled() is False  # pytest's parent process is no Jupyter server (papermill, a terminal)
+
+
+def test_what_a_check_sends(monkeypatch):
+    from datalit.lessons.exercises.beginner import python_first_steps as lesson
+
+    sent = []
+    monkeypatch.setattr(post, "enabled", lambda: True)
+    monkeypatch.setattr(post, "_queue", lambda: type("Q", (), {"put": staticmethod(sent.append)})())
+    lesson.q1.check(lesson._reset_inside_loop())
+    lesson.q1.check("<a long answer that nobody diagnosed, " + "x" * 100)
+    lesson.q1.check(None)
+    lesson.q1.check(lesson.seoul_total())
+    lesson.q1.solution()
+    assert [(e["kind"], e["ok"], e.get("diagnosis")) for e in sent] == [
+        ("check", False, "wrong-0"), ("check", False, "undiagnosed"), ("check", False, "unanswered"),
+        ("check", True, None), ("solution", None, None)]
+    assert all(e["module"] == "beginner.python_first_steps" and e["question"] == "q1" and "user" not in e for e in sent)
+    assert len(sent[1]["value"]) == post.VALUE_CHARS and sent[1]["value"].endswith("…")
+
+
+def test_the_service_reads_only_what_a_kernel_may_send():
+    from datalit.progress.service import Refused, parse_event
+
+    tier, got = parse_event(json.dumps({"module": "beginner.python_first_steps", "question": "q1", "kind": "check",
+                                        "ok": False, "diagnosis": "undiagnosed", "value": "y" * 500,
+                                        "user": "someone-else", "at": "1999-01-01"}).encode())
+    assert tier == "beginner" and "user" not in got and "at" not in got and len(got["value"]) == post.VALUE_CHARS
+    for bad in (b"", b"[]", b"{", b'{"module": "beginner.nope", "question": "q1", "kind": "check", "ok": true}',
+                b'{"module": "beginner.python_first_steps", "question": "q1", "kind": "exec", "ok": true}',
+                b'{"module": "beginner.python_first_steps", "question": "q1", "kind": "check", "ok": false, '
+                b'"diagnosis": "<script>"}', b"x" * 5000):
+        with pytest.raises(Refused) as exc:
+            parse_event(bad)
+        assert exc.value.status == 400 and str(exc.value)
+
+
+def test_export_writes_one_row_per_learner_and_lesson_with_a_bom(tmp_path):
+    from datalit.progress.cli import progress
+
+    events.append(tmp_path, event(user="kim"))
+    out = tmp_path / "학습현황.csv"
+    result = CliRunner().invoke(progress, ["export", "--out", str(out), "--tier", "beginner", "--state-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert len(rows) == len(course("beginner").lessons) and rows[0]["user"] == "kim" and rows[0]["passed"] == "1"
+    missing = CliRunner().invoke(progress, ["export", "--out", str(tmp_path / "nope" / "x.csv"), "--state-dir", str(tmp_path)])
+    assert missing.exit_code != 0 and "no such folder" in missing.output and "Traceback" not in missing.output
+    gaps = CliRunner().invoke(progress, ["gaps", "--state-dir", str(tmp_path)])
+    assert gaps.exit_code == 0 and "no undiagnosed" in gaps.output
