@@ -6,8 +6,8 @@ on a hub without subdomains (every server on the hub's origin, the default).
    site-packages, a ``datalit`` package in the working directory, and a notebook signed with the team's
    own notebook secret (trusted: its script output would run for the visitor). The team server, restarted,
    loads none of it and trusts no notebook, while its notebooks still import the team's own modules.
-2. A member plants a page script (the server config above) and a notebook whose outputs carry script;
-   the instructor opens the team from the hub's home page in a real browser. They get the read-only
+2. A member plants a page script (the server config above), a notebook whose outputs carry script and a
+   link to /etc/shadow; the instructor opens the team from the hub's home page in a real browser. They get the read-only
    snapshot, never the live server; the script runs nowhere, no token of theirs appears. (The same script
    run on the hub's origin does make one: the attack is real.)
 """
@@ -169,6 +169,9 @@ def test_the_instructor_sees_a_snapshot_and_never_the_planted_page(one_origin_hu
                          json={"type": "notebook", "format": "json",
                                "content": _evil_notebook(marker, steal_call("", instructor))}, timeout=30)
         assert r.status_code in (200, 201), r.text[:300]
+        # and a link to a file the team cannot read but the hub's root could
+        linked = hub.run_code(account, token, "import os; os.symlink('/etc/shadow', '비밀.ipynb')")
+        assert linked["error"] is None, linked
         hub.stop_server(account)  # the planted config would load at the next start
         before = tokens_of(hub, instructor)
 
@@ -203,6 +206,13 @@ def test_the_instructor_sees_a_snapshot_and_never_the_planted_page(one_origin_hu
                 csp = direct.headers.get("content-security-policy", "")
                 assert direct.status == 200 and "sandbox" in csp and "default-src 'none'" in csp, csp
                 assert "<script" not in direct.text().lower()
+                # the link is neither listed nor followed; a path out of the folder is refused with a message
+                assert page.locator('.team-snapshot-item[data-path="비밀.ipynb"]').count() == 0
+                for bad in ("%EB%B9%84%EB%B0%80.ipynb", "..%2F..%2Fetc%2Fshadow", "%2Fetc%2Fshadow"):
+                    refused = page.context.request.get(f"{hub.url}/hub/teams/{team}/snapshot?path={bad}")
+                    assert refused.status == 400 and "root:" not in refused.text(), (bad, refused.status)
+                page.goto(f"{hub.url}/hub/teams/{team}?path=..%2Fother.ipynb")
+                assert page.locator("#team-snapshot-error").inner_text().strip()
                 # control: the same script on the hub's own origin does take a token (why the live server
                 # must never be loaded there)
                 page.goto(f"{hub.url}/hub/home")
