@@ -11,6 +11,22 @@ from pathlib import Path
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
+def hypothesis_home_in_tmp() -> Path:
+    """Hypothesis keeps caches (constants, Unicode tables) in ./.hypothesis even with database=None, and
+    writes them when a test module's @given runs at import: call this at the top of a fuzz module, so that
+    they go to a private temporary folder (removed at exit), never into the checkout."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from hypothesis import configuration
+
+    folder = Path(tempfile.mkdtemp(prefix="datalit-hypothesis-"))
+    atexit.register(shutil.rmtree, folder, True)
+    configuration.set_hypothesis_home_dir(folder)
+    return folder
+
+
 @contextmanager
 def exchange_hub(extra_env: dict | None = None, course_id: str = "datalit-input"):
     """A real hub (its datalit-exchange service) with lab 1 released; yields (hub, course). EXTRA_ENV: lab

@@ -15,10 +15,11 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from exchangekit import HANGUL, exchange_hub, post_json, refused_in_korean
+from exchangekit import HANGUL, exchange_hub, hypothesis_home_in_tmp, post_json, refused_in_korean
 from teamkit import logged_in, open_team_server, team_ids, teams_made
 
 pytestmark = [pytest.mark.hub, pytest.mark.grading, pytest.mark.slow]
+hypothesis_home_in_tmp()  # before the first @given below: its caches go to a temporary folder
 
 POISON = r'''
 import json, os, requests

@@ -17,10 +17,11 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from exchangekit import exchange_hub, post_json, refused_in_korean, stored_bytes, stray
+from exchangekit import exchange_hub, hypothesis_home_in_tmp, post_json, refused_in_korean, stored_bytes, stray
 from labkit import LAB, answered, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.grading, pytest.mark.slow]
+hypothesis_home_in_tmp()  # before the first @given below: its caches go to a temporary folder
 
 FUZZ = settings(max_examples=150, deadline=None, database=None, derandomize=False,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
