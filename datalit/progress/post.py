@@ -28,6 +28,7 @@ URL_ENV = "DATALIT_PROGRESS_URL"
 TIMEOUT = 0.5
 EXIT_WAIT = 1.0
 VALUE_CHARS = 40
+MAX_PENDING = 1000  # events waiting for a stuck service; more are dropped, not queued
 EXERCISES = "datalit.lessons.exercises."
 SERVER_COMMANDS = ("datalit.hub.singleuser", "jupyterhub-singleuser")
 
@@ -103,26 +104,31 @@ def record(question, kind: str, answer=None, msg: str | None = None, ok: bool | 
         event = {"module": module, "question": question.name, "kind": kind, "ok": ok}
         if kind == "check" and not ok:
             event["diagnosis"], event["value"] = diagnosis(question, answer, msg)
-        _queue().put(event)
+        q = _queue()
+        if q is not None:
+            q.put((os.environ[URL_ENV], os.environ["JUPYTERHUB_API_TOKEN"], event))
     except Exception:  # noqa: BLE001 - the record is never worth a broken check
         pass
 
 
-def _queue() -> queue.SimpleQueue:
+def _queue() -> queue.SimpleQueue | None:
+    """The post queue (started on first use); None when MAX_PENDING events already wait (a stuck service)."""
     with _lock:
         if "queue" not in _state:
             _state["queue"] = queue.SimpleQueue()
             _state["pending"] = 0
             threading.Thread(target=_worker, name="datalit-progress", daemon=True).start()
             atexit.register(flush, EXIT_WAIT)
+        if _state["pending"] >= MAX_PENDING:
+            return None
         _state["pending"] += 1
     return _state["queue"]
 
 
-def _post(event: dict) -> None:
-    url = os.environ[URL_ENV].rstrip("/") + "/api/events"
-    req = urllib.request.Request(url, data=json.dumps(event).encode("utf-8"), method="POST", headers={
-        "Authorization": f"token {os.environ['JUPYTERHUB_API_TOKEN']}", "Content-Type": "application/json"})
+def _post(base: str, token: str, event: dict) -> None:
+    req = urllib.request.Request(base.rstrip("/") + "/api/events", data=json.dumps(event).encode("utf-8"),
+                                 method="POST", headers={"Authorization": f"token {token}",
+                                                         "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
         resp.read()
 
@@ -130,9 +136,9 @@ def _post(event: dict) -> None:
 def _worker() -> None:
     q = _state["queue"]
     while True:
-        event = q.get()
+        base, token, event = q.get()
         try:
-            _post(event)
+            _post(base, token, event)
         except Exception:  # noqa: BLE001 - hub down, slow, refused: the event is dropped
             pass
         with _lock:

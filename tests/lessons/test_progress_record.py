@@ -83,7 +83,9 @@ def test_what_a_check_sends(monkeypatch):
 
     sent = []
     monkeypatch.setattr(post, "enabled", lambda: True)
-    monkeypatch.setattr(post, "_queue", lambda: type("Q", (), {"put": staticmethod(sent.append)})())
+    monkeypatch.setenv(post.URL_ENV, "http://127.0.0.1:9/services/datalit-progress")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "x")
+    monkeypatch.setattr(post, "_queue", lambda: type("Q", (), {"put": staticmethod(lambda item: sent.append(item[2]))})())
     lesson.q1.check(lesson._reset_inside_loop())
     lesson.q1.check("<a long answer that nobody diagnosed, " + "x" * 100)
     lesson.q1.check(None)
