@@ -10,8 +10,9 @@ port. Only another origin stops that: with subdomains every server is ``<name>.<
 The key is a host name: ``localhost`` (a laptop: Chromium and Firefox resolve ``*.localhost`` to loopback
 without DNS) or a name with a wildcard DNS record and certificate (``lab.example.go.kr``). The scheme and
 port come from ``hub.public_url`` when it is set (behind a TLS proxy), else ``http`` and ``hub.port``.
-Services (the grading exchange) stay reachable for the user servers at the proxy's own address
-(``http://127.0.0.1:<port>/services/...``): their route gets that host (:func:`subdomain_hook`).
+The hub's own services (the grading exchange, the learning record) stay on the hub's origin (they are the
+admin's code, and their pages link from the hub's); the user servers' Python clients, which send no such
+host, reach them straight at their kept ports (:func:`service_url`).
 Off (``""``): one origin for all; then instructors and admins never load a team server (teamhub.py shows
 them a snapshot instead, datalit/hub/snapshot.py).
 """
@@ -49,21 +50,26 @@ def subdomain_url(host: str, port: int, public_url: str = "") -> str:
 
 
 def service_host(ip: str) -> str:
-    """The host the user servers reach the proxy at (the services' route host in subdomain mode)."""
+    """The host the user servers reach the proxy at."""
     return ip if ip not in ("", "0.0.0.0", "::") else "127.0.0.1"
 
 
-def subdomain_hook(ip: str):
-    """``c.JupyterHub.subdomain_hook``: people's servers on ``<name>.<host>`` (JupyterHub's idna hook);
-    services on the proxy's own address, where the user servers' Python clients reach them (they cannot
-    resolve ``*.localhost``, and a wildcard name may point at a TLS proxy they do not go through)."""
+def service_url(settings: dict, name: str, port: int | None) -> str:
+    """The URL of hub service NAME for the user servers' clients (e.g. ``DATALIT_EXCHANGE_URL``).
+
+    One origin: through the proxy's address (stable across hub restarts). Subdomains: the proxy routes the
+    services by the hub's host name, which those clients neither resolve (``*.localhost``) nor reach
+    (behind a TLS proxy); so straight to the service's kept port PORT (the proxy does no more than that)."""
+    if settings.get("subdomain_host") and port:
+        return f"http://127.0.0.1:{port}/services/{name}"
+    return f"http://{service_host(settings['ip'])}:{settings['port']}/services/{name}"
+
+
+def subdomain_hook(name, domain, kind):
+    """``c.JupyterHub.subdomain_hook``: people's servers on ``<name>.<host>`` (JupyterHub's idna hook); the
+    hub's services on the hub's own host (``<host>/services/<name>/``), where its pages link to them."""
     from jupyterhub.utils import subdomain_hook_idna
 
-    services = service_host(ip)
-
-    def hook(name, domain, kind):
-        if kind == "service":
-            return services
-        return subdomain_hook_idna(name, domain, kind)
-
-    return hook
+    if kind == "service":
+        return domain
+    return subdomain_hook_idna(name, domain, kind)

@@ -20,9 +20,9 @@ c.JupyterHub.shutdown_on_logout = False
 c.JupyterHub.active_server_limit = 0
 c.JupyterHub.concurrent_spawn_limit = 100
 # One origin per server (hub.subdomain_host, datalit/hub/origins.py): every server on <name>.<host>, the hub
-# on <host>; the proxy routes by host (datalit/hub/proxy.py --host-routing), services stay on the proxy's address.
+# on <host> with its services; the proxy routes by host (datalit/hub/proxy.py --host-routing).
 if settings.get("subdomain_host"):
     from datalit.hub import origins
 
     c.JupyterHub.subdomain_host = settings["subdomain_host"]
-    c.JupyterHub.subdomain_hook = origins.subdomain_hook(settings["ip"])
+    c.JupyterHub.subdomain_hook = origins.subdomain_hook

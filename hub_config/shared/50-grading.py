@@ -4,15 +4,16 @@
 # JupyterLab frame the formgrader despite JupyterHub's CSP (nbgrader #1870/#1910).
 from datalit.config import load_config
 from datalit.exchange.client import URL_ENV
+from datalit.hub import origins
 from datalit.hub.roles import EXCHANGE_SERVICE, SERVER_TOKEN_SCOPES, teaches
 from datalit.paths import repo_path
 
 _lab = load_config()["lab"]
 _grading = str(repo_path("grading"))
 _instructor = str(repo_path("grading", "instructor"))
-# user servers reach the exchange service through the proxy's address (stable across hub restarts)
-_proxy_host = settings["ip"] if settings["ip"] not in ("", "0.0.0.0", "::") else "127.0.0.1"
-_exchange_url = f"http://{_proxy_host}:{settings['port']}/services/{EXCHANGE_SERVICE}"
+# user servers reach the exchange service through the proxy's address (stable across hub restarts), or its
+# kept port with subdomains (datalit/hub/origins.py service_url)
+_exchange_url = origins.service_url(settings, EXCHANGE_SERVICE, settings.get("exchange_port"))
 c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES
 _previous_hook = c.Spawner.pre_spawn_hook if "pre_spawn_hook" in c.Spawner else None
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from datalit.config import load_config
-from datalit.hub import roles
+from datalit.hub import origins, roles
 from datalit.progress import wiring
 from datalit.progress.service import kept_port
 
@@ -24,7 +24,6 @@ c.JupyterHub.services.append({
     "oauth_no_confirm": True,  # the learner's own record: no 'authorize' page in between
 })
 wiring.skip_confirmation(c)
-_progress_host = settings["ip"] if settings["ip"] not in ("", "0.0.0.0", "::") else "127.0.0.1"
-c.Spawner.pre_spawn_hook = wiring.with_progress_url(
+c.Spawner.pre_spawn_hook = wiring.with_progress_url(  # through the proxy, or its port with subdomains (origins.py)
     c.Spawner.pre_spawn_hook if "pre_spawn_hook" in c.Spawner else None,
-    f"http://{_progress_host}:{settings['port']}/services/{roles.PROGRESS_SERVICE}")
+    origins.service_url(settings, roles.PROGRESS_SERVICE, _progress_port))

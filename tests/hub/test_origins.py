@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from datalit.hub.origins import OriginError, subdomain_hook, subdomain_url
+from datalit.hub.origins import OriginError, service_url, subdomain_hook, subdomain_url
 
 
 def test_the_subdomain_address_takes_scheme_and_port_from_the_public_url():
@@ -24,11 +24,16 @@ def test_a_bad_subdomain_host_is_refused_with_a_message(bad):
         subdomain_url(bad, 8000)
 
 
-def test_people_get_subdomains_and_services_stay_on_the_proxys_address():
-    hook = subdomain_hook("0.0.0.0")
-    assert hook("dlteam-team1-1a2b3c4d", "lab.example.go.kr", "user") == "dlteam-team1-1a2b3c4d.lab.example.go.kr"
-    assert hook("datalit-exchange", "lab.example.go.kr", "service") == "127.0.0.1"
-    assert subdomain_hook("10.0.0.5")("datalit-exchange", "x", "service") == "10.0.0.5"
+def test_people_get_subdomains_and_services_stay_on_the_hubs_host():
+    assert subdomain_hook("dlteam-team1-1a2b3c4d", "lab.example.go.kr", "user") == "dlteam-team1-1a2b3c4d.lab.example.go.kr"
+    assert subdomain_hook("datalit-exchange", "lab.example.go.kr", "service") == "lab.example.go.kr"
+
+
+def test_user_servers_reach_services_through_the_proxy_or_with_subdomains_at_their_port():
+    one = {"ip": "0.0.0.0", "port": 8000, "subdomain_host": ""}
+    assert service_url(one, "datalit-exchange", 19123) == "http://127.0.0.1:8000/services/datalit-exchange"
+    sub = {**one, "subdomain_host": "https://lab.example.go.kr"}
+    assert service_url(sub, "datalit-exchange", 19123) == "http://127.0.0.1:19123/services/datalit-exchange"
 
 
 @pytest.mark.hub

@@ -128,10 +128,13 @@ def test_a_script_on_the_team_servers_origin_cannot_take_the_instructors_token(s
             assert any(r.endswith(": 201") for r in control), control
             assert tokens_of(hub, instructor) - before
             print(f"the script on the team server's origin: {result}; on the hub's origin: {control}")
+            # the hub's own services stay on the hub's origin, where its pages link to them (내 학습 현황)
+            shown = page.goto(f"{hub_origin}/services/datalit-progress/")
+            assert shown.status == 200 and page.url.startswith(f"{hub_origin}/services/datalit-progress/"), page.url
         finally:
             shot(page, tmp_path, "last.png", prefix="team-subdomain-")
             browser.close()
-        # the team server still reaches the grading exchange (its route stays on the proxy's own address)
+        # the team server still reaches the grading exchange (straight at its kept port: origins.service_url)
         labs = _run_on_subdomain(hub, account, hub.user_token(a), "from datalit.exchange.client import ExchangeClient\n"
                                  "print(ExchangeClient().labs())")
         assert "ERROR" not in labs and "lab1_bike_story" in labs, labs
