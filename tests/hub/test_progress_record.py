@@ -114,7 +114,9 @@ def test_a_learners_check_reaches_their_page_the_dashboard_and_the_export(hub, t
             open_login(page, hub)
             log_in(page, learner, password)
             page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
-            page.goto(f"{hub.url}{SERVICE}/")
+            page.goto(f"{hub.url}/hub/home")  # the hub's menu links to the record
+            page.click("nav >> text=내 학습 현황")
+            page.wait_for_url(f"**{SERVICE}/")
             page.wait_for_selector("h1")
             text = page.inner_text("body")
             assert "내 학습 현황" in text and "입문 과정" in text and "1/5" in text and "(KST)" in text, text
