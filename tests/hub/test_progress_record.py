@@ -121,6 +121,7 @@ def test_a_learners_check_reaches_their_page_the_dashboard_and_the_export(hub, t
             text = page.inner_text("body")
             assert "내 학습 현황" in text and "입문 과정" in text and "1/5" in text and "(KST)" in text, text
             shot(page, tmp_path, "progress-learner.png")
+            page.screenshot(path="/tmp/agents/progress-learner.png", full_page=True)
         with korean_page() as page:
             open_login(page, hub)
             log_in(page, teacher, teacher_pw)

@@ -129,3 +129,19 @@ def test_export_writes_one_row_per_learner_and_lesson_with_a_bom(tmp_path):
     assert missing.exit_code != 0 and "no such folder" in missing.output and "Traceback" not in missing.output
     gaps = CliRunner().invoke(progress, ["gaps", "--state-dir", str(tmp_path)])
     assert gaps.exit_code == 0 and "no undiagnosed" in gaps.output
+
+
+def test_the_dashboard_names_who_is_stuck_the_most_failed_and_the_undiagnosed_answers(tmp_path):
+    from datalit.progress.dashboard import STUCK_FAILS, overview
+
+    for i in range(STUCK_FAILS):
+        events.append(tmp_path, event(user="stuck", question="q2", ok=False, diagnosis="undiagnosed", value="['종로구']"))
+        events.append(tmp_path, event(user="fine", question="q2", ok=False, diagnosis="wrong-0"))
+    events.append(tmp_path, event(user="fine", question="q2", ok=True))
+    events.append(tmp_path, event(user="almost", question="q3", ok=False, diagnosis="undiagnosed", value="7"))
+    got = overview(tmp_path, "beginner", members=["nobody-yet"])
+    assert got["stuck"] == [{"user": "stuck", "lesson": "00-python-first-steps", "question": "q2", "fails": STUCK_FAILS}]
+    assert got["most_failed"][0] == {"lesson": "00-python-first-steps", "question": "q2", "fails": 2 * STUCK_FAILS,
+                                     "learners": 2}
+    assert got["gaps"][0]["answers"] == [{"value": "['종로구']", "count": STUCK_FAILS}]
+    assert {r["user"] for r in got["grid"]} == {"stuck", "fine", "almost", "nobody-yet"}
