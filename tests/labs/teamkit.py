@@ -26,6 +26,7 @@ def team_ids(n: int) -> list[str]:
 def teams_made(hub, course_dir: Path, teams: dict[str, list[str]], registry: Path):
     """Import TEAMS as the lab's roster (pushed to the exchange), make their groups and folders;
     afterwards the team servers are stopped and the team accounts, groups and hub users removed."""
+    from datalit.hub.disk import release_team_folder
     from datalit.hub.teamserver import account_name, remove_account
     from datalit.labs import roster, teams as team_folders
     from datalit.labs.course import open_course
@@ -47,6 +48,7 @@ def teams_made(hub, course_dir: Path, teams: dict[str, list[str]], registry: Pat
             except (AssertionError, requests.RequestException):
                 pass  # the hub is gone (a failed restart): the accounts and groups still go
             remove_account(account)
+            release_team_folder(team_folders.team_folder(course, team))  # its image, if lab.team_disk_limit made one
             subprocess.run(["groupdel", team_folders.group_name(team)], capture_output=True)
         if saved is None:
             os.environ.pop("DATALIT_LAB_TEAM_GROUPS_FILE", None)
