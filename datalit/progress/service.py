@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 import sys
+import threading
 from pathlib import Path
 
 from tornado import ioloop, web
@@ -300,6 +301,18 @@ def kept_port(state_dir: Path, low: int, high: int) -> int:
     raise OSError(f"no free port in {low}..{high} for {NAME}")
 
 
+def _warm() -> None:
+    """Read every course (its exercise modules: about 3 s) before the first kernel posts, so that no
+    first post outlives the kernel's 0.5 s timeout (the event would still be kept, the kernel not told)."""
+    from datalit.hub.roles import TIERS
+
+    for tier in TIERS:
+        try:
+            record.course(tier)
+        except Exception as exc:  # noqa: BLE001 - a broken course is reported when it is asked for
+            log.warning("course %s: %s", tier, exc)
+
+
 def main() -> int:
     from urllib.parse import urlparse
 
@@ -309,6 +322,7 @@ def main() -> int:
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app = make_app(state_dir, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"), secrets.token_bytes(32))
     app.listen(url.port, url.hostname, max_body_size=MAX_BODY * 4)
+    threading.Thread(target=_warm, name="warm-courses", daemon=True).start()
     print(f"[{NAME}] recording to {events.log_path(state_dir)} on {url.geturl()}", flush=True)
     ioloop.IOLoop.current().start()
     return 0
