@@ -4,8 +4,9 @@ The attack, from the learner's kernel: ``setsid nohup sleep 600 &`` and a classi
 (fork, setsid, fork again, the parent exits), both out of the server's process group. Before, they
 survived the server's stop and the account's expiry (the hub stops servers, it signals no group the
 daemon is in), and after SIGTERM to the hub home loop mounts and cgroups stayed behind. Now every server
-runs in its own pids + freezer cgroups (datalit/hub/cgroups.py) that are frozen and emptied with SIGKILL
-at every stop, by the workshop-expiry service too, and a clean hub stop leaves no home image mounted."""
+runs in its own pids + freezer cgroups (datalit/hub/cgroups.py; a fork bomb stops at ``hub.pids_limit``)
+that are frozen and emptied with SIGKILL at every stop, by the workshop-expiry service too, and a clean
+hub stop leaves no home image mounted."""
 from __future__ import annotations
 
 import os
@@ -43,6 +44,9 @@ for _ in range(50):
     time.sleep(0.1)
 print(open("/tmp/setsid.pid").read().strip(), open("/tmp/daemon.pid").read().strip(), os.getpgid(0))
 """
+
+
+PIDS = 200  # hub.pids_limit: tasks of one server, threads included
 
 
 def plant(hub, name: str, token: str) -> list[int]:
@@ -83,7 +87,7 @@ def server_cgroups(name: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def proc_hub():
-    with running_hub(extra_env={"DATALIT_HUB_DISK_LIMIT": "40M"}) as h:
+    with running_hub(extra_env={"DATALIT_HUB_DISK_LIMIT": "40M", "DATALIT_HUB_PIDS_LIMIT": str(PIDS)}) as h:
         yield h
 
 
@@ -97,11 +101,14 @@ def test_daemons_die_with_the_server(proc_hub):
     hub.stop_server(name)
     assert gone(pids, uid), [p for p in pids if alive(p, uid)]
     assert server_cgroups(name) == []
-    # and again after the idle culler's way (the same DELETE), with a fork bomb's worth of sleepers
+    # a fork bomb of setsid sleepers stops at hub.pids_limit, and all of it ends with the server
     token = hub.spawn(name)
-    out = hub.run_code(name, token, "import subprocess\nfor i in range(40):\n"
-                       "    subprocess.Popen(['setsid', 'sleep', '600'])\nprint('ok')")
-    assert out["error"] is None, out
+    assert open(f"/sys/fs/cgroup/pids/datalit-servers/{name}/pids.max").read().strip() == str(PIDS)
+    out = hub.run_code(name, token, "import subprocess\nstarted = 0\ntry:\n    for i in range(2 * %d):\n"
+                       "        subprocess.Popen(['setsid', 'sleep', '600'])\n        started += 1\n"
+                       "finally:\n    print(started)" % PIDS, timeout=120)
+    assert out["error"] and "Resource temporarily unavailable" in out["error"], out
+    assert 40 <= int(out["stdout"]) < PIDS, out
     sleepers = [int(p) for p in subprocess.run(["pgrep", "-u", str(uid), "sleep"], capture_output=True,
                                                text=True).stdout.split()]
     assert len(sleepers) >= 40
