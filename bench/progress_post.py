@@ -8,9 +8,11 @@ Starts a real hub (root mode when run as root), one learner's server and kernel,
 * hung     -- DATALIT_PROGRESS_URL pointing at a socket that accepts and never answers (a stuck service).
 
 Prints p50/p95 per setting and the p95 added against "off" (target < 50 ms), and how long the hub
-setting's N events took to reach the event log.
+setting's N events took to reach the event log. Then lesson 00 run whole by papermill, with and without the
+record's URL and a token in its environment (as from a learner's terminal: nothing is posted either way),
+``--papermill`` times each, to show the run is as fast as before.
 
-    /opt/datalit/venv/bin/python bench/progress_post.py [--checks 200]
+    /opt/datalit/venv/bin/python bench/progress_post.py [--checks 200] [--papermill 3]
 """
 from __future__ import annotations
 
@@ -59,10 +61,34 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def papermill_runs(n: int) -> None:
+    import os
+    import statistics
+    import subprocess
+    import tempfile
+
+    lesson = REPO / "courses" / "beginner" / "00-python-first-steps.ipynb"
+    plain = {k: v for k, v in os.environ.items() if k not in ("DATALIT_PROGRESS_URL", "JUPYTERHUB_API_TOKEN")}
+    hubby = {**plain, "DATALIT_PROGRESS_URL": "http://127.0.0.1:9/services/datalit-progress", "JUPYTERHUB_API_TOKEN": "x"}
+    times = {"without": [], "with": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n):
+            for key, env in (("without", plain), ("with", hubby)):
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "papermill", str(lesson), f"{tmp}/out.ipynb", "--log-level", "ERROR"],
+                               env=env, check=True, capture_output=True, cwd=tmp)
+                times[key].append(time.perf_counter() - t)
+    for key, v in times.items():
+        print(f"papermill lesson 00, {key:7s} the record's URL+token: median {statistics.median(v):.2f} s ({n} runs)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--checks", type=int, default=200)
+    parser.add_argument("--papermill", type=int, default=3, help="papermill runs of lesson 00 per setting (0: none)")
     args = parser.parse_args()
+    if args.papermill:
+        papermill_runs(args.papermill)
     from hub_fixtures import running_hub
 
     from datalit.progress import events
