@@ -5,7 +5,8 @@ write that folder. By default Jupyter and Python read code and settings from the
 (``jupyter_server_config.py`` is Python run by the server; ``labconfig/`` re-enables extensions),
 ``~/.local/share/jupyter`` (labextensions, i.e. page script for every visitor; kernel specs; the notebook
 secret and the signature database, with which a member can make any notebook "trusted" so its script
-outputs run for whoever opens it), ``~/.ipython`` (kernel start-up scripts), the user site-packages
+outputs run for whoever opens it), ``~/.ipython`` (kernel start-up scripts), nbgrader's
+``nbgrader_config.py`` in the server's folder, the user site-packages
 (``usercustomize.py``, ``.pth`` files) and, because the server starts as ``python -m``, the working
 directory, which is the team folder (a member's ``datalit/`` or ``jupyterhub/`` package would be imported
 instead of the real one). :func:`team_env` points all of them elsewhere:
@@ -13,6 +14,8 @@ instead of the real one). :func:`team_env` points all of them elsewhere:
 * ``JUPYTER_CONFIG_DIR``, ``JUPYTER_DATA_DIR``, ``IPYTHONDIR``: root-owned, read-only folders of the
   checkout (``hub_config/user_server/team_readonly/``); the config folder's one file makes every notebook
   untrusted (:class:`NeverTrusted`) and keeps the file-id database in the runtime folder;
+* nbgrader's Assignments panel and Validate read the course's config only, not a ``nbgrader_config.py`` of
+  the team folder (:func:`course_config_only`);
 * ``PYTHONNOUSERSITE=1`` (no user site) and ``PYTHONSAFEPATH=1`` (no working directory on ``sys.path``;
   datalit.hub.singleuser drops it again for the kernels, whose notebooks import the team's own modules);
 * JupyterLab's user settings and workspaces in the server's private runtime folder (``JUPYTER_RUNTIME_DIR``,
@@ -47,6 +50,40 @@ class NeverTrusted(SignatureStore):
 
     def close(self):
         return None
+
+
+def course_config_only() -> None:
+    """nbgrader's Assignments panel (list, fetch, submit) and Validate read ``nbgrader_config.py`` from the
+    server's folder, as Python run inside the server process (nbgrader 0.9.6 puts the working directory
+    first, with no setting to stop it for these handlers). On a team server that folder is the members':
+    here they read the course's nbgrader config only (``JUPYTER_CONFIG_PATH``: grading/), still with the
+    folder as the working directory. Called by the team servers' config file (team_readonly/jupyter/)."""
+    import contextlib
+
+    try:
+        from nbgrader.apps import NbGrader
+        from nbgrader.server_extensions.assignment_list import handlers as listing
+        from nbgrader.server_extensions.validate_assignment import handlers as validating
+    except ImportError:  # no nbgrader: nothing reads the folder's config
+        return
+
+    def load_config(self):
+        app = NbGrader()
+        app.load_cwd_config = False  # what nbgrader's own formgrader does for its config
+        app.load_config_file()
+        return app.config
+
+    @contextlib.contextmanager
+    def get_assignment_dir_config(self):
+        with listing.chdir(self._root_dir):
+            config = self.load_config()
+        lister = listing.ExchangeFactory(config=config).List(config=config)
+        with listing.chdir(lister.assignment_dir):
+            yield self.load_config()
+
+    listing.AssignmentList.load_config = load_config
+    listing.AssignmentList.get_assignment_dir_config = get_assignment_dir_config
+    validating.ValidateAssignmentHandler.load_config = load_config
 
 
 def team_env(runtime_dir: str | None) -> dict[str, str]:

@@ -3,7 +3,8 @@ on a hub without subdomains (every server on the hub's origin, the default).
 
 1. A member plants what Jupyter and Python load from a home (the team folder): a server config that puts
    script into every page, a labconfig, a labextension, a usercustomize.py and a .pth file in the user
-   site-packages, a ``datalit`` package in the working directory, and a notebook signed with the team's
+   site-packages, a ``datalit`` package in the working directory, an ``nbgrader_config.py`` (read by the
+   Assignments panel inside the server), and a notebook signed with the team's
    own notebook secret (trusted: its script output would run for the visitor). The team server, restarted,
    loads none of it and trusts no notebook, while its notebooks still import the team's own modules.
 2. A member plants a page script (the server config above), a notebook whose outputs carry script and a
@@ -92,6 +93,9 @@ def test_a_restarted_team_server_loads_nothing_a_member_wrote(one_origin_hub, tm
                                    f"__path__.insert(0, {real!r})\n"
                                    f"exec(open(os.path.join({real!r}, '__init__.py')).read())\n",
             "팀도구.py": "def 인사():\n    return '팀 모듈 OK'\n",
+            # read by nbgrader's Assignments panel, as Python, inside the server
+            "nbgrader_config.py": "import os\nopen(os.path.join(os.path.expanduser('~'), 'PWNED-nbgrader'), 'w')"
+                                  ".write('x')\n",
         })
         signed = hub.run_code(account, token, f"""
 import os, nbformat
@@ -109,7 +113,10 @@ print(notary.check_signature(nb))
         token = hub.user_token(a)
         auth = {"Authorization": f"token {token}"}
 
-        for marker in ("PWNED-config", "PWNED-usercustomize", "PWNED-pth"):
+        listed = requests.get(f"{hub.url}/user/{account}/assignments", headers=auth, timeout=60,
+                              params={"course_id": os.environ["DATALIT_LAB_COURSE_ID"]})
+        assert listed.status_code == 200 and listed.json().get("success"), listed.text[:500]
+        for marker in ("PWNED-config", "PWNED-usercustomize", "PWNED-pth", "PWNED-nbgrader"):
             path = os.path.join(folder, marker)
             assert not os.path.exists(path), f"the team server ran the member's {marker}: {open(path).read()}"
         # kernels run the members' code by design (and import from the folder); the server must not

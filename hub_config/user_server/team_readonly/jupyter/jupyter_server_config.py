@@ -2,7 +2,7 @@
 # folder's ~/.jupyter, which every member can write. Loaded by team servers only.
 import os
 
-from datalit.hub.teamenv import NeverTrusted
+from datalit.hub.teamenv import NeverTrusted, course_config_only
 
 c = get_config()  # noqa: F821
 # no notebook is ever trusted here: a member could sign one (outputs with script) with the team's own secret,
@@ -13,3 +13,5 @@ c.NotebookNotary.db_file = ":memory:"
 # the file-id database (real-time collaboration) lives with the server's runtime files, not in the data folder
 _runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
 c.BaseFileIdManager.db_path = os.path.join(_runtime, "file_id_manager.db") if _runtime else ":memory:"
+# nbgrader's Assignments panel reads the course's nbgrader config only, never the team folder's
+course_config_only()
