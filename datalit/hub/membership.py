@@ -331,8 +331,10 @@ def sync_handler_class(sync_all):
         @needs_scope("admin:servers")
         async def post(self):
             use_hub(self.hub)
+            t0 = time.monotonic()
             sync_all(self.db, self.users)
             report = await settle(people_to_check(self.db))
+            report["seconds"] = round(time.monotonic() - t0, 1)
             self.log.info("team sync by %s: %s", getattr(self.current_user, "name", "?"), report)
             self.finish(json.dumps(report, ensure_ascii=False))
 
@@ -343,7 +345,6 @@ def tell_hub() -> str:
     """``datalit team import``: the running hub acts on the new roster now (one line for the instructor)."""
     from datalit.hub.api import HubAPI, HubUnavailable
     from datalit.hub.state import NoHubRunning, find_hub_state
-    from datalit.hub.teamhub import SYNC_SECONDS
 
     import requests
 
@@ -352,9 +353,11 @@ def tell_hub() -> str:
         api.timeout = 4 * STOP_WAIT_SECONDS  # it waits for the servers to stop
         report = api.request("POST", "/datalit/teams/sync")
     except (NoHubRunning, HubUnavailable, RuntimeError, OSError, requests.RequestException) as exc:
+        from datalit.hub.teamhub import SYNC_SECONDS  # (imports JupyterHub: only here)
+
         return (f"WARNING: hub not told ({exc}); a running hub applies the roster at its next team sync "
                 f"(every {SYNC_SECONDS} s)")
     lines = [f"hub: {team}: access removed for {', '.join(people)}" for team, people in report["revoked"].items()]
     lines += [f"hub: team server {t} restarted" for t in report["restarted"]]
     lines += [f"hub: server of {s} stopped (it kept a team group)" for s in report["stopped"]]
-    return "\n".join(lines) or "hub: no one lost access"
+    return "\n".join(lines or ["hub: no one lost access"]) + f" (hub: {report.get('seconds', '?')} s)"

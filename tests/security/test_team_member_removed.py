@@ -248,3 +248,30 @@ def test_member_moved_to_another_team_loses_the_old_team_at_once(course_hub_for_
             assert again["error"] and "PermissionError" in again["error"], again
         finally:
             _kill_all_of(m_uid)  # nothing of the test user may outlive it (userdel refuses a busy account)
+
+
+def test_a_roster_replaced_by_other_means_still_closes_the_old_team(course_hub_for_moves, tmp_path):
+    """The roster file changes without ``datalit team import`` telling the hub (here: the library call that
+    writes it): the hub's 30-second sync must still close M's open kernel websocket and refuse M's token."""
+    from datalit.hub.teamserver import account_name
+    from datalit.labs import roster
+    from labkit import LAB
+
+    hub, course_dir = course_hub_for_moves
+    (m, pm), (p, _) = hub.new_user(), hub.new_user()
+    team_a, team_b = team_ids(2)
+    account = account_name(team_a)
+    with teams_made(hub, course_dir, {team_a: [m, p], team_b: []}, tmp_path / "team-groups.json") as course:
+        assert open_team_server(hub, logged_in(hub, m, pm), team_a).status_code == 200
+        tok_m = hub.user_token(m)
+        kernel_ws = _ws(hub, f"/user/{account}/api/kernels/{_kernel(hub, account, tok_m)}/channels", tok_m)
+        assert _execute(kernel_ws, "print(1 + 1)")["stdout"].strip() == "2"
+        roster.import_csv(course, write_roster(tmp_path / "moved.csv", {team_a: [p], team_b: [m]}),
+                          known_users=roster.system_users(), known_labs=[LAB])
+        t0 = time.monotonic()
+        # the sync runs every 30 s; then the team server is stopped (killed after a 3 s grace)
+        assert _closed(kernel_ws, within=90), "M's kernel websocket outlived the roster change"
+        print(f"kernel websocket closed {time.monotonic() - t0:.1f} s after the roster file changed")
+        r = requests.get(f"{hub.url}/user/{account}/api/status", headers={"Authorization": f"token {tok_m}"},
+                         timeout=30)
+        assert r.status_code in (403, 404), r.status_code  # 404: the hub's answer while the server restarts
