@@ -1,5 +1,7 @@
 # Team servers (datalit/hub/teamserver.py, teamhub.py): /hub/teams/<team> starts a team's shared JupyterLab
 # for its members and instructors; shares (JupyterHub 5 sharing) follow the roster; the home page lists teams.
+# Who leaves a team loses its server at once (datalit/hub/membership.py; `datalit team import` calls the
+# hub's POST /hub/api/datalit/teams/sync, registered by teamhub.handlers()).
 from datalit.hub import teamhub
 
 teamhub.configure(settings["state_dir"])
