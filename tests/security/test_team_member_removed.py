@@ -275,3 +275,45 @@ def test_a_roster_replaced_by_other_means_still_closes_the_old_team(course_hub_f
         r = requests.get(f"{hub.url}/user/{account}/api/status", headers={"Authorization": f"token {tok_m}"},
                          timeout=30)
         assert r.status_code in (403, 404), r.status_code  # 404: the hub's answer while the server restarts
+
+
+def test_a_process_that_keeps_a_lost_team_group_outside_any_server_is_killed(tmp_path):
+    """M's daemon, started while M was in the team and detached from every server (here: started straight
+    as M, with M's groups of that time), outlives the move; the sync's last step finds it by the group it
+    carries and kills it, and nothing else: not M's process without the group, not a teammate's."""
+    from datalit.hub import membership
+
+    tag = uuid.uuid4().hex[:8]
+    member, mate, group = f"tm{tag}", f"tn{tag}", f"dlteam-zz{tag}"
+    made = []
+    procs = []
+    try:
+        subprocess.run(["groupadd", group], check=True, capture_output=True)
+        for name in (member, mate):
+            subprocess.run(["useradd", "-M", "-N", "-s", "/bin/false", "-G", group, name], check=True,
+                           capture_output=True)
+            made.append(name)
+        gid = grp.getgrnam(group).gr_gid
+
+        def as_user(name, groups=True):
+            flags = ["--init-groups"] if groups else ["--clear-groups"]
+            return subprocess.Popen(["setpriv", "--reuid", name, "--regid", str(pwd.getpwnam(name).pw_gid), *flags,
+                                     "sleep", "300"], start_new_session=True)
+
+        daemon, plain, mates = as_user(member), as_user(member, groups=False), as_user(mate)
+        procs += [daemon, plain, mates]
+        deadline = time.time() + 10
+        while time.time() < deadline and not _processes_with_group(pwd.getpwnam(member).pw_uid, gid):
+            time.sleep(0.1)
+        subprocess.run(["gpasswd", "-d", member, group], check=True, capture_output=True)  # the move
+        assert membership.stale_processes({member, mate}) == {member: {daemon.pid: {gid}}}
+        assert membership.kill_stale({member, mate}) == [daemon.pid]
+        assert daemon.wait(10) == -signal.SIGKILL
+        assert plain.poll() is None and mates.poll() is None, "a process that kept no lost group was killed"
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait(10)
+        for name in made:
+            subprocess.run(["userdel", name], capture_output=True)
+        subprocess.run(["groupdel", group], capture_output=True)
