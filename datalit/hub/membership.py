@@ -1,15 +1,16 @@
 """Leaving a team takes effect at once: what follows when someone loses a team server's share.
 
 Deleting the share (datalit/hub/teamhub.py) is not enough on its own: the team server caches a token's
-permissions for minutes, open kernel and collaboration websockets are never re-checked, and the
+permissions (30 s, hub_config/user_server/team), a browser's cookie holds its OAuth token, open kernel and collaboration websockets are never re-checked, and the
 removed member's personal server keeps the team's unix group (supplementary groups are fixed when a
 process starts) and can still write into the team folder. So, for every share revoked:
 
 * every OAuth token the person holds for that team server (its OAuth client ``jupyterhub-user-<account>``)
   is deleted at once, in the same transaction as the share;
 * the team server is restarted (stop, then start, through the hub's own REST API with the datalit-cli
-  service token): that closes every websocket, kills every kernel and empties its token cache; the
-  other members reconnect (the team page says why, in Korean);
+  service token; whatever still runs as the team after ``TEAM_STOP_GRACE_SECONDS`` is killed): that
+  closes every websocket, kills every kernel and empties its token cache; the other members reconnect
+  (the team page says why, in Korean). Edits of the last second in a shared notebook may be lost;
 * every person's server whose processes carry a team group they no longer belong to (``/proc/<pid>/status``
   against ``/etc/group``) is stopped (started again on their next visit), and any process of theirs that
   still carries it afterwards is killed.
@@ -17,7 +18,8 @@ process starts) and can still write into the team folder. So, for every share re
 Who triggers it: ``datalit team import`` right after it changed the groups (``POST
 /hub/api/datalit/teams/sync``, scope ``admin:servers``), and the hub's 30-second sync, which finds the same
 revoked shares when the roster file changed by other means. The share table is the record of who had
-access, so a change made while the hub was down is caught at its first sync.
+access, so a change made while the hub was down is caught at its first sync. The unix groups themselves
+change only in ``datalit team import`` (datalit/labs/teams.py); this module only acts on them.
 """
 from __future__ import annotations
 
@@ -293,7 +295,11 @@ async def _false() -> bool:
 
 
 async def _start(api: HubCalls, account: str, team_id: str) -> None:
-    code = await api.start(account)
+    try:
+        code = await api.start(account)
+    except Exception as exc:  # noqa: BLE001 - a member's next 팀 서버 열기 starts it anyway
+        log.error("team server %s (team %s) did not start again: %r", account, team_id, exc)
+        return
     if code in (201, 202):
         log.info("team server %s (team %s) started again after a membership change", account, team_id)
     elif code != 400:  # 400: already started (a member opened the team page meanwhile)
@@ -326,14 +332,19 @@ def sync_handler_class(sync_all):
     """``POST /hub/api/datalit/teams/sync`` (admin:servers): SYNC_ALL(db, users) now, then settle; the report."""
     from jupyterhub.apihandlers.base import APIHandler
     from jupyterhub.scopes import needs_scope
+    from tornado import web
 
     class TeamSyncAPIHandler(APIHandler):
         @needs_scope("admin:servers")
         async def post(self):
             use_hub(self.hub)
             t0 = time.monotonic()
-            sync_all(self.db, self.users)
-            report = await settle(people_to_check(self.db))
+            try:
+                sync_all(self.db, self.users)
+                report = await settle(people_to_check(self.db))
+            except Exception as exc:  # noqa: BLE001 - the CLI gets a message, the 30 s sync tries again
+                self.log.exception("team sync failed")
+                raise web.HTTPError(503, f"team sync failed ({exc!r}); the hub retries every 30 s") from None
             report["seconds"] = round(time.monotonic() - t0, 1)
             self.log.info("team sync by %s: %s", getattr(self.current_user, "name", "?"), report)
             self.finish(json.dumps(report, ensure_ascii=False))
