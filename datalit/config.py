@@ -67,6 +67,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_processes": 64,
         "max_output_bytes": 1_000_000,
         "late_penalty_per_day": 0.1,   # fraction of the autograded score lost per started day late
+        "pass_ratio": 0.6,             # 이수 of a lab: its graded total >= this share of the maximum (export, course rule)
         "course_id": "seoul-datalit",
         "exchange_dir": "",            # the exchange service's root-only store; default: <hub state dir>/exchange
         "exchange_url": "",            # instructors' commands on another machine: the service's URL (else the local store)

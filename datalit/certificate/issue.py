@@ -28,6 +28,7 @@ def claim_of(standing: dict, name: str | None = None, today=None) -> Claim:
     """The claim of a completed standing; CertificateError (Korean + English) when it is not completed."""
     if not standing.get("completed"):
         left = [l["title"] for l in standing.get("lessons", []) if not l.get("completed_at")]
+        left += [lab["title"] for lab in standing.get("labs", []) if not lab.get("done")]  # the rule's team labs
         shown = ", ".join(left[:5]) + (" 외" if len(left) > 5 else "")
         raise CertificateError(
             f"{standing['user']} 님은 아직 「{standing['course_title']}」 과정을 이수하지 않았어요"
@@ -46,7 +47,8 @@ def from_standing(state_dir, standing: dict, name: str | None = None, hub_url: s
     claim = claim_of(standing, name)
     code = codes.record(state_dir, claim)
     done = [l for l in standing.get("lessons", []) if l.get("completed_at")]
-    return Issued(claim, code, pdf.render(claim, code, done, hub_url))
+    labs = [lab for lab in standing.get("labs", []) if lab.get("done")]  # the rule's team labs, all passed here
+    return Issued(claim, code, pdf.render(claim, code, done, hub_url, labs))
 
 
 def issue(state_dir, user: str, tier: str, name: str | None = None, hub_url: str = "") -> Issued:

@@ -29,8 +29,10 @@ def font_path(bold: bool = False) -> str:
     return str(Path(list(spec.submodule_search_locations)[0]) / "fonts" / name)
 
 
-def render(claim: Claim, code: str, lessons: list[dict] | None = None, hub_url: str = "") -> bytes:
-    """The PDF bytes of one certificate. LESSONS (title, minutes) are listed when given."""
+def render(claim: Claim, code: str, lessons: list[dict] | None = None, hub_url: str = "",
+           labs: list[dict] | None = None) -> bytes:
+    """The PDF bytes of one certificate. LESSONS (title, minutes) are listed when given, and LABS (title),
+    the team labs of the course's rule, under them (they are part of what was completed)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="mm")
@@ -68,24 +70,34 @@ def render(claim: Claim, code: str, lessons: list[dict] | None = None, hub_url: 
         pdf.set_font("Nanum", "", 13)
         pdf.cell(0, 11, value, new_x="LMARGIN", new_y="NEXT")
 
-    pdf.ln(8)
+    pdf.ln(6)
     pdf.set_x(30)
     pdf.set_font("Nanum", "", 13)
     pdf.multi_cell(150, 8, f"위 사람은 {ISSUER}의 「{claim.course_title}」 과정 "
                            f"{claim.hours}시간을 이수하였기에 이 증서를 드립니다.", align="C")
 
     if lessons:
-        pdf.ln(5)
+        pdf.ln(3)
         pdf.set_font("Nanum", "B", 10)
         pdf.set_x(35)
         pdf.cell(0, 6, "이수한 수업", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Nanum", "", 9.5)
-        for lesson in lessons[:12]:
+        shown = lessons[:12]
+        room = 201 - pdf.get_y() - (11 if labs else 0)  # what fits above the attestation (at 203)
+        step = max(3.4, min(5.5, room / max(1, len(shown))))
+        pdf.set_font("Nanum", "", min(9.5, step * 2.3))
+        for lesson in shown:
             pdf.set_x(38)
-            pdf.cell(115, 5.5, f"· {lesson['title']}")
-            pdf.cell(0, 5.5, f"{lesson['minutes']}분", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(115, step, f"· {lesson['title']}")
+            pdf.cell(0, step, f"{lesson['minutes']}분", new_x="LMARGIN", new_y="NEXT")
+    if labs:
+        pdf.ln(1.5)
+        pdf.set_x(35)
+        pdf.set_font("Nanum", "B", 10)
+        pdf.cell(22, 5, "팀 실습")
+        pdf.set_font("Nanum", "", 9.5)
+        pdf.multi_cell(128, 5, " · ".join(lab["title"] for lab in labs) + " (허브에서 제출·채점, 이수 기준 통과)")
 
-    pdf.set_y(200)
+    pdf.set_y(203)
     pdf.set_x(30)
     pdf.set_font("Nanum", "", 9)
     pdf.set_text_color(60, 60, 60)

@@ -78,8 +78,10 @@ def to_csv(records: list[dict]) -> str:
     return buf.getvalue()
 
 
-def completion(course: Course, labs: list[str], pass_ratio: float = 0.6) -> list[dict]:
-    """Per learner across labs: 제출, 점수 비율, 이수 (all labs submitted and >= pass_ratio of max)."""
+def completion(course: Course, labs: list[str], pass_ratio: float | None = None) -> list[dict]:
+    """Per learner across labs: 제출, 점수 비율, 이수 (all labs submitted and >= pass_ratio of max;
+    None: lab.pass_ratio, the same default as the course rule in datalit/progress/lab_standing.py)."""
+    pass_ratio = float(course.cfg["pass_ratio"] if pass_ratio is None else pass_ratio)
     roster = roster_mod.load(course)
     per: dict[str, dict] = {}
     for lab in labs:
@@ -108,7 +110,8 @@ def completion(course: Course, labs: list[str], pass_ratio: float = 0.6) -> list
     return out
 
 
-def completion_markdown(course: Course, labs: list[str], pass_ratio: float = 0.6) -> str:
+def completion_markdown(course: Course, labs: list[str], pass_ratio: float | None = None) -> str:
+    pass_ratio = float(course.cfg["pass_ratio"] if pass_ratio is None else pass_ratio)
     table = completion(course, labs, pass_ratio)
     head = ["학습자", *labs, "이수 현황"]
     lines = [f"# 이수 현황 ({course.course_id})", "",

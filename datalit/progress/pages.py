@@ -35,6 +35,10 @@ LEARNER = """{% extends "base" %}{% block body %}<h1>내 학습 현황</h1>
 <table><tr><th>강의</th><th>통과한 문제</th><th>시간</th><th>완료</th></tr>
 {% for l in c.lessons %}<tr><td>{{ l.title }}</td><td class="num {{ 'done' if l.completed_at }}">{{ l.passed }}/{{ l.total }}</td>
 <td class="num">{{ l.minutes }}분</td><td>{{ l.completed_shown }}</td></tr>{% endfor %}</table>
+{% if c.labs %}<p>팀 실습도 이수 기준에 들어요 (이수한 실습 <b>{{ c.labs_done }}/{{ c.labs|length }}</b>, 우리 팀 점수만 보여요).</p>
+<table><tr><th>팀 실습</th><th>우리 팀 점수</th><th>이수</th></tr>
+{% for lab in c.labs %}<tr><td>{{ lab.title }}</td><td class="num {{ 'done' if lab.done }}">{{ lab.score_shown }}</td>
+<td>{{ '이수' if lab.done else lab.reason }}</td></tr>{% endfor %}</table>{% endif %}
 {% if c.first_shown %}<p class="muted">첫 기록 {{ c.first_shown }}</p>{% endif %}{% endfor %}{% endblock %}"""
 
 DASHBOARD = """{% extends "base" %}{% block body %}<h1>{{ o.course_title }} — 강사 대시보드</h1>
@@ -69,6 +73,10 @@ def _shown(when) -> str:
     return kst.shown(when) if when else "-"
 
 
+def _points(lab: dict) -> str:
+    return f"{lab['score']:g}/{lab['max']:g}점" if lab.get("max") else "-"
+
+
 def learner_page(standings: list[dict], **common) -> str:
     """STANDINGS: :func:`datalit.progress.completion` dicts, one per course."""
     courses = []
@@ -77,7 +85,9 @@ def learner_page(standings: list[dict], **common) -> str:
         courses.append({**s, "lessons": lessons, "done": sum(1 for x in lessons if x["completed_at"]),
                         "passed": sum(x["passed"] for x in lessons), "total": sum(x["total"] for x in lessons),
                         "minutes_done": sum(x["minutes"] for x in lessons if x["completed_at"]),
-                        "completed_shown": _shown(s["completed_at"]), "first_shown": s["first_at"] and _shown(s["first_at"])})
+                        "completed_shown": _shown(s["completed_at"]), "first_shown": s["first_at"] and _shown(s["first_at"]),
+                        "labs": [{**lab, "score_shown": _points(lab)} for lab in s.get("labs", [])],
+                        "labs_done": sum(1 for lab in s.get("labs", []) if lab["done"])})
     return _env().get_template("learner").render(title="내 학습 현황", courses=courses, style=STYLE, **common)
 
 

@@ -4,8 +4,11 @@ The course side comes from the repository: ``courses/<tier>/course.yaml`` (title
 ``completion`` rule, the one place it is written) and each lesson's exercise module (its questions,
 :func:`datalit.lessons.checks.questions_in`). A lesson is *done* once the share of its questions the
 learner has passed at least once reaches the rule's ``min_passed_ratio``; the course is *completed*
-once every lesson the rule names (``lessons: all`` or a list of lesson numbers) is done. Hours are the
-sum of the minutes of the lessons the rule names (what the course asks, not time spent).
+once every lesson the rule names (``lessons: all`` or a list of lesson numbers) is done and, where the
+rule has a ``labs`` part (``labs: {labs: [<lab ids>], pass_ratio}``, the tiers with team labs), every lab it
+names is passed in the instructor's gradebook (:mod:`datalit.progress.lab_standing`, the same test as
+``datalit lab export``). Hours are the sum of the minutes of the lessons the rule names (what the course
+asks, not time spent).
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from datalit.progress import events
+from datalit.progress import events, lab_standing
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Course:
     lessons: tuple[LessonEntry, ...]
     rule_lessons: tuple[int, ...]   # the numbers of the lessons the completion rule asks for
     min_passed_ratio: float
+    rule_labs: tuple[str, ...] = ()   # the team labs the rule asks for (lab ids), none for most test courses
+    lab_pass_ratio: float | None = None   # None: the configured lab.pass_ratio
 
     def lesson(self, stem: str) -> LessonEntry | None:
         return next((entry for entry in self.lessons if entry.lesson == stem), None)
@@ -78,8 +83,12 @@ def course(tier: str, root: str | None = None) -> Course:
                                    title=item["title"], minutes=int(item["minutes"]), module=module, questions=names))
     wanted = rule.get("lessons", "all")
     numbers = tuple(e.number for e in entries) if wanted == "all" else tuple(int(n) for n in wanted)
+    labs = rule.get("labs") or {}
+    ratio = labs.get("pass_ratio")
     return Course(tier=tier, title=manifest["title"], lessons=tuple(entries), rule_lessons=numbers,
-                  min_passed_ratio=float(rule.get("min_passed_ratio", 1.0)))
+                  min_passed_ratio=float(rule.get("min_passed_ratio", 1.0)),
+                  rule_labs=tuple(str(lab) for lab in labs.get("labs") or ()),
+                  lab_pass_ratio=None if ratio is None else float(ratio))
 
 
 def lesson_of_module(module: str) -> tuple[str, LessonEntry] | None:
@@ -128,9 +137,14 @@ def completion(state_dir, user: str, tier: str) -> dict:
       the UTC ISO time the lesson reached the rule's ``min_passed_ratio`` (None if it has not);
     * ``hours`` (float): the minutes of the lessons the rule asks for, in hours (what the course
       takes, not the time the learner spent);
-    * ``completed`` (bool): every lesson the rule asks for is done;
+    * ``labs``: the team labs the rule asks for (empty when it asks for none), each
+      ``{lab, title, done, score, max, reason, submitted_at}`` -- the learner's own team's graded total
+      and the lab's maximum (None without a grade), ``reason`` in Korean when not done (no course
+      directory or gradebook, not released, no team, not submitted, not graded, below the pass ratio);
+    * ``completed`` (bool): every lesson and every lab the rule asks for is done;
     * ``first_at``: the UTC ISO time of the learner's first event in this course (None if none);
-    * ``completed_at``: the UTC ISO time the last required lesson was done (None unless completed).
+    * ``completed_at``: the UTC ISO time the last required part was done (the last lesson, or the graded
+      submission of a lab if later; None unless completed).
 
     Formative: the checks run in the learner's own kernel (lab grades come from the exchange).
     Raises :class:`CourseError` for a tier without a course or without a completion rule."""
@@ -138,11 +152,13 @@ def completion(state_dir, user: str, tier: str) -> dict:
     evts = events.read(state_dir, user=user, tier=tier)
     rows = lesson_rows(found, evts)
     required = [r for r in rows if r["number"] in found.rule_lessons]
-    completed = bool(required) and all(r["completed_at"] for r in required)
+    labs = lab_standing.standing(state_dir, user, found.rule_labs, found.lab_pass_ratio) if found.rule_labs else []
+    completed = bool(required) and all(r["completed_at"] for r in required) and all(lab["done"] for lab in labs)
+    times = [r["completed_at"] for r in required] + [lab["submitted_at"] for lab in labs if lab["submitted_at"]]
     return {
         "user": user, "tier": tier, "course_title": found.title,
         "lessons": [{k: r[k] for k in ("lesson", "title", "passed", "total", "minutes", "completed_at")} for r in rows],
-        "hours": found.hours, "completed": completed,
+        "labs": labs, "hours": found.hours, "completed": completed,
         "first_at": evts[0]["at"] if evts else None,
-        "completed_at": max(r["completed_at"] for r in required) if completed else None,
+        "completed_at": max(times) if completed else None,
     }

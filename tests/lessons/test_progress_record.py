@@ -45,9 +45,17 @@ def test_concurrent_appends_do_not_interleave(tmp_path):
     assert len(events.read(tmp_path)) == 800
 
 
-def test_completion_follows_the_course_rule_and_hours_come_from_minutes(tmp_path):
+def test_completion_follows_the_course_rule_and_hours_come_from_minutes(tmp_path, monkeypatch):
+    """Every lesson passed. The beginner rule also asks for its team labs: with no course directory (no
+    gradebook) they are not done, with the Korean reason, and the course is not completed; the lab-graded
+    case on a real gradebook: tests/labs/test_lab_completion.py."""
+    from datalit.progress import lab_standing
+
+    monkeypatch.delenv("DATALIT_LAB_COURSE_DIR", raising=False)
+    monkeypatch.delenv("DATALIT_CONFIG", raising=False)
     beginner = course("beginner")
     assert beginner.min_passed_ratio == 1.0 and len(beginner.required) == len(beginner.lessons)
+    assert beginner.rule_labs == ("lab1_bike_story", "project1_bike_new_stations")
     assert completion(tmp_path, "a", "beginner")["completed"] is False
     t = 0
     for lesson in beginner.lessons:
@@ -56,11 +64,19 @@ def test_completion_follows_the_course_rule_and_hours_come_from_minutes(tmp_path
             events.append(tmp_path, event(lesson=lesson.lesson, question=q, at=f"2026-12-07T{t // 60:02d}:{t % 60:02d}:00+00:00"))
             events.append(tmp_path, event(lesson=lesson.lesson, question=q, ok=False, diagnosis="undiagnosed"))
     got = completion(tmp_path, "a", "beginner")
-    assert got["completed"] and got["course_title"].startswith("입문 과정")
+    assert all(lesson["passed"] == lesson["total"] > 0 and lesson["completed_at"] for lesson in got["lessons"])
+    assert got["course_title"].startswith("입문 과정")
     assert got["hours"] == round(sum(lesson.minutes for lesson in beginner.lessons) / 60, 2)
     assert got["first_at"] == "2026-12-07T00:01:00+00:00"
-    assert got["completed_at"] == max(lesson["completed_at"] for lesson in got["lessons"])
-    assert all(lesson["passed"] == lesson["total"] > 0 for lesson in got["lessons"])
+    assert [lab["lab"] for lab in got["labs"]] == list(beginner.rule_labs)
+    assert all(not lab["done"] and lab["reason"] == lab_standing.NO_COURSE and lab["score"] is None for lab in got["labs"])
+    assert got["completed"] is False and got["completed_at"] is None
+    missing = tmp_path / "no-course"
+    monkeypatch.setenv("DATALIT_LAB_COURSE_DIR", str(missing))  # configured but never made: still no gradebook,
+    assert completion(tmp_path, "a", "beginner")["labs"][0]["reason"] == lab_standing.NO_COURSE
+    missing.mkdir()                                             # and none is created by looking
+    assert completion(tmp_path, "a", "beginner")["labs"][0]["reason"] == lab_standing.NO_COURSE
+    assert list(missing.iterdir()) == []
     assert completion(tmp_path, "b", "beginner")["first_at"] is None  # another learner: nothing
 
 
