@@ -139,26 +139,39 @@ def test_a_learners_check_reaches_their_page_the_dashboard_and_the_export(hub, t
 
 
 def test_a_completed_course_gives_the_certificate_on_the_learners_page(hub):
-    """Every question of the beginner course passed (posted as the kernel would, with the learner's token):
-    the page offers 교육 이수증 내려받기 and the PDF comes signed (datalit/certificate); before, it is refused."""
+    """Every question of the citizen course (no team labs in its rule) and of the beginner course passed
+    (posted as the kernel would, with the learner's token): the page offers 교육 이수증 내려받기 for citizen
+    and the PDF comes signed (datalit/certificate); before, it is refused. The beginner rule also asks for its
+    team labs, and this hub has no lab course (no gradebook): the page says why in Korean and no beginner
+    certificate is given (the lab-graded case: tests/labs/test_lab_completion.py)."""
+    from datalit.progress import lab_standing
     from datalit.progress.record import course
 
     learner, _ = hub.new_user(groups=("beginner",), prefix="pc")
     auth = {"Authorization": f"token {hub.user_token(learner)}"}
-    early = requests.get(f"{hub.url}{SERVICE}/certificate/beginner", headers=auth, timeout=60)
+    early = requests.get(f"{hub.url}{SERVICE}/certificate/citizen", headers=auth, timeout=60)
     assert early.status_code == 403 and "이수" in early.text and not early.content.startswith(b"%PDF")
-    for lesson in course("beginner").lessons:
-        for q in lesson.questions:
-            r = requests.post(f"{hub.url}{SERVICE}/api/events", headers=auth, timeout=30,
-                              json={"module": lesson.module, "question": q, "kind": "check", "ok": True})
-            assert r.status_code == 204, r.text
-    mine = api(hub, hub.user_token(learner), "me").json()
-    beginner = next(c for c in mine["courses"] if c["tier"] == "beginner")
-    assert beginner["completed"] and beginner["hours"] == round(sum(l.minutes for l in course("beginner").lessons) / 60, 2)
+    for tier in ("citizen", "beginner"):
+        for lesson in course(tier).lessons:
+            for q in lesson.questions:
+                r = requests.post(f"{hub.url}{SERVICE}/api/events", headers=auth, timeout=30,
+                                  json={"module": lesson.module, "question": q, "kind": "check", "ok": True})
+                assert r.status_code == 204, r.text
+    mine = {c["tier"]: c for c in api(hub, hub.user_token(learner), "me").json()["courses"]}
+    citizen, beginner = mine["citizen"], mine["beginner"]
+    assert citizen["completed"] and citizen["labs"] == []
+    assert citizen["hours"] == round(sum(l.minutes for l in course("citizen").lessons) / 60, 2)
+    assert all(l["completed_at"] for l in beginner["lessons"]) and not beginner["completed"]
+    assert [(lab["lab"], lab["done"], lab["reason"]) for lab in beginner["labs"]] == [
+        (lab, False, lab_standing.NO_COURSE) for lab in course("beginner").rule_labs]
     page = requests.get(f"{hub.url}{SERVICE}/", headers=auth, timeout=60)
     page.encoding = "utf-8"
     assert "교육 이수증 내려받기" in page.text and "이수 " in page.text
-    pdf = requests.get(f"{hub.url}{SERVICE}/certificate/beginner", headers=auth, timeout=120)
+    assert "certificate/citizen" in page.text and "certificate/beginner" not in page.text
+    assert "팀 실습도 이수 기준에 들어요" in page.text and lab_standing.NO_COURSE in page.text
+    refused = requests.get(f"{hub.url}{SERVICE}/certificate/beginner", headers=auth, timeout=60)
+    assert refused.status_code == 403 and not refused.content.startswith(b"%PDF")
+    pdf = requests.get(f"{hub.url}{SERVICE}/certificate/citizen", headers=auth, timeout=120)
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf", pdf.text[:300]
     assert pdf.content.startswith(b"%PDF")
 
