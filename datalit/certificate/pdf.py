@@ -17,6 +17,8 @@ VERIFY_PATH = "/hub/certificate/verify"
 ATTESTS = ("이 이수증은 위 사람이 과정의 이수 기준에 든 수업의 연습 문제를 통과했다는 학습 기록을 증명합니다. "
            "수업의 자가 점검은 학습자 본인의 커널에서 실행되는 형성 평가이며 시험 성적이 아닙니다. "
            "팀 실습(랩)의 성적은 허브를 거쳐 제출·채점된 기록(exchange)에서만 나옵니다.")
+ATTESTS_LABS = (" 위에 적힌 팀 실습은 위 사람의 팀이 허브를 거쳐 제출했고, 강사의 채점(성적부)에서 이수 기준 점수 이상을 "
+                "받았습니다.")  # only on certificates of a course whose rule has team labs
 
 
 def font_path(bold: bool = False) -> str:
@@ -101,7 +103,7 @@ def render(claim: Claim, code: str, lessons: list[dict] | None = None, hub_url: 
     pdf.set_x(30)
     pdf.set_font("Nanum", "", 9)
     pdf.set_text_color(60, 60, 60)
-    pdf.multi_cell(150, 5, ATTESTS)
+    pdf.multi_cell(150, 5, ATTESTS + (ATTESTS_LABS if labs else ""))
     pdf.set_text_color(0, 0, 0)
 
     pdf.set_y(228)
