@@ -145,3 +145,49 @@ def test_a_broken_gradebook_is_a_reason_not_an_error(course, lab_course, tmp_pat
     (course.root / "gradebook.db").write_bytes(b"not a database")
     got = completion(tmp_path, "dlt-alice", "beginner")
     assert got["labs"][0]["reason"] == lab_standing.UNREADABLE and not got["completed"]
+
+
+@pytest.mark.hub
+def test_the_hubs_progress_service_reads_the_gradebook_and_shows_each_learner_only_their_team(released_hub, tmp_path):
+    """Through a real hub (the progress service as the hub runs it, the real beginner rule: lab 1 released
+    here, project 1 not): after a real autograde, each learner's 내 학습 현황 shows their own team's score."""
+    import requests
+
+    from datalit.labs import autograde, collect, export, roster
+    from datalit.labs.course import gradebook, in_course, open_course
+    from datalit.progress import lab_standing
+
+    hub, course_dir = released_hub
+    m1, _ = hub.new_user(groups=("beginner",), prefix="lc")
+    m2, _ = hub.new_user(groups=("beginner",), prefix="lc")
+    course = open_course(course_dir, create=False)
+    roster.import_csv(course, write_roster(tmp_path / "r.csv", {"t1": [m1], "t2": [m2]}),
+                      known_users=roster.system_users(), known_labs=[LAB])
+    put_submission(course, m1, answered(course))
+    collect.collect(course, LAB)
+    report = autograde.autograde(course, LAB, workers=1, progress=False)
+    assert all(r["success"] for r in report["results"]), report
+    with in_course(course), gradebook(course) as gb:
+        for g in gb.find_submission(LAB, "t1").notebooks[0].grades:
+            if g.auto_score is None:
+                g.manual_score, g.needs_manual_grade = g.max_score - 1, False
+        gb.db.commit()
+
+    def mine(user):
+        auth = {"Authorization": f"token {hub.user_token(user)}"}
+        me = requests.get(f"{hub.url}/services/datalit-progress/api/me", headers=auth, timeout=60)
+        assert me.status_code == 200, me.text[:300]
+        page = requests.get(f"{hub.url}/services/datalit-progress/", headers=auth, timeout=60)
+        page.encoding = "utf-8"
+        return next(c for c in me.json()["courses"] if c["tier"] == "beginner")["labs"], page.text
+
+    exported = {r["member"]: r for r in export.rows(course, LAB)}[m1]  # what the instructor's export says
+    assert exported["total"] >= 0.6 * exported["max"] > 0
+    labs, page = mine(m1)
+    assert [(lab["lab"], lab["done"], lab["score"], lab["max"]) for lab in labs] == [
+        (LAB, True, exported["total"], exported["max"]), ("project1_bike_new_stations", False, None, None)]
+    shown = f"{exported['total']:g}/{exported['max']:g}점"
+    assert labs[1]["reason"] == lab_standing.NOT_RELEASED and shown in page
+    labs, page = mine(m2)
+    assert (labs[0]["done"], labs[0]["reason"], labs[0]["score"]) == (False, lab_standing.NOT_SUBMITTED, None)
+    assert shown not in page and lab_standing.NOT_SUBMITTED in page
