@@ -241,7 +241,7 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
                 raise Refused(404, "없는 과정입니다.")
             standing = record.completion(state_dir, person["name"], tier)
             if not standing["completed"]:
-                raise Refused(403, "아직 이 과정을 이수하지 않았어요. 모든 강의의 문제를 통과하면 이수증을 받을 수 있어요.")
+                raise Refused(403, "아직 이 과정을 이수하지 않았어요. 모든 강의의 문제를 통과하고, 과정에 팀 실습이 있으면 그 실습도 이수하면 이수증을 받을 수 있어요.")
             from datalit.certificate.code import CertificateError
             from datalit.certificate.issue import from_standing
             from datalit.config import load_config
