@@ -30,6 +30,13 @@ for _kind in ("list", "fetch_assignment", "fetch_feedback", "submit", "release_a
 c.CourseDirectory.max_file_size = _lab["max_file_mb"] * 1024  # kilobytes
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".datalit*"]
 
+# A team's notebook is rendered for other people (the formgrader in the instructor's server, the
+# feedback pages every member opens): sanitised, with one allow-list (datalit.labs.grading_html).
+from datalit.labs.grading_html import clean_html, clean_markdown  # noqa: E402
+
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {"clean_html": clean_html, "strip_files_prefix": clean_markdown}
+
 # Korean stubs for removed solutions
 c.ClearSolutions.code_stub = {"python": "# 여기에 코드를 작성하세요\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "여기에 답을 작성하세요."

@@ -18,6 +18,7 @@ from datalit.kst import shown
 from datalit.labs import roster as roster_mod
 from datalit.labs.collect import submission_record
 from datalit.labs.course import Course, LabError, api, in_course
+from datalit.labs.grading_html import with_feedback_policy
 from datalit.labs.teams import group_name, team_folder
 
 NOTE_START = "<!-- datalit-notes -->"
@@ -46,6 +47,7 @@ def _inject(path: Path, block: str) -> None:
     text = path.read_text(encoding="utf-8")
     if NOTE_START in text:
         return
+    text = with_feedback_policy(text)  # teammates open it: no member's script may run there
     i = text.find("<body")
     j = text.find(">", i) + 1 if i >= 0 else 0
     path.write_text(text[:j] + block + text[j:], encoding="utf-8")

@@ -11,13 +11,26 @@
    hub's ``lab.course_dir`` (e.g. /srv/...) usually is. At link time, before nbgrader's extension
    loads, the course is linked into the root as ``course-<course id>`` and nbgrader's config
    (grading/nbgrader_config.py reads DATALIT_LAB_COURSE_DIR) is pointed at the link.
+3. Script. A submission page shows a team's notebook in the instructor's server, on the hub's
+   origin. Its HTML is sanitised (datalit.labs.grading_html); as a second wall the page's CSP lets
+   only the formgrader's own scripts run: files from this server, the external scripts and the
+   inline scripts/handlers of nbgrader's template (by hash), i.e. everything before the notebook.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import os
+import re
 from pathlib import Path
 
 FRAME_POLICY = "frame-ancestors 'self'"
+# where nbgrader's formgrade template ends and the team's notebook begins
+NOTEBOOK_START = 'id="notebook-container"'
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']?(https?://[^"'\s>]+)""", re.I)
+_HANDLER = re.compile(r'\son[a-z]+\s*=\s*"([^"]*)"', re.I)
 
 
 def _jupyter_server_extension_points():
@@ -47,6 +60,27 @@ def course_in_root(root_dir: str, log=None) -> str | None:
     return str(link)
 
 
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def submission_policy(page: str) -> str:
+    """The CSP of one formgrader submission PAGE: only the scripts of nbgrader's template may run."""
+    head = page[:page.find(NOTEBOOK_START)] if NOTEBOOK_START in page else ""
+    sources = ["'self'"]
+    for attrs, body in _SCRIPT.findall(head):
+        src = _SRC.search(attrs)
+        if src:  # e.g. MathJax from its CDN: that file only
+            sources.append(src.group(1).split("?", 1)[0])
+        elif body.strip():
+            sources.append(_hash(body))
+    handlers = sorted({_hash(html.unescape(v)) for v in _HANDLER.findall(head)})
+    if handlers:
+        sources += ["'unsafe-hashes'", *handlers]
+    return (f"{FRAME_POLICY}; script-src {' '.join(dict.fromkeys(sources))}; object-src 'none'; "
+            "base-uri 'self'; form-action 'self'")
+
+
 def _link_jupyter_server_extension(serverapp) -> None:
     try:
         course_in_root(serverapp.root_dir, serverapp.log)
@@ -55,7 +89,7 @@ def _link_jupyter_server_extension(serverapp) -> None:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    from nbgrader.server_extensions.formgrader import base
+    from nbgrader.server_extensions.formgrader import base, handlers
 
     if getattr(base.BaseHandler, "_datalit_frame", False):
         return
@@ -67,4 +101,13 @@ def _load_jupyter_server_extension(serverapp) -> None:
 
     base.BaseHandler.set_default_headers = set_default_headers
     base.BaseHandler._datalit_frame = True
+
+    def write(self, chunk):
+        # the page is written once, whole (nbgrader's SubmissionHandler), before any flush
+        if isinstance(chunk, (str, bytes)):
+            text = chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk
+            self.set_header("Content-Security-Policy", submission_policy(text))
+        base.BaseHandler.write(self, chunk)
+
+    handlers.SubmissionHandler.write = write
     serverapp.log.info("datalit: formgrader pages may be framed by this origin (%s)", FRAME_POLICY)
