@@ -46,7 +46,7 @@ from datalit.kst import shown
 
 NAME = "datalit-exchange"
 log = logging.getLogger(NAME)
-STATUS = {"confirm": 409, "not_found": 404, "forbidden": 403}  # every other refusal: 400, sizes (TooBig) 413
+STATUS = {"confirm": 409, "not_found": 404, "forbidden": 403, "too_many_requests": 429}  # every other refusal: 400, sizes (TooBig) 413
 SAID = {401: "허브 토큰이 없거나 맞지 않습니다.", 403: "이 요청을 할 권한이 없습니다.", 404: "없는 주소입니다.",
         405: "이 주소에서 받지 않는 요청 방식입니다.", 500: "과제 교환 서비스에 오류가 났습니다. 잠시 뒤 다시 "
         "시도하고, 계속되면 강사에게 알려 주세요."}
