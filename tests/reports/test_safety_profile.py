@@ -66,3 +66,27 @@ def test_known_answer_planted_thefts(repo, shared_datasets, tmp_path, mapo):
     rates = reported / pop * 1e4
     assert got["crime_rank"] == int((rates > rates["마포구"]).sum()) + 1 < real["crime_rank"]
     assert got["cctv_per_10k"] == real["cctv_per_10k"]                  # nothing else moved
+
+
+def test_cctv_subtotal_is_not_called_a_cumulative_and_the_conclusion_is_not_causal(mapo):
+    """The raw '소계' is smaller than the sum of the yearly-installation columns in every district, so it is not
+    'installed up to 2016'; the report names it for what it is, gives the yearly-sum reading and its rank too,
+    and its one-sentence conclusion does not invite 'more CCTV, less crime' when districts show the opposite."""
+    manifest, text = mapo
+    found = manifest["findings"]
+    cctv = data.load("seoul_cctv_by_gu", "cctv").set_index("gu")
+    pop = data.load("seoul_cctv_by_gu", "population").set_index("gu")["population"].reindex(cctv.index)
+    year_sum = cctv[["cctv_until_2013", "cctv_2014", "cctv_2015", "cctv_2016"]].sum(axis=1)
+    below = int((cctv["cctv_total"] < year_sum).sum())
+    assert below == found["districts_subtotal_below_year_sum"] == 25
+    per_10k = year_sum / pop * 1e4
+    assert found["cctv_year_sum"] == year_sum["마포구"] == 980
+    assert found["cctv_sum_rank"] == int((per_10k > per_10k["마포구"]).sum()) + 1 == 19
+    assert "2016년까지 누적" not in text and "소계는 연도별 설치의 누적이 아닙니다" in text
+    assert f"연도별 설치 합계로 읽으면 {per_10k['마포구']:.1f}대, 19위" in text
+    _, _, reported = _seoul()
+    rho = (cctv["cctv_total"] / pop).rank().corr((reported / pop.reindex(reported.index)).reindex(cctv.index).rank())
+    assert abs(found["cctv_crime_spearman"] - rho) < 1e-9 and rho > 0
+    head = text[text.index("결론"):text.index("결론") + 300]
+    assert "CCTV를 늘리면 범죄가 준다고 말할 수 없습니다" in head
+    assert "CCTV가 많은 구는 범죄가 적을까" not in text and "(인과 아님" in text
