@@ -25,14 +25,15 @@ import json
 import os
 import re
 import stat
-import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
 MAX_NOTEBOOKS = 200          # listed per team (the rest are named as left out)
 MAX_NOTEBOOK_BYTES = 20 << 20
 MAX_DEPTH = 4                # folders below the team folder
-CHILD_TIMEOUT = 60
+CHILD_TIMEOUT = 30
+MAX_CHILDREN = 2             # snapshot children at once, hub-wide (never the hub's shared thread pool)
+MAX_WAITING = 8
 NOBODY = 65534
 CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
        "frame-ancestors 'self'; form-action 'none'; base-uri 'none'")
@@ -103,7 +104,8 @@ def render_notebook(folder: Path, path: str) -> str:
             nxt = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
             os.close(fd)
             fd = nxt
-        nfd = os.open(PurePosixPath(rel).name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=fd)
+        # O_NONBLOCK: a FIFO named *.ipynb opens at once (and is refused below) instead of waiting for a writer
+        nfd = os.open(PurePosixPath(rel).name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
     finally:
         os.close(fd)
     with os.fdopen(nfd, "rb") as fh:
@@ -140,7 +142,10 @@ def child_main(argv: list[str]) -> int:
 
 
 # ---- the hub's side ----------------------------------------------------------------------------------
-def _run_child(folder: Path, group: str, *args: str) -> str:
+_slots: dict = {"sem": None, "waiting": 0}
+
+
+def _child_command(folder: Path, group: str, *args: str) -> tuple[list[str], dict, dict]:
     import grp
 
     readonly = Path(sys.prefix) / "share" / "datalit-snapshot-empty"  # no such folder: nothing to read there
@@ -154,28 +159,46 @@ def _run_child(folder: Path, group: str, *args: str) -> str:
         except KeyError:
             raise SnapshotError("팀 그룹이 없습니다: 'datalit team import'로 팀을 다시 만드세요.") from None
         kwargs = {"user": NOBODY, "group": gid, "extra_groups": []}
+    cmd = [sys.executable, "-P", "-m", "datalit.hub.snapshot", args[0], str(folder), *args[1:]]
+    return cmd, env, kwargs
+
+
+async def _run_child(folder: Path, group: str, *args: str) -> str:
+    """The child, as an asyncio subprocess (no thread of the hub's pool waits on it), at most MAX_CHILDREN at once
+    hub-wide: a member's slow or stuck notebook (a FIFO, a huge file) can delay other snapshots, never spawns."""
+    import asyncio
+
+    cmd, env, kwargs = _child_command(folder, group, *args)
+    if _slots["sem"] is None:
+        _slots["sem"] = asyncio.Semaphore(MAX_CHILDREN)
+    if _slots["waiting"] >= MAX_WAITING:
+        raise SnapshotError("지금 노트북 미리 보기 요청이 많습니다. 잠시 뒤에 다시 열어 주세요.")
+    _slots["waiting"] += 1
     try:
-        proc = subprocess.run([sys.executable, "-P", "-m", "datalit.hub.snapshot", args[0], str(folder), *args[1:]],
-                              capture_output=True, text=True, timeout=CHILD_TIMEOUT, cwd="/", env=env, **kwargs)
-    except subprocess.TimeoutExpired:
-        raise SnapshotError(f"노트북 변환이 {CHILD_TIMEOUT}초 안에 끝나지 않았습니다.") from None
+        async with _slots["sem"]:
+            proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE,
+                                                        stderr=asyncio.subprocess.PIPE, cwd="/", env=env, **kwargs)
+            try:
+                out, err = await asyncio.wait_for(proc.communicate(), CHILD_TIMEOUT)
+            except asyncio.TimeoutError:
+                proc.kill()
+                await proc.wait()
+                raise SnapshotError(f"노트북 변환이 {CHILD_TIMEOUT}초 안에 끝나지 않았습니다.") from None
+    finally:
+        _slots["waiting"] -= 1
     if proc.returncode == 3:
-        raise SnapshotError(proc.stderr.strip()[:300])
+        raise SnapshotError(err.decode("utf-8", "replace").strip()[:300])
     if proc.returncode != 0:
         raise SnapshotError("노트북을 변환하지 못했습니다. 관리자에게 허브 로그를 확인해 달라고 하세요.")
-    return proc.stdout
+    return out.decode("utf-8", "replace")
 
 
 async def notebooks(folder: Path, group: str) -> dict:
-    import asyncio
-
-    return json.loads(await asyncio.to_thread(_run_child, folder, group, "list"))
+    return json.loads(await _run_child(folder, group, "list"))
 
 
 async def notebook_html(folder: Path, group: str, path: str) -> str:
-    import asyncio
-
-    return await asyncio.to_thread(_run_child, folder, group, "render", safe_relative(path))
+    return await _run_child(folder, group, "render", safe_relative(path))
 
 
 if __name__ == "__main__":

@@ -347,6 +347,7 @@ class DatalitSpawner(LocalProcessSpawner):
         return False
 
     async def start(self):
+        await self._end_processes()  # whatever outlived a server that died rather than stopped (an impostor)
         await self._prepare_home()
         for attempt in range(1, self.start_attempts + 1):
             self.port = self._pick_port()
@@ -360,6 +361,15 @@ class DatalitSpawner(LocalProcessSpawner):
             await self._end_processes()
             self._release_port()
         raise RuntimeError(f"server of {self.user.name} failed to start {self.start_attempts} times")
+
+    async def poll(self):
+        """As LocalProcessSpawner's, and a server found dead leaves nothing behind: JupyterHub calls stop() only
+        for a server it thinks is running, so a member who killed the team server and served their own page on
+        its port would otherwise keep it (and it would outlive the next start)."""
+        status = await super().poll()
+        if status is not None and os.geteuid() == 0 and cgroups.pids(self.user.name):
+            await self._end_processes()
+        return status
 
     async def stop(self, now=False):
         await super().stop(now=now)
