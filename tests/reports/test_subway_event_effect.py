@@ -210,3 +210,8 @@ def test_known_answer_no_event_says_none_and_finds_a_planted_day(repo, shared_da
 ])
 def test_bad_parameters_refused_before_a_kernel(repo, tmp_path, pairs, words):
     assert_refused_before_kernel(repo / "reports" / f"{NB}.ipynb", pairs, words, tmp_path / "out")
+
+
+def test_page_shows_no_literal_markdown(songpa):
+    """CommonMark does not close ** after a quote followed by Hangul (**'…'**은): the reader saw the asterisks."""
+    assert "**" not in songpa[1]
