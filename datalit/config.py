@@ -112,6 +112,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "out_dir": "reports-out",  # default output folder when --out is not given
         "timeout": 600,          # seconds per notebook cell
     },
+    "progress": {
+        "certificate_needs_approval": True,  # a learner downloads the 교육 이수증 only once an instructor of the tier approved it
+    },
 }
 
 

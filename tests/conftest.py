@@ -75,7 +75,7 @@ LAB_COMPUTE = {"test_forming.py", "test_roster.py", "test_labs.py", "test_labche
 HUB_SECURITY = {"test_admin_signup.py", "test_hub_csrf.py", "test_hub_disk_limit.py",
                 "test_hub_expired_sessions.py", "test_hub_login_lockout.py", "test_state_dir.py",
                 "test_hub_private_tmp.py", "test_hub_leftover_processes.py", "test_certificate_forgery.py",
-                "test_progress_record_attacks.py"}
+                "test_progress_record_attacks.py", "test_progress_forgery.py"}
 
 
 def work_unit(nodeid: str) -> str:

@@ -14,9 +14,9 @@ ISSUER = "서울특별시 · 서울 데이터 리터러시 랩"
 ISSUER_EN = "Seoul Metropolitan Government · Seoul Data Literacy Lab"
 VERIFY_PATH = "/hub/certificate/verify"
 # what the certificate attests, exactly (docs/instructor-guide.md says the same)
-ATTESTS = ("이 이수증은 위 사람이 과정의 이수 기준에 든 수업의 연습 문제를 통과했다는 학습 기록을 증명합니다. "
-           "수업의 자가 점검은 학습자 본인의 커널에서 실행되는 형성 평가이며 시험 성적이 아닙니다. "
-           "팀 실습(랩)의 성적은 허브를 거쳐 제출·채점된 기록(exchange)에서만 나옵니다.")
+ATTESTS = ("이 이수증은 과정의 이수 기준에 든 수업의 연습 문제 통과가 위 사람의 학습 기록에 남았음을 증명합니다. "
+           "수업의 연습 문제 결과는 학습자 본인의 커널이 보낸 자기 보고(형성 평가)로, 검증된 시험 성적이 아닙니다. "
+           "검증된 것은 허브를 거쳐 제출·채점된 팀 실습(랩)의 성적(exchange)뿐입니다.")
 ATTESTS_LABS = (" 위에 적힌 팀 실습은 위 사람의 팀이 허브를 거쳐 제출했고, 강사의 채점(성적부)에서 이수 기준 점수 이상을 "
                 "받았습니다.")  # only on certificates of a course whose rule has team labs
 

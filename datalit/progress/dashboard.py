@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from datalit import kst
-from datalit.progress import events
+from datalit.progress import approvals, events, evidence
 from datalit.progress.record import course, lesson_rows
 
 STUCK_FAILS = 3
@@ -28,12 +28,16 @@ def overview(state_dir, tier: str, members: list[str] = ()) -> dict:
     for e in evts:
         by_user[e["user"]].append(e)
     learners = sorted(set(by_user) | set(members))
+    approved = approvals.of_tier(state_dir, tier)
     grid = []
     for user in learners:
-        rows = lesson_rows(found, by_user.get(user, []))
+        rows = evidence.lesson_evidence(lesson_rows(found, by_user.get(user, [])), by_user.get(user, []))
         last = by_user[user][-1]["at"] if by_user.get(user) else None
+        required = [r for r in rows if r["number"] in found.rule_lessons]
         grid.append({"user": user, "lessons": rows, "done": sum(1 for r in rows if r["completed_at"]),
-                     "last": kst.shown(last) if last else "-"})
+                     "last": kst.shown(last) if last else "-", "flags": sum(1 for r in rows if r["flag"]),
+                     "lessons_complete": bool(required) and all(r["completed_at"] for r in required),
+                     "approved": approved.get(user) and {**approved[user], "shown": kst.shown(approved[user]["at"])}})
     fails: Counter = Counter()
     passed: set = set()
     failers: dict = defaultdict(set)
@@ -62,6 +66,14 @@ def overview(state_dir, tier: str, members: list[str] = ()) -> dict:
     return {"tier": tier, "course_title": found.title, "lessons": [{"lesson": e.lesson, "title": e.title,
             "number": e.number, "total": len(e.questions)} for e in found.lessons],
             "grid": grid, "stuck": stuck, "most_failed": most_failed, "gaps": gaps}
+
+
+def lessons_complete(state_dir, tier: str, user: str) -> bool:
+    """Every lesson the completion rule of TIER asks for is done in USER's record (what an approval needs)."""
+    found = course(tier)
+    rows = lesson_rows(found, events.read(state_dir, user=user, tier=tier))
+    required = [r for r in rows if r["number"] in found.rule_lessons]
+    return bool(required) and all(r["completed_at"] for r in required)
 
 
 def export_rows(state_dir, tiers: list[str]) -> list[dict]:

@@ -22,8 +22,8 @@ BASE = """<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>{{ t
 <nav><a href="{{ hub }}home">허브 홈</a><a href="{{ prefix }}">내 학습 현황</a>
 {% for t in teaching %}<a href="{{ prefix }}course/{{ t }}">{{ tier_names[t] }} 과정 대시보드</a>{% endfor %}
 <span class="muted">{{ user }}</span></nav>{% block body %}{% endblock %}
-<p class="muted">시각은 모두 한국 시간(KST)입니다. 강의의 확인 문제는 학습자 자신의 커널에서 실행되는 형성 평가이며,
-팀 실습 성적은 허브의 과제 교환 서비스에서 옵니다.</p></body></html>"""
+<p class="muted">시각은 모두 한국 시간(KST)입니다. 강의의 확인 문제는 학습자 자신의 커널에서 실행되는 형성 평가로,
+그 결과는 학습자 쪽이 보낸 자기 보고입니다. 검증된 것은 팀 실습 성적(허브의 과제 교환 서비스에서 채점)뿐입니다.</p></body></html>"""
 
 LEARNER = """{% extends "base" %}{% block body %}<h1>내 학습 현황</h1>
 {% if not courses %}<p>아직 기록이 없어요. 강의 노트북에서 <code>q1.check()</code>처럼 문제를 확인하면 여기에 쌓여요.</p>{% endif %}
@@ -31,7 +31,8 @@ LEARNER = """{% extends "base" %}{% block body %}<h1>내 학습 현황</h1>
 <p>완료한 강의 <b>{{ c.done }}/{{ c.lessons|length }}</b> · 통과한 문제 <b>{{ c.passed }}/{{ c.total }}</b>
  · 완료한 강의의 학습 시간 <b>{{ c.minutes_done }}분</b> (과정 전체 {{ c.hours }}시간)
  {% if c.completed %}· <span class="badge">이수 {{ c.completed_shown }}</span>
- <a class="btn" href="{{ prefix }}certificate/{{ c.tier }}">교육 이수증 내려받기 (PDF)</a>{% endif %}</p>
+ {% if c.may_download %}<a class="btn" href="{{ prefix }}certificate/{{ c.tier }}">교육 이수증 내려받기 (PDF)</a>
+ {% else %}<span class="muted">담당 강사가 이수를 확인하면 이수증을 내려받을 수 있어요.</span>{% endif %}{% endif %}</p>
 <table><tr><th>강의</th><th>통과한 문제</th><th>시간</th><th>완료</th></tr>
 {% for l in c.lessons %}<tr><td>{{ l.title }}</td><td class="num {{ 'done' if l.completed_at }}">{{ l.passed }}/{{ l.total }}</td>
 <td class="num">{{ l.minutes }}분</td><td>{{ l.completed_shown }}</td></tr>{% endfor %}</table>
@@ -44,9 +45,13 @@ LEARNER = """{% extends "base" %}{% block body %}<h1>내 학습 현황</h1>
 DASHBOARD = """{% extends "base" %}{% block body %}<h1>{{ o.course_title }} — 강사 대시보드</h1>
 <h2>학습자 × 강의 (통과한 문제/전체)</h2>
 {% if not o.grid %}<p>아직 이 과정의 학습자 기록이 없어요.</p>{% else %}
-<table><tr><th>학습자</th>{% for l in o.lessons %}<th title="{{ l.title }}">{{ '%02d'|format(l.number) }}</th>{% endfor %}<th>완료</th><th>마지막 기록</th></tr>
-{% for r in o.grid %}<tr><td>{{ r.user }}</td>{% for l in r.lessons %}<td class="num {{ 'done' if l.completed_at }}">{{ l.passed }}/{{ l.total }}</td>{% endfor %}
-<td class="num">{{ r.done }}/{{ r.lessons|length }}</td><td>{{ r.last }}</td></tr>{% endfor %}</table>{% endif %}
+<p class="muted">강의 확인 문제의 결과는 학습자 자신의 커널이 보낸 자기 보고입니다. 칸마다 활동 시간(첫 기록부터 완료까지, 분) ·
+힌트 · 풀이 요청 횟수를 함께 보여요. <b>주의</b>: 강의 시간의 10분의 1보다 빨리 완료했거나, 첫 통과 말고는 기록이
+없는 강의(틀린 확인, 힌트·풀이 요청, 다시 한 확인이 하나도 없음)입니다.</p>
+<table><tr><th>학습자</th>{% for l in o.lessons %}<th title="{{ l.title }}">{{ '%02d'|format(l.number) }}</th>{% endfor %}<th>완료</th><th>주의</th><th>마지막 기록</th><th>이수 승인</th></tr>
+{% for r in o.grid %}<tr data-learner="{{ r.user }}" data-flags="{{ r.flags }}" data-approved="{{ 'yes' if r.approved else 'no' }}"><td>{{ r.user }}</td>{% for l in r.lessons %}<td class="num {{ 'done' if l.completed_at }} {{ 'stuck' if l.flag }}" data-lesson="{{ l.lesson }}" data-flag="{{ 'yes' if l.flag else 'no' }}">{{ l.passed }}/{{ l.total }}{% if l.completed_at or l.hints or l.solutions %}<br><span class="muted">{{ l.span_minutes }}분 · 힌트 {{ l.hints }} · 풀이 {{ l.solutions }}</span>{% endif %}{% if l.flag %}<br><b>주의</b>{% endif %}</td>{% endfor %}
+<td class="num">{{ r.done }}/{{ r.lessons|length }}</td><td class="num">{{ r.flags }}</td><td>{{ r.last }}</td>
+<td>{% if r.approved %}승인됨 ({{ r.approved.by }}, {{ r.approved.shown }}){% elif r.lessons_complete %}<form method="post" action="{{ prefix }}course/{{ o.tier }}/approve"><input type="hidden" name="_xsrf" value="{{ xsrf }}"><input type="hidden" name="user" value="{{ r.user }}"><button type="submit">이수 승인</button></form>{% else %}-{% endif %}</td></tr>{% endfor %}</table>{% endif %}
 <h2>막힌 학습자 (같은 문제를 {{ stuck_fails }}번 이상 틀리고 아직 통과 못 함)</h2>
 {% if not o.stuck %}<p>없어요.</p>{% else %}<table><tr><th>학습자</th><th>강의</th><th>문제</th><th>틀린 횟수</th></tr>
 {% for s in o.stuck %}<tr class="stuck"><td>{{ s.user }}</td><td>{{ s.lesson }}</td><td>{{ s.question }}</td><td class="num">{{ s.fails }}</td></tr>{% endfor %}</table>{% endif %}
@@ -91,9 +96,9 @@ def learner_page(standings: list[dict], **common) -> str:
     return _env().get_template("learner").render(title="내 학습 현황", courses=courses, style=STYLE, **common)
 
 
-def dashboard_page(overview: dict, stuck_fails: int, **common) -> str:
+def dashboard_page(overview: dict, stuck_fails: int, xsrf: str = "", **common) -> str:
     return _env().get_template("dashboard").render(title=f"{overview['course_title']} 대시보드", o=overview,
-                                                  stuck_fails=stuck_fails, style=STYLE, **common)
+                                                  stuck_fails=stuck_fails, xsrf=xsrf, style=STYLE, **common)
 
 
 def message_page(title: str, message: str, **common) -> str:

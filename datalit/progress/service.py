@@ -11,7 +11,9 @@ Anyone signed in (token or page):  GET  api/me                      their standi
 A learner or who teaches the tier: GET  api/users/<name>            that learner's standing (own or taught tiers)
 Who teaches the tier (admins all): GET  api/courses/<tier>          the dashboard's data
                                    GET  course/<tier>               the dashboard (HTML)
-Refusals are JSON ``{"error", "message"}`` in Korean (400/401/403/404), never a 500 for anything sent.
+                                   POST course/<tier>/approve       approve a learner's completion (form, _xsrf)
+                                   POST api/courses/<tier>/approvals  the same with a token, ``{"user": name}``
+Refusals are JSON ``{"error", "message"}`` in Korean (400/401/403/404/429), never a 500 for anything sent.
 """
 from __future__ import annotations
 
@@ -22,15 +24,18 @@ import re
 import secrets
 import sys
 import threading
+import time
+from collections import deque
 from pathlib import Path
 
 from tornado import ioloop, web
 
-from datalit.progress import dashboard, events, pages, record
+from datalit.progress import approvals, dashboard, events, pages, record
 
 NAME = "datalit-progress"
 log = logging.getLogger(NAME)
 MAX_BODY = 4096
+EVENTS_PER_MINUTE = 120  # per learner: a lesson run from top to bottom posts a few dozen (attack F3: no limit)
 QUESTION_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
 DIAGNOSIS_RE = re.compile(r"^(wrong-\d{1,3}|option-[^\s]{1,8}|undiagnosed|unanswered)$")
 USER_RE = r"[a-z][a-z0-9_-]{0,31}"
@@ -124,11 +129,16 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
 
         def standings(self, name: str, tiers: list[str]) -> list[dict]:
             out = []
+            needs = approvals.needed(state_dir)
             for tier in tiers:
                 try:
-                    out.append(record.completion(state_dir, name, tier))
+                    standing = record.completion(state_dir, name, tier)
                 except record.CourseError as exc:
                     log.warning("%s", exc)
+                    continue
+                approved = approvals.of_tier(state_dir, tier).get(name)
+                out.append({**standing, "needs_approval": needs, "approved": approved,
+                            "may_download": standing["completed"] and (approved is not None or not needs)})
             return out
 
         def send(self, data, status: int = 200):
@@ -173,12 +183,24 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
     class Page(HubOAuthenticated, Base):
         pass
 
+    recent_posts: dict[str, deque] = {}  # learner -> monotonic times of their posts in the last minute
+
+    def admit(name: str) -> None:
+        now = time.monotonic()
+        recent = recent_posts.setdefault(name, deque())
+        while recent and now - recent[0] > 60:
+            recent.popleft()
+        if len(recent) >= EVENTS_PER_MINUTE:
+            raise Refused(429, "학습 기록 요청이 너무 잦습니다. 1분쯤 뒤에 다시 확인해 주세요.")
+        recent.append(now)
+
     class Events(Api):
         @web.authenticated
         def post(self):
             u = self.current_user
             if u.get("kind") != "user":
                 raise Refused(403, "학습자의 토큰으로만 기록할 수 있습니다.")
+            admit(u["name"])
             tier, event = parse_event(self.request.body)
             if is_team_name(u["name"]):  # a team server's kernel: no one learner's record
                 self.set_status(204)
@@ -231,7 +253,39 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
             person = await self.person()
             self.taught(person, tier)
             overview = dashboard.overview(state_dir, tier, await members(tier))
-            self.finish(pages.dashboard_page(overview, dashboard.STUCK_FAILS, **self.common(person)))
+            self.finish(pages.dashboard_page(overview, dashboard.STUCK_FAILS, xsrf=self.xsrf_token.decode("ascii"),
+                                             **self.common(person)))
+
+    async def approve(handler, tier: str, name) -> dict:
+        """The caller (from the hub) approves learner NAME's completion of TIER: who teaches TIER only."""
+        person = await handler.person()
+        handler.taught(person, tier)
+        if not isinstance(name, str) or not re.fullmatch(USER_RE, name):
+            raise Refused(400, "승인할 학습자의 이름이 올바르지 않습니다.")
+        if not dashboard.lessons_complete(state_dir, tier, name):
+            raise Refused(409, f"{name}님은 아직 이 과정의 강의를 모두 완료하지 않았어요.")
+        log.info("%s approved %s's completion of %s", person["name"], name, tier)
+        return approvals.approve(state_dir, tier, name, person["name"], record_time())
+
+    class ApprovePage(Page):
+        def check_xsrf_cookie(self):  # a form in the browser: the _xsrf field must match the cookie
+            return web.RequestHandler.check_xsrf_cookie(self)
+
+        @web.authenticated
+        async def post(self, tier):
+            await approve(self, tier, self.get_body_argument("user", None))
+            self.redirect(f"{prefix}course/{tier}")
+
+    class ApproveApi(Api):
+        @web.authenticated
+        async def post(self, tier):
+            try:
+                data = json.loads(self.request.body or b"null")
+            except ValueError:
+                data = None
+            if not isinstance(data, dict):
+                raise Refused(400, "요청은 {\"user\": 학습자 이름} 형태의 JSON이어야 합니다.")
+            self.send(await approve(self, tier, data.get("user")))
 
     class Certificate(Page):
         @web.authenticated
@@ -242,6 +296,9 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
             standing = record.completion(state_dir, person["name"], tier)
             if not standing["completed"]:
                 raise Refused(403, "아직 이 과정을 이수하지 않았어요. 모든 강의의 문제를 통과하고, 과정에 팀 실습이 있으면 그 실습도 이수하면 이수증을 받을 수 있어요.")
+            if approvals.needed(state_dir) and person["name"] not in approvals.of_tier(state_dir, tier):
+                raise Refused(403, "담당 강사의 이수 확인을 기다리고 있어요. 강사가 학습 현황 대시보드에서 이수를 승인하면 "
+                                   "이수증을 내려받을 수 있어요.")
             from datalit.certificate.code import CertificateError
             from datalit.certificate.issue import from_standing
             from datalit.config import load_config
@@ -260,6 +317,7 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
 
     routes = [(r"api/events", Events), (r"api/me", Me), (rf"api/users/({USER_RE})", UserRecord),
               (r"api/courses/([a-z]+)", CourseApi), (r"course/([a-z]+)", DashboardPage),
+              (r"course/([a-z]+)/approve", ApprovePage), (r"api/courses/([a-z]+)/approvals", ApproveApi),
               (r"certificate/([a-z]+)", Certificate), (r"oauth_callback", HubOAuthCallbackHandler), (r"", LearnerPage)]
     return web.Application([(prefix + r + ("/?" if r else ""), h) for r, h in routes], cookie_secret=cookie_secret,
                            default_handler_class=NotFound, xsrf_cookies=False)

@@ -140,8 +140,9 @@ def test_a_learners_check_reaches_their_page_the_dashboard_and_the_export(hub, t
 
 def test_a_completed_course_gives_the_certificate_on_the_learners_page(hub):
     """Every question of the citizen course (no team labs in its rule) and of the beginner course passed
-    (posted as the kernel would, with the learner's token): the page offers 교육 이수증 내려받기 for citizen
-    and the PDF comes signed (datalit/certificate); before, it is refused. The beginner rule also asks for its
+    (posted as the kernel would, with the learner's token): once an instructor of citizen approved it
+    (progress.certificate_needs_approval, on by default) the page offers 교육 이수증 내려받기 for citizen and
+    the PDF comes signed (datalit/certificate); before, it is refused. The beginner rule also asks for its
     team labs, and this hub has no lab course (no gradebook): the page says why in Korean and no beginner
     certificate is given (the lab-graded case: tests/labs/test_lab_completion.py)."""
     from datalit.progress import lab_standing
@@ -164,6 +165,15 @@ def test_a_completed_course_gives_the_certificate_on_the_learners_page(hub):
     assert all(l["completed_at"] for l in beginner["lessons"]) and not beginner["completed"]
     assert [(lab["lab"], lab["done"], lab["reason"]) for lab in beginner["labs"]] == [
         (lab, False, lab_standing.NO_COURSE) for lab in course("beginner").rule_labs]
+    waiting = requests.get(f"{hub.url}{SERVICE}/", headers=auth, timeout=60)
+    waiting.encoding = "utf-8"
+    assert "교육 이수증 내려받기" not in waiting.text and "담당 강사가 이수를 확인하면" in waiting.text
+    unapproved = requests.get(f"{hub.url}{SERVICE}/certificate/citizen", headers=auth, timeout=60)
+    assert unapproved.status_code == 403 and "승인" in unapproved.text and not unapproved.content.startswith(b"%PDF")
+    teacher, _ = hub.new_user(groups=("instructors", "instructors-citizen"), prefix="pi")
+    approved = requests.post(f"{hub.url}{SERVICE}/api/courses/citizen/approvals", json={"user": learner}, timeout=60,
+                             headers={"Authorization": f"token {hub.user_token(teacher)}"})
+    assert approved.status_code == 200 and approved.json()["by"] == teacher, approved.text[:300]
     page = requests.get(f"{hub.url}{SERVICE}/", headers=auth, timeout=60)
     page.encoding = "utf-8"
     assert "교육 이수증 내려받기" in page.text and "이수 " in page.text
