@@ -91,6 +91,13 @@ def _stored(course):
                 gb.find_submission_notebook(LAB, LAB, TEAM).id)
 
 
+def _no_script_in(page: str, start: str, what: str):
+    """The team's part of PAGE (from START on) holds no script element and no event handler."""
+    assert start in page, page[:300]
+    team_part = page[page.find(start):].lower()
+    assert "<script" not in team_part and "onerror" not in team_part, f"{what} carries the team's script"
+
+
 def _no_marker(page, home: Path, where: str):
     time.sleep(3)  # an onerror, a fetch: give them time to happen
     title = page.title()
@@ -116,7 +123,11 @@ def test_member_notebook_script_never_runs_in_formgrader_or_feedback(xss_hub, tm
             open_login(page, hub)
             log_in_and_start(page, teacher, password)
             teacher_home = Path(pwd.getpwnam(teacher).pw_dir)
-            page.goto(f"{hub.url}/user/{teacher}/formgrader/submissions/{submission_id}/?index=0")
+            response = page.goto(f"{hub.url}/user/{teacher}/formgrader/submissions/{submission_id}/?index=0")
+            # each wall on its own: the page carries no payload, and its CSP would stop one anyway
+            policy = response.headers.get("content-security-policy", "")
+            assert "script-src 'self'" in policy and "unsafe-inline" not in policy, policy
+            _no_script_in(response.text(), 'id="notebook-container"', "the formgrader page")
             score = page.locator(f"input.score#{RUBRIC_CELL}")
             score.wait_for()
             assert VISIBLE in page.locator("#notebook-container").first.inner_text()  # the notebook is shown
@@ -147,6 +158,9 @@ def test_member_notebook_script_never_runs_in_formgrader_or_feedback(xss_hub, tm
 
             made = feedback.generate(course, LAB)
             [html_page] = [Path(f) for f in made[TEAM]["files"]]
+            text = html_page.read_text(encoding="utf-8")
+            _no_script_in(text, "<body", "the feedback page")
+            assert "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'" in text[:600], text[:600]
             page.context.clear_cookies()
             open_login(page, hub)
             log_in_and_start(page, member_b, password_b)
