@@ -79,7 +79,9 @@ def test_a_learners_check_reaches_their_page_the_dashboard_and_the_export(hub, t
         course = api(hub, teacher_token, "courses/beginner").json()
         grid = {r["user"]: r for r in course["grid"]}
         assert grid[learner]["lessons"][0]["passed"] == 1
-        assert {"lesson": "00-python-first-steps", "question": "q1", "fails": 2, "learners": 1} in course["most_failed"]
+        # the session hub is shared: other tests' learners may have failed q1 too
+        assert any(m["lesson"] == "00-python-first-steps" and m["question"] == "q1" and m["fails"] >= 2
+                   and m["learners"] >= 1 for m in course["most_failed"]), course["most_failed"]
         gap = next(g for g in course["gaps"] if g["question"] == "q1")
         assert gap["answers"] == [{"value": "4242", "count": 1}]  # the reset-in-loop answer was diagnosed
 
