@@ -36,6 +36,7 @@ from datalit.hub.origins import OriginError, subdomain_url
 from datalit.hub.proxy import ensure_proxy, stop_proxy
 from datalit.hub.state import (content_dir, ensure_state_dir, is_root, protect_files, register_hub,
                                resolve_state_dir, write_hub_info, write_private)
+from datalit.hub.sweep import end_leftover_servers
 from datalit.hub.tether import die_with_parent
 from datalit.paths import repo_path, shared_data_dir
 
@@ -205,6 +206,28 @@ def proxy_command() -> str:
     return str(beside) if beside.exists() else "configurable-http-proxy"
 
 
+RUNNING_LINE = "JupyterHub is now running"
+
+
+def wait_until_started(log_path: Path, offset: int, proc: subprocess.Popen, timeout: float = 120) -> bool:
+    """True once the hub logged that it runs (after OFFSET in its log). JupyterHub answers its API before it has
+    started its services, and installs its SIGTERM handler only as the last step of start() (app.py
+    ``init_signal``): a SIGTERM before that killed it outright, with no cleanup, and the user servers it had
+    just taken over after a crash kept running (seen in CI). So the launcher says "running" only after this,
+    and holds a stop asked for meanwhile until then."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with open(log_path, "rb") as fh:
+                fh.seek(offset)
+                if RUNNING_LINE.encode() in fh.read():
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
 def wait_for_hub(url: str, proc: subprocess.Popen, timeout: float = 120, hub_url: str | None = None) -> bool:
     """True once the hub's own API answers (HUB_URL, not through the proxy) and then URL through the proxy."""
     deadline = time.time() + timeout
@@ -233,13 +256,20 @@ class Launcher:
         self.console = Follower(self.log_path).start()
         self.proc: subprocess.Popen | None = None
         self.stopping = False
+        self.started = False
 
     def say(self, msg: str) -> None:
         os.write(self.log_fd, (f"[datalit hub] {msg}\n").encode())
 
     def on_signal(self, signum, frame):
         self.stopping = True
-        if self.proc is not None and self.proc.poll() is None:
+        if self.started and self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # before `started`, _run passes it on (see wait_until_started)
+
+    def pass_on_stop(self) -> None:
+        """The hub has started (or never will): a stop asked for meanwhile reaches it now."""
+        self.started = True
+        if self.stopping and self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
 
     def start_hub(self, cmd: list[str], env: dict) -> subprocess.Popen:
@@ -310,10 +340,14 @@ def _run(launcher: Launcher, config: dict, state: Path) -> int:
     cmd = [str(Path(sys.prefix) / "bin" / "jupyterhub"), "-f", str(repo_path("hub_config", "jupyterhub_config.py"))]
     if launcher.stopping:
         return 0
+    offset = launcher.log_path.stat().st_size
     proc = launcher.start_hub(cmd, env)
     url = f"http://{settings['ip']}:{settings['port']}"
     registered = None
-    if wait_for_hub(url, proc, hub_url=f"http://127.0.0.1:{ports['hub_port']}"):
+    up = (wait_for_hub(url, proc, hub_url=f"http://127.0.0.1:{ports['hub_port']}")
+          and wait_until_started(launcher.log_path, offset, proc))
+    launcher.pass_on_stop()
+    if up:
         write_hub_info(state, {"url": url, "pid": os.getpid(), "hub_pid": proc.pid, "hub_port": ports["hub_port"]})
         protect_files(state)
         address = settings["subdomain_host"] or url
@@ -338,6 +372,7 @@ def _run(launcher: Launcher, config: dict, state: Path) -> int:
     if registered is not None:
         registered.unlink(missing_ok=True)
     if launcher.stopping:
+        end_leftover_servers(ports["hub_port"], say)  # a server the hub had lost track of (datalit/hub/sweep.py)
         stop_proxy(state)
         from datalit.hub.disk import release_homes  # every server is stopped: no home image stays mounted
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import time
+import warnings
 
 import psutil
 import pytest
@@ -100,7 +101,9 @@ def test_hub_killed_with_sigkill_comes_back_and_takes_over_running_servers():
                 break
             time.sleep(1)
             gone = _processes(base / "state", hub_port)
-        assert not any(gone.values()), f"left running after a clean stop: {gone}"
+        assert not any(gone.values()), f"left running after a clean stop: {gone}\n{second.log_tail(80)}"
+        if "outlived the hub" in second.log_tail(200):  # the launcher's sweep ended servers the hub had lost
+            warnings.warn("the restarted hub lost track of taken-over servers:\n" + second.log_tail(80))
     finally:
         for h in (second, first):
             if h is not None:
