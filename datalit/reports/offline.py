@@ -2,7 +2,8 @@
 
 nbconvert's page template loads require.js, MathJax and mermaid from CDNs: the report template
 (``TEMPLATE``) leaves them out (reports have no widgets, formulas or diagrams; a ``$x$`` in a report's
-text stays as typed). A folium map is a whole HTML page in an ``<iframe srcdoc>`` that loads Leaflet,
+text stays as typed), and it writes a chart's description (``datalit.reports.charts.show``) as the
+``<img alt>``. A folium map is a whole HTML page in an ``<iframe srcdoc>`` that loads Leaflet,
 jQuery, Bootstrap, Font Awesome and (for a legend) d3 from CDNs. ``inline_assets`` puts the two it
 needs into the page itself, from Python wheels (pyproject.toml), not from vendored copies:
 
@@ -27,6 +28,12 @@ TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block data_png scoped -%}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"{% if alt %} alt="{{ alt | escape_html }}"{% endif %}>
+</div>
+{%- endblock data_png -%}
 """
 
 TILES_NOTE = ("지도 배경(지도 타일)은 보는 순간 인터넷의 지도 서버에서 받아 오므로, 인터넷에 연결되어 있을 때만 "

@@ -54,3 +54,25 @@ def test_known_answer_planted_pollution(repo, shared_datasets, tmp_path, mapo):
     assert got["bad_pm10_days"] == real["bad_pm10_days"] + sum(october[d] + 70 > 80 for d in DAYS & set(october))
     assert got["other_years_range"] == real["other_years_range"]
     assert real["verdict"] == "lower" and got["verdict"] == "higher"
+
+
+def test_seoul_too_and_close_ranks_from_the_raw_files(mapo, shared_datasets):
+    """2022-10 was the lowest October at 마포구's station AND for the 25 stations' mean: the headline must say
+    that Seoul too was lowest; the year table's 25-station column and the 'ranks are close' count recompute
+    from the raw CSVs (2018–2022; earlier years are xlsx)."""
+    from datalit.seoul import GU_NAMES as SEOUL_GU
+
+    found, text = mapo[0]["findings"], mapo[1]
+    by_gu: dict[str, list[float]] = {}
+    for year in range(2018, 2023):
+        with open(shared_datasets / "seoul_air_quality_daily" / f"{year}.csv", encoding="cp949", newline="") as fh:
+            days = [(r[1], float(r[6])) for r in csv.reader(fh) if r[1] in SEOUL_GU and r[0].startswith(f"{year}10") and r[6]]
+        assert abs(found["seoul_by_year"][str(year)] - sum(v for _, v in days) / len(days)) < 1e-6
+        if year == 2022:
+            for g, v in days:
+                by_gu.setdefault(g, []).append(v)
+    means = {g: sum(v) / len(v) for g, v in by_gu.items()}
+    assert found["districts_within_1_5"] == sum(abs(v - means["마포구"]) < 1.5 for g, v in means.items() if g != "마포구")
+    others = [v for y, v in found["seoul_by_year"].items() if y != "2022"]
+    assert found["seoul_station_mean_pm10"] < min(others) and found["seoul_verdict"] == "lower"
+    assert "25개 구 측정소 평균" in text and "서울 전체의 흐름" in text

@@ -54,3 +54,28 @@ def test_known_answer_planted_busy_station(repo, shared_datasets, tmp_path, mapo
     name = re.sub(r"^\d+\.\s*", "", target[1]).strip()          # the reader drops the station number
     assert got["top_stations"][0] == {"name": name, "rentals": int(target[3]) + PLANTED}
     assert name not in [s["name"] for s in mapo["top_stations"]]
+
+
+def test_ranks_per_station_and_per_resident_from_the_raw_file(mapo, shared_datasets):
+    """Total rentals mostly count a district's stations: the headline ranks per station and per resident.
+    Stations are the distinct station numbers of the month's raw rows ('NNN. name'; a row without a number,
+    성동구 'AS센터', is a repair centre, not a station, and counts in neither); residents the 2025 Q1
+    registered population."""
+    from datalit import data
+
+    rows, totals = _october(shared_datasets)
+    stations: dict[str, set] = {}
+    numbered: dict[str, int] = {}
+    for r in rows:
+        if re.match(r"^\d+\.", r[1]):
+            stations.setdefault(r[0], set()).add(r[1].split(".")[0])
+            numbered[r[0]] = numbered.get(r[0], 0) + int(r[3])
+    per_station = {g: numbered[g] / len(s) for g, s in stations.items()}
+    assert mapo["per_station_rank"] == 1 + sum(v > per_station["마포구"] for v in per_station.values())
+    ages = data.load("seoul_population_by_dong_age_2025q1", "by_age")
+    residents = ages[ages["period"] == "2025.1/4"].groupby("gu")["population"].sum()
+    assert mapo["residents"] == residents["마포구"]
+    per_1k = {g: totals[g] / residents[g] * 1000 for g in totals}
+    assert abs(mapo["rentals_per_1k"] - per_1k["마포구"]) < 1e-9
+    assert mapo["per_resident_rank"] == 1 + sum(v > per_1k["마포구"] for v in per_1k.values())
+    assert abs(mapo["pooled_per_1k"] - sum(totals.values()) / residents.sum() * 1000) < 1e-9
