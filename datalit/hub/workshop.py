@@ -3,8 +3,8 @@
 The registry ``<state>/workshop/accounts.json`` (mode 0600) holds per account the bcrypt hash of the
 password, the tier, the batch and ``expires_at``. The hub's authenticator checks it at every login
 (refusing expired accounts with a Korean message); the ``workshop-expiry`` hub service stops their
-servers. Credentials are written once, as CSV and as a printable Korean HTML sheet, in
-``<state>/workshop/<batch>/``.
+servers. Credentials are written once, as CSV, a printable Korean HTML sheet and a PDF of cut-out
+cards with a QR code to the login page (datalit/hub/cards.py), in ``<state>/workshop/<batch>/``.
 
 Times: ``--expires 2026-12-24`` means the account works through the end of that day in Korea. The
 registry stores the instant it stops working in UTC (``2026-12-24T15:00:00+00:00``); people read it
@@ -133,8 +133,14 @@ def create_accounts(state: Path, count: int, expires: str, tier: str = "citizen"
     fd = os.open(html_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(credential_sheet(rows, registry["accounts"][rows[0]["username"]], hub_url))
+    from datalit.hub import cards
+
+    pdf_path = out / "cards.pdf"
+    fd = os.open(pdf_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(cards.render(rows, hub_url, until(when)))
     return {"batch": batch, "users": [r["username"] for r in rows], "csv": csv_path, "html": html_path,
-            "accounts": rows}
+            "pdf": pdf_path, "accounts": rows}
 
 
 TIER_KO = TIER_NAMES
