@@ -42,11 +42,12 @@ def test_every_tier_has_at_least_six_lessons(tier):
 
 
 def test_citizen_tier_fits_a_workshop_session():
-    """The citizen course is one 2-3 hour Big Data Campus session: 3-4 short lessons, by design."""
+    """The citizen course is one 2-3 hour Big Data Campus session: 3-5 short lessons, by design (the fifth, 20
+    minutes, asks whether a difference is real; issue #23)."""
     from datalit.lessons.courses import lessons
 
     citizen = lessons("citizen")
-    assert 3 <= len(citizen) <= 4
+    assert 3 <= len(citizen) <= 5
     assert sum(l.minutes for l in citizen) <= 150  # leaves time for a welcome and a break within 3 hours
 
 
