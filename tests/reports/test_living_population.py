@@ -75,6 +75,34 @@ def test_day_night_ratio_and_covid_count(batch, raw):
     assert "원인" in text and "방법과 한계" in text and "데이터 출처" in text
 
 
+def test_change_is_read_against_the_seoul_total(batch, raw):
+    """Stat review: the 'usual range' was the spread across districts of ONE pre-COVID year in which all 25
+    fell, and its '범위 밖 18곳' were mostly rises a reader takes for 'COVID made it grow'. Now each district's
+    2020 change is read against the Seoul total's (difference in %p), and only a gap beyond ±10 %p is judged.
+    Recomputed from the raw CSV (Seoul total = sum of the 25 districts, each a mean over the same days)."""
+    text = html_text(batch / "gu-마포구" / f"{NB}.html")
+    found = json.loads((batch / "gu-마포구" / "manifest.json").read_text(encoding="utf-8"))["findings"]
+
+    def span(year, start, end):
+        d = raw[(raw["day"] >= f"{year}-{start}") & (raw["day"] <= f"{year}-{end}")]
+        return d.groupby("code")["total"].mean()
+
+    now, before = span(2020, "03-01", "06-30"), span(2019, "03-01", "06-30")
+    seoul = (now.sum() / before.sum() - 1) * 100
+    gap = (now / before - 1) * 100 - seoul
+    assert abs(found["seoul_covid_pct"] - seoul) < 1e-9
+    assert abs(found["covid_vs_seoul_pp"] - gap[MAPO]) < 1e-9
+    usual = (span(2019, "04-05", "06-30") / span(2018, "04-05", "06-30") - 1) * 100
+    usual_gap = usual - (span(2019, "04-05", "06-30").sum() / span(2018, "04-05", "06-30").sum() - 1) * 100
+    assert found["usual_vs_seoul_range_pp"] == pytest.approx([usual_gap.min(), usual_gap.max()], abs=1e-9)
+    assert max(abs(usual_gap)) < 5                                       # so ±10 %p is about twice the usual spread
+    codes = {"11140": "중구", "11110": "종로구"}
+    assert {codes.get(c, c): ("fell" if v <= -10 else "rose") for c, v in gap.items() if abs(v) >= 10} == found["judged"]
+    assert found["judged"] == {"중구": "fell", "종로구": "fell"} and found["verdict"] == "not_judged"
+    assert f"서울 전체({seoul:+.1f}%)와 견주면 {gap[MAPO]:+.1f}%p → 한 해뿐이라 판정하지 않음" in text
+    assert "범위를 벗어난 구" not in text and "범위 밖" not in text       # the old count is gone
+
+
 def test_key_place_is_inside_the_district_and_its_busiest_hour(batch, shared_datasets):
     text = html_text(batch / "gu-마포구" / f"{NB}.html")
     found = json.loads((batch / "gu-마포구" / "manifest.json").read_text(encoding="utf-8"))["findings"]
@@ -109,7 +137,7 @@ def test_known_anomaly_flagged_where_it_touches(batch):
 
 def test_known_answer_planted_covid_drop(repo, shared_datasets, tmp_path, batch):
     """마포구's total x0.7 on 2020-03-01..06-30 in a copy of the real file: the printed change moves by exactly
-    that factor and leaves the usual year-to-year range, which did not hold it before."""
+    that factor, and its gap to the Seoul total passes the judged width (-10 %p), which it did not before."""
     real = json.loads((batch / "gu-마포구" / "manifest.json").read_text(encoding="utf-8"))["findings"]
     folder = copy_dataset(shared_datasets, tmp_path / "data", "seoul_living_population_gu_daily_2018_2020")
 
@@ -123,7 +151,9 @@ def test_known_answer_planted_covid_drop(repo, shared_datasets, tmp_path, batch)
     expected = ((1 + real["covid_total_pct"] / 100) * 0.7 - 1) * 100
     assert abs(got["covid_total_pct"] - expected) < 1e-6
     assert got["usual_total_pct"] == real["usual_total_pct"]
-    assert real["covid_outside_usual"] is False and got["covid_outside_usual"] is True
+    assert got["seoul_covid_pct"] < real["seoul_covid_pct"]               # 마포구 is part of the Seoul total
+    assert abs(got["covid_vs_seoul_pp"] - (got["covid_total_pct"] - got["seoul_covid_pct"])) < 1e-9
+    assert real["verdict"] == "not_judged" and got["verdict"] == "fell" and got["judged"]["마포구"] == "fell"
 
 
 @pytest.mark.parametrize("pairs, words", [
