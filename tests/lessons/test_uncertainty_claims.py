@@ -91,3 +91,18 @@ def test_citizen_is_it_real():
     assert s_s.min() < 0 < s_s.max()  # "어느 쪽이 많은지까지 바뀌어요"
     module = load_module("citizen.is_it_real")
     assert module.interval_other("마포구", "송파구") == pytest.approx((slo, shi))
+
+
+def test_citizen_air_comparison_has_its_interval():
+    """Citizen 01 puts the resampled interval beside its 2014 vs 2022 comparison (the lesson's own cell draws
+    in the same order as beginner 08, so the numbers agree) and says that its axis starts at zero."""
+    text = _text("citizen", "01-neighbourhood-air.ipynb")
+    air = data.load("seoul_air_quality_daily")
+    d14, d22 = _days(air, "마포구", 2014), _days(air, "마포구", 2022)
+    lo, hi = np.percentile(_simulate(d22, d14), [2.5, 97.5])
+    for shown in [f"2014년보다 {d14.mean() - d22.mean():.1f} ㎍/㎥ 낮았고, 구간은 {lo:.1f} ~ {hi:.1f} ㎍/㎥예요",
+                  f"2022년 {d22.mean():.1f} ㎍/㎥ (차이의 95% 구간 {lo:.1f} ~ {hi:.1f})", "세로축은 0에서 시작해요"]:
+        assert shown in text, shown
+    nb = json.loads((courses_dir() / "citizen" / "01-neighbourhood-air.ipynb").read_text(encoding="utf-8"))
+    chart = next("".join(c["source"]) for c in nb["cells"] if "seoul_yearly.plot(" in "".join(c["source"]))
+    assert "ax.set_ylim(bottom=0)" in chart
