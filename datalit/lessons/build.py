@@ -9,7 +9,8 @@ check cell below politely says the answer is missing. nbgrader-style ``### BEGIN
 ``### END SOLUTION`` regions are replaced the same way. Cells tagged ``instructor`` (the instructor notes,
 ``datalit.lessons.instructor``) or ``teacher`` are dropped. Outputs are cleared; ``course.yaml`` is copied
 beside the notebooks, and the course's Korean instructor handbook is written as
-``<out>/<tier>/강사용-안내서.md`` (the hub hands out only ``*.ipynb``).
+``<out>/<tier>/강사용-안내서.md`` (the hub hands out only ``*.ipynb``), and the glossary
+``courses/용어집.md`` as ``<out>/<tier>/용어집.ipynb``, which the hub does hand out (datalit.lessons.glossary).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import copy
 import shutil
 from pathlib import Path
 
-from datalit.lessons import instructor
+from datalit.lessons import glossary, instructor
 from datalit.lessons.courses import courses_dir, lesson_paths, read_notebook
 from datalit.lessons.schema import TIERS
 
@@ -121,4 +122,5 @@ def build_all(out_dir, tiers=None, root=None, handbook: bool = True) -> dict[str
             shutil.copyfile(manifest, out_dir / tier / "course.yaml")
         if handbook:
             instructor.write_handbook(tier, out_dir, root)
+        glossary.write_notebook(out_dir / tier, root)  # lessons link 용어집.ipynb#term beside them
     return result

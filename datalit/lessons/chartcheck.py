@@ -119,3 +119,23 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
         return None
 
     return check
+
+
+DRAWS = re.compile(r"\.plot\b|\bplt\.(?!close|rc|style)|\bsns\.(?!set)|\.hist\(|\.bar[h]?\(|\bfolium\.Map\(|\.explore\(")
+DESCRIBES = re.compile(r"\bdescribe\(")
+
+
+def description_problems(nb) -> list[str]:
+    """Chart cells without a text description: every code cell that draws (matplotlib, pandas, seaborn, a
+    folium map) calls ``datalit.alttext.describe(...)``, which also gives colour-only series their own
+    markers, line styles or hatching. Cells learners never see (instructor, teacher) are not counted."""
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        tags = set(cell.get("metadata", {}).get("tags") or [])
+        if cell.cell_type != "code" or tags & {"instructor", "teacher"}:
+            continue
+        code = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("#", "import ", "from ")))
+        if DRAWS.search(code) and not DESCRIBES.search(code):
+            problems.append(f"cell {i}: draws a chart without a text description "
+                            "(end the cell with alttext.describe(ax, \"...\") instead of plt.show())")
+    return problems

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
-from datalit.lessons import fairness, instructor, schema, solutions
+from datalit.lessons import chartcheck, fairness, glossary, instructor, schema, solutions
 from datalit.lessons.rendering import markdown_problems
 from datalit.lessons.courses import LESSON_NAME, courses_dir, exercise_module, lesson_paths, read_manifest, tagged
 from datalit.reports import params as parameters
@@ -19,6 +20,20 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 CHECK_CALL = re.compile(r"\b(q\d+)\.check\(")
 PLOT_CALL = re.compile(r"\.plot\b|\bplt\.|\bsns\.|\.hist\(|\.bar\(")
 MIN_KOREAN_CHARS = 200
+# tiers whose lessons already link the glossary and describe every chart (issue #23); the others warn
+CONVERTED_TIERS: tuple[str, ...] = ()
+
+
+class PendingLessonCheck(UserWarning):
+    """A check a tier's lessons do not pass yet (reported, not failed)."""
+
+
+def _for_tier(path: Path, tier: str, found: list[str]) -> list[str]:
+    if tier in CONVERTED_TIERS:
+        return found
+    for problem in found:
+        warnings.warn(f"{path}: {problem}", PendingLessonCheck, stacklevel=3)
+    return []
 
 
 def _catalog_ids() -> set[str]:
@@ -112,6 +127,7 @@ def check_notebook(path: Path, catalog_ids: set[str] | None = None) -> list[str]
                       if "hangul.use()" in src or "hangul.seaborn_theme(" in src), None)
     if first_plot is not None and (first_use is None or first_use > first_plot):
         problems.append("plots before datalit.hangul.use(): Korean labels would be broken")
+    problems += _for_tier(path, meta["tier"], glossary.link_problems(nb) + chartcheck.description_problems(nb))
     return problems + _exercise_problems(path, nb, code)
 
 
