@@ -52,34 +52,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from labkit import LAB, lab_env, write_roster
+from labkit import LAB, write_roster
+from unixkit import run_as, team_accounts
 
 pytestmark = pytest.mark.grading
 USERS = ("dlrf-amy", "dlrf-ben", "dlrf-cy")
 TEAM, OTHER = "rf-team", "rf-other"
 PAGE = f"{LAB}.html"
-
-
-def _as(user: str, *cmd: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["/usr/sbin/runuser", "-u", user, "--", *cmd], capture_output=True, text=True, cwd="/")
-
-
-def _groupdel(name: str) -> None:
-    try:
-        gid = grp.getgrnam(name).gr_gid
-    except KeyError:
-        return
-    assert gid >= 1000, f"refusing to delete system group {name} ({gid})"
-    subprocess.run(["groupdel", name], check=False, capture_output=True)
-
-
-def _userdel(name: str) -> None:
-    try:
-        if pwd.getpwnam(name).pw_uid < 1000:
-            return
-    except KeyError:
-        return
-    subprocess.run(["userdel", "-r", name], check=False, capture_output=True)
 
 
 def _snapshot(path: Path) -> dict:
@@ -110,39 +89,18 @@ def teams_course(tmp_path, monkeypatch):
     from datalit.labs import roster, teams
     from datalit.labs.course import open_course
 
-    if os.geteuid() != 0:
-        pytest.fail("the root-write tests need root (CI runs as root)")
-    base = Path(tempfile.mkdtemp(prefix="datalit-rf-", dir="/var/tmp"))
-    os.chmod(base, 0o755)
-    for key, value in lab_env(base).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("DATALIT_LAB_COURSE_DIR", str(tmp_path / "course"))
-    monkeypatch.setenv("DATALIT_LAB_COURSE_ID", "datalit-rf")
-    monkeypatch.setenv("DATALIT_LAB_TEAM_GROUPS_FILE", str(tmp_path / "team-groups.json"))
     groups = [teams.group_name(t) for t in (TEAM, OTHER)]
-    for name in groups:
-        _groupdel(name)
-    for user in USERS:
-        _userdel(user)
-        subprocess.run(["useradd", "-m", "-s", "/bin/bash", user], check=True, capture_output=True)
-        assert pwd.getpwnam(user).pw_uid >= 1000
-    course = open_course(tmp_path / "course")
-    amy, ben, cy = USERS
-    r = roster.import_csv(course, write_roster(tmp_path / "r.csv", {TEAM: [amy, ben], OTHER: [cy]}),
-                          known_users=None, known_labs=[LAB])
-    teams.ensure_folders(course, r)
-    for team in (TEAM, OTHER):  # what `datalit lab feedback` generated (root-only, in the course)
-        d = course.root / "feedback" / team / LAB
-        d.mkdir(parents=True)
-        (d / PAGE).write_text(f"<html><body>feedback of {team}</body></html>")
-    try:
+    with team_accounts(tmp_path, monkeypatch, "rf", USERS, groups):
+        course = open_course(tmp_path / "course")
+        amy, ben, cy = USERS
+        r = roster.import_csv(course, write_roster(tmp_path / "r.csv", {TEAM: [amy, ben], OTHER: [cy]}),
+                              known_users=None, known_labs=[LAB])
+        teams.ensure_folders(course, r)
+        for team in (TEAM, OTHER):  # what `datalit lab feedback` generated (root-only, in the course)
+            d = course.root / "feedback" / team / LAB
+            d.mkdir(parents=True)
+            (d / PAGE).write_text(f"<html><body>feedback of {team}</body></html>")
         yield course
-    finally:
-        for user in USERS:
-            _userdel(user)
-        for name in groups:
-            _groupdel(name)
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _team_dir(course, team=TEAM) -> Path:
@@ -160,16 +118,16 @@ def test_member_links_the_feedback_folder_to_the_course(teams_course, canary, sw
     course, amy = teams_course, USERS[0]
     folder = _team_dir(course)
     if "/" in swapped:
-        assert _as(amy, "mkdir", str(folder / "피드백")).returncode == 0
+        assert run_as(amy, "mkdir", str(folder / "피드백")).returncode == 0
     # the attack: the team's own folder, a link where root will write the feedback
-    assert _as(amy, "ln", "-s", str(canary), str(folder / swapped)).returncode == 0
+    assert run_as(amy, "ln", "-s", str(canary), str(folder / swapped)).returncode == 0
     before = _snapshot(canary)
 
     released = feedback.release(course, LAB)
 
     assert _snapshot(canary) == before  # not re-permissioned, nothing written into it
-    assert _as(amy, "ls", str(canary)).returncode != 0
-    assert _as(amy, "cat", str(canary / "gradebook.db")).returncode != 0
+    assert run_as(amy, "ls", str(canary)).returncode != 0
+    assert run_as(amy, "cat", str(canary / "gradebook.db")).returncode != 0
     ours = released[TEAM]
     assert ours["team_folder"] is None
     assert "symbolic link" in ours["team_folder_refused"] and "NOT copied" in ours["team_folder_refused"]
@@ -185,7 +143,7 @@ def test_datalit_lab_feedback_reports_the_planted_link_and_goes_on(teams_course,
     course, amy = teams_course, USERS[0]
     for team in (TEAM, OTHER):
         (course.root / "submitted" / team / LAB).mkdir(parents=True)
-    assert _as(amy, "ln", "-s", str(canary), str(_team_dir(course) / "피드백")).returncode == 0
+    assert run_as(amy, "ln", "-s", str(canary), str(_team_dir(course) / "피드백")).returncode == 0
     before = _snapshot(canary)
     out = subprocess.run([str(Path(sys.executable).parent / "datalit"), "lab", "feedback", LAB,
                           "--course-dir", str(course.root)], capture_output=True, text=True, timeout=300)
@@ -202,10 +160,10 @@ def test_member_hard_links_a_teammates_file_at_a_page_name(teams_course):
     amy, ben, _ = USERS
     folder = _team_dir(course)
     notes = folder / "ben-notes.txt"
-    assert _as(ben, "sh", "-c", f"echo 'ben only' > '{notes}' && chmod 660 '{notes}'").returncode == 0
+    assert run_as(ben, "sh", "-c", f"echo 'ben only' > '{notes}' && chmod 660 '{notes}'").returncode == 0
     # amy prepares the feedback folder before the first release and hard-links ben's file at the page
-    assert _as(amy, "mkdir", "-p", str(folder / "피드백" / LAB)).returncode == 0
-    assert _as(amy, "ln", str(notes), str(folder / "피드백" / LAB / PAGE)).returncode == 0
+    assert run_as(amy, "mkdir", "-p", str(folder / "피드백" / LAB)).returncode == 0
+    assert run_as(amy, "ln", str(notes), str(folder / "피드백" / LAB / PAGE)).returncode == 0
     before = os.lstat(notes)
 
     released = feedback.release(course, LAB)
@@ -222,8 +180,8 @@ def test_member_hard_links_a_teammates_file_at_a_page_name(teams_course):
     for d in (folder / "피드백", folder / "피드백" / LAB):  # amy's folders are root's now: nobody swaps them
         st = os.lstat(d)
         assert (st.st_uid, st.st_gid, oct(st.st_mode & 0o7777)) == (0, gid, "0o2750")
-    assert _as(ben, "cat", str(page)).returncode == 0
-    assert _as(amy, "rm", "-f", str(page)).returncode != 0
+    assert run_as(ben, "cat", str(page)).returncode == 0
+    assert run_as(amy, "rm", "-f", str(page)).returncode != 0
     assert not list((folder / "피드백" / LAB).glob(".*datalit-*"))  # no temporary file left
 
 
@@ -241,7 +199,7 @@ def test_home_link_is_made_with_the_members_rights(teams_course, canary, tmp_pat
         for link in home.glob("팀폴더-*"):
             link.unlink()
     # amy plants her own link at the name; ben makes his home read-only for himself
-    assert _as(amy, "ln", "-s", str(canary), str(home_a / f"팀폴더-{TEAM}")).returncode == 0
+    assert run_as(amy, "ln", "-s", str(canary), str(home_a / f"팀폴더-{TEAM}")).returncode == 0
     os.chmod(home_b, 0o500)
     before = _snapshot(canary)
     try:
@@ -269,7 +227,7 @@ def test_team_folder_walk_refuses_a_link(teams_course, canary):
     with pytest.raises(LabError, match="symbolic link"):
         teams.ensure_folders(course, roster.load(course))
     assert _snapshot(canary) == before
-    assert _as(USERS[0], "mkdir", str(folder.parent / "planted")).returncode != 0  # teams_dir: root only
+    assert run_as(USERS[0], "mkdir", str(folder.parent / "planted")).returncode != 0  # teams_dir: root only
 
 
 def test_an_anchor_whose_path_a_member_can_change_is_refused(teams_course, canary):
@@ -283,8 +241,8 @@ def test_an_anchor_whose_path_a_member_can_change_is_refused(teams_course, canar
     shared.mkdir()
     os.chmod(shared, 0o777)  # writable by everybody, not sticky
     (shared / "team").mkdir()
-    assert _as(amy, "mv", str(shared / "team"), str(shared / "moved")).returncode == 0  # the member can swap it
-    assert _as(amy, "ln", "-s", str(canary), str(shared / "team")).returncode == 0
+    assert run_as(amy, "mv", str(shared / "team"), str(shared / "moved")).returncode == 0  # the member can swap it
+    assert run_as(amy, "ln", "-s", str(canary), str(shared / "team")).returncode == 0
     with pytest.raises(nofollow.UnsafePath, match="writable by other users"):
         nofollow.open_anchor(shared / "moved")
     mine = base / "amys"
@@ -312,9 +270,9 @@ def test_runtime_dir_of_an_earlier_account_with_a_link_inside(teams_course, cana
     stale = base / amy
     stale.mkdir()
     os.chown(stale, pb.pw_uid, pb.pw_gid)  # left by an earlier account of another uid
-    assert _as(ben, "ln", "-s", str(canary), str(stale / "kernel.sock")).returncode == 0
-    assert _as(ben, "ln", "-s", str(canary), str(stale / "dir")).returncode == 0
-    assert _as(amy, "ln", "-s", str(canary), str(base / "other")).returncode != 0  # the base is root's
+    assert run_as(ben, "ln", "-s", str(canary), str(stale / "kernel.sock")).returncode == 0
+    assert run_as(ben, "ln", "-s", str(canary), str(stale / "dir")).returncode == 0
+    assert run_as(amy, "ln", "-s", str(canary), str(base / "other")).returncode != 0  # the base is root's
     before = _snapshot(canary)
     DatalitSpawner._make_runtime_dir(SimpleNamespace(runtime_dir=str(stale), log=logging.getLogger("t")),
                                      pa.pw_uid, pa.pw_gid)
@@ -328,8 +286,8 @@ def test_workshop_purge_of_a_home_with_links(teams_course, canary, tmp_path):
 
     amy = USERS[0]
     home = Path(pwd.getpwnam(amy).pw_dir)
-    assert _as(amy, "ln", "-s", str(canary), str(home / "course")).returncode == 0
-    assert _as(amy, "ln", "-s", str(canary / "gradebook.db"), str(home / "grades")).returncode == 0
+    assert run_as(amy, "ln", "-s", str(canary), str(home / "course")).returncode == 0
+    assert run_as(amy, "ln", "-s", str(canary / "gradebook.db"), str(home / "grades")).returncode == 0
     state = tmp_path / "state"
     workshop.save_registry(state, {"accounts": {amy: {"expires_at": "2020-01-01T00:00:00+00:00"}}})
     before = _snapshot(canary)
@@ -346,14 +304,14 @@ def test_home_image_copy_keeps_links_as_links(teams_course, canary, tmp_path):
     amy = USERS[0]
     pw = pwd.getpwnam(amy)
     home = Path(pw.pw_dir)
-    assert _as(amy, "ln", "-s", str(canary), str(home / "course")).returncode == 0
+    assert run_as(amy, "ln", "-s", str(canary), str(home / "course")).returncode == 0
     before = _snapshot(canary)
     state = tmp_path / "state"
     state.mkdir(mode=0o700)
     try:
         assert disk.limit_home(state, amy, home, pw.pw_uid, pw.pw_gid, 32 * 1024 ** 2)
         assert os.readlink(home / "course") == str(canary)
-        assert _snapshot(canary) == before and _as(amy, "ls", str(home / "course/")).returncode != 0
+        assert _snapshot(canary) == before and run_as(amy, "ls", str(home / "course/")).returncode != 0
     finally:
         disk.release_home(state, amy, home)
     assert not os.path.ismount(home)

@@ -9,33 +9,18 @@ from __future__ import annotations
 
 import grp
 import os
-import pwd
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from labkit import LAB, lab_env, write_roster
+from labkit import LAB, write_roster
+from unixkit import run_as, team_accounts
 
 pytestmark = pytest.mark.grading
 TEAM_A = "seoul-bike-analysis-team-alpha-1"  # 32 characters; the first 31 are the same
 TEAM_B = "seoul-bike-analysis-team-alpha-2"
 USERS = ("dltg-amy", "dltg-ben")
-
-
-def _as(user: str, *cmd: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["/usr/sbin/runuser", "-u", user, "--", *cmd], capture_output=True, text=True, cwd="/")
-
-
-def _groupdel(name: str) -> None:
-    try:
-        gid = grp.getgrnam(name).gr_gid
-    except KeyError:
-        return
-    assert gid >= 1000, f"refusing to delete system group {name} ({gid})"
-    subprocess.run(["groupdel", name], check=False, capture_output=True)
 
 
 @pytest.fixture
@@ -44,29 +29,9 @@ def team_course(tmp_path, monkeypatch):
     from datalit.labs.course import open_course
     from datalit.labs.teams import group_name
 
-    if os.geteuid() != 0:
-        pytest.fail("the team-group tests need root (CI runs as root)")
-    base = Path(tempfile.mkdtemp(prefix="datalit-teams-", dir="/var/tmp"))
-    os.chmod(base, 0o755)
-    for key, value in lab_env(base).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("DATALIT_LAB_COURSE_DIR", str(tmp_path / "course"))
-    monkeypatch.setenv("DATALIT_LAB_COURSE_ID", "datalit-teams")
-    monkeypatch.setenv("DATALIT_LAB_TEAM_GROUPS_FILE", str(tmp_path / "team-groups.json"))
     groups = [group_name(t) for t in (TEAM_A, TEAM_B, "intruders")]
-    for name in groups:
-        _groupdel(name)
-    for user in USERS:
-        subprocess.run(["userdel", "-r", user], check=False, capture_output=True)
-        subprocess.run(["useradd", "-m", "-s", "/bin/bash", user], check=True, capture_output=True)
-        assert pwd.getpwnam(user).pw_uid >= 1000
-    yield open_course(tmp_path / "course")
-    for user in USERS:
-        if pwd.getpwnam(user).pw_uid >= 1000:
-            subprocess.run(["userdel", "-r", user], check=False, capture_output=True)
-    for name in groups:
-        _groupdel(name)
-    shutil.rmtree(base, ignore_errors=True)
+    with team_accounts(tmp_path, monkeypatch, "teams", USERS, groups):
+        yield open_course(tmp_path / "course")
 
 
 def test_two_long_team_names_get_their_own_groups(team_course, tmp_path):
@@ -87,12 +52,12 @@ def test_two_long_team_names_get_their_own_groups(team_course, tmp_path):
     assert folder_a.stat().st_gid == grp.getgrnam(ga).gr_gid and folder_b.stat().st_gid == grp.getgrnam(gb).gr_gid
 
     # each keeps access to their own folder ...
-    assert _as(amy, "touch", str(folder_a / "amy.txt")).returncode == 0
-    assert _as(ben, "touch", str(folder_b / "ben.txt")).returncode == 0
+    assert run_as(amy, "touch", str(folder_a / "amy.txt")).returncode == 0
+    assert run_as(ben, "touch", str(folder_b / "ben.txt")).returncode == 0
     # ... and cannot write (or read) the other team's
-    assert _as(amy, "touch", str(folder_b / "from-amy.txt")).returncode != 0
-    assert _as(ben, "touch", str(folder_a / "from-ben.txt")).returncode != 0
-    assert _as(amy, "ls", str(folder_b)).returncode != 0
+    assert run_as(amy, "touch", str(folder_b / "from-amy.txt")).returncode != 0
+    assert run_as(ben, "touch", str(folder_a / "from-ben.txt")).returncode != 0
+    assert run_as(amy, "ls", str(folder_b)).returncode != 0
     assert not (folder_b / "from-amy.txt").exists() and not (folder_a / "from-ben.txt").exists()
 
     # running it again reuses our own groups (recorded with their gid), changes nothing
