@@ -56,9 +56,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "internal_port_max": 19999,
         "url": "",                      # a hub without a local state directory (Kubernetes) for `datalit hub
         "token": "",                    # status` / `users list`; secret: DATALIT_HUB_TOKEN (datalit-cli's token)
+        "db_url": "",                   # "" = <state>/jupyterhub.sqlite; or postgresql://USER@HOST:PORT/DB (required on
+                                        # Kubernetes; password: env DATALIT_HUB_DB_PASSWORD only, datalit/databases.py)
     },
     "lab": {
         "course_dir": "",
+        "gradebook_url": "",     # "" = <course_dir>/gradebook.db; or postgresql://USER@HOST:PORT/DB (graders on several
+                                 # nodes); password: env DATALIT_LAB_GRADEBOOK_PASSWORD only (datalit/databases.py)
         "workers": 0,            # 0 = number of cores
         "timeout": 300,          # wall-clock seconds per notebook (the kernel is killed after)
         "cell_timeout": 60,      # seconds per cell (the cell is interrupted, grading goes on)
@@ -102,6 +106,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "proxy_service": "proxy-public",               # user pods reach /services/... through the proxy
         "singleuser_image": "registry.example.seoul.go.kr/datalit-singleuser:0.1.0",
         "grading_labchecks_secret": "datalit-labchecks",  # hidden reference checks: grading Jobs only
+        "gradebook_secret": "datalit-gradebook-db",     # key "password": lab.gradebook_url's (grading Jobs, instructors)
         "grading_cpu": "1",
         "grading_pids": 256,           # kubelet podPidsLimit on the grading nodes (not settable per pod)
         "grading_node_selector": "",   # e.g. "datalit.seoul.go.kr/pool=grading"

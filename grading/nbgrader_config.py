@@ -19,7 +19,7 @@ if os.environ.get("DATALIT_LAB_COURSE_DIR") or _lab["course_dir"]:
     c.CourseDirectory.root = os.environ.get("DATALIT_LAB_COURSE_DIR") or _lab["course_dir"]
     from datalit.labs.course import gradebook_url
 
-    c.CourseDirectory.db_url = gradebook_url(c.CourseDirectory.root)
+    c.CourseDirectory.db_url = gradebook_url(c.CourseDirectory.root, _lab)  # lab.gradebook_url or gradebook.db
 c.Exchange.assignment_dir = "."
 # The exchange is the datalit-exchange hub service (identity from the hub, root-only storage):
 # the Assignments panel and nbgrader's member commands go through these classes.

@@ -34,7 +34,13 @@ def approved_signup(state: Path, name: str) -> bool:
     """Whether an admin approved NAME's sign-up (NativeAuthenticator's ``users_info`` in the hub database).
 
     Approval does not make a JupyterHub user; the first login does. Reading the database needs the
-    hub's own rights (the state directory is 0700): the admin's ``datalit`` commands run as root."""
+    hub's own rights (the state directory is 0700): the admin's ``datalit`` commands run as root; a hub database
+    on PostgreSQL (``hub.db_url``) needs its password in this process's environment."""
+    from datalit.databases import hub_db_url, is_sqlite
+
+    url = hub_db_url(state)
+    if not is_sqlite(url):
+        return _approved_on_server(url, name)
     db = state / DATABASE
     if not db.exists():
         return False
@@ -43,6 +49,22 @@ def approved_signup(state: Path, name: str) -> bool:
             row = conn.execute("SELECT is_authorized FROM users_info WHERE username = ?", (name,)).fetchone()
     except sqlite3.Error:
         return False
+    return bool(row and row[0])
+
+
+def _approved_on_server(url: str, name: str) -> bool:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT is_authorized FROM users_info WHERE username = :name"),
+                               {"name": name}).fetchone()
+    except SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
     return bool(row and row[0])
 
 

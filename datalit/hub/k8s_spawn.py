@@ -31,6 +31,8 @@ GRADING = f"{SRC}/grading"
 COURSE_VOLUME = "datalit-course"
 TEAMS_VOLUME = "datalit-teams"
 CHECKOUT_IN_COURSE = ".checkout"  # labs/ on the course volume (docs/admin-guide.md §9: kubectl cp)
+RUNTIME_VOLUME = "datalit-runtime"
+TEAM_RUNTIME = "/srv/datalit/runtime"  # a team server's runtime files and collaboration databases (node-local)
 
 
 def settings() -> dict:
@@ -38,7 +40,7 @@ def settings() -> dict:
     from datalit.config import load_config
 
     cfg = load_config()
-    return {**cfg["k8s"], "course_id": cfg["lab"]["course_id"]}
+    return {**cfg["k8s"], "course_id": cfg["lab"]["course_id"], "gradebook_url": cfg["lab"]["gradebook_url"]}
 
 
 def exchange_url(s: dict) -> str:
@@ -104,10 +106,18 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
         # their `datalit lab release/collect/feedback` talk to the exchange over HTTP with the server's own
         # token (it names them; the service checks they teach), as instructors elsewhere do (lab.exchange_url)
         env["DATALIT_LAB_EXCHANGE_URL"] = exchange_url(s)
+        if s.get("gradebook_url"):  # the gradebook on PostgreSQL (datalit/databases.py), password from its Secret
+            from datalit.databases import GRADEBOOK_PASSWORD_ENV
+
+            env["DATALIT_LAB_GRADEBOOK_URL"] = s["gradebook_url"]
+            env[GRADEBOOK_PASSWORD_ENV] = {"valueFrom": {"secretKeyRef": {"name": s["gradebook_secret"],
+                                                                          "key": "password"}}}
     else:
         env.pop("DATALIT_LAB_COURSE_DIR", None)
         env.pop("DATALIT_LAB_CHECKOUT_DIR", None)
         env.pop("DATALIT_LAB_EXCHANGE_URL", None)
+        env.pop("DATALIT_LAB_GRADEBOOK_URL", None)
+        env.pop("DATALIT_LAB_GRADEBOOK_PASSWORD", None)
     if directory is None:
         from datalit.hub import teamhub
 
@@ -125,6 +135,10 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
         spawner.storage_pvc_ensure = False   # no claim-<team account>: the team folder is the home
         spawner.lifecycle_hooks = {}         # no course hand-out into the team folder
         env["DATALIT_TEAM"] = team.id
+        # runtime files, collaboration history and file ids (user_server/team/) on the node, not on the RWX volume
+        volumes.append({"name": RUNTIME_VOLUME, "emptyDir": {"sizeLimit": "1Gi"}})
+        mounts.append({"name": RUNTIME_VOLUME, "mountPath": TEAM_RUNTIME})
+        env["JUPYTER_RUNTIME_DIR"] = TEAM_RUNTIME
     else:
         teams = []
         for team in directory.of_member(user.name):

@@ -300,6 +300,13 @@ def run_hub(ip: str | None = None, port: int | None = None, state_dir: str | Non
 
 def _run(launcher: Launcher, config: dict, state: Path) -> int:
     say = launcher.say
+    try:  # hub.db_url: a mistake is one line here, not a traceback in the hub's log (datalit/databases.py)
+        from datalit.databases import hub_db_url
+
+        hub_db_url(state, config["hub"])
+    except ValueError as exc:
+        say(f"ERROR: {exc}")
+        return 1
     if is_root():
         refuse_exposed_checkout()
     if not is_root():

@@ -99,7 +99,9 @@ def _init_worker(course: Course, slots, sandbox_cache: str | None) -> None:
     if sandbox_cache and course.cfg["prewarm"]:
         from datalit.kernels import forkserver
 
-        env = dict(os.environ, **cache_env(sandbox_cache))
+        from datalit.databases import without_secrets
+
+        env = without_secrets(dict(os.environ, **cache_env(sandbox_cache)))  # kernels fork from it
         forkserver.start(preload=forkserver.PRELOAD + KERNEL_PRELOAD, sandboxed=True, env=env)
 
 

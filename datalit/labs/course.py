@@ -18,12 +18,10 @@ from pathlib import Path
 import yaml
 
 from datalit.config import load_config
+from datalit.databases import gradebook_url, is_sqlite
 from datalit.paths import checkout_path, repo_path
 
-
-def gradebook_url(root: str | Path) -> str:
-    """The course's gradebook; parallel graders share it, so wait for a lock instead of failing after 5 s."""
-    return f"sqlite:///{Path(root) / 'gradebook.db'}?timeout=120"
+__all__ = ["Course", "LabError", "gradebook_url", "open_course"]  # gradebook_url: read by nbgrader_config.py
 
 
 class LabError(RuntimeError):
@@ -49,7 +47,15 @@ class Course:
 
     @property
     def db_url(self) -> str:
-        return gradebook_url(self.root)
+        return gradebook_url(self.root, self.cfg)
+
+    @property
+    def on_server(self) -> bool:
+        """The gradebook is a PostgreSQL database (``lab.gradebook_url``), not ``gradebook.db`` here."""
+        return not is_sqlite(self.db_url)
+
+    def has_gradebook(self) -> bool:
+        return self.on_server or (self.root / "gradebook.db").exists()
 
     def notes_path(self, lab: str, team: str) -> Path:
         return self.meta / "notes" / lab / f"{team}.json"

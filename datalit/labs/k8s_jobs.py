@@ -88,6 +88,13 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
         "MPLCONFIGDIR": "/tmp/mpl", "HOME": "/tmp",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
     }
+    secret_env = []
+    if lab_cfg["gradebook_url"]:  # N Jobs on N nodes write one gradebook: PostgreSQL, its password from a Secret
+        from datalit.databases import GRADEBOOK_PASSWORD_ENV
+
+        env["DATALIT_LAB_GRADEBOOK_URL"] = lab_cfg["gradebook_url"]
+        secret_env = [{"name": GRADEBOOK_PASSWORD_ENV, "valueFrom": {"secretKeyRef": {
+            "name": k8s["gradebook_secret"], "key": "password"}}}]
     pod_security = {"runAsUser": 1000, "runAsGroup": 100, "fsGroup": 100, "runAsNonRoot": True,
                     "seccompProfile": {"type": "RuntimeDefault"}}
     container_security = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
@@ -121,7 +128,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
             "image": k8s["singleuser_image"],
             "command": ["python", "-m", "datalit.labs.k8s_jobs", "grade", lab, "--shard", str(worker),
                         "--of", str(workers)],
-            "env": [{"name": k, "value": v} for k, v in env.items()],
+            "env": [{"name": k, "value": v} for k, v in env.items()] + secret_env,
             "resources": {"requests": dict(resources), "limits": dict(resources)},
             "securityContext": container_security,
             "volumeMounts": [

@@ -9,6 +9,10 @@ A release is staged and then switched in, so that nothing changes unless everyth
 4. the student version is published to the exchange (its switch is atomic), then the gradebook is
    written back in one SQLite transaction and ``source/LAB`` and ``release/LAB`` are renamed in.
    If that last step fails, the exchange gets the previous release back.
+
+With the gradebook on PostgreSQL (``lab.gradebook_url``) step 3 runs on a scratch SQLite gradebook and step 4
+runs ``generate_assignment`` again, in the staging course, on the real one (nbgrader's own writes, not one
+transaction: a failure there leaves the new lab's cells in the gradebook, and the previous files in place).
 """
 from __future__ import annotations
 
@@ -44,7 +48,7 @@ def released_due(course: Course, lab: str) -> tuple[bool, datetime | None]:
 
     found = (course.root / "release" / lab).exists()
     due = None
-    if (course.root / "gradebook.db").exists():
+    if course.has_gradebook():
         with in_course(course), gradebook(course) as gb:
             try:
                 due = from_gradebook(gb.find_assignment(lab).duedate)
@@ -69,7 +73,7 @@ def _digest(path: Path) -> str | None:
 def _stage(course: Course, lab: str, stage: Path, duedate: datetime | None) -> None:
     shutil.copyfile(course.root / "nbgrader_config.py", stage / "nbgrader_config.py")
     real_db = course.root / "gradebook.db"
-    if real_db.exists():
+    if real_db.exists() and not course.on_server:
         _sqlite_copy(real_db, stage / "gradebook.db")
         _sqlite_copy(real_db, stage / "gradebook.before.db")
     dest = stage / "source" / lab
@@ -83,19 +87,24 @@ def _stage(course: Course, lab: str, stage: Path, duedate: datetime | None) -> N
             shutil.copytree(f, dest / f.name, dirs_exist_ok=True)
         else:
             shutil.copy2(f, dest / f.name)
-    staged = Course(stage, course.cfg)
+    _generate(Course(stage, {**course.cfg, "gradebook_url": ""}), lab, duedate, "nothing was changed")
+
+
+def _generate(staged: Course, lab: str, duedate: datetime | None, outcome: str) -> None:
     with in_course(staged):
         with gradebook(staged) as gb:
             gb.update_or_create_assignment(lab, duedate=for_gradebook(duedate))
         result = api(staged).generate_assignment(lab, force=True, create=True)
     if not result["success"]:
-        raise LabError(f"nbgrader generate_assignment failed (nothing was changed):\n{result['log']}\n"
+        raise LabError(f"nbgrader generate_assignment failed ({outcome}):\n{result['log']}\n"
                        f"{result.get('error', '')}")
 
 
-def _switch_in(course: Course, lab: str, stage: Path) -> None:
+def _switch_in(course: Course, lab: str, stage: Path, duedate: datetime | None) -> None:
     real_db = course.root / "gradebook.db"
-    if real_db.exists():
+    if course.on_server:  # the staged files again, now recorded in the real gradebook
+        _generate(Course(stage, course.cfg), lab, duedate, "the previous release is kept")
+    elif real_db.exists():
         _sqlite_copy(stage / "gradebook.db", real_db)
     else:
         shutil.copyfile(stage / "gradebook.db", real_db)
@@ -144,8 +153,8 @@ def release(course: Course, lab: str, due: str | None = None, to_exchange: bool 
         if to_exchange:
             publish(course, lab, stage / "release" / lab, duedate)
         try:
-            _switch_in(course, lab, stage)
-        except OSError as exc:
+            _switch_in(course, lab, stage, duedate)
+        except (OSError, LabError) as exc:
             if to_exchange and (course.root / "release" / lab).is_dir():
                 publish(course, lab, course.root / "release" / lab, old_due)  # the previous release back
             raise LabError(f"switching in the new release of {lab} failed; the previous one is kept: {exc}") from None

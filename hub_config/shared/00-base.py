@@ -3,12 +3,14 @@
 # user servers that outlived a crash reconnect; the proxy belongs to `datalit hub` (datalit/hub/proxy.py).
 from pathlib import Path
 
+from datalit.databases import hub_db_url  # hub.db_url (PostgreSQL), else <state>/jupyterhub.sqlite
+
 state = Path(settings["state_dir"])
 c.JupyterHub.ip = settings["ip"]
 c.JupyterHub.port = settings["port"]
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = settings["hub_port"]
-c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+c.JupyterHub.db_url = hub_db_url(state)
 c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True  # SIGTERM stops every user server; after a crash they are taken over

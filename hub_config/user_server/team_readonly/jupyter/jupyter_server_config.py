@@ -1,7 +1,5 @@
 # A team server's JUPYTER_CONFIG_DIR (datalit/hub/teamenv.py): root-owned, read-only, instead of the team
 # folder's ~/.jupyter, which every member can write. Loaded by team servers only.
-import os
-
 from datalit.hub.teamenv import NeverTrusted, course_config_only
 
 c = get_config()  # noqa: F821
@@ -10,8 +8,6 @@ c = get_config()  # noqa: F821
 c.NotebookNotary.store_factory = NeverTrusted
 c.NotebookNotary.secret = b"team servers trust no notebook"
 c.NotebookNotary.db_file = ":memory:"
-# the file-id database (real-time collaboration) lives with the server's runtime files, not in the data folder
-_runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
-c.BaseFileIdManager.db_path = os.path.join(_runtime, "file_id_manager.db") if _runtime else ":memory:"
+# the file-id and collaboration databases live in the runtime folder: hub_config/user_server/team/
 # nbgrader's Assignments panel reads the course's nbgrader config only, never the team folder's
 course_config_only()

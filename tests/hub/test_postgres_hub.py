@@ -1,0 +1,81 @@
+"""The hub database on a real PostgreSQL server (``hub.db_url``, datalit/databases.py): users, their approvals
+and groups survive a restart; nothing is written to the SQLite file; a URL with a password in it is refused."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from hub_fixtures import hub_base_dir, start_hub
+from pgserver import pg_server  # noqa: F401 - the session's PostgreSQL server
+
+from datalit.config import ConfigError
+
+
+def test_database_urls(monkeypatch, tmp_path):
+    from datalit.databases import GRADEBOOK_PASSWORD_ENV, gradebook_url, hub_db_url
+
+    cfg = {"db_url": ""}
+    assert hub_db_url(tmp_path, cfg) == f"sqlite:///{tmp_path / 'jupyterhub.sqlite'}"
+    assert gradebook_url(tmp_path, {"gradebook_url": ""}).startswith(f"sqlite:///{tmp_path / 'gradebook.db'}")
+    monkeypatch.setenv(GRADEBOOK_PASSWORD_ENV, "s3cr/t@x")
+    url = gradebook_url(tmp_path, {"gradebook_url": "postgresql://grader@db.local:5433/gradebook"})
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    assert (parsed.drivername, parsed.username, parsed.password, parsed.host, parsed.port, parsed.database) == \
+        ("postgresql+psycopg", "grader", "s3cr/t@x", "db.local", 5433, "gradebook")
+    for bad, says in (("postgresql://grader:inline@db/gb", GRADEBOOK_PASSWORD_ENV), ("mysql://u@db/gb", "PostgreSQL"),
+                      ("not a url", "not a database URL")):
+        with pytest.raises(ConfigError, match=says):
+            gradebook_url(tmp_path, {"gradebook_url": bad})
+
+
+@pytest.mark.hub
+@pytest.mark.slow
+def test_users_and_groups_survive_a_restart_on_postgres(pg_server):  # noqa: F811
+    from datalit.hub.accounts import approved_signup
+
+    database = pg_server.create_database("hub")
+    env = {"DATALIT_HUB_DB_URL": pg_server.url(database), "DATALIT_HUB_DB_PASSWORD": pg_server.password}
+    base = hub_base_dir()
+    first = second = None
+    try:
+        first = start_hub(base / "state", home_base=base / "home", extra_env=env)
+        name, password = first.new_user(groups=("intermediate", "analysts"))
+        assert first.stop() == 0
+        # the rows are in PostgreSQL, the state directory's SQLite file stayed empty
+        assert pg_server.query(database, "SELECT name FROM users WHERE name = %s", (name,)) == [(name,)]
+        assert pg_server.query(database, "SELECT is_authorized FROM users_info WHERE username = %s",
+                               (name,)) == [(True,)]
+        sqlite_file = base / "state" / "jupyterhub.sqlite"
+        assert not sqlite_file.exists() or sqlite_file.stat().st_size == 0
+
+        second = start_hub(base / "state", home_base=base / "home", extra_env=env, admin_password="not-used")
+        second.created, second.admin_password = first.created, first.admin_password
+        _, resp = second.login(name, password)  # the approval, read from PostgreSQL
+        assert resp.status_code == 302, resp.text[:300]
+        assert set(second.user_model(name)["groups"]) == {"intermediate", "analysts"}
+        second.admin_session()  # the first admin was not made a second time
+        # the admin's CLI reads the approvals from the same database (password from its environment)
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in env.items():
+                mp.setenv(key, value)
+            assert approved_signup(base / "state", name)
+            assert not approved_signup(base / "state", "nobody-signed-up")
+    finally:
+        for h in (first, second):
+            if h is not None:
+                h.remove_users()
+                h.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.hub
+def test_a_password_in_the_url_stops_the_hub_with_a_clear_error(pg_server):  # noqa: F811
+    base = hub_base_dir()
+    url = pg_server.url("postgres").replace("datalit@", f"datalit:{pg_server.password}@")
+    try:
+        with pytest.raises(RuntimeError, match="DATALIT_HUB_DB_PASSWORD"):
+            start_hub(base / "state", home_base=base / "home", extra_env={"DATALIT_HUB_DB_URL": url}, timeout=60)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
