@@ -72,10 +72,11 @@ def _share(geo, cover):
 
 
 def _numbers(text):
-    m = re.search(r"직선 ([\d,]+) m 안에 사는 (?:65세 이상 )?주민: ([\d,]+)명 , ([\d.]+)%", text)
-    pick = re.search(r"로 오릅니다\. (.+?) \((\S+)\): \+([\d,]+)명", text)
+    m = re.search(r"직선 ([\d,]+) m 안에 사는 (?:65세 이상 )?주민: ([\d.]+)% \(약 ([\d,]+)명, 동 인구를 고르게 나눈 추정\)", text)
+    pick = re.search(r"로 오릅니다\. (.+?) \((\S+)\): 약 \+([\d,]+)명", text)
     assert m and pick, text[:3000]
-    return float(m.group(3)), pick.group(1), int(pick.group(3).replace(",", ""))
+    assert int(m.group(3).replace(",", "")) % 100 == 0 and int(pick.group(3).replace(",", "")) % 100 == 0   # 추정: hundreds
+    return float(m.group(2)), pick.group(1), int(pick.group(3).replace(",", ""))
 
 
 def test_share_within_500m_of_a_library_for_over_65s(mapo_libraries):
@@ -123,9 +124,59 @@ def test_bike_stations_for_all_residents_and_missing_dongs_listed(gangdong_bikes
 def test_virtual_stops_are_never_recommended(mapo_libraries):
     text, _ = mapo_libraries
     listed = text[text.index("로 오릅니다."):].split("지도:")[0]
-    picks = [p.strip() for p in re.findall(r"([^%→]+?) \(\S+?\): \+[\d,]+명", listed.removeprefix("로 오릅니다."))]
+    picks = [p.strip() for p in re.findall(r"([^%→]+?) \(\S+?\): 약 \+[\d,]+명", listed.removeprefix("로 오릅니다."))]
     assert len(picks) == 5 and not [p for p in picks if "가상" in p], picks
     assert "가상정류장" in text
+
+
+def _registered(shared):
+    """Libraries the raw national file lists per Seoul gu (public, small, children's), its 시군구명 cleaned of
+    the spellings the file uses ('서울특별시 도봉구', '노원구' + U+3000)."""
+    import csv
+
+    path = shared / "korea_libraries_standard" / "전국도서관표준데이터.csv"
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp949")
+    rows = list(csv.DictReader(text.splitlines()))
+    counts: dict[str, int] = {}
+    for r in rows:
+        if r["시도명"].startswith("서울") and r["도서관유형"] in ("공공도서관", "작은도서관", "어린이도서관"):
+            gu = r["시군구명"].replace("서울특별시", "").strip().strip("\u3000")
+            counts[gu] = counts.get(gu, 0) + 1
+    return counts
+
+
+def test_library_registry_completeness_is_stated_and_an_empty_gu_refused(repo, tmp_path_factory, mapo_libraries,
+                                                                          shared_datasets):
+    """Stat review: the headline measured the registry, not access (동대문구 has no rows; no 교육청 library is
+    in the file). The gu's registered count is printed beside the caveat, a gu with none is refused in Korean
+    (no share, no picks), and one with fewer than half the districts' median is flagged."""
+    from statistics import median
+
+    from datalit.seoul import GU_NAMES
+
+    counts = _registered(shared_datasets)
+    assert counts.get("동대문구", 0) == 0 and set(counts) <= set(GU_NAMES)
+    mid = median(counts.get(g, 0) for g in GU_NAMES)
+    text, _ = mapo_libraries
+    assert (f"표준데이터에 마포구 도서관으로 등록된 곳: {counts['마포구']}곳 (25개 구 가운데값 {mid:.0f}곳). "
+            "표준데이터에 등록된 도서관만 (교육청 도서관 등 빠짐)") in text
+    assert "상암동" in text and "추정" in text
+    out = tmp_path_factory.mktemp("fl-ddm")
+    found = run(repo, NB, out, gu="동대문구")["findings"]
+    ddm = html_text(out / f"{NB}.html")
+    assert found["refused"] is True and found["registry"] == 0 and found["picks"] == []
+    assert "동대문구 도서관이 한 곳도 등록되어 있지 않아 이 구의 도서관 접근성은 계산하지 않습니다" in ddm
+    assert "로 오릅니다" not in ddm and "안에 사는 65세 이상 주민:" not in ddm
+    few = sorted(g for g in GU_NAMES if 0 < counts.get(g, 0) < mid / 2)
+    assert few                                                           # 강동구, 강북구, 중랑구 on this file
+    out = tmp_path_factory.mktemp("fl-few")
+    found = run(repo, NB, out, gu=few[0])["findings"]
+    assert found["few_registered"] is True and found["registry"] == counts[few[0]]
+    assert f"{few[0]}는 표준데이터에 등록된 도서관이 {counts[few[0]]}곳으로" in html_text(out / f"{NB}.html")
 
 
 GAP_DONG = "서교동"
