@@ -38,6 +38,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "home_base": "/home",
         "data_mount": "/srv/datalit/datasets",
         "expiry_check_seconds": 60,     # how often expired workshop servers are stopped
+        "prewarm_reserve": "2G",        # memory kept free when pre-warming servers (hub, proxy, services, system)
+        "prewarm_parallel": 4,          # servers started at once by a warm-up (2 cores: more only queue)
+        "prewarm_check_seconds": 15,    # how often the workshop-prewarm service looks at its plan
+        "prewarm_hours": 3,             # a warm-up's workshop lasts this long unless --until says otherwise
+        "prewarm_idle_minutes": 60,     # a batch's own idle rule during its workshop (opened servers)
         "allowed_failed_logins": 5,     # then the account waits seconds_before_next_try
         "seconds_before_next_try": 120,
         "user_env": "",                 # venv of the user servers; default: the hub's own (sys.prefix)
@@ -93,8 +98,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "k8s": {
         "namespace": "datalit",
         "api_url": "https://kubernetes.default.svc",   # in-cluster API (the hub pod's service account)
-        "exchange_claim": "datalit-exchange",          # RWO, the hub pod only: the exchange service's store
+        "exchange_claim": "datalit-exchange",          # RWX: the exchange Deployment writes, the hub pod reads (roster)
         "exchange_mount": "/srv/datalit/exchange",
+        "exchange_service": "datalit-exchange",        # its own Deployment + Service (datalit/hub/k8s_exchange.py)
+        "exchange_port": 8090,
+        "progress_service": "datalit-progress",        # a Service onto the hub pod's learning-record service
+        "progress_port": 8091,
+        "chart_values": "/usr/local/etc/jupyterhub/secret/values.yaml",  # the chart's values, in the hub pod
         "course_claim": "datalit-course",              # RWX: instructors' pods and grading Jobs only
         "course_mount": "/srv/datalit/course",
         "teams_claim": "datalit-teams",                # RWX: one folder (subPath) per team
@@ -104,12 +114,20 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "home_claim_template": "claim-{username}",     # KubeSpawner's pvc_name_template (z2jh default)
         "home_mount": "/home/jovyan",
         "proxy_service": "proxy-public",               # user pods reach /services/... through the proxy
-        "singleuser_image": "registry.example.seoul.go.kr/datalit-singleuser:0.1.0",
+        "singleuser_image": "registry.example.seoul.go.kr/datalit-singleuser:0.1.0",  # only where no chart values are
+                                                       # mounted: in the hub pod Jobs run the chart's singleuser.image
         "grading_labchecks_secret": "datalit-labchecks",  # hidden reference checks: grading Jobs only
         "gradebook_secret": "datalit-gradebook-db",     # key "password": lab.gradebook_url's (grading Jobs, instructors)
         "grading_cpu": "1",
         "grading_pids": 256,           # kubelet podPidsLimit on the grading nodes (not settable per pod)
         "grading_node_selector": "",   # e.g. "datalit.seoul.go.kr/pool=grading"
+        "grading_toleration": "",      # the grading pool's taint, e.g. "datalit.seoul.go.kr/pool=grading:NoSchedule"
+        "grading_sandbox_namespace": "datalit-sandbox",  # grading_sandbox Jobs only: PodSecurity "privileged" there
+        "team_cpu_limit": 2,           # a team server (several members' kernels), not one learner's singleuser.cpu
+        "team_cpu_guarantee": 0.5,
+        "team_mem_limit": "4G",
+        "team_mem_guarantee": "2G",
+        "purge_batch": 8,              # home claims per purge archive pod (attach limits), one zone per pod
         "grading_sandbox": False,      # False: kernels in an unprivileged sidecar container; True: the one-machine sandbox in one root pod (SYS_ADMIN...)
     },
     "report": {

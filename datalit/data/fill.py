@@ -11,7 +11,7 @@ For every file of the catalog (``datasets/*.yaml``), ``DEST/<dataset>/<file>``:
   checked, then moved into place. A file whose sha256 does not match is never put in DEST.
 
 Exit status 1 when any file is still missing or wrong (the Job fails and says which). Used by the fill
-Job of hub_config/k8s/manifests/datasets.yaml; works the same on one machine.
+Job of datalit/hub/k8s_fill.py; works the same on one machine.
 """
 from __future__ import annotations
 

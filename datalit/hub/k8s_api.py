@@ -1,7 +1,7 @@
 """Kubernetes API calls of the datalit commands, as data first (:class:`Call`), sent second (:class:`Cluster`).
 
 The commands that act on the cluster (grading Jobs, workshop purge) run in the hub pod, with the hub's
-service account (the chart's Role plus ``hub_config/k8s/manifests/rbac.yaml``: Jobs). They build a list of
+service account (the chart's Role plus ``hub_config/k8s/manifests/rbac.yaml``: create and read Jobs). They build a list of
 calls; tests check those calls (no cluster is needed to know what would be sent), the hub pod sends them.
 """
 from __future__ import annotations
@@ -34,6 +34,48 @@ def read_job(namespace: str, name: str) -> Call:
 def delete_pvc(namespace: str, name: str) -> Call:
     return Call("DELETE", f"/api/v1/namespaces/{quote(namespace)}/persistentvolumeclaims/{quote(name)}",
                 {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"}, tolerate=(404,))
+
+
+# What every pod the datalit commands create carries (PodSecurity "restricted": non-root, no capabilities, no
+# privilege escalation, RuntimeDefault seccomp); tests/hub/test_k8s_pod_security.py checks each against the rules.
+RESTRICTED_POD = {"runAsUser": 1000, "runAsGroup": 100, "fsGroup": 100, "runAsNonRoot": True,
+                  "seccompProfile": {"type": "RuntimeDefault"}}
+RESTRICTED_CONTAINER = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
+
+
+def chart_values(k8s: dict) -> dict:
+    """The chart's values as the hub pod holds them (the Secret ``hub`` mounted at ``k8s.chart_values``), or {}
+    off-cluster. Read so that an image name and its pull secrets are written once, in values.yaml."""
+    import yaml
+
+    try:
+        return yaml.safe_load(Path(k8s["chart_values"]).read_text(encoding="utf-8")) or {}
+    except OSError:
+        return {}
+
+
+def job_image(k8s: dict, values: dict | None = None) -> str:
+    """The image of the Jobs (grading, fill, purge, the exchange): the chart's ``singleuser.image``."""
+    values = chart_values(k8s) if values is None else values
+    image = (values.get("singleuser") or {}).get("image") or {}
+    if image.get("name"):
+        return f"{image['name']}:{image['tag']}" if image.get("tag") else image["name"]
+    return k8s["singleuser_image"]
+
+
+def pull_secrets(k8s: dict, values: dict | None = None) -> list[dict]:
+    """``imagePullSecrets`` for a Job's pod: the same as the chart gives its own pods (``imagePullSecrets``,
+    ``imagePullSecret.create`` as the chart's Secret ``image-pull-secret``, ``singleuser.image.pullSecrets``)."""
+    values = chart_values(k8s) if values is None else values
+    names = []
+    if (values.get("imagePullSecret") or {}).get("create"):
+        names.append("image-pull-secret")
+    for item in [*(values.get("imagePullSecrets") or []),
+                 *(((values.get("singleuser") or {}).get("image") or {}).get("pullSecrets") or [])]:
+        name = item.get("name") if isinstance(item, dict) else item
+        if name and name not in names:
+            names.append(name)
+    return [{"name": n} for n in names]
 
 
 def job_finished(job: dict) -> str | None:

@@ -5,13 +5,16 @@ On one machine the homes are folders the command tars itself. On Kubernetes each
 claim ``claim-<user>`` (``k8s.home_claim_template``), mounted nowhere while the server is stopped, so:
 
 1. every expired account's server is stopped (hub API, as on one machine);
-2. one archive Job mounts every existing claim read-only at ``/homes/<user>`` and the ``datalit-archive``
-   claim at ``/archive``, and writes ``/archive/purge-<time>/homes.tar.gz``; the command waits for it;
-3. only when the Job completed: the registry entries (without password hashes) are archived in the state
+2. archive Jobs in batches: claims of one zone together (the node a claim was provisioned for,
+   ``volume.kubernetes.io/selected-node``: a pod cannot mount volumes of two zones), at most
+   ``k8s.purge_batch`` per pod (a node's volume-attach limit). Each mounts its claims read-only at
+   ``/homes/<user>`` and the ``datalit-archive`` claim at ``/archive``, and writes
+   ``/archive/purge-<time>/homes-<batch>.tar.gz``; the command waits for all of them (a failed one ends the wait);
+3. only when every Job completed: the registry entries (without password hashes) are archived in the state
    directory as before (datalit/hub/workshop.py), each hub user is deleted (KubeSpawner then deletes its
    claim, ``delete_pvc``) and the claim is deleted explicitly as well (a 404 is fine).
 
-A failed or timed-out archive Job deletes nothing. The calls are built by the functions below (the tests
+A failed or timed-out archive Job deletes nothing (its log names what failed; the next purge tries again). The calls are built by the functions below (the tests
 check them); :class:`datalit.hub.k8s_api.Cluster` sends them with the hub's service account.
 """
 from __future__ import annotations
@@ -22,8 +25,9 @@ from urllib.parse import quote
 
 from datalit.hub import k8s_api
 
-ARCHIVE_IMAGE_COMMAND = "set -eu; mkdir -p /archive/{stamp}; tar -czf /archive/{stamp}/homes.tar.gz -C /homes .; " \
+ARCHIVE_IMAGE_COMMAND = "set -eu; mkdir -p /archive/{stamp}; tar -czf /archive/{stamp}/homes-{batch}.tar.gz -C /homes .; " \
                         "ls -l /archive/{stamp}"
+SELECTED_NODE = "volume.kubernetes.io/selected-node"  # set by the provisioner (WaitForFirstConsumer): the claim's zone
 
 
 def claim_name(cfg: dict, user: str) -> str:
@@ -39,8 +43,24 @@ def read_claim(cfg: dict, name: str) -> k8s_api.Call:
                         tolerate=(404,))
 
 
-def archive_job(cfg: dict, claims: dict[str, str], stamp: str) -> dict:
-    """The Job that tars CLAIMS ({user: claim}) into the archive claim under purge-STAMP/."""
+def batches(cfg: dict, found: dict[str, dict]) -> list[dict[str, str]]:
+    """FOUND ({user: claim object}) as batches of {user: claim name}: one node's (zone's) claims together,
+    at most ``k8s.purge_batch`` in one."""
+    size = max(1, int(cfg["purge_batch"]))
+    by_node: dict[str, list[str]] = {}
+    for user, claim in sorted(found.items()):
+        node = ((claim.get("metadata") or {}).get("annotations") or {}).get(SELECTED_NODE, "")
+        by_node.setdefault(node, []).append(user)
+    out = []
+    for node in sorted(by_node):
+        users = by_node[node]
+        for i in range(0, len(users), size):
+            out.append({u: found[u]["metadata"]["name"] for u in users[i:i + size]})
+    return out
+
+
+def archive_job(cfg: dict, claims: dict[str, str], stamp: str, batch: int = 0, values: dict | None = None) -> dict:
+    """The Job that tars CLAIMS ({user: claim}) into the archive claim as purge-STAMP/homes-BATCH.tar.gz."""
     volumes = [{"name": "archive", "persistentVolumeClaim": {"claimName": cfg["archive_claim"]}}]
     mounts = [{"name": "archive", "mountPath": "/archive"}]
     for i, (user, claim) in enumerate(sorted(claims.items())):
@@ -49,7 +69,7 @@ def archive_job(cfg: dict, claims: dict[str, str], stamp: str) -> dict:
     labels = {"app.kubernetes.io/name": "datalit", "component": "datalit-purge-archive"}
     return {
         "apiVersion": "batch/v1", "kind": "Job",
-        "metadata": {"name": f"purge-archive-{stamp.lower()}", "namespace": cfg["namespace"], "labels": labels},
+        "metadata": {"name": f"purge-archive-{stamp.lower()}-{batch}", "namespace": cfg["namespace"], "labels": labels},
         "spec": {
             "backoffLimit": 2,
             "activeDeadlineSeconds": 3600,
@@ -59,12 +79,16 @@ def archive_job(cfg: dict, claims: dict[str, str], stamp: str) -> dict:
                 "spec": {
                     "restartPolicy": "Never",
                     "automountServiceAccountToken": False,
-                    "securityContext": {"runAsUser": 1000, "runAsGroup": 100, "fsGroup": 100, "runAsNonRoot": True},
+                    "enableServiceLinks": False,
+                    "securityContext": dict(k8s_api.RESTRICTED_POD),
+                    "imagePullSecrets": k8s_api.pull_secrets(cfg, values),
                     "containers": [{
                         "name": "archive",
-                        "image": cfg["singleuser_image"],
-                        "command": ["sh", "-c", ARCHIVE_IMAGE_COMMAND.format(stamp=f"purge-{stamp}")],
-                        "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
+                        "image": k8s_api.job_image(cfg, values),
+                        "command": ["sh", "-c", ARCHIVE_IMAGE_COMMAND.format(stamp=f"purge-{stamp}", batch=batch)],
+                        "resources": {"requests": {"cpu": "250m", "memory": "256Mi"},
+                                      "limits": {"cpu": "1", "memory": "512Mi"}},
+                        "securityContext": dict(k8s_api.RESTRICTED_CONTAINER),
                         "volumeMounts": mounts,
                     }],
                     "volumes": volumes,
@@ -90,19 +114,25 @@ def purge(state: Path, api, cluster: k8s_api.Cluster, cfg: dict, now: dt.datetim
         return {"purged": [], "archive": None, "homes_archive": None}
     for name in expired:
         accounts.stop_and_wait(api, name)
-    wanted = {name: claim_name(cfg, name) for name in expired}
-    claims = {n: c for n, c in wanted.items() if cluster.send(read_claim(cfg, c)) is not None}
+    found = {}
+    for name in expired:
+        claim = cluster.send(read_claim(cfg, claim_name(cfg, name)))
+        if claim is not None:
+            found[name] = claim
+    claims = {n: c["metadata"]["name"] for n, c in found.items()}
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dt%H%M%Sz")
     homes_archive = None
     if claims:
-        job = archive_job(cfg, claims, stamp)
-        cluster.send(k8s_api.create_job(cfg["namespace"], job))
-        name = job["metadata"]["name"]
-        state_of = cluster.wait_jobs(cfg["namespace"], [name], job["spec"]["activeDeadlineSeconds"] + 60)[name]
-        if state_of != "Complete":
-            raise RuntimeError(f"archive Job {name}: {state_of}; nothing was deleted (kubectl -n "
-                               f"{cfg['namespace']} logs job/{name})")
-        homes_archive = f"{cfg['archive_claim']}:/purge-{stamp}/homes.tar.gz"
+        jobs = [archive_job(cfg, batch, stamp, i) for i, batch in enumerate(batches(cfg, found))]
+        for job in jobs:
+            cluster.send(k8s_api.create_job(cfg["namespace"], job))
+        names = [job["metadata"]["name"] for job in jobs]
+        states = cluster.wait_jobs(cfg["namespace"], names, jobs[0]["spec"]["activeDeadlineSeconds"] + 60)
+        failed = sorted(n for n, state_of in states.items() if state_of != "Complete")
+        if failed:
+            raise RuntimeError(", ".join(f"archive Job {n}: {states[n]}" for n in failed) + "; nothing was deleted "
+                               f"(kubectl -n {cfg['namespace']} logs job/{failed[0]})")
+        homes_archive = f"{cfg['archive_claim']}:/purge-{stamp}/homes-*.tar.gz"
 
     def remove(name: str) -> None:
         accounts.remove_user(api, name)  # KubeSpawner deletes claim-<name> with the user (delete_pvc)

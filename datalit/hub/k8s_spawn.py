@@ -4,14 +4,14 @@ What ``DatalitSpawner`` and ``hub_config/shared/50-grading.py`` / ``46-teams.py`
 
 * every server: ``JUPYTER_CONFIG_PATH`` = ``grading/`` (course id, the exchange classes) first, then the
   lean user-server folders (``learners/`` for people who do not teach, ``everyone/``); the course id and
-  the exchange service's URL through the proxy Service (``DATALIT_LAB_COURSE_ID``, ``DATALIT_EXCHANGE_URL``);
+  the exchange service's URL (its own Service, whether HTTPS is on or not) (``DATALIT_LAB_COURSE_ID``, ``DATALIT_EXCHANGE_URL``);
 * people who teach (admins, ``instructors``, ``instructors-<tier>``): ``grading/instructor`` too (the
   formgrader may be framed by the hub, datalit/labs/formgrader_frame.py) and the course volume
   (directory and gradebook) at ``k8s.course_mount``, ``DATALIT_LAB_COURSE_DIR`` pointing at it, and the lab
   sources the admin copied to ``<course>/.checkout/labs`` as ``lab.checkout_dir``. Learners' pods never mount it;
 * team members: each of their teams' folder (one ``subPath`` of the teams volume) at ``~/teams/<team>``;
 * team servers (hub users ``dlteam-…``, datalit/hub/teamserver.py): the team's folder as home instead of a
-  ``claim-<name>`` volume, real-time collaboration on (``team/`` first), no course hand-out. Who may open
+  ``claim-<name>`` volume, real-time collaboration on (``team/`` first), no course hand-out, CPU and memory of its own (``k8s.team_*``). Who may open
   it stays the hub's business (JupyterHub shares, datalit/hub/teamhub.py), as on one machine.
 
 The hook runs in the hub before KubeSpawner applies the chosen profile (``KubeSpawner._start`` →
@@ -44,9 +44,33 @@ def settings() -> dict:
 
 
 def exchange_url(s: dict) -> str:
+    """The exchange's own Service, not the proxy: the proxy's plain-HTTP port only redirects once HTTPS is on,
+    and a pod needs no certificate for a cluster address. The path keeps the service's prefix (the proxy
+    forwards /services/<name>/ unchanged, so the service answers there either way)."""
     from datalit.hub.roles import EXCHANGE_SERVICE
 
-    return f"http://{s['proxy_service']}.{s['namespace']}.svc.cluster.local/services/{EXCHANGE_SERVICE}"
+    return f"{exchange_service_url(s)}/services/{EXCHANGE_SERVICE}"
+
+
+def exchange_service_url(s: dict) -> str:
+    """The exchange Deployment's Service (datalit/hub/k8s_exchange.py): the proxy's target for it, too."""
+    return f"http://{s['exchange_service']}.{s['namespace']}.svc.cluster.local:{s['exchange_port']}"
+
+
+def progress_url(s: dict) -> str:
+    """The learning record in the hub pod, through its own Service (hub_config/k8s/manifests/services.yaml)."""
+    from datalit.hub.roles import PROGRESS_SERVICE
+
+    return f"http://{s['progress_service']}.{s['namespace']}.svc.cluster.local:{s['progress_port']}" \
+           f"/services/{PROGRESS_SERVICE}"
+
+
+def team_resources(spawner, s: dict) -> None:
+    """A team server runs every member's kernels: its own CPU and memory (``k8s.team_*``), not one learner's."""
+    spawner.cpu_limit = float(s["team_cpu_limit"])
+    spawner.cpu_guarantee = float(s["team_cpu_guarantee"])
+    spawner.mem_limit = s["team_mem_limit"]
+    spawner.mem_guarantee = s["team_mem_guarantee"]
 
 
 def config_path(user, team_server: bool) -> str:
@@ -134,6 +158,7 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
         mounts.append({"name": TEAMS_VOLUME, "mountPath": s["home_mount"], "subPath": team_folder_name(team.id)})
         spawner.storage_pvc_ensure = False   # no claim-<team account>: the team folder is the home
         spawner.lifecycle_hooks = {}         # no course hand-out into the team folder
+        team_resources(spawner, s)
         env["DATALIT_TEAM"] = team.id
         # runtime files, collaboration history and file ids (user_server/team/) on the node, not on the RWX volume
         volumes.append({"name": RUNTIME_VOLUME, "emptyDir": {"sizeLimit": "1Gi"}})

@@ -10,7 +10,7 @@ The pod replaces the per-kernel sandbox:
   ``component: datalit-autograde`` and allows no ingress and no egress at all; no service account token,
   no service links (no cluster addresses in the environment);
 * CPU and memory: each container's requests = limits (the kernel container: ``k8s.grading_cpu`` and
-  ``lab.memory_mb``; the grader its own share); time: ``activeDeadlineSeconds`` from ``lab.timeout`` per notebook and team;
+  ``lab.memory_mb`` per kernel plus the sidecar; the grader its own share); time: ``activeDeadlineSeconds`` from ``lab.timeout`` per notebook and team;
   ``backoffLimit: 0`` (a hostile notebook is not graded twice by Kubernetes);
 * processes: the pod spec has no pids field; the grading nodes' kubelet ``podPidsLimit``
   (``k8s.grading_pids``) limits each pod; ``k8s.grading_node_selector`` puts the Jobs on those nodes;
@@ -25,9 +25,13 @@ By default the kernel runs in a second container of the pod, ``kernel`` (datalit
 non-root uid (``KERNEL_UID``), no capability, and none of the grader's mounts (no Secret, no course, no gradebook);
 it shares only an emptyDir with the grader (read-only there: connection files, this lab's check module, the
 team's files), its own ``/tmp`` and the datasets. The containers share localhost, so the grader talks ZMQ to the
-kernel; the NetworkPolicy still denies everything else. Memory and CPU of the kernel are its container's
-(``lab.memory_mb``, ``k8s.grading_cpu``), CPU seconds, file size and the wall clock (``lab.timeout``) are
-set by the sidecar per kernel, nbgrader's per-cell timeout stays in the grader.
+kernel; the NetworkPolicy still denies everything else. CPU of the kernel is its container's (``k8s.grading_cpu``);
+its data (``lab.memory_mb``, RLIMIT_DATA), CPU seconds, file size and the wall clock (``lab.timeout``) are set by
+the sidecar per kernel, nbgrader's per-cell timeout stays in the grader. The kernel container is a native sidecar
+(an init container with ``restartPolicy: Always``, Kubernetes >= 1.29, or 1.28 with the SidecarContainers
+gate): a notebook that still brings it to its memory limit gets it OOM-killed and restarted, alone, while the
+pod's ``restartPolicy: Never`` and ``backoffLimit: 0`` keep the grader from running twice; the later teams of
+that worker are graded by the restarted sidecar.
 
 With ``k8s.grading_sandbox`` instead, the grader runs as root with the few capabilities datalit's sandbox needs
 and confines each kernel exactly as on one machine (own uid, no network namespace, course and checks hidden,
@@ -55,6 +59,7 @@ SANDBOX_CAPABILITIES = ("SYS_ADMIN", "SETUID", "SETGID", "SETPCAP", "CHOWN", "FO
 KERNEL_UID = 1001                    # not the grader's 1000; group 100 (fsGroup) reads the shared folder
 KERNEL_SHARE = "/srv/datalit/kernel"  # the same path in both containers (read-only in the kernel's)
 SIDECAR_MEMORY_MB = 64               # the sidecar itself, beside the kernel's lab.memory_mb
+KERNEL_LIBS_MB = 256                 # the kernel's shared libraries and page cache, outside its data cap (RLIMIT_DATA)
 GRADER_CPU = "500m"                  # nbgrader waits for the kernel most of the time
 
 
@@ -99,7 +104,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
                     "seccompProfile": {"type": "RuntimeDefault"}}
     container_security = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
                           "capabilities": {"drop": ["ALL"]}}
-    extra_mounts, extra_volumes, containers = [], [], []
+    extra_mounts, extra_volumes, pod_extra = [], [], {}
     if sidecar:
         from datalit.labs.kernel_sidecar import SHARE_ENV
 
@@ -107,7 +112,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
         extra_mounts = [{"name": "kernel-share", "mountPath": KERNEL_SHARE}]
         extra_volumes = [{"name": "kernel-share", "emptyDir": {"sizeLimit": "2Gi"}},
                          {"name": "kernel-tmp", "emptyDir": {"sizeLimit": "1Gi"}}]
-        containers = [kernel_container(cfg)]
+        pod_extra = {"initContainers": [kernel_container(cfg)]}
     else:  # datalit's own sandbox around each kernel, inside the pod (as one machine)
         env["DATALIT_LAB_SANDBOX"] = "true"
         env["DATALIT_LAB_SANDBOX_DIR"] = SANDBOX_DIR
@@ -125,7 +130,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
         "securityContext": pod_security,
         "containers": [{
             "name": "grader",
-            "image": k8s["singleuser_image"],
+            "image": job_image(k8s),
             "command": ["python", "-m", "datalit.labs.k8s_jobs", "grade", lab, "--shard", str(worker),
                         "--of", str(workers)],
             "env": [{"name": k, "value": v} for k, v in env.items()] + secret_env,
@@ -138,7 +143,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
                 {"name": "tmp", "mountPath": "/tmp"},
                 *extra_mounts,
             ],
-        }, *containers],
+        }],
         "volumes": [
             {"name": "course", "persistentVolumeClaim": {"claimName": k8s["course_claim"]}},
             {"name": "labchecks", "secret": {"secretName": k8s["grading_labchecks_secret"], "defaultMode": 0o440}},
@@ -147,14 +152,22 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
             *extra_volumes,
         ],
     }
+    pod.update(pod_extra)
+    from datalit.hub.k8s_api import pull_secrets
+
+    pod["imagePullSecrets"] = pull_secrets(k8s)
     if k8s["grading_node_selector"]:
         key, _, value = k8s["grading_node_selector"].partition("=")
         pod["nodeSelector"] = {key: value}
+    if k8s["grading_toleration"]:  # the grading pool's taint keeps learners' pods off it
+        key, _, rest = k8s["grading_toleration"].partition("=")
+        value, _, effect = rest.partition(":")
+        pod["tolerations"] = [{"key": key, "operator": "Equal", "value": value, "effect": effect or "NoSchedule"}]
     labels = {**LABELS, "datalit.seoul.go.kr/lab": re.sub(r"[^A-Za-z0-9_.-]", "-", lab)[:63],
               "datalit.seoul.go.kr/run": run}
     return {
         "apiVersion": "batch/v1", "kind": "Job",
-        "metadata": {"name": job_name(lab, run, worker), "namespace": k8s["namespace"], "labels": labels},
+        "metadata": {"name": job_name(lab, run, worker), "namespace": job_namespace(k8s), "labels": labels},
         "spec": {
             "backoffLimit": 0,
             "activeDeadlineSeconds": deadline_seconds(lab_cfg, teams, workers, notebooks),
@@ -164,15 +177,30 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
     }
 
 
+def job_image(k8s: dict) -> str:
+    from datalit.hub.k8s_api import job_image as chart_image
+
+    return chart_image(k8s)
+
+
+def job_namespace(k8s: dict) -> str:
+    """The grading Jobs' namespace: the hub's ("restricted"), or with ``k8s.grading_sandbox`` a namespace of
+    their own that admits root pods with capabilities (manifests/sandbox.yaml), so no other pod may be one."""
+    return k8s["grading_sandbox_namespace"] if k8s["grading_sandbox"] else k8s["namespace"]
+
+
 def kernel_container(cfg: dict) -> dict:
-    """The student kernels' container: the sidecar as PID 1, another uid, nothing of the grader's mounted."""
+    """The student kernels' container: the sidecar as PID 1, another uid, nothing of the grader's mounted; an
+    init container that is restarted when it dies (a native sidecar: started before the grader, ended after it)."""
     lab_cfg, k8s = cfg["lab"], cfg["k8s"]
-    resources = {"cpu": str(k8s["grading_cpu"]), "memory": f"{int(lab_cfg['memory_mb']) + SIDECAR_MEMORY_MB}Mi",
+    memory = int(lab_cfg["memory_mb"]) + KERNEL_LIBS_MB + SIDECAR_MEMORY_MB
+    resources = {"cpu": str(k8s["grading_cpu"]), "memory": f"{memory}Mi",
                  "ephemeral-storage": "1Gi"}
     env = {"DATALIT_DATA_DIR": "/srv/datalit/datasets", "HOME": "/tmp", "LANG": "C.UTF-8"}
     return {
         "name": "kernel",
-        "image": k8s["singleuser_image"],
+        "restartPolicy": "Always",
+        "image": job_image(k8s),
         "command": ["python", "-I", "-m", "datalit.labs.kernel_sidecar", "serve", "--share", KERNEL_SHARE,
                     "--work", "/tmp"],
         "workingDir": "/",
@@ -218,21 +246,27 @@ def shard(teams: list[str], index: int, count: int) -> list[str]:
 def _submit(lab: str, workers: int, wait: bool) -> int:
     import datetime as dt
 
-    from datalit.exchange.client import exchange_root
-    from datalit.exchange.store import Store
+    import json
+
     from datalit.hub.k8s_api import Cluster, create_job
+    from datalit.hub.teamserver import roster_file
 
     cfg = load_config()
-    teams = len(Store(exchange_root(cfg["lab"]), cfg["lab"]["course_id"]).roster().get(lab, {}))
+    try:  # the hub pod mounts the exchange's store read-only: read the roster, open no Store (it chmods)
+        roster = json.loads(roster_file(cfg["lab"], None).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        roster = {}
+    teams = len(roster.get(lab, {}))
     run = dt.datetime.now(dt.timezone.utc).strftime("%m%d%H%M%S")
     jobs = grading_jobs(lab, run, workers, teams, cfg=cfg)
     cluster = Cluster(cfg["k8s"]["api_url"])
+    namespace = job_namespace(cfg["k8s"])
     for job in jobs:
-        cluster.send(create_job(cfg["k8s"]["namespace"], job))
+        cluster.send(create_job(namespace, job))
         print(f"job {job['metadata']['name']} created", flush=True)
     if wait:
         limit = jobs[0]["spec"]["activeDeadlineSeconds"] + 120
-        states = cluster.wait_jobs(cfg["k8s"]["namespace"], [j["metadata"]["name"] for j in jobs], limit)
+        states = cluster.wait_jobs(namespace, [j["metadata"]["name"] for j in jobs], limit)
         for name, state in sorted(states.items()):
             print(f"{name}: {state}")
         return 0 if set(states.values()) == {"Complete"} else 1

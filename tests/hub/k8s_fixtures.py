@@ -19,6 +19,8 @@ import yaml
 CHART_VERSION = "4.1.0"
 RELEASE, NAMESPACE = "datalit", "datalit"
 FIRST_ADMIN_SECRET = {"name": "datalit-first-admin", "key": "password"}
+EXCHANGE_SECRET = {"name": "datalit-exchange", "key": "token"}  # the exchange Deployment's only secret
+EXCHANGE_TOKEN = "exchange-" + "7" * 40
 POD_IP = "10.0.0.7"
 REPO = Path(__file__).resolve().parents[2]
 # the roster the probe's hub reads from the exchange's volume: one team of one member in a beginner lab
@@ -39,12 +41,14 @@ def load_values(repo: Path = REPO) -> dict:
 
 
 def load_manifests(repo: Path = REPO) -> dict[tuple[str, str], dict]:
-    """{(kind, name): manifest} of hub_config/k8s/manifests/*.yaml."""
+    """{(kind, name): manifest} of hub_config/k8s/manifests/*.yaml (applied in the hub's namespace); an object
+    that names another namespace (manifests/sandbox.yaml) is keyed (kind, "namespace/name")."""
     out = {}
     for path in sorted((repo / "hub_config" / "k8s" / "manifests").glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             if doc:
-                key = (doc["kind"], doc["metadata"]["name"])
+                ns = doc["metadata"].get("namespace")
+                key = (doc["kind"], f"{ns}/{doc['metadata']['name']}" if ns else doc["metadata"]["name"])
                 assert key not in out, key
                 out[key] = doc
     return out
@@ -133,6 +137,7 @@ def k8s_hub(k8s_rendered, tmp_path_factory) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATALIT_", "JUPYTERHUB_"))}
     secrets = {("hub", k): v for k, v in mounts["secret"].items()}  # the chart's Secret, and the admin's own
     secrets[(FIRST_ADMIN_SECRET["name"], FIRST_ADMIN_SECRET["key"])] = password
+    secrets[(EXCHANGE_SECRET["name"], EXCHANGE_SECRET["key"])] = EXCHANGE_TOKEN
     pod_env = container_env(container, secrets)
     env.update(pod_env)
     volumes = {"DATALIT_LAB_EXCHANGE_DIR": tmp / "exchange", "DATALIT_K8S_TEAMS_MOUNT": tmp / "teams"}
@@ -154,7 +159,8 @@ def k8s_hub(k8s_rendered, tmp_path_factory) -> dict:
 
 
 MODELS = {"NetworkPolicy": "V1NetworkPolicy", "PersistentVolumeClaim": "V1PersistentVolumeClaim", "Role": "V1Role",
-          "RoleBinding": "V1RoleBinding", "Job": "V1Job", "Pod": "V1Pod", "Secret": "V1Secret"}
+          "RoleBinding": "V1RoleBinding", "Job": "V1Job", "Pod": "V1Pod", "Secret": "V1Secret",
+          "Namespace": "V1Namespace", "Service": "V1Service", "Deployment": "V1Deployment"}
 
 
 def k8s_schema_errors(manifests: list[dict]) -> list[str]:

@@ -34,7 +34,7 @@ async def probe(config_file: str) -> dict:
         "role_groups": {r.name: sorted(g.name for g in r.groups) for r in db.query(orm.Role)},
         "role_services": {r.name: sorted(s.name for s in r.services) for r in db.query(orm.Role)},
         "groups": sorted(g.name for g in db.query(orm.Group)),
-        "services": {name: {"url": s.url, "command": s.command, "managed": s.managed,
+        "services": {name: {"url": s.url, "command": s.command, "managed": s.managed, "api_token": s.api_token,
                             "environment": dict(s.environment)} for name, s in app._service_map.items()},
         "admins": sorted(u.name for u in db.query(orm.User).filter(orm.User.admin == True)),  # noqa: E712
         "signup_records": {}, "people": {},
@@ -90,6 +90,7 @@ async def probe(config_file: str) -> dict:
             "pod_volumes": {v.name: _plain(v) for v in pod.spec.volumes},
             "pod_mounts": [_plain(m) for m in container.volume_mounts],
             "pod_env": {e.name: e.value for e in container.env if e.value is not None},
+            "pod": _plain(pod),  # the whole manifest (tests/hub/test_k8s_pod_security.py)
         }
     # the team server's shares, as datalit/hub/teamhub.py keeps them (spawner-independent): its members and
     # the instructors of its labs' tiers

@@ -52,7 +52,7 @@ def test_archive_job_reads_each_home_claim_and_has_no_network(k8s_hub):
     for name in ("learner", "citizen", "member"):  # the claim names of the real KubeSpawner
         assert k8s_purge.claim_name(K8S, name) == people[name]["pvc_name"]
     claims = {"wsab01": "claim-wsab01", "wsab02": "claim-wsab02"}
-    job = k8s_purge.archive_job(K8S, claims, "20261224t150000z")
+    job = k8s_purge.archive_job(K8S, claims, "20261224t150000z", 0, values={})
     assert k8s_schema_errors([job]) == []
     pod = job["spec"]["template"]["spec"]
     mounts = {m["mountPath"]: m for m in pod["containers"][0]["volumeMounts"]}
@@ -61,12 +61,31 @@ def test_archive_job_reads_each_home_claim_and_has_no_network(k8s_hub):
         m = mounts[f"/homes/{user}"]
         assert m["readOnly"] is True and volumes[m["name"]]["persistentVolumeClaim"] == {"claimName": claim, "readOnly": True}
     assert volumes[mounts["/archive"]["name"]]["persistentVolumeClaim"]["claimName"] == K8S["archive_claim"]
-    assert "tar -czf /archive/purge-20261224t150000z/homes.tar.gz -C /homes ." in pod["containers"][0]["command"][-1]
+    assert "tar -czf /archive/purge-20261224t150000z/homes-0.tar.gz -C /homes ." in pod["containers"][0]["command"][-1]
     assert pod["automountServiceAccountToken"] is False
     policy = load_manifests()[("NetworkPolicy", "datalit-purge-archive")]["spec"]
     assert policy["podSelector"]["matchLabels"].items() <= job["spec"]["template"]["metadata"]["labels"].items()
     assert policy["egress"] == [] and policy["ingress"] == []
     assert k8s_api.delete_pvc("datalit", "claim-wsab01").path == "/api/v1/namespaces/datalit/persistentvolumeclaims/claim-wsab01"
+
+
+def test_purge_archives_in_batches_per_node_and_size():
+    """A pod cannot mount volumes of two zones, nor more than its node's attach limit: one zone's (node's)
+    claims per archive Job, at most k8s.purge_batch in one."""
+    cfg = {**K8S, "purge_batch": 2}
+
+    def claim(name, node=None):
+        meta = {"name": name, **({"annotations": {k8s_purge.SELECTED_NODE: node}} if node else {})}
+        return {"metadata": meta}
+
+    found = {"u1": claim("claim-u1", "node-a"), "u2": claim("claim-u2", "node-b"), "u3": claim("claim-u3", "node-a"),
+             "u4": claim("claim-u4", "node-a"), "u5": claim("claim-u5")}
+    got = k8s_purge.batches(cfg, found)
+    assert got == [{"u5": "claim-u5"}, {"u1": "claim-u1", "u3": "claim-u3"}, {"u4": "claim-u4"}, {"u2": "claim-u2"}]
+    jobs = [k8s_purge.archive_job(cfg, b, "20261224t150000z", i, values={}) for i, b in enumerate(got)]
+    assert len({j["metadata"]["name"] for j in jobs}) == len(jobs)  # one Job per batch, own archive file
+    assert len({j["spec"]["template"]["spec"]["containers"][0]["command"][-1] for j in jobs}) == len(jobs)
+    assert sum(len(b) for b in got) == len(found)
 
 
 class RecordingCluster:

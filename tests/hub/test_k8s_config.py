@@ -13,8 +13,8 @@ import yaml
 
 from datalit.hub import roles
 
-from k8s_fixtures import (CHART_VERSION, FIRST_ADMIN_SECRET, NAMESPACE, POD_IP, chart_dir, hub_container,
-                          manifest, secret_data)
+from k8s_fixtures import (CHART_VERSION, EXCHANGE_TOKEN, FIRST_ADMIN_SECRET, NAMESPACE, POD_IP, chart_dir,
+                          hub_container, manifest, secret_data)
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +86,9 @@ def test_rendered_hub_takes_the_first_admin_password_from_a_secret(rendered, val
     assert values["hub"]["config"]["Authenticator"]["admin_users"] == ["admin"]
     assert env["POD_IP"]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP"
     netpol = manifest(rendered, "NetworkPolicy", "hub")["spec"]["ingress"]
-    assert {"ports": [{"port": 8090}, {"port": 8091}],  # datalit-exchange, datalit-progress
-            "from": [{"podSelector": {"matchLabels": {"component": "proxy"}}}]} in netpol
+    assert {"ports": [{"port": 8091}],  # datalit-progress: the proxy, and kernels through its Service
+            "from": [{"podSelector": {"matchLabels": {"component": "proxy"}}},
+                     {"podSelector": {"matchLabels": {"component": "singleuser-server"}}}]} in netpol
 
 
 # ---- the rendered configuration in a real JupyterHub ------------------------------------------------
@@ -115,10 +116,9 @@ def test_real_hub_loads_roles_groups_and_services(hub_from_chart):
     assert progress["managed"] and progress["url"] == f"http://{POD_IP}:8091"
     assert progress["command"][-2:] == ["-m", "datalit.progress.service"]
     assert progress["environment"]["DATALIT_HUB_STATE_DIR"] == "/srv/jupyterhub/datalit"
-    exchange = services[roles.EXCHANGE_SERVICE]  # the same service as hub_config/shared/30-services.py
-    assert exchange["managed"] and exchange["url"] == f"http://{POD_IP}:8090"
-    assert exchange["command"][-2:] == ["-m", "datalit.exchange.service"]
-    assert exchange["environment"]["DATALIT_HUB_STATE_DIR"] == "/srv/jupyterhub/datalit"
+    exchange = services[roles.EXCHANGE_SERVICE]  # its own Deployment (datalit/hub/k8s_exchange.py), not in the hub pod
+    assert not exchange["managed"] and exchange["url"] == "http://datalit-exchange.datalit.svc.cluster.local:8090"
+    assert exchange["api_token"] == EXCHANGE_TOKEN  # the Secret datalit-exchange, the one the Deployment reads
     assert services[roles.EXPIRY_SERVICE]["command"] == ["python3", "-m", "datalit.hub.expiry"]
     assert not services[roles.CLI_SERVICE]["managed"]  # a token only, for the datalit commands
 

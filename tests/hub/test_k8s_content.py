@@ -4,7 +4,8 @@
   3.11 image, the Python every test runs), exactly what ``./run install`` gives learners (no labs/, no
   grading/labchecks: .dockerignore), pyproject.toml's pins, the course content built into both images where
   the hub's pages and the postStart hand-out read it;
-* the datasets volume: its claim, where pods mount it, and the fill Job (python -m datalit.data.fill), run
+* the datasets volume: its claim, read-only in every pod but the fill Job (datalit/hub/k8s_fill.py running
+  python -m datalit.data.fill), the image names written once (values.yaml); the fill run
   here for real on the datasets beside the checkout (a copy the admin provides), every file sha256-checked.
 """
 from __future__ import annotations
@@ -63,32 +64,76 @@ def test_images_hold_only_what_learners_may_read():
     assert "':!:grading/labchecks'" in run  # the same exclusion as the one-machine install
 
 
-def test_image_names_agree():
+def test_image_names_are_written_once(k8s_rendered):
+    """singleuser.image in values.yaml is the one place: the Jobs and the exchange read it from the chart's
+    values as the hub pod holds them (the rendered Secret), with the chart's pull secrets."""
+    import yaml
+
+    from datalit.hub import k8s_api, k8s_exchange, k8s_fill, k8s_purge
+    from datalit.labs import k8s_jobs
+    from k8s_fixtures import secret_data
+
     values = load_values()
-    singleuser = f"{values['singleuser']['image']['name']}:{values['singleuser']['image']['tag']}"
-    assert K8S["singleuser_image"] == singleuser  # grading and purge Jobs run the learners' image
-    assert values["hub"]["extraEnv"]["DATALIT_K8S_SINGLEUSER_IMAGE"] == singleuser  # what the hub pod's Jobs use
-    fill = load_manifests()[("Job", "datalit-datasets-fill")]["spec"]["template"]["spec"]["containers"][0]
-    assert fill["image"] == singleuser
+    held = yaml.safe_load(secret_data(k8s_rendered)["values.yaml"])  # /usr/local/etc/jupyterhub/secret/values.yaml
+    renamed = {**held, "singleuser": {**held["singleuser"], "image": {"name": "reg.example/su", "tag": "9.9"}}}
+    assert k8s_api.job_image(K8S, held) == f"{values['singleuser']['image']['name']}:{values['singleuser']['image']['tag']}"
+    assert k8s_api.job_image(K8S, renamed) == "reg.example/su:9.9"   # follows the values, not the default
+    assert k8s_api.pull_secrets(K8S, held) == [{"name": n} for n in values["imagePullSecrets"]]
+    text = (REPO / "hub_config" / "k8s" / "values.yaml").read_text()
+    assert text.count(values["singleuser"]["image"]["name"]) == 1 and text.count(values["hub"]["image"]["name"]) == 1
+    for path in (REPO / "hub_config" / "k8s" / "manifests").glob("*.yaml"):
+        assert "image:" not in path.read_text(), path  # no manifest names an image
+    pods = [k8s_fill.fill_job(K8S, "t", values=renamed), k8s_purge.archive_job(K8S, {"a": "claim-a"}, "t", 0, renamed),
+            k8s_exchange.deployment(K8S, renamed)]
+    cfg = {**DEFAULTS, "k8s": {**K8S, "chart_values": "/nonexistent"}}
+    for pod in pods:
+        spec = pod["spec"]["template"]["spec"]
+        assert {c["image"] for c in spec["containers"]} == {"reg.example/su:9.9"}, pod["metadata"]["name"]
+        assert spec["imagePullSecrets"] == [{"name": n} for n in values["imagePullSecrets"]]
+    (job,) = k8s_jobs.grading_jobs("lab1_bike_story", "r1", 1, 1, cfg=cfg)  # off-cluster: k8s.singleuser_image
+    spec = job["spec"]["template"]["spec"]
+    assert {c["image"] for c in spec["containers"] + spec.get("initContainers", [])} == {K8S["singleuser_image"]}
+    assert "imagePullSecrets" in spec
 
 
-def test_datasets_volume_claim_mount_and_fill_job():
+def test_datasets_volume_is_read_only_everywhere_but_its_fill_job(k8s_hub):
+    from datalit.hub import k8s_fill
+    from datalit.labs import k8s_jobs
+
     values = load_values()
     manifests = load_manifests()
     claim = manifests[("PersistentVolumeClaim", K8S["datasets_claim"])]
-    assert claim["spec"]["accessModes"] == ["ReadOnlyMany"]
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]  # a ReadOnlyMany claim could not be filled
     volumes = {v["name"]: v for v in values["singleuser"]["storage"]["extraVolumes"]}
     assert volumes["datalit-datasets"]["persistentVolumeClaim"] == {"claimName": K8S["datasets_claim"], "readOnly": True}
     mount = next(m for m in values["singleuser"]["storage"]["extraVolumeMounts"] if m["name"] == "datalit-datasets")
     assert mount["readOnly"] is True and mount["mountPath"] == values["singleuser"]["extraEnv"]["DATALIT_DATA_DIR"]
-    job = manifests[("Job", "datalit-datasets-fill")]["spec"]["template"]["spec"]
+    # every pod that mounts the claim: read-only, both on the volume and on each mount, except the fill
+    pods = [p["pod"]["spec"] for p in k8s_hub["result"]["people"].values()]
+    pods += [j["spec"]["template"]["spec"] for j in k8s_jobs.grading_jobs("lab1_bike_story", "r1", 2, 4)]
+    seen = 0
+    for spec in pods:
+        names = {v["name"] for v in spec["volumes"]
+                 if v.get("persistentVolumeClaim", {}).get("claimName") == K8S["datasets_claim"]}
+        for v in spec["volumes"]:
+            if v["name"] in names:
+                assert v["persistentVolumeClaim"].get("readOnly") is True, v
+        for c in spec["containers"] + spec.get("initContainers", []):
+            for m in c.get("volumeMounts", []):
+                if m["name"] in names:
+                    seen += 1
+                    assert m.get("readOnly") is True, (c["name"], m)
+    assert seen >= len(pods)
+    job = k8s_fill.fill_job(K8S, "t", values={})["spec"]["template"]["spec"]
     (c,) = job["containers"]
     assert c["command"][:3] == ["python", "-m", "datalit.data.fill"]
     dest = c["command"][c["command"].index("--dest") + 1]
     fill_mount = next(m for m in c["volumeMounts"] if m["mountPath"] == dest)
     fill_volume = next(v for v in job["volumes"] if v["name"] == fill_mount["name"])
-    assert fill_volume["persistentVolumeClaim"]["claimName"] == K8S["datasets_claim"] and not fill_mount.get("readOnly")
+    assert fill_volume["persistentVolumeClaim"] == {"claimName": K8S["datasets_claim"]} and not fill_mount.get("readOnly")
     assert dest == mount["mountPath"]
+    assert "--no-download" in k8s_fill.fill_job(K8S, "t", download=False, values={})["spec"]["template"]["spec"][
+        "containers"][0]["command"]
 
 
 SMALL = ["seoul_cctv_by_gu", "seoul_crime_by_police_station"]  # a few files, a few tens of KB
