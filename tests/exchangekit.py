@@ -81,3 +81,33 @@ def post_json(session, url: str, body, **kw):
     """BODY as JSON text (lone surrogates escaped, as any JSON client may send them), or raw bytes."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode("ascii")
     return session.post(url, data=data, headers={"Content-Type": "application/json"}, timeout=120, **kw)
+
+
+@contextmanager
+def team_activity_world(tmp_path_factory):
+    """A hub with the exchange, one team (members a, b) whose team server is open, an instructor: what the
+    activity attacks start from. Yields the names, tokens (a's, the team server's, an admin session) and the
+    team's activity log path."""
+    import requests
+    from teamkit import logged_in, open_team_server, team_ids, teams_made
+
+    from datalit.exchange.client import exchange_root
+    from datalit.hub.teamserver import account_name
+
+    with exchange_hub(course_id="datalit-test") as (hub, course):
+        (a, pa), (b, _) = hub.new_user(), hub.new_user()
+        instructor, pi = hub.new_user(groups=("instructors", "instructors-beginner"))
+        (team,) = team_ids(1)
+        registry = tmp_path_factory.mktemp("teams") / "team-groups.json"
+        with teams_made(hub, course.root, {team: [a, b]}, registry):
+            assert open_team_server(hub, logged_in(hub, a, pa), team).status_code == 200
+            account = account_name(team)
+            token_a = hub.user_token(a)
+            out = hub.run_code(account, token_a, "import os; print(os.environ['JUPYTERHUB_API_TOKEN'])")
+            assert out["error"] is None, out
+            admin = requests.Session()
+            admin.headers["Authorization"] = f"token {hub.token}"
+            yield {"hub": hub, "course": course, "team": team, "a": a, "b": b, "account": account, "token_a": token_a,
+                   "server_token": out["stdout"].strip(), "admin": admin, "instructor": (instructor, pi),
+                   "url": f"{hub.url}/services/datalit-exchange/api",
+                   "log": exchange_root(course.cfg) / course.course_id / "activity" / f"{team}.jsonl"}

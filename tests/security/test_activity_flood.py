@@ -16,8 +16,8 @@ import time
 import pytest
 import requests
 
-from exchangekit import HANGUL, exchange_hub
-from teamkit import logged_in, open_team_server, team_ids, teams_made
+from exchangekit import HANGUL, team_activity_world
+from teamkit import logged_in
 
 pytestmark = [pytest.mark.hub, pytest.mark.grading, pytest.mark.slow]
 
@@ -48,19 +48,8 @@ def _flood_line(a: str, b: str, rng: random.Random) -> str:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from datalit.exchange.client import exchange_root
-    from datalit.hub.teamserver import account_name
-
-    with exchange_hub(course_id="datalit-test") as (hub, course):
-        (a, pa), (b, _) = hub.new_user(), hub.new_user()
-        instructor, pi = hub.new_user(groups=("instructors", "instructors-beginner"))
-        (team,) = team_ids(1)
-        registry = tmp_path_factory.mktemp("teams") / "team-groups.json"
-        with teams_made(hub, course.root, {team: [a, b]}, registry):
-            assert open_team_server(hub, logged_in(hub, a, pa), team).status_code == 200
-            yield {"hub": hub, "team": team, "a": a, "b": b, "account": account_name(team),
-                   "token_a": hub.user_token(a), "instructor": (instructor, pi),
-                   "log": exchange_root(course.cfg) / course.course_id / "activity" / f"{team}.jsonl"}
+    with team_activity_world(tmp_path_factory) as w:
+        yield w
 
 
 def test_a_member_floods_the_exchange_with_activity_from_the_team_server(world):

@@ -15,8 +15,8 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from exchangekit import HANGUL, exchange_hub, hypothesis_home_in_tmp, post_json, refused_in_korean
-from teamkit import logged_in, open_team_server, team_ids, teams_made
+from exchangekit import HANGUL, hypothesis_home_in_tmp, post_json, refused_in_korean, team_activity_world
+from teamkit import logged_in
 
 pytestmark = [pytest.mark.hub, pytest.mark.grading, pytest.mark.slow]
 hypothesis_home_in_tmp()  # before the first @given below: its caches go to a temporary folder
@@ -43,27 +43,8 @@ print(json.dumps([[r.status_code, r.text[:300]] for r in out], ensure_ascii=Fals
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from datalit.exchange.client import exchange_root
-    from datalit.hub.teamserver import account_name
-
-    with exchange_hub(course_id="datalit-test") as (hub, course):
-        (a, pa), (b, _) = hub.new_user(), hub.new_user()
-        instructor, pi = hub.new_user(groups=("instructors", "instructors-beginner"))
-        (team,) = team_ids(1)
-        registry = tmp_path_factory.mktemp("teams") / "team-groups.json"
-        with teams_made(hub, course.root, {team: [a, b]}, registry):
-            assert open_team_server(hub, logged_in(hub, a, pa), team).status_code == 200
-            account = account_name(team)
-            token_a = hub.user_token(a)
-            out = hub.run_code(account, token_a, "import os; print(os.environ['JUPYTERHUB_API_TOKEN'])")
-            assert out["error"] is None, out
-            server_token = out["stdout"].strip()
-            admin = requests.Session()
-            admin.headers["Authorization"] = f"token {hub.token}"
-            yield {"hub": hub, "course": course, "team": team, "a": a, "b": b, "account": account, "token_a": token_a,
-                   "server_token": server_token, "admin": admin, "instructor": (instructor, pi),
-                   "url": f"{hub.url}/services/datalit-exchange/api",
-                   "log": exchange_root(course.cfg) / course.course_id / "activity" / f"{team}.jsonl"}
+    with team_activity_world(tmp_path_factory) as w:
+        yield w
 
 
 def _instructor_sees_the_table(world):
