@@ -180,7 +180,24 @@ class Question:
             return f"답을 확인하는 중에 문제가 생겼어요 ({type(exc).__name__}: {exc}). 답의 형태를 확인하세요."
         if msg is None:
             return None
-        return self.diagnosis(answer, used) or msg
+        return self.diagnosis(answer, used) or self._reading(answer, namespace, used, msg)
+
+    def _reading(self, answer, namespace, used: dict, msg: str) -> str:
+        """A generic message replaced by the wrong reading of the solution the answer equals (year ±1, filter
+        dropped...: datalit.lessons.mutants), else completed with the exercise's own conditions to check."""
+        from datalit.lessons import mutants
+        from datalit.lessons.checkers import Generic
+
+        if not isinstance(msg, Generic) or not self._solution:
+            return msg
+        try:
+            named = mutants.diagnose(self, answer, namespace, used, mutants.PRECOMPUTED.get(id(self)))
+        except Exception:  # noqa: BLE001 - a diagnosis must never hide the checker's own message
+            named = None
+        if named:
+            return named
+        where = mutants.conditions(self._solution, used)
+        return Generic(f"{msg} {where}") if where else msg
 
     def check(self, answer=_MISSING, *, strict: bool = False, quiet: bool = False, **params) -> CheckResult:
         """Print Korean feedback; truthy if correct. strict=True raises AssertionError instead of returning False.

@@ -42,8 +42,19 @@ def check_cmd(paths):
 @click.argument("modules", nargs=-1)
 @click.option("-v", "--verbose", is_flag=True, help="List the specific cases too.")
 @click.option("--min", "minimum", type=float, default=None, help="Exit 1 if the specific share is below this (0..1).")
-def feedback_stats_cmd(modules, verbose, minimum):
-    """How many wrong-answer self-tests get feedback that names the mistake (not a generic fragment)."""
+@click.option("--mutants", is_flag=True, help="Mutate every exercise's solution the ways beginners go wrong and count "
+              "the mutants whose feedback names the mistake (MODULES: lesson notebooks; default all).")
+@click.option("--minimum", "minimum_pct", type=float, default=None,
+              help="With --mutants: exit 1 if any tier names fewer than this percentage (e.g. 90).")
+@click.option("--no-cache", is_flag=True, help="With --mutants: measure every lesson again.")
+@click.option("--workers", default=2, show_default=True, help="With --mutants: lessons measured at once.")
+def feedback_stats_cmd(modules, verbose, minimum, mutants, minimum_pct, no_cache, workers):
+    """How many wrong-answer self-tests (or, with --mutants, mutated solutions) get feedback that names the
+    mistake (not a generic fragment)."""
+    if mutants:
+        from datalit.lessons.mutant_stats import run as run_mutants
+
+        sys.exit(run_mutants(modules or None, verbose, minimum_pct, use_cache=not no_cache, workers=workers))
     from datalit.lessons.feedback_stats import run
 
     sys.exit(run(modules, verbose, minimum))
