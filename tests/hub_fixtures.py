@@ -281,7 +281,7 @@ def start_hub(state: Path, home_base: Path | None = None, port: int | None = Non
         env["DATALIT_HUB_CONTENT_DIR"] = str(state.parent / "content")
     env.update({"DATALIT_HUB_ADMIN_PASSWORD": admin_password, "PYTHONUNBUFFERED": "1",
                 "DATALIT_HUB_CULL_IDLE_SECONDS": "3600", "DATALIT_HUB_EXPIRY_CHECK_SECONDS": "2",
-                "DATALIT_HUB_SECONDS_BEFORE_NEXT_TRY": "2"})
+                "DATALIT_HUB_SECONDS_BEFORE_NEXT_TRY": "2", "DATALIT_HUB_PREWARM_CHECK_SECONDS": "2"})
     if home_base is not None:
         home_base.mkdir(parents=True, exist_ok=True)
         os.chmod(home_base, 0o755)

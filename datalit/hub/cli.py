@@ -152,9 +152,39 @@ def users_unlock(name, state_dir):
     click.echo(f"{name}: unlocked ({unlock(running_state(state_dir), name)['cleared']} locks cleared)")
 
 
+@users.command("warm")
+@click.option("--group", required=True, help="a course cohort, e.g. beginner")
+@click.option("--at", "at", default=None, help='start time, Korea time: "2026-12-24 09:50" (default: now)')
+@click.option("--until", "until", default=None, help="end of the class, Korea time (default: hub.prewarm_hours later)")
+@click.option("--idle-minutes", type=int, default=None, help="idle rule during the class (default hub.prewarm_idle_minutes)")
+@state_option
+def users_warm(group, at, until, idle_minutes, state_dir):
+    """Start the servers of GROUP's members before a class (lesson handed out, a kernel warm)."""
+    from datalit.hub.roles import GROUPS
+    from datalit.hub.workshop_ops import warm_up
+
+    if group not in GROUPS:
+        raise click.ClickException(f"unknown group {group!r} (known: {', '.join(GROUPS)})")
+    _report_warm(warm_up, running_state(state_dir), f"group-{group}", at, until, idle_minutes, group=group)
+
+
+def _report_warm(fn, state, key, at, until, idle_minutes, **kw):
+    from datalit import kst
+
+    try:
+        entry = api_call(lambda: fn(state, key, at, until, idle_minutes, log=click.echo, **kw))
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    if entry.get("state") == "warm":
+        click.echo(f"{key}: {len(entry['warmed'])} servers warm, {len(entry['failed'])} failed; "
+                   f"workshop until {kst.shown(entry['until'])}")
+        if entry["failed"]:
+            raise click.ClickException(f"not warmed: {', '.join(sorted(entry['failed']))}")
+
+
 @click.group()
 def workshop():
-    """Citizen workshop accounts (create, expire, purge)."""
+    """Citizen workshop accounts (create, start, expire, purge)."""
 
 
 @workshop.command("create")
@@ -166,7 +196,7 @@ def workshop():
 @click.option("--url", "hub_url", default="", help="hub address printed on the sheet")
 @state_option
 def workshop_create(count, expires, tier, prefix, hub_url, state_dir):
-    """Create COUNT accounts; writes credentials as CSV and a printable Korean HTML sheet."""
+    """Create COUNT accounts; writes credentials as CSV, a Korean HTML sheet and a PDF of cards with QR codes."""
     from datalit.hub.workshop_ops import create
 
     try:
@@ -174,9 +204,28 @@ def workshop_create(count, expires, tier, prefix, hub_url, state_dir):
     except ValueError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"batch {result['batch']}: {len(result['users'])} accounts ({result['users'][0]} ...)")
-    click.echo(f"CSV:  {result['csv']}\nHTML: {result['html']}")
+    click.echo(f"CSV:  {result['csv']}\nHTML: {result['html']}\nPDF:  {result['pdf']} (cards to print, 8 per A4 page)")
     if not result["registered"]:
         click.echo("(hub not running: accounts join their groups at the next hub start)")
+
+
+@workshop.command("start")
+@click.argument("batch")
+@click.option("--at", "at", default=None, help='start time, Korea time: "2026-12-24 09:50" (default: now)')
+@click.option("--until", "until", default=None, help="end of the workshop, Korea time (default: hub.prewarm_hours later)")
+@click.option("--idle-minutes", type=int, default=None, help="the batch's idle rule (default hub.prewarm_idle_minutes)")
+@state_option
+def workshop_start(batch, at, until, idle_minutes, state_dir):
+    """Start (or, with --at, schedule) the servers of BATCH before people arrive: lesson handed out, kernel warm."""
+    from datalit.hub import prewarm
+    from datalit.hub.workshop_ops import warm_up
+
+    state = running_state(state_dir)
+    try:
+        names = prewarm.batch_users(state, batch)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    _report_warm(warm_up, state, batch, at, until, idle_minutes, names=names)
 
 
 @workshop.command("expire")

@@ -9,10 +9,13 @@ login page) and a callable ``c.JupyterHub.default_url`` with the request handler
   staff see their tiers (analysts without a tier: all); hub admins and teaching staff see every course.
   The login page (nobody logged in) lists every course.
 * Account expiry: workshop accounts see when their account ends, in Korea time.
-* Landing: learners (everyone but hub admins) go straight to their server -- JupyterHub's own
-  ``redirect_to_server`` default: ``/hub/spawn`` starts it (the Korean spawn-pending page shows the
-  progress), a running one is opened. Hub admins land on the home page, where the 관리 / 가입 승인 links are;
-  members of a team too, where 팀 서버 열기 is beside their own server.
+* Landing: learners (everyone but hub admins, team members too) go straight to their server -- JupyterHub's
+  own ``redirect_to_server`` default: ``/hub/spawn`` starts it (the Korean spawn-pending page shows the
+  progress), a running one is opened. Hub admins land on the home page, where the 관리 / 가입 승인 links are.
+  A team member finds 팀 서버 열기 on the home page (JupyterLab's 파일 > 허브 제어판).
+* Lesson: a server whose JupyterLab never saved a workspace (a first login, a pre-warmed workshop server)
+  opens on the first lesson of the person's course (``first_lesson_url``, the spawner's ``default_url``);
+  later logins open ``/lab``, which restores where the person left off.
 """
 from __future__ import annotations
 
@@ -61,16 +64,32 @@ def landing_url(handler) -> str:
         user = handler.current_user
     except RuntimeError:  # no user resolved for this request (JupyterHub raises before get_current_user)
         user = None
-    if user is not None and (user.admin or _in_a_team(user.name)):
+    if user is not None and user.admin:
         return handler.hub.base_url + "home"
     return ""
 
 
-def _in_a_team(name: str) -> bool:
-    """A team member lands on the home page, where 팀 서버 열기 is next to their own server."""
-    try:
-        from datalit.hub import teamhub
+def first_lesson(content_dir, tiers: list[str]) -> str:
+    """``courses/<tier>/<first notebook>`` of the first of TIERS with lessons, as handed out into a home; ''."""
+    from pathlib import Path
 
-        return bool(teamhub.directory().of_member(name))
-    except Exception:  # noqa: BLE001 - no roster (yet), an unreadable one: the usual landing
-        return False
+    for tier in tiers:
+        files = sorted((Path(content_dir) / tier).glob("*.ipynb"))
+        if files:
+            return f"courses/{tier}/{files[0].name}"
+    return ""
+
+
+def first_lesson_url(content_dir, tiers: list[str], home) -> str:
+    """The server's ``default_url``: ``/lab/tree/<first lesson>`` until JupyterLab saved a workspace in HOME
+    (``~/.jupyter/lab/workspaces``: the person has used Lab before), else ``/lab``."""
+    import os
+    from urllib.parse import quote
+
+    lesson = first_lesson(content_dir, tiers)
+    workspaces = os.path.join(str(home), ".jupyter", "lab", "workspaces")
+    try:
+        used = any(n.endswith(".jupyterlab-workspace") for n in os.listdir(workspaces))
+    except OSError:
+        used = False
+    return f"/lab/tree/{quote(lesson)}" if lesson and not used else "/lab"

@@ -13,7 +13,8 @@
   them, also those that left the process group (``setsid``, daemons). Not writable: not enforced (logged once).
 * a private /tmp, /var/tmp (a folder in the home, within its disk limit) and /dev/shm (``hub.shm_size``)
   per server, in its own mount namespace (datalit.hub.scratch).
-* course notebooks are handed out on every spawn (``datalit.hub.content``), run as the user.
+* course notebooks are handed out on every spawn (``datalit.hub.content``), run as the user; a server whose
+  JupyterLab never saved a workspace opens on the first lesson (``datalit.hub.pages.first_lesson_url``).
 * user-server settings: ``config_dirs`` (everyone) and ``learner_config_dirs`` (people who do not teach)
   are appended to ``JUPYTER_CONFIG_PATH`` (hub_config/user_server/README.md).
 * kernels talk to their server over unix sockets (``KernelManager.transport=ipc``) in a private runtime
@@ -45,7 +46,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Integer, List, Unicode
 
-from datalit.hub import cgroups, content, disk, roles, scratch, teamenv, teamserver, uids
+from datalit.hub import cgroups, content, disk, pages, roles, scratch, teamenv, teamserver, uids
 
 
 # a kernel's socket: <runtime>/kernel-<uuid36>-ipc-<n>; a unix socket path holds at most 107 bytes
@@ -273,8 +274,9 @@ class DatalitSpawner(LocalProcessSpawner):
         await asyncio.to_thread(self._make_runtime_dir, uid, gid)
         groups = {g.name for g in self.user.groups}
         tiers = content.tiers_for(groups)
+        content_dir = self.content_dir or str(Path(self.state_dir) / "content")
         cmd = [str(Path(self.user_env_prefix) / "bin" / "python"), "-m", "datalit.hub.content", "sync",
-               "--content", self.content_dir or str(Path(self.state_dir) / "content"),
+               "--content", content_dir,
                "--dest", str(Path(self.home) / "courses"), "--tiers", ",".join(tiers)]
         kwargs = {"user": uid, "group": gid, "extra_groups": []} if uid is not None else {}
         proc = await asyncio.to_thread(subprocess.run, cmd, capture_output=True, text=True,
@@ -284,6 +286,7 @@ class DatalitSpawner(LocalProcessSpawner):
             self.log.error("course hand-out for %s failed: %s", self.user.name, proc.stderr[-2000:])
         else:
             self.log.info("courses for %s (%s): %s", self.user.name, ",".join(tiers), proc.stdout.strip())
+        self.default_url = pages.first_lesson_url(content_dir, tiers, self.home)  # a first login: the first lesson
 
     def _limit_disk(self, entry: pwd.struct_passwd) -> None:
         if not self.disk_limit or os.geteuid() != 0:

@@ -87,3 +87,41 @@ def purge(state: Path) -> dict:
     return workshop.purge(state, lambda n: accounts.home_of(n, state),
                           lambda n: accounts.remove_user(api, n),
                           stop_server=lambda n: accounts.stop_and_wait(api, n))
+
+
+def warm_up(state: Path, key: str, at: str | None = None, until: str | None = None,
+            idle_minutes: int | None = None, names: list[str] | None = None, group: str = "",
+            log=print) -> dict:
+    """``datalit workshop start`` / ``datalit users warm``: check memory, then warm now (here, reporting each
+    server) or, with AT, leave it to the workshop-prewarm service. Returns the plan entry."""
+    from datalit import kst
+    from datalit.config import load_config
+    from datalit.hub import prewarm
+    from datalit.hub.disk import parse_size
+    from datalit.hub.state import content_dir
+
+    config = load_config(state_dir=str(state))
+    hub = config["hub"]
+    start = prewarm.parse_when(at) if at else kst.now_utc()
+    end = prewarm.parse_when(until) if until else start + dt.timedelta(hours=hub["prewarm_hours"])
+    idle = hub["prewarm_idle_minutes"] if idle_minutes is None else idle_minutes
+    api = _api(state)
+    if api is None:
+        raise prewarm.PrewarmError("the hub does not answer: start it first ('datalit hub')")
+    entry = {"names": names or [], "group": group}
+    people = prewarm.members(api, entry)
+    if not people:
+        raise prewarm.PrewarmError(f"nobody to warm ({'group ' + group if group else key} is empty)")
+    running = {n for n in people if (api.user(n) or {}).get("server")}
+    mem_limit, reserve = parse_size(hub["mem_limit"]), parse_size(hub["prewarm_reserve"])
+    fits = prewarm.check_fits(len(set(people) - running), mem_limit, reserve)
+    log(f"memory: {fits} more servers of {hub['mem_limit']} fit (MemAvailable minus {hub['prewarm_reserve']}); "
+        f"warming {len(people)} ({len(running)} already running)")
+    planned = prewarm.plan(state, key, start, end, idle, names=names, group=group)
+    if at and start > kst.now_utc():
+        log(f"scheduled: {len(people)} servers at {kst.shown(start)}, workshop until {kst.shown(end)} "
+            f"(the workshop-prewarm service starts them, also after a hub restart)")
+        return planned
+    prewarm.update(state, key, state="warming")
+    result = prewarm.warm(api, people, Path(content_dir(config, state)), int(hub["prewarm_parallel"]), log)
+    return prewarm.update(state, key, state="warm", **result)

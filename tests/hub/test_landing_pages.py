@@ -130,6 +130,8 @@ def test_a_learner_whose_server_is_off_reads_korean_and_can_start_it(hub):
     """The learner's open JupyterLab tab after the idle culler stopped the server: JupyterHub's
     "Server not running" page, in Korean, with the start button."""
     name, password = hub.new_user(groups=("beginner",))
+    hub.spawn(name)
+    hub.stop_server(name)  # what the culler does (a server never started says so: test_workshop_landing.py)
     session, resp = hub.login(name, password)
     assert resp.status_code == 302
     page = session.get(f"{hub.url}/hub/user/{name}/lab", timeout=30)

@@ -93,5 +93,6 @@ def test_a_cards_qr_link_logs_in_to_the_first_lesson_in_jupyterlab(hub, tmp_path
                           timeout=150_000)
         tab = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=first)
         tab.wait_for(timeout=60_000)
-        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
+        page.locator(".jp-NotebookPanel .jp-MarkdownCell .jp-RenderedHTMLCommon h1").first.wait_for(timeout=60_000)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
         shot(page, tmp_path, "workshop-qr-first-lesson.png", prefix="t8-")

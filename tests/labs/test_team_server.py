@@ -38,8 +38,9 @@ def test_member_opens_the_team_server_which_runs_as_the_team(released_hub, tmp_p
     account = account_name(team)
     with teams_made(hub, course_dir, {team: [a, b]}, tmp_path / "team-groups.json"):
         # the home page lists the team with 팀 서버 열기; the instructor's lists it with its state
+        # a member lands in their own JupyterLab like every learner (issue #24); 팀 서버 열기 is on the home page
         landing = logged_in(hub, a, pa).get(f"{hub.url}/hub/", timeout=30, allow_redirects=False)
-        assert landing.headers.get("Location", "").endswith("/hub/home"), landing.headers  # not their server
+        assert not landing.headers.get("Location", "").endswith("/hub/home"), landing.headers
         home = logged_in(hub, a, pa).get(f"{hub.url}/hub/home", timeout=30).text
         assert f'data-team="{team}"' in home and "팀 서버 열기" in home and b in home
         s_inst = logged_in(hub, instructor, pi)
