@@ -96,7 +96,10 @@ def test_learner_and_instructor_servers(hub):
     assert "@jupyter/nbgrader:formgrader" not in teacher_disabled, teacher_disabled
     settings = get(learner, "lab/api/settings/@jupyterlab/translation-extension:plugin").json()
     assert settings["schema"]["properties"]["locale"]["default"] == "ko_KR"  # overrides.json, English selectable
-    assert get(learner, "lab/api/extensions?refresh=0").status_code in (200, 403)
+    install = requests.post(f"{hub.url}/user/{learner}/lab/api/extensions", timeout=60,
+                            headers={"Authorization": f"token {tokens[learner]}"},
+                            json={"cmd": "install", "extension_name": "jupyterlab-unfold"})
+    assert install.status_code != 201 and "ok" != install.json().get("status"), install.text[:300]  # nothing installs
     assert "readonly" in hub.log.read_text(errors="replace")  # "Extension Manager is 'readonly'"
 
     # kernels talk over unix sockets in the user's private runtime folder
