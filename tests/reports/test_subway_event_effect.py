@@ -177,6 +177,34 @@ def test_headline_names_only_an_effect_beyond_its_interval(gwanak_700, songpa):
             assert "늘었다고 말할 수 없습니다" in headline
 
 
+def test_headline_names_the_judged_event_its_number_and_what_it_could_detect(songpa):
+    """Stat review: '어느 행사에서도' overstated (1 of 2 events could be judged), the power was not stated, the
+    blossom overlap sat in a side column, and the sum over stations was 72% 잠실 2호선. The headline names the
+    judged event with its number, its smallest detectable change (the interval's half-width) and the blossom
+    overlap; each station's own difference-in-differences and their equal-weight mean are recomputed."""
+    manifest, text = songpa
+    ev = _event(manifest, "석촌호수벚꽃축제")
+    headline = manifest["findings"]["headline"]
+    assert headline.startswith("판정할 수 있었던 행사 1건(석촌호수벚꽃축제)에서는") and "어느 행사에서도" not in headline
+    assert f"석촌호수벚꽃축제 {ev['effect_pct']:+.1f}% (95% 구간 {ev['low_pct']:+.1f} ~ {ev['high_pct']:+.1f}%" in headline
+    half = np.log1p(ev["high_pct"] / 100) - np.log1p(ev["effect_pct"] / 100)       # the interval is symmetric in logs
+    assert abs(ev["mdc_pct"] - np.expm1(half) * 100) < 1e-6 and 8 < ev["mdc_pct"] < 12
+    assert f"가려낼 수 있는 최소 변화 약 ±{ev['mdc_pct']:.0f}%" in headline
+    assert ev["blossom"] and "벚꽃철과 겹쳐 행사만의 효과로 나눌 수 없음" in headline
+    assert "한성백제문화제는 판정 불가" in headline
+    f = data.load("korea_festivals_events_standard", "festivals")
+    fest = f[(f["name"] == "석촌호수벚꽃축제") & (f["start_date"].dt.year == 2023)].iloc[0]
+    on = list(pd.date_range(fest["start_date"], fest["end_date"]))
+    logs = []
+    for name, line, _ in ev["stations"]:
+        _, own, _, _ = _recompute(fest["latitude"], fest["longitude"], on, {(line, name)})
+        assert abs(ev["station_effects_pct"][f"{name} {line}"] - own) < 0.3, (name, line, own)
+        logs.append(np.log1p(own / 100))
+    assert abs(ev["station_mean_pct"] - np.expm1(np.mean(logs)) * 100) < 0.3
+    assert 0.6 < ev["largest_station_share"] < 0.8                   # 잠실(송파구청) 2호선
+    assert "역마다의 차이를 같은 무게로 평균하면" in text
+
+
 def test_known_answer_festival_plus_20_percent(repo, shared_datasets, tmp_path, songpa):
     real = _event(songpa[0], "석촌호수벚꽃축제")
     assert real["verdict"] == "same"               # real data: not distinguishable from ordinary weeks
