@@ -4,10 +4,13 @@
 # team folder, which on Kubernetes is a ReadWriteMany network volume: SQLite's locks and WAL do not hold
 # there, and every member could edit the files. They live in the server's private runtime folder instead
 # (one machine: runtime_base/<team>, mode 0700; Kubernetes: an emptyDir, datalit/hub/k8s_spawn.py), else in
-# memory. Documents themselves are saved to the team folder as always; only the history is local.
+# memory. So does the collaboration session record (by default <team folder>/.jupyter/collaboration_sessions.json).
+# Documents themselves are saved to the team folder as always; only the history is local.
 import os
 
 c = get_config()  # noqa: F821
 _runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
 c.SQLiteYStore.db_path = os.path.join(_runtime, "jupyter_ystore.db") if _runtime else ":memory:"
 c.BaseFileIdManager.db_path = os.path.join(_runtime, "file_id_manager.db") if _runtime else ":memory:"
+if _runtime:
+    c.YDocExtension.session_store_path = os.path.join(_runtime, "collaboration_sessions.json")
