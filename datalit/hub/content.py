@@ -21,37 +21,20 @@ import sys
 from pathlib import Path
 
 from datalit.hub.roles import TIERS
-from datalit.paths import repo_path
 
 MANIFEST = ".datalit-handout.json"
 NEW_SUFFIX = " (새 버전)"
 
 
-def _copy_sources(out_dir: Path) -> dict[str, list[Path]]:
-    """Fallback when the lesson builder is unavailable: copy courses/<tier>/*.ipynb as they are."""
-    built: dict[str, list[Path]] = {}
-    for tier in TIERS:
-        target = out_dir / tier
-        target.mkdir(parents=True, exist_ok=True)
-        built[tier] = []
-        for src in sorted(repo_path("courses", tier).glob("*.ipynb")):
-            dest = target / src.name
-            shutil.copyfile(src, dest)
-            built[tier].append(dest)
-    return built
-
-
 def build_content(out_dir: Path, log=print) -> dict[str, list[Path]]:
     """Learner-form notebooks into ``out_dir/<tier>/`` (``hub.content_dir``, outside the hub's private state
     directory); world-readable so that the sync can run as the user."""
+    # never a fallback to copying courses/<tier>/*.ipynb: those are the solution forms (instructor notes
+    # included); a hub that cannot build the learner forms must not start
+    from datalit.lessons.build import build_all
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        from datalit.lessons.build import build_all
-    except ImportError as exc:
-        log(f"lesson builder unavailable ({exc}); copying courses/<tier>/*.ipynb")
-        built = _copy_sources(out_dir)
-    else:
-        built = {tier: [Path(p) for p in paths] for tier, paths in build_all(out_dir).items()}
+    built = {tier: [Path(p) for p in paths] for tier, paths in build_all(out_dir).items()}
     for root, dirs, files in os.walk(out_dir):
         os.chmod(root, 0o755)
         for name in files:

@@ -407,7 +407,6 @@ REVIEWED = {
     "datalit/data/fill.py :: _place :: shutil.move": "dataset folder: root's, not learner-writable",
     "datalit/data/fill.py :: _place :: os.chmod": "dataset folder: root's, not learner-writable",
     "datalit/exchange/store.py :: Store._prepare :: os.chmod": ROOT_ONLY + " (the exchange, 0700)",
-    "datalit/hub/content.py :: _copy_sources :: shutil.copyfile": "hub.content_dir at hub start: root's",
     "datalit/hub/content.py :: build_content :: os.chmod": "hub.content_dir at hub start: root's",
     "datalit/hub/content.py :: sync :: shutil.copyfile": "runs AS the learner (spawner passes user=uid)",
     "datalit/hub/disk.py :: _make_image :: os.chmod": ROOT_ONLY + " (<state>/disk)",
