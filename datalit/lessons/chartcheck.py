@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from datalit.lessons.checkers.korean import josa
+
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -93,9 +95,9 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
             return f"{kind_ko} 그래프가 보이지 않아요. 그래프 종류(plot.{kind} 등)를 확인하세요."
         if len(got) != len(want):
             if want and len(got) > len(want) and len(got) % len(want) == 0:
-                return (f"그려진 {what}가 정답({len(want)}개)의 {len(got) // len(want)}배예요. 같은 차트에 여러 번 "
+                return (f"그려진 {josa(what, '이/가')} 정답({len(want)}개)의 {len(got) // len(want)}배예요. 같은 차트에 여러 번 "
                         "그린 것 같아요: 셀을 다시 실행하거나 fig, ax = plt.subplots()로 새 차트를 만드세요.")
-            return Generic(f"그려진 {what}가 정답({len(want)}개)과 달라요. 그리기 전에 데이터를 알맞게 골랐는지 확인하세요.")
+            return Generic(f"그려진 {josa(what, '이/가')} 정답({len(want)}개)과 달라요. 그리기 전에 데이터를 알맞게 골랐는지 확인하세요.")
         g, w = np.asarray(got, float), np.asarray(want, float)
         same = np.allclose(g, w, rtol=rel, atol=1e-9, equal_nan=True)
         if not same:

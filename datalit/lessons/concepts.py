@@ -31,6 +31,7 @@ import os
 import random
 from typing import Any, Callable
 
+from datalit.lessons.checkers.korean import josa
 from datalit.lessons.checks import _MISSING, NOT_ANSWERED, OK_MARK, CheckResult, Question, _caller_namespace
 
 
@@ -126,7 +127,7 @@ class Concept(Question):
         if key == right:
             return None
         authored = self.authored(key)
-        return f"({key}) '{self.options[authored]}'은(는) 답이 아니에요. {self.why[authored]}"
+        return f"({key}) {josa(repr(self.options[authored]), '은/는')} 답이 아니에요. {self.why[authored]}"
 
     def solution_code(self) -> str:
         right = self.expected()

@@ -15,6 +15,8 @@ import difflib
 import re
 import warnings
 
+from datalit.lessons.checkers.korean import josa
+
 BANNER = "\n💬 datalit 도움말: "
 _state = {"shell": None, "showwarning": None, "seen": set()}
 
@@ -49,8 +51,41 @@ def _korean_label_map() -> dict[str, str]:
     return out
 
 
+def _raised_by_pandas(exc: BaseException) -> bool:
+    """True if the KeyError came out of pandas (a column or index label), False if from a plain dict lookup
+    (lesson 00 is about dicts: "df.columns" would send a beginner to the wrong object)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if "/pandas/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _dicts(namespace) -> list[dict]:
+    return [v for k, v in (namespace or {}).items() if not k.startswith("_") and type(v) is dict and v]
+
+
+def explain_dict_key_error(key, namespace=None) -> str:
+    keys = []
+    for d in _dicts(namespace):
+        keys += [str(k) for k in d if str(k) not in keys]
+    shown = repr(key)
+    msg = f"사전(dict)에 {josa(shown, '이라는/라는')} 키가 없어요."
+    close = difflib.get_close_matches(str(key), keys, n=3, cutoff=0.5)
+    if close:
+        msg += " 혹시 " + josa(", ".join(f"'{c}'" for c in close), "을/를") + " 뜻했나요?"
+    elif isinstance(key, str) and key.strip() != key:
+        msg += " 이름 앞뒤에 공백이 있어요."
+    return msg + " 사전에 있는 키는 list(사전.keys())로 볼 수 있어요 (글자, 띄어쓰기가 같아야 해요: '중구'와 '중 구'는 달라요)."
+
+
 def explain_key_error(exc: KeyError, namespace=None) -> str | None:
     key = exc.args[0] if exc.args else None
+    if exc.__traceback__ is not None and not _raised_by_pandas(exc) and not isinstance(key, (list, tuple)):
+        return explain_dict_key_error(key, namespace)
+    if exc.__traceback__ is None and isinstance(key, str) and not _frames(namespace) and _dicts(namespace):
+        return explain_dict_key_error(key, namespace)
     if not isinstance(key, str):
         if isinstance(key, (list, tuple)):
             return ("여러 열을 고를 때 일부 열 이름이 표에 없어요. 열 이름의 철자와 공백을 확인하세요 "
@@ -59,13 +94,13 @@ def explain_key_error(exc: KeyError, namespace=None) -> str | None:
     columns = []
     for df in _frames(namespace):
         columns += [str(c) for c in df.columns if str(c) not in columns]
-    msg = f"'{key}'라는 열(또는 이름표)을 찾을 수 없어요."
+    msg = f"{josa(repr(key), '이라는/라는')} 열(또는 이름표)을 찾을 수 없어요."
     labels = _korean_label_map()
     if key in labels:
-        return msg + f" 이 과정의 표는 영어 열 이름을 써요: '{key}'는 '{labels[key]}' 열이에요 → df['{labels[key]}']"
+        return msg + f" 이 과정의 표는 영어 열 이름을 써요: {josa(repr(key), '은/는')} '{labels[key]}' 열이에요 → df['{labels[key]}']"
     close = difflib.get_close_matches(key, columns, n=3, cutoff=0.5)
     if close:
-        msg += " 혹시 " + ", ".join(f"'{c}'" for c in close) + "을(를) 뜻했나요?"
+        msg += " 혹시 " + josa(", ".join(f"'{c}'" for c in close), "을/를") + " 뜻했나요?"
     elif key.strip() != key:
         msg += " 이름 앞뒤에 공백이 있어요."
     msg += " df.columns로 열 이름 목록을 확인하세요 (대소문자, 띄어쓰기도 같아야 해요)."
@@ -74,7 +109,7 @@ def explain_key_error(exc: KeyError, namespace=None) -> str | None:
 
 def explain_unicode(exc: UnicodeDecodeError, namespace=None) -> str | None:
     enc = (exc.encoding or "").lower()
-    msg = f"파일의 글자 인코딩이 '{exc.encoding}'가 아니에요."
+    msg = f"파일의 글자 인코딩이 {josa(repr(exc.encoding), '이/가')} 아니에요."
     if "utf" in enc:
         msg += (" 한국 공공데이터 CSV는 흔히 CP949(EUC-KR)로 저장되어 있어요. "
                 "pd.read_csv(경로, encoding=\"cp949\")로 다시 읽어 보세요.")
@@ -89,13 +124,13 @@ def explain_name_error(exc: NameError, namespace=None) -> str | None:
         return None
     name = m.group(1)
     if name in COMMON_IMPORTS:
-        return f"'{name}'이(가) 아직 없어요. 맨 위의 import 셀을 실행했나요? 필요하면 `{COMMON_IMPORTS[name]}`."
+        return f"{josa(repr(name), '이/가')} 아직 없어요. 맨 위의 import 셀을 실행했나요? 필요하면 `{COMMON_IMPORTS[name]}`."
     if re.fullmatch(r"q\d+", name):
-        return (f"연습 문제 {name}을(를) 아직 불러오지 않았어요. 위쪽의 "
+        return (f"연습 문제 {josa(name, '을/를')} 아직 불러오지 않았어요. 위쪽의 "
                 "`from datalit.lessons.exercises... import q1, q2, ...` 셀을 먼저 실행하세요.")
     names = [k for k in (namespace or {}) if not k.startswith("_")]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    msg = f"'{name}'라는 이름의 변수가 아직 없어요. 이 변수를 만드는 위쪽 셀을 먼저 실행했나요?"
+    msg = f"{josa(repr(name), '이라는/라는')} 이름의 변수가 아직 없어요. 이 변수를 만드는 위쪽 셀을 먼저 실행했나요?"
     if close:
         msg += " 혹시 " + ", ".join(f"'{c}'" for c in close) + "의 오타인가요?"
     return msg + " (메뉴 Run → Run All Above Selected Cell로 위의 셀을 모두 실행할 수 있어요.)"

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from datalit.lessons.checkers.korean import josa
+
 TAG = "instructor"
 HEADING = "### 강사 노트"
 SECTIONS = ("시간 배분", "흔한 실수", "토론 질문")
@@ -76,7 +78,7 @@ def _exercise_lines(module_name: str | None) -> list[str]:
 
         questions = questions_in(load_module(module_name))
     except Exception as exc:  # noqa: BLE001 - the handbook still lists the rest
-        return [f"- (연습 문제 모듈 `{module_name}`을 읽지 못했어요: {type(exc).__name__})"]
+        return [f"- (연습 문제 모듈 {josa(f'`{module_name}`', '을/를')} 읽지 못했어요: {type(exc).__name__})"]
     lines = []
     for q in questions:
         first, *rest = q.prompt.splitlines()

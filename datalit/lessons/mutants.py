@@ -92,7 +92,7 @@ def _alternatives(node, parents, ns, params, denominators):
         y = int(node.value[:4])
         for d in (-1, 1):
             out.append(("year", lambda n, d=d: ast.Constant(f"{int(n.value[:4]) + d}{n.value[4:]}"),
-                        f"{y}년이 아니라 {y + d}년 값이에요 ('{node.value}'가 아니라 '{y + d}{node.value[4:]}'). 기간을 확인하세요."))
+                        f"{y}년이 아니라 {y + d}년 값이에요 ({josa(repr(node.value), '이/가')} 아니라 '{y + d}{node.value[4:]}'). 기간을 확인하세요."))
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in ns:
         v = ns[node.id]
         if type(v) is int and v in _YEAR:
@@ -103,7 +103,7 @@ def _alternatives(node, parents, ns, params, denominators):
             for d in (-1, 1):
                 new = f"{int(v[:4]) + d}{v[4:]}"
                 out.append(("year", lambda n, new=new: ast.Constant(new),
-                            f"{v[:4]}년이 아니라 {new[:4]}년 값이에요 ({node.id}='{v}'가 아니라 '{new}'). 기간을 확인하세요."))
+                            f"{v[:4]}년이 아니라 {new[:4]}년 값이에요 ({node.id}={josa(repr(v), '이/가')} 아니라 '{new}'). 기간을 확인하세요."))
     # ---- a filter condition dropped (inside a denominator it is the denominator's mistake)
     kind = "denominator" if in_denominator else "filter"
     where = "분모에서 " if in_denominator else ""
@@ -125,7 +125,7 @@ def _alternatives(node, parents, ns, params, denominators):
         if isinstance(sl, ast.Name) and sl.id in params:
             whole = ns.get(node.value.id) if isinstance(node.value, ast.Name) else None
             msg = (f"분모가 전체(서울 전체) 값이에요 — {params[sl.id]} 하나의 값으로 나누세요." if in_denominator else
-                   f"{josa(params[sl.id], '이/가')} 아니라 전체(서울 전체) 값을 썼어요. [{sl.id}]로 {params[sl.id]} 값만 고르세요.")
+                   f"{josa(params[sl.id], '이/가')} 아니라 전체(서울 전체) 값을 썼어요. {josa(f'[{sl.id}]', '으로/로')} {params[sl.id]} 값만 고르세요.")
             if isinstance(whole, dict):
                 out.append((kind, lambda n: ast.parse(f"sum({_src(n.value)}.values())", mode="eval").body, msg))
             elif hasattr(whole, "sum"):
@@ -166,7 +166,7 @@ def _alternatives(node, parents, ns, params, denominators):
         def swap(n, new=new):
             n.ops = [new()]
             return n
-        out.append(("compare", swap, f"'{_CMP_TEXT[op]}' 대신 '{_CMP_TEXT[new]}'를 써서 경계값 {josa(edge, '과/와')} {did}. "
+        out.append(("compare", swap, f"'{_CMP_TEXT[op]}' 대신 {josa(repr(_CMP_TEXT[new]), '을/를')} 써서 경계값 {josa(edge, '과/와')} {did}. "
                                      "문제의 '초과/이상/미만/이하'를 확인하세요."))
     # ---- another denominator column
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
@@ -182,7 +182,7 @@ def _alternatives(node, parents, ns, params, denominators):
                     list(ast.walk(n.right))[path].slice = ast.Constant(other)
                     return n
                 out.append(("denominator", other_column,
-                            f"분모가 다른 열이에요: '{s.slice.value}'가 아니라 '{other}'로 나눴어요."))
+                            f"분모가 다른 열이에요: {josa(repr(s.slice.value), '이/가')} 아니라 {josa(repr(other), '으로/로')} 나눴어요."))
     # ---- 0- vs 1-based rank
     if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Constant)
             and node.right.value == 1 and isinstance(parents.get(id(node)), ast.Assign)):

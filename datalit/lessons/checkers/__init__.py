@@ -19,6 +19,8 @@ import difflib
 import math
 from numbers import Number
 
+from datalit.lessons.checkers.korean import josa
+
 FACTORS = (
     (100, "100배 커요. 비율(0~1)이 아니라 퍼센트(%)로 계산했거나, 100을 한 번 더 곱한 건 아닌가요?"),
     (0.01, "100배 작아요. 퍼센트(%)가 필요한데 비율(0~1)로 계산했거나, 100을 곱하는 걸 빠뜨렸나요?"),
@@ -107,14 +109,14 @@ def number(rel: float = 1e-6, abs: float = 1e-9, integer: bool = False):  # noqa
 
         if isinstance(answer, (pd.Series, pd.DataFrame)):
             if answer.size == 1:
-                return (f"답이 숫자 하나가 아니라 {_type_name(answer)}예요. "
+                return (f"답이 숫자 하나가 아니라 {josa(_type_name(answer), '이에요/예요')}. "
                         "값 하나만 꺼내려면 .iloc[0] 이나 .item() 을 쓰세요.")
             return (f"답이 숫자 하나가 아니라 {_type_name(answer)}(값 {answer.size}개)예요. "
                     ".sum(), .mean(), .max() 처럼 하나로 요약하거나 원하는 행을 골라 보세요.")
         if isinstance(answer, str):
             return "답이 숫자가 아니라 문자열이에요. 따옴표 없이 숫자로 계산해 보세요 (예: int(\"12\"))."
         if not _is_number(answer):
-            return f"답은 숫자여야 하는데 {_type_name(answer)}이(가) 들어 있어요."
+            return f"답은 숫자여야 하는데 {josa(_type_name(answer), '이/가')} 들어 있어요."
         a, b = float(answer), float(expected)
         if np.isnan(a):
             return "답이 NaN(빈 값)이에요. 빈 값이 있는 열을 계산했거나 필터 결과가 비어 있지 않은지 확인하세요."
@@ -207,7 +209,7 @@ def frame(columns=None, ordered: bool = False, keys=None, rel: float = 1e-6, abs
             return ("답이 표(DataFrame)가 아니라 열 하나(Series)예요. df[['열']]처럼 대괄호를 두 번 쓰거나 "
                     ".reset_index()로 표로 바꿔 보세요.")
         if not isinstance(answer, pd.DataFrame):
-            return f"답은 표(DataFrame)여야 하는데 {_type_name(answer)}이(가) 들어 있어요."
+            return f"답은 표(DataFrame)여야 하는데 {josa(_type_name(answer), '이/가')} 들어 있어요."
         want = list(columns) if columns is not None else list(expected.columns)
         a, e = answer, expected
         if index or (columns is not None and any(c in (e.index.names or []) for c in want)):
@@ -285,7 +287,7 @@ def series(ordered: bool = False, rel: float = 1e-6, abs: float = 1e-9, check_in
                 return ("답이 열 하나(Series)가 아니라 표(DataFrame)예요. "
                         "df['열']처럼 대괄호 하나로 열 하나만 꺼내 보세요.")
         if not isinstance(answer, pd.Series):
-            return f"답은 Series(열 하나)여야 하는데 {_type_name(answer)}이(가) 들어 있어요."
+            return f"답은 Series(열 하나)여야 하는데 {josa(_type_name(answer), '이/가')} 들어 있어요."
         if len(answer) != len(expected):
             more = "많아요" if len(answer) > len(expected) else "적어요"
             return Generic(f"값의 개수가 정답({len(expected):,}개)보다 {more} (내 답 {len(answer):,}개). "
@@ -299,7 +301,7 @@ def series(ordered: bool = False, rel: float = 1e-6, abs: float = 1e-9, check_in
         ia, ie = [str(x) for x in a.index], [str(x) for x in e.index]
         if sorted(ia) != sorted(ie):
             missing = [x for x in ie if x not in set(ia)][:3]
-            return Generic(f"인덱스(이름표)가 정답과 달라요. 예를 들어 {', '.join(missing)}이(가) 없어요. "
+            return Generic(f"인덱스(이름표)가 정답과 달라요. 예를 들어 {josa(', '.join(missing), '이/가')} 없어요. "
                            "무엇으로 groupby 했는지 확인하세요.")
         if len(set(ie)) == len(ie):  # align by label, then compare the values
             aligned = pd.Series(a.to_numpy(), index=ia).reindex(ie)
@@ -336,7 +338,7 @@ def values(ordered: bool = False, normalize: bool = True):
         try:
             got = [norm(x) for x in answer]
         except TypeError:
-            return f"답은 목록(리스트)이어야 하는데 {_type_name(answer)}이(가) 들어 있어요."
+            return f"답은 목록(리스트)이어야 하는데 {josa(_type_name(answer), '이/가')} 들어 있어요."
         want = [norm(x) for x in expected]
         if len(got) != len(want):
             more = "많아요" if len(got) > len(want) else "적어요"
@@ -358,13 +360,13 @@ def text(case: bool = False):
 
     def check(answer, expected):
         if not isinstance(answer, str):
-            return f"답은 문자열이어야 해요 (따옴표로 감싸기: \"강남구\"). 지금은 {_type_name(answer)}이에요."
+            return f"답은 문자열이어야 해요 (따옴표로 감싸기: \"강남구\"). 지금은 {josa(_type_name(answer), '이에요/예요')}."
         a, e = answer.replace(" ", ""), str(expected).replace(" ", "")
         if not case:
             a, e = a.lower(), e.lower()
         if a == e:
             return None
-        return Generic(f"'{answer}'은(는) 정답이 아니에요. 표에서 다시 찾아보세요.")
+        return Generic(f"{josa(repr(answer), '은/는')} 정답이 아니에요. 표에서 다시 찾아보세요.")
 
     return check
 
@@ -374,7 +376,7 @@ def boolean():
         import numpy as np
 
         if not isinstance(answer, (bool, np.bool_)):
-            return f"답은 True 또는 False여야 해요 (따옴표 없이). 지금은 {_type_name(answer)}이에요."
+            return f"답은 True 또는 False여야 해요 (따옴표 없이). 지금은 {josa(_type_name(answer), '이에요/예요')}."
         return None if bool(answer) == bool(expected) else Generic("반대예요. 숫자를 다시 비교해 보세요.")
 
     return check

@@ -1,6 +1,7 @@
 """Korean particles (조사) chosen from the word they follow, so that a message with an interpolated name or
-value reads naturally: ``josa("숫자", "이/가")`` -> "숫자가", ``josa("DataFrame(표)", "이/가")`` -> "DataFrame(표)가"
-would be wrong, so the parenthesised gloss is skipped and the word outside it decides: "DataFrame(표)이".
+value reads naturally: ``josa("숫자", "이/가")`` -> "숫자가". A parenthesised gloss is skipped and the word
+outside it decides: ``josa("DataFrame(표)", "이/가")`` -> "DataFrame(표)이" (데이터프레임이), as are closing
+quotes and brackets: ``josa("'강남역'", "을/를")`` -> "'강남역'을".
 
 Pairs: "이/가", "을/를", "은/는", "과/와", "으로/로", "이에요/예요", "이라는/라는". The first form follows a final
 consonant (받침), the second a vowel; "으로/로" also takes "로" after ㄹ. Digits and Latin words are read the

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from datalit.lessons.checkers import Generic, number
+from datalit.lessons.checkers.korean import josa
 
 
 def _is_num(x) -> bool:
@@ -31,7 +32,7 @@ def interval(pos_tol: float = 0.12, width_tol: float = 0.12):
         try:
             vals = [float(v) for v in np.asarray(answer, dtype=float).ravel()]
         except (TypeError, ValueError):
-            return f"답은 (아래 끝, 위 끝) 두 숫자여야 하는데 {type(answer).__name__}이(가) 들어 있어요."
+            return f"답은 (아래 끝, 위 끝) 두 숫자여야 하는데 {josa(type(answer).__name__, '이/가')} 들어 있어요."
         if len(vals) != 2:
             return f"구간은 숫자 두 개(아래 끝, 위 끝)여야 하는데 {len(vals)}개예요."
         lo, hi = vals
@@ -98,9 +99,9 @@ def score(abs_tol: float = 0.02, name: str = "점수"):
         if abs(a - e) <= abs_tol:
             return None
         if a > e + max(0.05, 3 * abs_tol):
-            return (f"{name}가 정답보다 너무 좋아요 (내 답 {a:.3f}). 모델이 이미 본 데이터로 평가하지 않았나요? "
+            return (f"{josa(name, '이/가')} 정답보다 너무 좋아요 (내 답 {a:.3f}). 모델이 이미 본 데이터로 평가하지 않았나요? "
                     "시험 데이터는 학습에 쓰지 않은 것이어야 해요 (시계열이면 시간 순서로 나중 것).")
         direction = "높아요" if a > e else "낮아요"
-        return Generic(f"{name}가 정답보다 {direction} (내 답 {a:.3f}). 나누기, 특성(열), 모델 설정을 확인하세요.")
+        return Generic(f"{josa(name, '이/가')} 정답보다 {direction} (내 답 {a:.3f}). 나누기, 특성(열), 모델 설정을 확인하세요.")
 
     return check

@@ -7,6 +7,7 @@ import pandas as pd
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
 from datalit.lessons.checkers import Generic
+from datalit.lessons.checkers.korean import josa
 from datalit.lessons.concepts import Concept
 
 DATASET = "seoul_living_population_gu_daily_2018_2020"
@@ -46,12 +47,12 @@ def date_checker(answer, expected):
     try:
         day = pd.Timestamp(answer)
     except (ValueError, TypeError):
-        return f"답은 날짜여야 해요 (예: \"2019-09-13\"). 지금은 {answer!r}이에요."
+        return f"답은 날짜여야 해요 (예: \"2019-09-13\"). 지금은 {josa(repr(answer), '이에요/예요')}."
     if pd.isna(day):
         return "답이 빈 날짜(NaT)예요."
     if day.normalize() == pd.Timestamp(expected).normalize():
         return None
-    return Generic(f"{day:%Y-%m-%d}은(는) 정답 날짜가 아니에요.")
+    return Generic(f"{josa(f'{day:%Y-%m-%d}', '은/는')} 정답 날짜가 아니에요.")
 
 
 q1 = Question(

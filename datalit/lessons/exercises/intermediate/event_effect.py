@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datalit import data
 from datalit.lessons import Question, Wrong, checkers as ck
+from datalit.lessons.checkers.korean import josa
 from datalit.lessons.concepts import Concept
 
 RADIUS_KM = 1.0
@@ -30,7 +31,7 @@ def festival_row(festival="석촌호수벚꽃축제"):
     f = data.load("korea_festivals_events_standard", "festivals")
     rows = f[f["is_seoul"] & (f["name"] == festival) & (f["start_date"].dt.year == 2023)]
     if rows.empty:
-        raise ValueError(f"2023년 서울 축제 목록에 '{festival}'이(가) 없어요.")
+        raise ValueError(f"2023년 서울 축제 목록에 {josa(repr(festival), '이/가')} 없어요.")
     return rows.iloc[0]
 
 
