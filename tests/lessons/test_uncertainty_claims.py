@@ -66,7 +66,7 @@ def test_beginner_is_it_real():
     assert g_lo > 0
     # the exercise module's reference is the same simulation
     module = load_module("beginner.is_it_real")
-    assert module.interval("마포구") == pytest.approx((lo2, hi2))
+    assert module.diff_interval("마포구") == pytest.approx((lo2, hi2))
 
 
 def test_citizen_is_it_real():

@@ -39,7 +39,7 @@ def resampled_diffs(gu="마포구", before=BEFORE, after=AFTER, seed=SEED, n=N_S
     return np.array(out)
 
 
-def interval(gu="마포구"):
+def diff_interval(gu="마포구"):
     import numpy as np
 
     low, high = np.percentile(resampled_diffs(gu), [2.5, 97.5])
@@ -47,7 +47,7 @@ def interval(gu="마포구"):
 
 
 def zero_inside(gu="마포구"):
-    low, high = interval(gu)
+    low, high = diff_interval(gu)
     return bool(low <= 0 <= high)
 
 
@@ -81,14 +81,14 @@ q2 = Question(
     "q2", variable="interval_2021",
     prompt="simulate(days_2020, days_2021)로 만든 차이 1,000개의 가운데 95% 구간(2.5와 97.5 백분위수)을 "
            "(아래 끝, 위 끝)으로 interval_2021에 저장하기",
-    reference=interval,
-    checker=ck.interval(pos_tol=0.15, width_tol=0.15),
+    reference=diff_interval,
+    checker=ck.interval(pos_tol=0.1, width_tol=0.1),
     hints=["예제에서는 sims = simulate(days_2014, days_2022)로 차이 1,000개를 만들었어요.",
            "가운데 95%는 아래에서 2.5%, 위에서 97.5% 지점이에요: np.percentile(sims, [2.5, 97.5])",
            "sims_2021 = simulate(days_2020, days_2021)\ninterval_2021 = tuple(np.percentile(sims_2021, [2.5, 97.5]))"],
     solution="""sims_2021 = simulate(days_2020, days_2021)
 interval_2021 = tuple(np.percentile(sims_2021, [2.5, 97.5]))""",
-    wrong=[Wrong(lambda gu: tuple(-v for v in reversed(interval(gu))),
+    wrong=[Wrong(lambda gu: tuple(-v for v in reversed(diff_interval(gu))),
                  "구간의 부호가 반대예요. simulate(days_2020, days_2021)처럼 앞의 해를 먼저 넣으세요 "
                  "(차이 = 2021년 − 2020년).", diagnose=True),
            Wrong(lambda gu: _percentiles(gu, 5, 95),
@@ -108,6 +108,9 @@ q3 = Question(
            "low, high = interval_2021\nzero_inside = low <= 0 <= high"],
     solution="""low, high = interval_2021
 zero_inside = low <= 0 <= high""",
+    wrong=[Wrong(lambda gu: not zero_inside(gu),
+                 "반대예요. 아래 끝이 0보다 작고 위 끝이 0보다 크면 0을 품은 거예요(True). low와 high를 print로 "
+                 "확인해 보세요.", diagnose=True)],
 )
 
 q4 = Concept(

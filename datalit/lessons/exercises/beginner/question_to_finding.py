@@ -124,7 +124,8 @@ q4 = Question(
     checker=ck.axes(kind="bar", ordered=True),
     hints=["ax = by_weekday.plot.bar(title=\"...\")", "제목에는 역 이름과 기간을 넣으면 좋아요.", "rot=0을 주면 요일 글자가 눕지 않아요."],
     solution='''ax = by_weekday.plot.bar(title=f"{station}역 요일별 하루 평균 승차 인원 (2023년 1~10월)", color="tab:orange", rot=0)
-ax.set_ylabel("명");''',
+ax.set_ylabel("명")
+alttext.describe(ax, f"요일마다 막대 하나. 가장 붐빈 요일은 {by_weekday.idxmax()}요일, 가장 한산한 요일은 {by_weekday.idxmin()}요일이에요.")''',
     wrong=[Wrong(lambda station: _plot(by_weekday(station), title=""), "제목"),
            Wrong(lambda station: _plot(by_weekday(station).sort_values()), "순서"),
            Wrong(lambda station: _plot(_weekday_stat(station, "sum")),

@@ -74,7 +74,7 @@ q2 = Question(
     "q2", variable="interval_other",
     prompt="simulate(mine, theirs)로 만든 차이 1,000개의 가운데 95% 구간을 (아래 끝, 위 끝)으로 interval_other에 저장하기",
     reference=interval_other,
-    checker=ck.interval(pos_tol=0.15, width_tol=0.15),
+    checker=ck.interval(pos_tol=0.1, width_tol=0.1),
     hints=["예제에서는 sims = simulate(mine, gangseo)로 차이 1,000개를 만들었어요.",
            "gangseo를 theirs로 바꾸고, 구간은 예제처럼 np.percentile(…, [2.5, 97.5])로 구해요.",
            "interval_other = tuple(np.percentile(simulate(mine, theirs), [2.5, 97.5]))"],
