@@ -35,7 +35,10 @@ def test_team_server_pod_has_the_team_folder_as_home(k8s_hub):
     server = k8s_hub["result"]["people"][TEAM]
     homes = [m for m in server["pod_mounts"] if m["mountPath"] == "/home/jovyan"]
     assert homes == [{"name": "datalit-teams", "mountPath": "/home/jovyan", "subPath": "team-a"}]
-    assert set(server["pod_volumes"]) == {"datalit-teams", "datalit-datasets"}  # no claim-<team account>
+    # no claim-<team account>; the runtime folder (collaboration and file-id databases) is node-local, not the RWX team folder
+    assert set(server["pod_volumes"]) == {"datalit-teams", "datalit-datasets", "datalit-runtime"}
+    assert "emptyDir" in server["pod_volumes"]["datalit-runtime"]
+    assert {"name": "datalit-runtime", "mountPath": server["pod_env"]["JUPYTER_RUNTIME_DIR"]} in server["pod_mounts"]
     assert server["storage_pvc_ensure"] is False
     assert server["lifecycle_hooks"] == {}  # no course notebooks in the team folder
     env = server["pod_env"]
