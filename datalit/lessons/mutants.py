@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datalit.lessons.checkers.korean import josa
 
 OPERATORS = ("year", "filter", "aggregate", "compare", "denominator", "rank", "leakage", "slice")
-AGG_KO = {"sum": "합계", "mean": "평균", "median": "중앙값", "count": "개수", "len": "개수(행 수)", "nunique": "고유값 개수"}
+AGG_KO = {"sum": "합계", "mean": "평균", "median": "중앙값", "count": "개수", "len": "행 수", "nunique": "고유값 개수"}
 AGG_SWAPS = {"sum": ("mean", "count", "len"), "mean": ("sum", "median", "count"), "median": ("mean",),
              "count": ("sum", "nunique"), "nunique": ("count",)}
 _YEAR = range(2005, 2031)
