@@ -60,12 +60,18 @@ def tfidf(docs: list[str], **settings):
 # Parts of speech kept as terms: common and proper nouns, foreign words and Chinese characters. Numbers
 # (SN) are dropped, so 코로나19 and 코로나 are one term; particles and endings never become terms.
 NOUN_TAGS = ("NNG", "NNP", "SL", "SH")
+# Kiwi's user dictionary: compounds its own dictionary splits, each with the one term it counts as.
+# Without them '코로나바이러스' became 코로나 + 바이러스 and 'n번방' became n + 방 (번 is a bound noun), so one
+# topic showed as two keywords; '무법천지' is listed so its 천지 is not read as a term of its own.
+USER_WORDS = {"코로나바이러스": "코로나", "신천지": "신천지", "n번방": "n번방", "N번방": "n번방", "무법천지": "무법천지"}
+# A term written apart right after another that already names the topic ('코로나 바이러스'): not a new term.
+SECOND_HALF = {("코로나", "바이러스")}
 
 
 def _nouns_key(texts: list[str]) -> str:
     import kiwipiepy
 
-    h = hashlib.sha256(json.dumps([NOUN_TAGS, kiwipiepy.__version__]).encode())
+    h = hashlib.sha256(json.dumps([NOUN_TAGS, USER_WORDS, sorted(SECOND_HALF), kiwipiepy.__version__]).encode())
     for text in texts:
         h.update(text.encode("utf-8"))
         h.update(b"\0")
@@ -85,8 +91,9 @@ def korean_nouns(texts: list[str]) -> list[list[str]]:
     from kiwipiepy import Kiwi
 
     kiwi = Kiwi(num_workers=min(2, os.cpu_count() or 1))
-    nouns = [[t.form.lower() for t in tokens if t.tag in NOUN_TAGS and len(t.form) >= 2]
-             for tokens in kiwi.tokenize(texts)]
+    for word in USER_WORDS:
+        kiwi.add_user_word(word, "NNP")
+    nouns = [_terms(tokens) for tokens in kiwi.tokenize(texts)]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -96,3 +103,17 @@ def korean_nouns(texts: list[str]) -> list[list[str]]:
     except OSError:
         pass
     return nouns
+
+
+def _terms(tokens) -> list[str]:
+    """One text's terms: nouns of two characters or more, user-dictionary words as their one term, and a
+    second half written apart ('코로나 바이러스') dropped."""
+    out: list[str] = []
+    before = None                              # the token just before (any part of speech)
+    for t in tokens:
+        term = USER_WORDS.get(t.form, t.form).lower()
+        kept = t.tag in NOUN_TAGS and len(t.form) >= 2 and (before, term) not in SECOND_HALF
+        before = term
+        if kept:
+            out.append(term)
+    return out

@@ -123,6 +123,40 @@ def test_corona_is_one_term_and_topics_are_not_called_causes(welfare, raw):
     assert text.lstrip().startswith("청원 주제 분석")                 # the title says topics
 
 
+def test_rule_change_caveat_the_months_just_before_and_top_five_share(repo, tmp_path_factory, raw):
+    """Stat review: the default's base (2019-03~05) straddles the board's rule change (2019-05), so '+70.9%'
+    mixes COVID with a changed regime. The headline warns, and gives the change against the three months
+    just before (same rules) and how much of the agreements the five biggest petitions hold, all recomputed
+    from the raw zip."""
+    text, _, out = _run(repo, tmp_path_factory)                            # the defaults: 전체, 2020-03..2020-05
+    found = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["findings"]
+    now, prior = _between(raw, "2020-03", "2020-05"), _between(raw, "2019-12", "2020-02")
+    assert found["prior_months"] == ["2019-12", "2020-01", "2020-02"] and found["prior"] == len(prior)
+    assert f"바로 앞 3개월(2019-12~2020-02): {len(prior):,}건 → 증감 {(len(now) / len(prior) - 1) * 100:+.1f}%" in text
+    assert found["rule_change_in_base"] == ["2019-03", "2019-04", "2019-05"]
+    assert "게시판 공개 규칙이 바뀐 2019년 5월과 겹치거나 그 전입니다" in text
+    share = now.nlargest(5, "numOfAgrees")["numOfAgrees"].sum() / now["numOfAgrees"].sum() * 100
+    assert abs(found["top5_agree_share_pct"] - share) < 1e-9
+    assert f"동의가 가장 많은 5건이 기간 합계의 {share:.0f}%" in text
+
+
+def test_user_dictionary_keeps_one_topic_one_term(welfare, everything):
+    """'바이러스' was the second half of '코로나 바이러스' (a redundant keyword), 'n번방' came out as n + 방."""
+    from kiwipiepy import Kiwi
+
+    from datalit.reports import text_index
+
+    _, page, _ = welfare
+    table = page[page.index("TF-IDF</th>"):page.index("</table>", page.index("TF-IDF</th>"))]
+    terms = re.findall(r"<th>([^<]+)</th>\s*<td>[\d.]+</td>", table)
+    assert "코로나" in terms and "바이러스" not in terms, terms
+    assert text_index.korean_nouns(["코로나 바이러스 검사", "코로나바이러스 확산", "N번방 방지법", "무법천지만은 막아 주십시오",
+                                    "중국 바이러스 연구소"]) == [
+        ["코로나", "검사"], ["코로나", "확산"], ["n번방", "방지법"], ["무법천지"], ["중국", "바이러스", "연구소"]]
+    plain = [t.form for t in Kiwi().tokenize("N번방 방지법") if t.tag in text_index.NOUN_TAGS]
+    assert "n번방" not in [f.lower() for f in plain]                 # without the dictionary Kiwi splits it
+
+
 PLANTED_TOPIC = "드론"
 
 
