@@ -118,7 +118,7 @@ def test_build_writes_learner_forms_without_notes_and_a_handbook_per_course(tmp_
 
 def test_citizen_handbook_has_every_lesson_with_its_notes(tmp_path):
     paths = lesson_paths("citizen")
-    assert 3 <= len(paths) <= 4
+    assert 3 <= len(paths) <= 5  # a short workshop course (test_lessons_run holds its minutes to 150)
     cli = CliRunner().invoke(lesson_cli, ["build", "--out", str(tmp_path), "--tier", "citizen"])
     assert cli.exit_code == 0 and "citizen: " in cli.output and instructor.HANDBOOK_NAME in cli.output
     handbook = (tmp_path / "citizen" / instructor.HANDBOOK_NAME).read_text(encoding="utf-8")
