@@ -81,13 +81,51 @@ def distinguish(ax) -> bool:
                 patch.set_hatch(HATCHES[i % len(HATCHES)])
                 patch.set_edgecolor("white" if i == 0 else "black")
         changed = True
+    from matplotlib.collections import PathCollection
+
+    groups = [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets())]
+    shapes = [tuple(map(tuple, c.get_paths()[0].vertices.round(3))) if c.get_paths() else () for c in groups]
+    if len(groups) > 1 and len(set(shapes)) < len(shapes):
+        from matplotlib.markers import MarkerStyle
+
+        for i, c in enumerate(groups):
+            style = MarkerStyle(MARKERS[i % len(MARKERS)])
+            c.set_paths([style.get_path().transformed(style.get_transform())])
+        changed = True
     legend = ax.get_legend()
     if changed and legend is not None:
         title = legend.get_title().get_text() or None
         handles, labels = ax.get_legend_handles_labels()
+        shown = [t.get_text() for t in legend.get_texts()]
+        if len(shown) == len(handles):  # ax.legend(["승차", "하차"]) renamed them: keep those names
+            labels = shown
         if handles:
             ax.legend(handles, labels, title=title, loc=getattr(legend, "_loc", "best"))
     return changed
+
+
+def mark(ax, label: str) -> bool:
+    """Mark the bar (hatching) and the text (bold) named ``label``: a highlighted district must not be told
+    apart by its colour only. True if something carried that label."""
+    from matplotlib.container import BarContainer
+
+    found = False
+    for t in [*ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts]:
+        if t.get_text() == label:
+            t.set_fontweight("bold")
+            found = True
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    if len(bars) == 1:
+        horizontal = getattr(bars[0], "orientation", None) == "horizontal"
+        ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
+        where = {round(float(t.get_position()[1 if horizontal else 0]), 6) for t in ticks if t.get_text() == label}
+        for p in bars[0].patches:
+            centre = p.get_y() + p.get_height() / 2 if horizontal else p.get_x() + p.get_width() / 2
+            if round(float(centre), 6) in where:
+                p.set_hatch("///")
+                p.set_edgecolor("black")
+                found = True
+    return found
 
 
 def _number(v: float) -> str:
@@ -104,25 +142,34 @@ def _bar_summary(ax, bars) -> str:
     horizontal = bool(bars) and isinstance(bars[0], BarContainer) and getattr(bars[0], "orientation", None) == "horizontal"
     patches = [p for c in bars for p in c.patches]
     kind = "가로 막대그래프" if horizontal else "세로 막대그래프"
-    if len(bars) != 1:
-        return f"{kind}(막대 {len(patches)}개, {len(bars)}개 묶음)"
     ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
     names = {}
     for t in ticks:
         pos = t.get_position()[1 if horizontal else 0]
         if t.get_text():
             names[round(float(pos), 6)] = t.get_text()
+
+    def centre(p):
+        return round(float(p.get_y() + p.get_height() / 2 if horizontal else p.get_x() + p.get_width() / 2), 6)
+
+    first = sorted(bars[0].patches, key=lambda p: p.get_y() if horizontal else p.get_x())
+    edges = [(p.get_y(), p.get_y() + p.get_height()) if horizontal else (p.get_x(), p.get_x() + p.get_width())
+             for p in first]
+    if len(edges) > 2 and all(abs(a[1] - b[0]) <= 1e-9 * max(1.0, abs(b[0])) for a, b in zip(edges, edges[1:])):
+        # bars that touch are bins of a histogram, not categories
+        each = len(bars[0].patches)
+        return f"히스토그램(구간 {each}개)" if len(bars) == 1 else f"히스토그램 {len(bars)}개를 겹쳐 그림(구간 {each}개씩)"
+    if len(bars) != 1:
+        return f"{kind}(막대 {len(patches)}개, {len(bars)}개 묶음)"
     values = []
     for p in patches:
-        centre = p.get_y() + p.get_height() / 2 if horizontal else p.get_x() + p.get_width() / 2
-        value = p.get_width() if horizontal else p.get_height()
-        values.append((value, names.get(round(float(centre), 6), "")))
+        values.append((p.get_width() if horizontal else p.get_height(), names.get(centre(p), "")))
     out = f"{kind}(막대 {len(patches)}개)"
     shown = [v for v in values if v[0] == v[0]]
     if len(shown) > 1:
         hi, lo = max(shown, key=lambda v: v[0]), min(shown, key=lambda v: v[0])
-        out += (f", 가장 큰 막대 {hi[1] + ' ' if hi[1] else ''}{_number(hi[0])}"
-                f", 가장 작은 막대 {lo[1] + ' ' if lo[1] else ''}{_number(lo[0])}")
+        out += (f", 가장 큰 막대 {hi[1]}({_number(hi[0])})" if hi[1] else f", 가장 큰 값 {_number(hi[0])}")
+        out += (f", 가장 작은 막대 {lo[1]}({_number(lo[0])})" if lo[1] else f", 가장 작은 값 {_number(lo[0])}")
     return out
 
 
@@ -136,19 +183,21 @@ def _axes_summary(ax) -> str:
     parts = []
     if bars:
         parts.append(_bar_summary(ax, bars))
+    legend = ax.get_legend()
     if lines:
-        labels = [ln.get_label() for ln in lines if not ln.get_label().startswith("_")]
-        parts.append(f"선 {len(lines)}개" + (f"({', '.join(labels)})" if labels else ""))
+        parts.append(f"선 {len(lines)}개")  # their names are in the legend; a pandas label is a column name
     if points:
         parts.append(f"점 {sum(len(c.get_offsets()) for c in points):,}개")
     if not parts:
-        parts.append("그림")
+        parts.append("지도(도형) 그림" if ax.collections or ax.patches else "그림")
     text = " · ".join(parts)
+    if legend is not None and legend.get_texts():
+        text += f", 범례 {', '.join(t.get_text() for t in legend.get_texts())}"
     title = ax.get_title().strip()
     if title:
         text = f"「{title}」 {text}"
     axes = [f"{name} {label}" for name, label in (("가로축", ax.get_xlabel().strip()), ("세로축", ax.get_ylabel().strip()))
-            if label]
+            if label and ax.axison]
     if axes:
         text += f" ({', '.join(axes)})"
     return text
@@ -178,8 +227,9 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def describe(chart, text: str) -> str | None:
-    """Describe ``chart`` (matplotlib Axes/Figure/array of Axes, or a folium map) in Korean and show it.
+def describe(chart, text: str, highlight: str | None = None) -> str | None:
+    """Describe ``chart`` (matplotlib Axes/Figure/array of Axes, or a folium map) in Korean and show it;
+    ``highlight`` names the bar or label the chart singles out (hatched and bold, not only coloured).
 
     Returns the full description outside a kernel, None inside one (so that the cell does not echo it)."""
     if not isinstance(text, str) or len(text.strip()) < MIN_CHARS or not HANGUL.search(text):
@@ -188,6 +238,8 @@ def describe(chart, text: str) -> str | None:
     if fig is not None:
         for ax in _data_axes(fig):
             distinguish(ax)
+            if highlight is not None:
+                mark(ax, str(highlight))
         drawn = summary(fig)
         full = f"{drawn}. {text.strip()}" if drawn else text.strip()
         fig.datalit_alt = full

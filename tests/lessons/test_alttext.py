@@ -40,7 +40,7 @@ def test_lines_that_differ_only_by_colour_get_their_own_styles_and_the_legend_sh
     legend_lines = ax.get_legend().get_lines()
     assert {(ln.get_linestyle(), ln.get_marker()) for ln in legend_lines[:2]} == {
         (a.get_linestyle(), a.get_marker()), (b.get_linestyle(), b.get_marker())}
-    assert "선 2개(강남구, 마포구)" in text and text.endswith("두 구 모두 2022년에 가장 높아요.")
+    assert "선 2개, 범례 강남구, 마포구, 기준" in text and text.endswith("두 구 모두 2022년에 가장 높아요.")
     assert fig.datalit_alt == text
 
 
@@ -54,7 +54,7 @@ def test_bar_groups_get_hatching_and_the_summary_names_the_extreme_bars(plt, cap
     pd.Series([78.1, 31.2, 55.0], index=["3월", "8월", "11월"]).plot.barh(ax=one, title="월별 미세먼지")
     one.set_xlabel("㎍/㎥")
     text = alttext.describe(one, "3월에 가장 높아요.")
-    assert text.startswith("「월별 미세먼지」 가로 막대그래프(막대 3개), 가장 큰 막대 3월 78.1, 가장 작은 막대 8월 31.2")
+    assert text.startswith("「월별 미세먼지」 가로 막대그래프(막대 3개), 가장 큰 막대 3월(78.1), 가장 작은 막대 8월(31.2)")
     assert "가로축 ㎍/㎥" in text
     assert capsys.readouterr().out.splitlines()[-1] == alttext.PREFIX + text
 
@@ -82,7 +82,7 @@ def test_in_a_real_kernel_the_chart_is_shown_once_with_its_alt_text_and_the_html
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 1, outputs
     alt = images[0].metadata["image/png"]["alt"]
-    assert alt.startswith("「CCTV」 세로 막대그래프(막대 2개), 가장 큰 막대 마포구 5") and alt.endswith("많아요.")
+    assert alt.startswith("「CCTV」 세로 막대그래프(막대 2개), 가장 큰 막대 마포구(5)") and alt.endswith("많아요.")
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert text.strip() == alttext.PREFIX + alt
     assert not [o for o in outputs if o.output_type == "execute_result"]
@@ -102,3 +102,26 @@ def test_the_lesson_check_finds_a_chart_cell_without_a_description():
     nb.cells[-1].metadata["tags"] = ["instructor"]
     problems = chartcheck.description_problems(nb)
     assert [p.split(":")[0] for p in problems] == ["cell 1", "cell 3"]
+
+
+def test_scatter_groups_get_their_own_markers_and_a_highlighted_bar_is_hatched_and_bold(plt):
+    fig, ax = plt.subplots()
+    ax.scatter([1, 2], [3, 4], color="tab:gray", label="비 안 온 날")
+    ax.scatter([1.5, 2.5], [3.5, 4.5], color="tab:blue", label="비 온 날")
+    ax.legend()
+    alttext.describe(ax, "비 온 날은 미세먼지가 낮아요.")
+    a, b = (c.get_paths()[0].vertices.round(3).tolist() for c in ax.collections)
+    assert a != b
+    _, ax = plt.subplots()
+    pd.Series([3, 5, 4], index=["강남구", "마포구", "중구"]).plot.bar(ax=ax, color=["gray", "red", "gray"])
+    alttext.describe(ax, "마포구가 가장 높아요.", highlight="마포구")
+    assert [p.get_hatch() for p in ax.patches] == [None, "///", None]
+    assert [t.get_fontweight() for t in ax.get_xticklabels()] == ["normal", "bold", "normal"]
+
+
+def test_a_histogram_is_called_one(plt):
+    import numpy as np
+
+    _, ax = plt.subplots()
+    ax.hist(np.arange(100) % 17, bins=10)
+    assert alttext.describe(ax, "고르게 퍼져 있어요.").startswith("히스토그램(구간 10개)")

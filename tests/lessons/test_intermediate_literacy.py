@@ -21,8 +21,10 @@ LESSONS = lesson_paths("intermediate")
 
 
 def _markdown(path) -> str:
+    """The prose as read: glossary links ([중앙값](용어집.ipynb#중앙값)) count as their words."""
     nb = nbformat.read(str(path), as_version=4)
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return re.sub(r"\[([^\]]*)\]\(용어집\.ipynb[^)]*\)", r"\1", text)
 
 
 def _lesson(number: int):
