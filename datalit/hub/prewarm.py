@@ -147,7 +147,9 @@ def members(api, entry: dict) -> list[str]:
 
 # ---- warming one server --------------------------------------------------------------------------------
 def lesson_imports(path: Path) -> list[str]:
-    """Top-level modules the lesson's code cells import (magics and shell lines left out)."""
+    """Modules the lesson's code cells import, dotted (``matplotlib.pyplot``; for ``from datalit import data``
+    also ``datalit.data``, which may be a name rather than a module: importing it then fails harmlessly).
+    Magics and shell lines are left out."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -164,10 +166,10 @@ def lesson_imports(path: Path) -> list[str]:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                found += [a.name.split(".")[0] for a in node.names]
+                found += [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.append(node.module.split(".")[0])
-    return [m for m in dict.fromkeys(found) if m.isidentifier()]
+                found += [node.module, *(f"{node.module}.{a.name}" for a in node.names if a.name != "*")]
+    return [m for m in dict.fromkeys(found) if all(part.isidentifier() for part in m.split("."))]
 
 
 def _wait_ready(api, name: str, timeout: float) -> dict:

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import requests
 from datalit import kst
 from datalit.hub import prewarm
 from datalit.hub.api import HubAPI
-from hub_fixtures import hub_base_dir, start_hub
+from hub_fixtures import VENV_BIN, hub_base_dir, start_hub
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
@@ -33,10 +34,6 @@ def _batch(hub, count: int, prefix: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _start(hub, *args: str, env: dict | None = None):
-    import subprocess
-
-    from hub_fixtures import VENV_BIN
-
     return subprocess.run([str(VENV_BIN / "datalit"), "workshop", "start", *args, "--state-dir", str(hub.state)],
                           capture_output=True, text=True, env={**hub.env, **(env or {})}, timeout=600)
 
@@ -147,7 +144,7 @@ def test_a_scheduled_warm_up_starts_at_its_time_after_a_hub_restart():
         assert not (hubs[0].user_model(name) or {}).get("server")
         hubs[0].stop()  # the hub goes down before the time; the plan is in the state directory
         hubs.append(start_hub(base / "state", home_base=base / "home", admin_password="unused"))
-        hubs[-1].created = hubs[0].created
+        hubs[-1].created, hubs[-1].admin_password = hubs[0].created, hubs[0].admin_password
         _wait_running(hubs[-1], name, 240)
         deadline = time.time() + 120
         while time.time() < deadline and prewarm.load(base / "state")["warmups"][batch]["state"] != "warm":
@@ -155,6 +152,22 @@ def test_a_scheduled_warm_up_starts_at_its_time_after_a_hub_restart():
         entry = prewarm.load(base / "state")["warmups"][batch]
         assert entry["state"] == "warm" and entry["warmed"] == [name], entry
         assert "[workshop-prewarm]" in hubs[-1].log_tail(400)
+
+        # a staff cohort: `datalit users warm --group` warms its members the same way, now
+        staff, _ = hubs[-1].new_user(groups=("intermediate",))
+        out = subprocess.run([str(VENV_BIN / "datalit"), "users", "warm", "--group", "intermediate",
+                              "--state-dir", str(base / "state")], capture_output=True, text=True,
+                             env=hubs[-1].env, timeout=600)
+        assert out.returncode == 0 and "group-intermediate: 1 servers warm, 0 failed" in out.stdout, out.stdout + out.stderr
+        token = hubs[-1].user_token(staff)
+        first = sorted((base / "content" / "intermediate").glob("*.ipynb"))[0].name
+        sessions = requests.get(f"{hubs[-1].url}/user/{staff}/api/sessions", timeout=30,
+                                headers={"Authorization": f"token {token}"}).json()
+        assert [s["path"] for s in sessions] == [f"courses/intermediate/{first}"], sessions
+        bad = subprocess.run([str(VENV_BIN / "datalit"), "users", "warm", "--group", "nosuch",
+                              "--state-dir", str(base / "state")], capture_output=True, text=True,
+                             env=hubs[-1].env, timeout=60)
+        assert bad.returncode != 0 and "unknown group 'nosuch'" in bad.stderr
     finally:
         for h in reversed(hubs):
             h.remove_users()

@@ -1,0 +1,236 @@
+"""Rehearsal of a workshop's first minutes: 30 people log in at once, with and without pre-warmed servers.
+
+One datalit hub, one batch of N workshop accounts (``datalit workshop create``). Each person is a real HTTP
+client doing what the browser does: the login form (its XSRF token), the landing redirects into JupyterLab
+(the spawn-pending page polled as the page does, until the Lab page answers 200), then the lesson opened
+(the notebook's contents and its kernel session, as JupyterLab asks for them, with the server's XSRF
+cookie) and the lesson's first code cell run over the kernel websocket. All N start together.
+
+Two waves on the same N accounts in the same run:
+* ``cold``: no server runs; the login starts it (what a class day is without pre-warming);
+* ``warm``: ``datalit workshop start BATCH`` first (its duration is reported), then the same logins.
+
+Reported per wave: p50/p95 seconds login -> usable Lab and login -> first cell done, failures; for the
+warm wave also the memory of the N warm servers (USS of every process of those users: server + kernel,
+after the warm-up, before the logins) and the machine's load average, since the machine may be shared.
+
+Run as root (real unix users):  /opt/datalit/venv/bin/python bench/workshop_day.py [--users 30]
+Targets on 2 cores (issue #24): warm p95 login -> Lab < 3 s, login -> first cell < 5 s, 0 failures.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hub_fixtures import VENV_BIN, HubProcess, hub_base_dir, start_hub  # noqa: E402
+from hub_load import pct  # noqa: E402
+
+TIMEOUT = 300
+
+
+def first_code_cell(content: Path, lesson: str) -> str:
+    nb = json.loads((content / lesson.split("/", 1)[1]).read_text(encoding="utf-8"))
+    return next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def run_cell(hub: HubProcess, session: requests.Session, name: str, kernel: str, code: str) -> str | None:
+    """Execute CODE on KERNEL over its websocket with the browser's cookies; returns an error or None."""
+    import websocket
+
+    cookies = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel}/channels?session_id={uuid.uuid4().hex}",
+        header=[f"Cookie: {cookies}"], origin=hub.url, timeout=TIMEOUT)
+    try:
+        msg_id = uuid.uuid4().hex
+        ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "username": name, "session": uuid.uuid4().hex,
+                       "msg_type": "execute_request", "version": "5.3", "date": ""},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True}}))
+        error = None
+        while True:
+            msg = json.loads(ws.recv())
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "error":
+                error = f"{msg['content']['ename']}: {msg['content']['evalue']}"
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return error
+    finally:
+        ws.close()
+
+
+def one_person(hub: HubProcess, name: str, password: str, lesson: str, code: str, start: threading.Event) -> dict:
+    out = {"name": name, "ok": False}
+    session = hub.session()
+    start.wait()
+    t0 = time.time()
+    try:
+        form = session.get(f"{hub.url}/hub/login", params={"username": name}, timeout=TIMEOUT)
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text).group(1)
+        resp = session.post(f"{hub.url}/hub/login?next=", data={"_xsrf": xsrf, "username": name, "password": password},
+                            timeout=TIMEOUT, allow_redirects=False)
+        if resp.status_code != 302:
+            out["error"] = f"login {resp.status_code}"
+            return out
+        page = session.get(f"{hub.url}/hub/", timeout=TIMEOUT)
+        while "/spawn-pending/" in page.url or page.status_code != 200:  # the pending page waits, then redirects
+            if time.time() - t0 > TIMEOUT:
+                raise TimeoutError(f"no Lab after {TIMEOUT}s (at {page.url}, HTTP {page.status_code})")
+            time.sleep(0.5)
+            page = session.get(f"{hub.url}/user/{name}/lab/tree/{lesson}", timeout=TIMEOUT)
+        if f"/user/{name}/lab" not in page.url:
+            raise RuntimeError(f"landed on {page.url}")
+        out["lab_s"] = time.time() - t0
+        api = f"{hub.url}/user/{name}/api"
+        xsrf = session.cookies.get("_xsrf", path=f"/user/{name}/") or session.cookies.get("_xsrf") or ""
+        headers = {"X-XSRFToken": xsrf}
+        nb = session.get(f"{api}/contents/{lesson}", params={"type": "notebook", "content": "1"}, headers=headers,
+                         timeout=TIMEOUT)
+        nb.raise_for_status()
+        existing = [s for s in session.get(f"{api}/sessions", headers=headers, timeout=TIMEOUT).json()
+                    if s.get("path") == lesson]  # JupyterLab reuses a running session of the notebook
+        if existing:
+            kernel = existing[0]["kernel"]["id"]
+        else:
+            made = session.post(f"{api}/sessions", headers=headers, timeout=TIMEOUT, json={
+                "path": lesson, "name": lesson.rsplit("/", 1)[-1], "type": "notebook", "kernel": {"name": "python3"}})
+            made.raise_for_status()
+            kernel = made.json()["kernel"]["id"]
+        out["warm_kernel"] = bool(existing)
+        error = run_cell(hub, session, name, kernel, code)
+        out["cell_s"] = time.time() - t0
+        out["ok"] = error is None
+        if error:
+            out["error"] = f"cell: {error}"
+    except Exception as exc:  # noqa: BLE001 - a failure is a result, not a crash of the benchmark
+        out["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+    return out
+
+
+def wave(hub: HubProcess, creds, lesson: str, code: str) -> dict:
+    start = threading.Event()
+    with cf.ThreadPoolExecutor(max_workers=len(creds)) as pool:
+        futures = [pool.submit(one_person, hub, n, p, lesson, code, start) for n, p in creds]
+        time.sleep(1)
+        start.set()
+        results = [f.result() for f in futures]
+    lab = [r["lab_s"] for r in results if "lab_s" in r]
+    cell = [r["cell_s"] for r in results if r.get("ok")]
+    return {"users": len(creds), "failed": sum(not r["ok"] for r in results),
+            "lab_p50": pct(lab, 50), "lab_p95": pct(lab, 95), "cell_p50": pct(cell, 50), "cell_p95": pct(cell, 95),
+            "warm_kernels": sum(bool(r.get("warm_kernel")) for r in results),
+            "errors": [r.get("error") for r in results if not r["ok"]][:5]}
+
+
+def memory_of(names: set[str]) -> dict:
+    """USS (MiB) of every process of NAMES' unix accounts: user servers and their kernels."""
+    uids = {}
+    import pwd
+
+    for n in names:
+        uids[pwd.getpwnam(n).pw_uid] = n
+    total, servers, kernels = 0.0, 0, 0
+    for p in psutil.process_iter(["uids", "cmdline"]):
+        try:
+            if p.info["uids"].real not in uids:
+                continue
+            total += p.memory_full_info().uss / 2**20
+            cmd = " ".join(p.info["cmdline"] or [])
+            servers += "singleuser" in cmd
+            kernels += "ipykernel" in cmd
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return {"uss_total_mb": round(total), "servers": servers, "kernels": kernels}
+
+
+def stop_all(hub: HubProcess, names) -> None:
+    for n in names:
+        hub.api("DELETE", f"/users/{n}/server", expect=(202, 204, 400))
+    deadline = time.time() + 180
+    while time.time() < deadline and any((hub.user_model(n) or {}).get("server") for n in names):
+        time.sleep(1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--mem-limit", default="600M", help="hub.mem_limit of the rehearsal hub (what the memory check counts)")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        print("run as root: the benchmark uses real unix users", file=sys.stderr)
+        return 2
+    base = hub_base_dir("datalit-workshopbench-")
+    hub = start_hub(base / "state", home_base=base / "home", extra_env={"DATALIT_HUB_MEM_LIMIT": args.mem_limit})
+    rows = {"load_before": os.getloadavg()}
+    try:
+        creds = hub.workshop_accounts(args.users, "bench", tier="citizen")
+        hub.created += [n for n, _ in creds]
+        batch = json.loads((hub.state / "workshop" / "accounts.json").read_text())["accounts"][creds[0][0]]["batch"]
+        content = hub.state.parent / "content"
+        lesson = "courses/citizen/" + sorted((content / "citizen").glob("*.ipynb"))[0].name
+        code = first_code_cell(content, lesson)
+
+        t = time.time()
+        warmed = subprocess.run([str(VENV_BIN / "datalit"), "workshop", "start", batch, "--state-dir", str(hub.state)],
+                                capture_output=True, text=True, env=hub.env, timeout=1800)
+        rows["prewarm_s"] = round(time.time() - t, 1)
+        rows["prewarm_out"] = (warmed.stdout.splitlines() or [""])[0] + " | " + (warmed.stdout.splitlines() or [""])[-1]
+        if warmed.returncode != 0:
+            print(warmed.stdout, warmed.stderr, file=sys.stderr)
+            return 1
+        time.sleep(5)
+        rows["memory_warm"] = memory_of({n for n, _ in creds})
+        rows["load_warm"] = os.getloadavg()
+        rows["warm"] = wave(hub, creds, lesson, code)
+        print(json.dumps(rows["warm"]), flush=True)
+        stop_all(hub, [n for n, _ in creds])
+        rows["load_cold"] = os.getloadavg()
+        rows["cold"] = wave(hub, creds, lesson, code)
+        print(json.dumps(rows["cold"]), flush=True)
+        stop_all(hub, [n for n, _ in creds])
+    finally:
+        hub.remove_users()
+        hub.stop(timeout=180)
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
+    print(f"\npre-warm of {args.users} servers: {rows['prewarm_s']} s ({rows['prewarm_out']})")
+    m = rows["memory_warm"]
+    print(f"memory of {m['servers']} warm servers + {m['kernels']} kernels: {m['uss_total_mb']} MiB USS "
+          f"({m['uss_total_mb'] / max(1, m['servers']):.0f} MiB each)")
+    print(f"load average (1, 5, 15 min) before {rows['load_before']}, warm wave {rows['load_warm']}, "
+          f"cold wave {rows['load_cold']}")
+    print(f"\n{'wave':5} {'users':>5} {'failed':>6} {'Lab p50':>8} {'p95':>6} {'cell p50':>8} {'p95':>6} {'warm kernels':>12}")
+    for kind in ("warm", "cold"):
+        r = rows[kind]
+        print(f"{kind:5} {r['users']:5} {r['failed']:6} {r['lab_p50']:8.2f} {r['lab_p95']:6.2f} {r['cell_p50']:8.2f} "
+              f"{r['cell_p95']:6.2f} {r['warm_kernels']:12}")
+        for e in r["errors"]:
+            print(f"      {e}")
+    w, c = rows["warm"], rows["cold"]
+    print(f"ratio cold/warm: Lab p95 {c['lab_p95'] / w['lab_p95']:.1f}x, first cell p95 {c['cell_p95'] / w['cell_p95']:.1f}x")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
