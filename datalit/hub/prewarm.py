@@ -44,6 +44,7 @@ from datalit import kst
 from datalit.hub import content, pages, workshop
 
 TOKEN_NOTE = "datalit prewarm"
+STALE_WARMING = dt.timedelta(minutes=15)  # a warm-up still "warming" after this was cut short: warm again
 
 
 class PrewarmError(ValueError):
@@ -327,7 +328,9 @@ def check_once(api, state: Path, content_dir: Path, parallel: int, now: dt.datet
     now = now or kst.now_utc()
     for key, entry in sorted(load(state)["warmups"].items()):
         at, until = _parse(entry["at"]), _parse(entry["until"])
-        if entry.get("state") == "scheduled" and at <= now < until:
+        since = _parse(entry.get("warming_since"))
+        stale = entry.get("state") == "warming" and (since is None or now - since > STALE_WARMING)
+        if (entry.get("state") == "scheduled" or stale) and at <= now < until:  # stale: the warmer died (hub restart)
             names = members(api, entry)
             from datalit.config import load_config
             from datalit.hub.disk import parse_size
@@ -340,7 +343,7 @@ def check_once(api, state: Path, content_dir: Path, parallel: int, now: dt.datet
                 log(f"{key}: refused: {exc}")
                 update(state, key, state="refused", error=str(exc))
                 continue
-            update(state, key, state="warming")
+            update(state, key, state="warming", warming_since=kst.now_utc().isoformat(timespec="seconds"))
             log(f"{key}: warming {len(names)} servers (workshop until {kst.shown(until)})")
             result = warm(api, names, content_dir, parallel, log)
             update(state, key, state="warm", **result)

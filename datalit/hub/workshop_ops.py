@@ -122,6 +122,6 @@ def warm_up(state: Path, key: str, at: str | None = None, until: str | None = No
         log(f"scheduled: {len(people)} servers at {kst.shown(start)}, workshop until {kst.shown(end)} "
             f"(the workshop-prewarm service starts them, also after a hub restart)")
         return planned
-    prewarm.update(state, key, state="warming")
+    prewarm.update(state, key, state="warming", warming_since=kst.now_utc().isoformat(timespec="seconds"))
     result = prewarm.warm(api, people, Path(content_dir(config, state)), int(hub["prewarm_parallel"]), log)
     return prewarm.update(state, key, state="warm", **result)

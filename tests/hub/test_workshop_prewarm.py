@@ -48,6 +48,13 @@ def _wait_running(hub, name: str, timeout: float) -> None:
     raise AssertionError(f"{name}'s server not started in {timeout}s:\n{hub.log_tail(80)}")
 
 
+def _wait_stopped(hub, name: str) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline and (hub.user_model(name) or {}).get("server"):
+        time.sleep(0.5)
+    assert not (hub.user_model(name) or {}).get("server"), f"{name}'s server still runs"
+
+
 def test_start_refuses_more_servers_than_memory_holds(hub):
     batch, accounts = _batch(hub, 2, "tpm")
     out = _start(hub, batch, env={"DATALIT_HUB_MEM_LIMIT": "4000G"})
@@ -121,16 +128,20 @@ def test_a_warm_batch_lands_on_its_first_lesson_and_unused_servers_stop_after_th
     assert (hub.user_model(a) or {}).get("server") and (hub.user_model(b) or {}).get("server")
     seen = hub.user_model(b)["servers"][""]["last_activity"]
     assert dt.datetime.fromisoformat(seen.replace("Z", "+00:00")) >= now - dt.timedelta(seconds=5)  # culler leaves it
+    # the batch's own idle rule (here 1 minute): a's opened server, idle since, stops; b's unopened one waits on
+    prewarm.update(hub.state, batch, idle_minutes=1)
+    lines = []
+    prewarm.check_once(api, hub.state, content, 2, now=now + dt.timedelta(minutes=3), log=lines.append)
+    assert any(line.startswith(f"{batch}: stopped {a}: idle") and "batch rule 1 min" in line for line in lines), lines
+    _wait_stopped(hub, a)
+    assert (hub.user_model(b) or {}).get("server")
+    # after the workshop: b's server, never opened, stops
     lines = []
     prewarm.check_once(api, hub.state, content, 2, now=dt.datetime(2099, 12, 31, 3, 1, tzinfo=dt.timezone.utc),
                        log=lines.append)
     assert any("stopped 1 servers nobody opened" in line for line in lines), lines
-    deadline = time.time() + 60
-    while time.time() < deadline and (hub.user_model(b) or {}).get("server"):
-        time.sleep(0.5)
-    assert not (hub.user_model(b) or {}).get("server") and (hub.user_model(a) or {}).get("server")
+    _wait_stopped(hub, b)
     assert prewarm.load(hub.state)["warmups"][batch]["stopped_unused"] == [b]
-    hub.stop_server(a)
 
 
 def test_a_scheduled_warm_up_starts_at_its_time_after_a_hub_restart():
