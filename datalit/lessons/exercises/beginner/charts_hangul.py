@@ -56,7 +56,8 @@ q1 = Question(
            "가로 막대(barh)는 첫 값이 맨 아래에 그려져요: 작은 값부터 정렬(sort_values())하면 큰 값이 위로 가요.",
            "ax1 = 시리즈.plot.barh(title=\"...\")"],
     solution='''ax1 = cctv.set_index("gu")["cctv_total"].sort_values().plot.barh(
-    title="자치구별 CCTV 대수 (2016년까지 설치)", figsize=(6, 7))''',
+    title="자치구별 CCTV 대수 (2016년까지 설치)", figsize=(6, 7))
+alttext.describe(ax1, "CCTV가 많은 구가 위에 오도록 줄 세운 가로 막대 25개예요. 맨 위가 가장 많은 구예요.")''',
     wrong=[Wrong(lambda: _plot(_cctv().set_index("gu")["cctv_total"], "barh"), "순서"),
            Wrong(lambda: _plot(cctv_sorted(), "barh", title=""), "제목"),
            Wrong(lambda: _plot(_cctv().set_index("gu")["cctv_2016"].sort_values(), "barh"),
@@ -75,7 +76,8 @@ q2 = Question(
     solution='''years = ["cctv_until_2013", "cctv_2014", "cctv_2015", "cctv_2016"]
 installed = cctv.set_index("gu").loc[gu, years]
 installed.index = ["2013년 이전", "2014년", "2015년", "2016년"]
-ax2 = installed.plot(marker="o", title=f"{gu} 기간별 CCTV 설치 대수")''',
+ax2 = installed.plot(marker="o", title=f"{gu} 기간별 CCTV 설치 대수")
+alttext.describe(ax2, f"{gu}의 기간별 CCTV 설치 대수를 이은 꺾은선이에요. 가장 많이 설치한 기간은 {installed.idxmax()}예요.")''',
     wrong=[Wrong(lambda gu: _plot(gu_years(gu), "bar"), "그래프 종류"),
            Wrong(lambda gu: _plot(gu_years(gu) * 1000, "line"), "1000배"),
            Wrong(lambda gu: _plot(_cctv().set_index("gu").loc[gu, ["cctv_total", *YEAR_COLUMNS]].astype(int), "line"),
@@ -93,7 +95,8 @@ q3 = Question(
            "많은 순서 10개: .sort_values(ascending=False).head(10)"],
     solution='''per_1000 = cctv.set_index("gu")["cctv_total"] / population.set_index("gu")["population"] * 1000
 ax3 = per_1000.sort_values(ascending=False).head(10).plot.bar(
-    title="주민 1,000명당 CCTV 대수 상위 10개 구", rot=0, xlabel="", ylabel="대 (주민 1,000명당)")''',
+    title="주민 1,000명당 CCTV 대수 상위 10개 구", rot=0, xlabel="", ylabel="대 (주민 1,000명당)")
+alttext.describe(ax3, "주민 1,000명당 CCTV가 많은 10개 구를 많은 순서로 그린 세로 막대예요.")''',
     wrong=[Wrong(lambda: _plot(per_1000_top10() / 1000, "bar"), "1000배 작아요"),
            Wrong(lambda: _plot(per_1000_top10().sort_values(), "bar"), "순서"),
            Wrong(lambda: _plot(_cctv().set_index("gu")["cctv_total"].sort_values(ascending=False).head(10), "bar"),
