@@ -4,6 +4,7 @@ import os
 import sys
 from pathlib import Path
 
+from datalit.databases import SECRET_ENV
 from datalit.hub import roles
 
 state = Path(settings["state_dir"])
@@ -30,6 +31,8 @@ c.JupyterHub.services = [
         "name": roles.EXCHANGE_SERVICE,
         "url": f"http://127.0.0.1:{_exchange_port}",
         "command": [*tether, sys.executable, "-m", "datalit.exchange.service"],
-        "environment": {k: v for k, v in os.environ.items() if k.startswith("DATALIT_") and k != "DATALIT_HUB_SETTINGS"},
+        # (not the database passwords: it parses learners' uploads and never opens a database)
+        "environment": {k: v for k, v in os.environ.items() if k.startswith("DATALIT_") and k != "DATALIT_HUB_SETTINGS"
+                        and k not in SECRET_ENV},
     },
 ]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from datalit.config import load_config
+from datalit.databases import HUB_PASSWORD_ENV
 from datalit.hub import origins, roles
 from datalit.progress import wiring
 from datalit.progress.service import kept_port
@@ -19,7 +20,9 @@ c.JupyterHub.services.append({
     "name": roles.PROGRESS_SERVICE,
     "url": f"http://127.0.0.1:{_progress_port}",
     "command": [sys.executable, "-m", "datalit.hub.tether", sys.executable, "-m", "datalit.progress.service"],
-    "environment": {**{k: v for k, v in os.environ.items() if k.startswith("DATALIT_") and k != "DATALIT_HUB_SETTINGS"},
+    # (the gradebook's password for the labs part on PostgreSQL, never the hub database's)
+    "environment": {**{k: v for k, v in os.environ.items() if k.startswith("DATALIT_")
+                       and k not in ("DATALIT_HUB_SETTINGS", HUB_PASSWORD_ENV)},
                     "DATALIT_HUB_STATE_DIR": str(_state)},
     "oauth_no_confirm": True,  # the learner's own record: no 'authorize' page in between
 })

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import psutil
 import pytest
 from hub_fixtures import hub_base_dir, start_hub
 from pgserver import pg_server  # noqa: F401 - the session's PostgreSQL server
@@ -56,6 +57,26 @@ def test_users_and_groups_survive_a_restart_on_postgres(pg_server):  # noqa: F81
         assert resp.status_code == 302, resp.text[:300]
         assert set(second.user_model(name)["groups"]) == {"intermediate", "analysts"}
         second.admin_session()  # the first admin was not made a second time
+        # the attack: a learner looks for the database password in their server's environment and in every
+        # process environment they can read; the hub's services that need no database do not hold it either
+        token = second.spawn(name)
+        scan = ("import os, glob\n"
+                "found = [k for k, v in os.environ.items() if %r in v]\n"
+                "for f in glob.glob('/proc/[0-9]*/environ'):\n"
+                "    try:\n"
+                "        found += [f] if %r.encode() in open(f, 'rb').read() else []\n"
+                "    except OSError:\n"
+                "        pass\n"
+                "print(found)") % (pg_server.password, pg_server.password)
+        out = second.run_code(name, token, scan)
+        assert out["error"] is None and out["stdout"].strip() == "[]", out
+        services = {s: [p for p in psutil.process_iter(["cmdline"]) if s in " ".join(p.info["cmdline"] or [])]
+                    for s in ("datalit.exchange.service", "datalit.progress.service")}
+        assert all(services.values()), services
+        for procs in services.values():
+            for proc in procs:
+                if (proc.environ().get("DATALIT_HUB_STATE_DIR") or "").startswith(str(base)):
+                    assert pg_server.password not in proc.environ().values(), proc.cmdline()
         # the admin's CLI reads the approvals from the same database (password from its environment)
         with pytest.MonkeyPatch.context() as mp:
             for key, value in env.items():
@@ -79,3 +100,23 @@ def test_a_password_in_the_url_stops_the_hub_with_a_clear_error(pg_server):  # n
             start_hub(base / "state", home_base=base / "home", extra_env={"DATALIT_HUB_DB_URL": url}, timeout=60)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_grading_jobs_and_instructor_pods_get_the_gradebook_url_and_its_secret():
+    from datalit.config import load_config
+    from datalit.databases import GRADEBOOK_PASSWORD_ENV
+    from datalit.labs import k8s_jobs
+
+    cfg = load_config()
+    cfg["lab"]["gradebook_url"] = "postgresql://datalit@10.96.0.50:5432/gradebook"
+    (job,) = k8s_jobs.grading_jobs("lab1_bike_story", "r1", workers=1, teams=2, cfg=cfg)
+    pod = job["spec"]["template"]["spec"]
+    grader = {e["name"]: e for e in pod["containers"][0]["env"]}
+    assert grader["DATALIT_LAB_GRADEBOOK_URL"]["value"] == cfg["lab"]["gradebook_url"]
+    assert grader[GRADEBOOK_PASSWORD_ENV] == {"name": GRADEBOOK_PASSWORD_ENV, "valueFrom": {"secretKeyRef": {
+        "name": cfg["k8s"]["gradebook_secret"], "key": "password"}}}
+    for kernel in pod.get("initContainers", []):  # the student kernels' container: neither
+        assert not {e["name"] for e in kernel.get("env", [])} & {"DATALIT_LAB_GRADEBOOK_URL", GRADEBOOK_PASSWORD_ENV}
+    cfg["lab"]["gradebook_url"] = ""
+    (job,) = k8s_jobs.grading_jobs("lab1_bike_story", "r1", workers=1, teams=2, cfg=cfg)
+    assert GRADEBOOK_PASSWORD_ENV not in {e["name"] for e in job["spec"]["template"]["spec"]["containers"][0]["env"]}
