@@ -29,17 +29,24 @@ PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_DUMPABLE = 4
 RLIMITS = {"cpu": resource.RLIMIT_CPU, "nproc": resource.RLIMIT_NPROC, "fsize": resource.RLIMIT_FSIZE,
-           "core": resource.RLIMIT_CORE, "nofile": resource.RLIMIT_NOFILE, "as": resource.RLIMIT_AS}
+           "core": resource.RLIMIT_CORE, "nofile": resource.RLIMIT_NOFILE, "as": resource.RLIMIT_AS,
+           "data": resource.RLIMIT_DATA}
 
 
 def kernel_rlimits(cpu_seconds: int, max_file_mb: int, max_processes: int | None = None,
-                   address_mb: int | None = None) -> dict:
+                   address_mb: int | None = None, data_mb: int | None = None) -> dict:
     """The rlimits of one graded kernel, one place for the sandbox (one machine) and the Kubernetes kernel
     sidecar. CPU: SIGXCPU at the soft limit (diagnosed as "cpu"), SIGKILL 5 s later if it is caught; ``None``
-    values are left alone (nproc in a pod: its pids limit; address space where a cgroup limits memory)."""
-    return {"cpu": [cpu_seconds, cpu_seconds + 5], "fsize": max_file_mb * 1024 * 1024, "core": 0, "nofile": 256,
+    values are left alone (nproc in a pod: its pids limit; address space where a cgroup limits memory).
+    ``data_mb`` caps a process's data (heap and private writable mappings, RLIMIT_DATA, Linux >= 4.7): where no
+    cgroup per kernel can be made (the Kubernetes kernel container), an allocation past it is a MemoryError in
+    the cell instead of the container's OOM kill; unlike RLIMIT_AS it leaves shared libraries and the
+    reservations numpy and glibc make without writing out of the count."""
+    mb = 1024 * 1024
+    return {"cpu": [cpu_seconds, cpu_seconds + 5], "fsize": max_file_mb * mb, "core": 0, "nofile": 256,
             "nproc": None if max_processes is None else max_processes + 16,
-            "as": None if address_mb is None else address_mb * 1024 * 1024}
+            "as": None if address_mb is None else address_mb * mb,
+            "data": None if data_mb is None else data_mb * mb}
 
 
 def set_rlimits(rlimits: dict) -> None:

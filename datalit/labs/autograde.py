@@ -172,8 +172,8 @@ def diagnose(course: Course, lab: str, team: str, result: dict) -> list[str]:
                     keys.append(ename[len("Sandbox_"):])
                 elif ename == "CellTimeoutError":
                     keys.append("cell_timeout")
-                elif ename == "MemoryError":
-                    keys.append("memory")
+                elif ename == "MemoryError":  # the kernel's data cap (the Kubernetes sidecar): the kernel lived
+                    keys.append("memory_error")
                 elif ename == "BlockingIOError" or "Resource temporarily unavailable" in text:
                     keys.append("processes")
                 elif any(h in text for h in NETWORK_HINTS) or ename in ("gaierror", "ConnectionError"):

@@ -60,6 +60,7 @@ KERNEL_UID = 1001                    # not the grader's 1000; group 100 (fsGroup
 KERNEL_SHARE = "/srv/datalit/kernel"  # the same path in both containers (read-only in the kernel's)
 SIDECAR_MEMORY_MB = 64               # the sidecar itself, beside the kernel's lab.memory_mb
 KERNEL_LIBS_MB = 256                 # the kernel's shared libraries and page cache, outside its data cap (RLIMIT_DATA)
+LAB_LIMITS = ("memory_mb", "cpu_seconds", "max_processes", "timeout", "cell_timeout", "max_file_mb", "max_output_bytes")
 GRADER_CPU = "500m"                  # nbgrader waits for the kernel most of the time
 
 
@@ -92,6 +93,9 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
         "DATALIT_CACHE_DIR": "/tmp/datalit-cache",
         "MPLCONFIGDIR": "/tmp/mpl", "HOME": "/tmp",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+        # the limits the hub's configuration gave this Job (its kernel container's memory is sized from them):
+        # the grader passes them to each kernel and reads them in its notes, not the image's own defaults
+        **{f"DATALIT_LAB_{key.upper()}": str(lab_cfg[key]) for key in LAB_LIMITS},
     }
     secret_env = []
     if lab_cfg["gradebook_url"]:  # N Jobs on N nodes write one gradebook: PostgreSQL, its password from a Secret

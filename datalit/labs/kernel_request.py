@@ -26,7 +26,8 @@ import time
 import uuid
 from pathlib import Path
 
-from datalit.labs.kernel_sidecar import BUSY, CACHE, GRADER_LOCK, SHARE_ENV, STALE_IDS, read_message, send_message
+from datalit.labs.kernel_sidecar import (BUSY, CACHE, GRADER_LOCK, MEMORY_EXIT, SHARE_ENV, STALE_IDS, read_message,
+                                         send_message)
 
 FREE_WAIT = 120     # seconds for the sidecar to finish the previous kernel
 ACCEPT_WAIT = 300   # seconds for the sidecar to pick a request up (its container may still be starting)
@@ -195,7 +196,8 @@ def connect(connection_file: str, options: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, lambda *_: send_message(conn, {"op": "interrupt"}))
     try:
         send_message(conn, {"id": kid, "cpu_seconds": int(cfg["cpu_seconds"]), "wall_seconds": int(cfg["timeout"]),
-                     "max_file_mb": int(cfg["max_file_mb"]), "options": list(options or [])})
+                     "max_file_mb": int(cfg["max_file_mb"]), "memory_mb": int(cfg["memory_mb"]),
+                     "options": list(options or [])})
         result = _until_exit(conn, stop)
     finally:
         conn.close()
@@ -208,6 +210,10 @@ def connect(connection_file: str, options: list[str] | None = None) -> int:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         signal.signal(signal.SIGXCPU, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGXCPU)
+    # the sidecar gone while our kernel ran: the kernel container was killed, which its kernel cannot do but by
+    # its memory (the container's OOM kill takes the sidecar with it); the kubelet restarts the container
+    if reason in ("memory", "sidecar_gone"):
+        return MEMORY_EXIT
     return 0 if reason in ("exited", "stopped") else 1
 
 

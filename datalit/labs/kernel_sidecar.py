@@ -19,10 +19,20 @@ handles that process as the kernel (nbgrader's per-cell timeout, shutdown, kill)
    team's small files (no notebooks, no symlinks), all readable by the shared group, writable by nobody else;
 3. listens on ``<share>/<id>/sock``; the sidecar connects, reads the limits, kills anything its uid still runs,
    empties its scratch folders, copies the files into a fresh working folder and starts the kernel with the
-   lab's rlimits (CPU seconds, file size, no core, open files) and the wall clock ``lab.timeout``;
+   lab's rlimits (CPU seconds, file size, no core, open files, data ``lab.memory_mb``) and the wall clock
+   ``lab.timeout``;
 4. holds that connection while the kernel lives: when ``connect`` dies (killed by jupyter_client), the sidecar
    kills the kernel; when the kernel dies, the sidecar says why (``cpu``, ``memory``, ``wall_timeout``) and
-   ``connect`` exits (a CPU kill is passed on as SIGXCPU, which the grader's notes read).
+   ``connect`` exits (a CPU kill is passed on as SIGXCPU, a memory kill as exit ``MEMORY_EXIT``, which the
+   grader's notes read).
+
+One kernel's memory: no cgroup can be made inside an unprivileged container, so each kernel process gets
+RLIMIT_DATA = ``lab.memory_mb`` (an allocation past it is a MemoryError in that cell, the kernel lives on).
+A notebook that gets past it (several processes, each under the cap) meets the container's limit, and on
+cgroup v2 the whole container, this sidecar included, is OOM-killed: the kernel container is therefore a
+restartable init container (``restartPolicy: Always``, datalit/labs/k8s_jobs.py), the kubelet starts it again,
+and a new ``serve`` takes the next team's request (the grader's lock is still held); that team's ``connect``
+saw its sidecar vanish and reports a memory kill, so only its own notebook loses the cells left.
 
 The sidecar runs as the kernels' uid, so it protects itself the way the kernel cannot undo: PID 1 of its
 container ignores every signal (those without a handler do not reach PID 1 from inside its namespace), it is
@@ -49,6 +59,7 @@ from datalit.kernels.confine import kernel_rlimits, set_rlimits
 
 SHARE_ENV = "DATALIT_KERNEL_SIDECAR_DIR"   # the grader's view of the shared folder (same path in both containers)
 BUSY, GRADER_LOCK, CACHE = "busy", "grader.lock", "cache"
+MEMORY_EXIT = 137                         # connect's exit code for a kernel killed for memory (128 + SIGKILL)
 STALE_IDS = 32                            # uuid4().hex: the folders connect makes
 PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
 IGNORED = [s for s in signal.Signals if s not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD)]
@@ -58,6 +69,9 @@ KERNEL_ENV_KEYS = ("DATALIT_DATA_DIR", "DATALIT_CATALOG_DIR", "MPLBACKEND", "LAN
 # ---- the kernel container: ``serve`` --------------------------------------------------------------------------
 def serve(share: Path, work: Path, wipe: list[Path], poll: float = 0.1, start_wait: float = 900) -> int:
     _harden()
+    # the kubelet's SIGTERM once the grader has ended (a restarted sidecar may still be waiting then); while a
+    # grader holds its lock, the kernels (same uid) could send it too: ignored
+    signal.signal(signal.SIGTERM, lambda *_: _grader_gone(share) and sys.exit(0))
     deadline = time.monotonic() + start_wait
     while not (share / GRADER_LOCK).exists():  # the grader renames it into place already locked
         if time.monotonic() > deadline:
@@ -124,6 +138,7 @@ def _run_kernel(share: Path, work: Path, wipe: list[Path], sock: socket.socket, 
     try:
         request = json.loads(read_message(sock))
         limits = {k: int(request[k]) for k in ("cpu_seconds", "wall_seconds", "max_file_mb")}
+        limits["memory_mb"] = int(request["memory_mb"]) if request.get("memory_mb") else None
         # jupyter_client's extra kernel arguments (nbclient: --HistoryManager.hist_file=:memory:): options only
         options = [str(a) for a in request.get("options", []) if str(a).startswith("--") and "=" in str(a)]
     except (OSError, ValueError, KeyError, TypeError):
@@ -210,7 +225,7 @@ def _limit(limits: dict) -> None:
     for sig in IGNORED:
         with contextlib.suppress(OSError, ValueError):
             signal.signal(sig, signal.SIG_DFL)
-    set_rlimits(kernel_rlimits(limits["cpu_seconds"], limits["max_file_mb"]))
+    set_rlimits(kernel_rlimits(limits["cpu_seconds"], limits["max_file_mb"], data_mb=limits.get("memory_mb")))
 
 
 def _kernel_env(share: Path, src: Path, home: Path) -> dict:

@@ -446,6 +446,11 @@ class SandboxKernelManager(AsyncKernelManager):
         proc = getattr(self.provisioner, "process", None) if self.provisioner else None
         if proc is not None and proc.poll() is not None and proc.returncode == -signal.SIGXCPU:
             events.append("cpu")
+        if not self.enabled and proc is not None and proc.poll() is not None:
+            from datalit.labs.kernel_sidecar import MEMORY_EXIT
+
+            if proc.returncode == MEMORY_EXIT:  # the Kubernetes kernel sidecar's connect: killed for memory
+                events.append("memory")
         if self._cgroup:
             now = self._cgroup.counter()
             if now.get("oom_kill", 0) > self._cg_before.get("oom_kill", 0) or \

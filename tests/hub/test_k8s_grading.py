@@ -173,6 +173,7 @@ def test_grading_jobs_have_the_sandbox_limits_and_no_network(manifests):
         env = {e["name"]: e["value"] for e in c["env"]}
         assert env["DATALIT_LAB_SANDBOX"] == "false" and env["DATALIT_LAB_COURSE_DIR"] == K8S["course_mount"]
         assert env["DATALIT_KERNEL_SIDECAR_DIR"] == k8s_jobs.KERNEL_SHARE
+        assert env["DATALIT_LAB_MEMORY_MB"] == str(lab["memory_mb"])  # the kernel's cap: the hub's, not the image's
         volumes = {v["name"]: v for v in pod["volumes"]}
         assert volumes["labchecks"]["secret"]["secretName"] == K8S["grading_labchecks_secret"]
         assert volumes["course"]["persistentVolumeClaim"]["claimName"] == K8S["course_claim"]

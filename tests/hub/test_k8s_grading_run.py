@@ -8,8 +8,11 @@ made for the test (another uid, removed afterwards), its volumes mapped to folde
 folder only that account's group may read (as the read-only mount), its /tmp a folder of its own, its PID
 namespace its own (the sidecar is PID 1 there, as in its container); a copy of
 grading/labchecks stands in for the Secret, which the kernel's account cannot read. Every team is graded
-exactly once, with every autograded point. (No pod, NetworkPolicy or container limit is involved here; those
-are checked on the Job spec in test_k8s_grading.py. The attacks: tests/security/test_k8s_kernel_sidecar.py.)
+exactly once, with every autograded point. The kernel container's memory limit is a cgroup v1 memory group
+with the spec's limit, OOM-killed as a whole as cgroup v2 does (kubelet sets memory.oom.group), and restarted
+as the kubelet does when the spec says ``restartPolicy: Always``. (No pod or NetworkPolicy is involved here;
+those are checked on the Job spec in test_k8s_grading.py. The attacks: tests/security/test_k8s_kernel_sidecar.py,
+tests/security/test_k8s_kernel_memory.py.)
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -78,6 +82,14 @@ def sidecar_command(account, command: list[str]) -> list[str]:
             *command]
 
 
+def _terminate_pid1(unshare_pid: int) -> None:
+    """SIGTERM to the container's PID 1 (the child of ``unshare --fork``), as the kubelet sends it."""
+    for task in Path(f"/proc/{unshare_pid}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with contextlib.suppress(OSError):
+                os.kill(int(pid), signal.SIGTERM)
+
+
 def pod_folders(account) -> tuple[Path, Path, Path]:
     """(base, shared folder, the kernel container's /tmp): the shared emptyDir as a folder only ACCOUNT's group
     may read (the read-only mount), the kernel's /tmp its own. Remove BASE afterwards."""
@@ -100,14 +112,57 @@ def _mapped(value: str, mounts: dict) -> str:
     return value
 
 
+CGROUP_MEMORY = Path("/sys/fs/cgroup/memory")
+RESTARTED = "[kubelet] kernel container restarted"
+
+
+class ContainerMemory:
+    """The kernel container's memory limit: a cgroup v1 memory group with the spec's limit whose processes are
+    all killed when the OOM killer strikes in it (cgroup v2's memory.oom.group, as the kubelet sets it)."""
+
+    def __init__(self, limit: str):
+        assert limit.endswith("Mi"), limit
+        self.dir = CGROUP_MEMORY / f"datalit-k8spod-{uuid.uuid4().hex[:8]}"
+        self.dir.mkdir()
+        (self.dir / "memory.limit_in_bytes").write_text(str(int(limit[:-2]) * 1024 * 1024))
+        self.kills = 0
+
+    def join(self) -> None:  # (in the container's first process, before exec)
+        (self.dir / "cgroup.procs").write_text(str(os.getpid()))
+
+    def oom_kills(self) -> int:
+        text = (self.dir / "memory.oom_control").read_text()
+        return int(next((ln.split()[1] for ln in text.splitlines() if ln.startswith("oom_kill ")), 0))
+
+    def kill_all(self) -> None:
+        for _ in range(200):
+            pids = [int(p) for p in (self.dir / "cgroup.procs").read_text().split()]
+            if not pids:
+                return
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.05)
+
+    def remove(self) -> None:
+        self.kill_all()
+        for _ in range(50):
+            try:
+                self.dir.rmdir()
+                return
+            except OSError:
+                time.sleep(0.1)
+
+
 def run_grading_pod(job: dict, course_root: Path, checkout: Path, datasets: Path, tmp_path: Path, account,
                     timeout: int = 900) -> tuple[subprocess.CompletedProcess, str]:
-    """Both containers of JOB's pod as processes: the kernel container's as ACCOUNT, the grader's as this test
-    (root, with the Job's environment). Returns the grader's run and the sidecar's stderr."""
+    """Both containers of JOB's pod as processes: the kernel container's as ACCOUNT (in its memory limit,
+    restarted as the kubelet does), the grader's as this test (root, with the Job's environment). Returns the
+    grader's run and the sidecar's stderr (every start of it, with a RESTARTED line between)."""
     from datalit.labs import k8s_jobs
 
     pod = job["spec"]["template"]["spec"]
-    containers = {c["name"]: c for c in pod["containers"]}
+    containers = {c["name"]: c for c in pod["containers"] + pod.get("initContainers", [])}
     grader, kernel = containers["grader"], containers["kernel"]
     base, share, kernel_tmp = pod_folders(account)
     grader_tmp = tmp_path / "podtmp"
@@ -121,19 +176,47 @@ def run_grading_pod(job: dict, course_root: Path, checkout: Path, datasets: Path
     kernel_env["PATH"] = os.environ["PATH"]
     sidecar_cmd = [sys.executable, *[_mapped(a, kernel_mounts) for a in kernel["command"][1:]]]
     sidecar_log = base / "sidecar.log"
+    memory = ContainerMemory(kernel["resources"]["limits"]["memory"])
     sidecar = None
+
+    def start_sidecar():
+        with open(sidecar_log, "ab") as log:
+            return subprocess.Popen(sidecar_command(account, sidecar_cmd), env=kernel_env, cwd=kernel["workingDir"],
+                                    stdout=log, stderr=log, preexec_fn=memory.join)
+
     try:
-        with open(sidecar_log, "wb") as log:
-            sidecar = subprocess.Popen(sidecar_command(account, sidecar_cmd), env=kernel_env,
-                                       cwd=kernel["workingDir"], stdout=log, stderr=log)
+        sidecar = start_sidecar()
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATALIT_", "JUPYTER"))}  # only the Job's
         command = [sys.executable, *grader["command"][1:]]  # "python" of the image = this interpreter
-        done = subprocess.run(command, env={**keep, **env}, capture_output=True, text=True, timeout=timeout,
-                              cwd=str(tmp_path))
-        try:
-            code = sidecar.wait(timeout=60)  # the sidecar ends when the grader has ended
+        grader_proc = subprocess.Popen(command, env={**keep, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True, cwd=str(tmp_path))
+        out: dict = {}
+        reader = threading.Thread(target=lambda: out.update(zip(("stdout", "stderr"), grader_proc.communicate())))
+        reader.start()
+        deadline, kills = time.monotonic() + timeout, 0
+        while grader_proc.poll() is None:  # the kubelet, while the grader runs
+            assert time.monotonic() < deadline, "the grader did not end"
+            if memory.oom_kills() > kills:  # the container's OOM kill takes all of it, the sidecar too
+                kills = memory.oom_kills()
+                memory.kill_all()
+            if sidecar.poll() is not None:
+                if kernel.get("restartPolicy") != "Always":
+                    break  # not restarted: the rest of the pod goes on without it
+                with open(sidecar_log, "a") as log:
+                    log.write(f"{RESTARTED} (exit {sidecar.returncode})\n")
+                sidecar = start_sidecar()
+            time.sleep(0.1)
+        reader.join(timeout=max(1, deadline - time.monotonic()))
+        done = subprocess.CompletedProcess(command, grader_proc.wait(), out.get("stdout", ""), out.get("stderr", ""))
+        restartable = kernel.get("restartPolicy") == "Always"
+        try:  # the sidecar ends when the grader has ended
+            code = sidecar.wait(timeout=10 if restartable else 60)
         except subprocess.TimeoutExpired:
             code = "still running"
+            if restartable:  # restarted after its end (a native sidecar): the kubelet's SIGTERM ends it
+                _terminate_pid1(sidecar.pid)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    code = sidecar.wait(timeout=30)
         log_text = sidecar_log.read_text(errors="replace")
         assert code == 0, f"sidecar: {code}\n{log_text}\ngrader:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
         return done, log_text
@@ -141,6 +224,7 @@ def run_grading_pod(job: dict, course_root: Path, checkout: Path, datasets: Path
         if sidecar is not None and sidecar.poll() is None:
             sidecar.kill()
         _kill_uid(account.pw_uid)
+        memory.remove()
         shutil.rmtree(base, ignore_errors=True)
 
 
