@@ -8,7 +8,7 @@ with the chart's pull secrets, and waited for until it completes *or fails* (``k
 --for=condition=complete`` would sit out its whole timeout on a failed Job):
 
     kubectl -n datalit exec deploy/hub -- python -m datalit.hub.k8s_fill --wait
-    kubectl -n datalit exec deploy/hub -- python -m datalit.hub.k8s_fill --no-download --wait   # from a copy
+    kubectl -n datalit exec deploy/hub -- python -m datalit.hub.k8s_fill --mirror http://files.internal/datasets --wait
 """
 from __future__ import annotations
 
@@ -22,7 +22,12 @@ MOUNT = "/srv/datalit/datasets"
 DEADLINE_SECONDS = 7200
 
 
-def fill_job(k8s: dict, stamp: str, download: bool = True, values: dict | None = None) -> dict:
+def fill_job(k8s: dict, stamp: str, download: bool = True, values: dict | None = None, mirror: str = "") -> dict:
+    """MIRROR: a web server in the cluster's network holding the admin's copy as <mirror>/<id>/<file>
+    (``data.mirror``), for a cluster without internet; every file is still checked against its sha256."""
+    env = [{"name": "DATALIT_CACHE_DIR", "value": "/tmp/datalit-cache"}, {"name": "HOME", "value": "/tmp"}]
+    if mirror:
+        env.append({"name": "DATALIT_DATA_MIRROR", "value": mirror})
     labels = {"app.kubernetes.io/name": "datalit", "component": COMPONENT}
     command = ["python", "-m", "datalit.data.fill", "--dest", MOUNT] + ([] if download else ["--no-download"])
     return {
@@ -44,8 +49,7 @@ def fill_job(k8s: dict, stamp: str, download: bool = True, values: dict | None =
                         "name": "fill",
                         "image": k8s_api.job_image(k8s, values),
                         "command": command,
-                        "env": [{"name": "DATALIT_CACHE_DIR", "value": "/tmp/datalit-cache"},
-                                {"name": "HOME", "value": "/tmp"}],
+                        "env": env,
                         "resources": {"requests": {"cpu": "500m", "memory": "512Mi"},
                                       "limits": {"cpu": "1", "memory": "1Gi"}},
                         "securityContext": {**k8s_api.RESTRICTED_CONTAINER, "readOnlyRootFilesystem": True},
@@ -67,10 +71,11 @@ def main(argv: list[str] | None = None) -> int:
 
     p = argparse.ArgumentParser(prog="python -m datalit.hub.k8s_fill", description="fill the datasets volume")
     p.add_argument("--no-download", action="store_true", help="only verify a copy already in the volume")
+    p.add_argument("--mirror", default="", help="base URL of the admin's copy inside the network (data.mirror)")
     p.add_argument("--wait", action="store_true", help="until the Job completed or failed")
     a = p.parse_args(argv)
     k8s = load_config()["k8s"]
-    job = fill_job(k8s, dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S"), not a.no_download)
+    job = fill_job(k8s, dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S"), not a.no_download, mirror=a.mirror)
     name = job["metadata"]["name"]
     try:
         cluster = k8s_api.Cluster(k8s["api_url"])

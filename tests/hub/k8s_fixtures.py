@@ -183,3 +183,64 @@ def k8s_schema_errors(manifests: list[dict]) -> list[str]:
             await client.close()
 
     return asyncio.run(check())
+
+
+# ---- HTTPS both ways, every object against the Kubernetes versions the guide names --------------------
+K8S_VERSIONS = ("1.30.0", "1.31.0", "1.32.0")  # docs/admin-guide.md §9: Kubernetes 1.30 or later, checked on these
+
+
+def https_variants(values: dict) -> dict[str, dict]:
+    """The project's values (HTTPS with the TLS Secret), with letsencrypt instead, and with HTTPS off."""
+    out = {"secret": copy.deepcopy(values)}
+    le = copy.deepcopy(values)
+    le["proxy"]["https"].pop("secret", None)
+    le["proxy"]["https"].update({"type": "letsencrypt", "letsencrypt": {"contactEmail": "datalit@example.seoul.go.kr"}})
+    out["letsencrypt"] = le
+    off = copy.deepcopy(values)
+    off["proxy"]["https"]["enabled"] = False
+    out["off"] = off
+    return out
+
+
+def render(chart, values: dict) -> list[dict]:
+    out = chart.render(copy.deepcopy(values), name=RELEASE, namespace=NAMESPACE, is_install=True)
+    return [d for path, text in out.items() if path.endswith(".yaml") for d in yaml.safe_load_all(text) if d]
+
+
+def schema_errors(objects: list[dict], version: str) -> list[str]:
+    """Each object against the strict OpenAPI schema of Kubernetes VERSION (kubernetes-validate, offline)."""
+    import kubernetes_validate as kv
+
+    errors = []
+    for obj in objects:
+        try:
+            kv.validate(obj, version, strict=True)
+        except kv.ValidationError as exc:
+            errors.append(f"{version} {obj['kind']}/{obj['metadata']['name']}: {exc.message[:200]} at {list(exc.path)}")
+        except kv.SchemaNotFoundError as exc:
+            errors.append(f"{version} {obj['kind']}/{obj['metadata']['name']}: no schema ({exc})")
+    return errors
+
+
+def datalit_objects(values: dict) -> list[dict]:
+    """Every object the project itself makes: manifests/, the exchange's, the fill, purge and grading Jobs."""
+    from datalit.config import DEFAULTS
+    from datalit.hub import k8s_exchange, k8s_fill, k8s_purge
+    from datalit.labs import k8s_jobs
+
+    k8s = DEFAULTS["k8s"]
+    objects = list(load_manifests().values())
+    objects += k8s_exchange.manifests(k8s, values)
+    objects += [k8s_fill.fill_job(k8s, "t", values=values), k8s_fill.fill_job(k8s, "t", False, values)]
+    objects += [k8s_purge.archive_job(k8s, {"a": "claim-a", "b": "claim-b"}, "t", 0, values)]
+    objects += k8s_jobs.grading_jobs("lab1_bike_story", "r1", 2, 5)
+    return objects
+
+
+def sandbox_grading_jobs() -> list[dict]:
+    from datalit.config import load_config
+    from datalit.labs import k8s_jobs
+
+    cfg = copy.deepcopy(load_config())
+    cfg["k8s"]["grading_sandbox"] = True
+    return k8s_jobs.grading_jobs("lab1_bike_story", "r1", 1, 2, cfg=cfg)
