@@ -293,11 +293,13 @@ def run(code: str, ns: dict, variable: str):
     import sys
 
     plt = sys.modules.get("matplotlib.pyplot")
-    if plt is not None:
-        plt.figure()
+    fig = plt.figure() if plt is not None else None
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(code, "<solution>", "exec"), ns)  # noqa: S102 - the lesson's own (mutated) solution
-    return ns.get(variable)
+    value = ns.get(variable)
+    if fig is not None and not type(value).__module__.startswith("matplotlib"):
+        plt.close(fig)  # no chart answer: the fresh figure is not needed (a chart's is closed by the caller)
+    return value
 
 
 @contextlib.contextmanager
