@@ -207,6 +207,12 @@ def workshop_create(count, expires, tier, prefix, hub_url, state_dir):
     click.echo(f"CSV:  {result['csv']}\nHTML: {result['html']}\nPDF:  {result['pdf']} (cards to print, 8 per A4 page)")
     if not result["registered"]:
         click.echo("(hub not running: accounts join their groups at the next hub start)")
+    from urllib.parse import urlparse
+
+    host = urlparse(result.get("hub_url", "")).hostname or ""
+    if host in ("", "localhost", "127.0.0.1", "::1"):
+        click.echo(f"warning: the cards show the hub address {result.get('hub_url') or '(none)'!s}, which participants' "
+                   "devices cannot open: pass --url https://your-hub/hub/login or set hub.public_url")
 
 
 @workshop.command("start")

@@ -44,6 +44,7 @@ def create(state: Path, count: int, expires: str, tier: str = "citizen", prefix:
         elif api is not None:
             hub_url = api.url.rsplit("/hub/api", 1)[0] + "/hub/login"
     result = workshop.create_accounts(state, count, expires, tier, prefix, hub_url)
+    result["hub_url"] = hub_url
     if is_root():
         from datalit.config import load_config
 
