@@ -72,6 +72,8 @@ def test_two_graders_at_once_on_postgres_match_sqlite(tmp_path, monkeypatch, pg_
     pg, pg_scores, graded = _graded_course(tmp_path, monkeypatch, "postgres")
 
     assert sorted(graded) == sorted(TEAMS), graded  # each team by exactly one of the two processes
+    from datalit.labs.release import released_due
+    assert released_due(pg, LAB) == released_due(lite, LAB) != (True, None)  # the due date, read from PostgreSQL
     assert not (pg.root / "gradebook.db").exists(), "the PostgreSQL course wrote a SQLite gradebook"
     assert pg_scores == lite_scores, (pg_scores, lite_scores)
     full = lab_info(LAB)["points"]["auto"]
