@@ -133,3 +133,43 @@ def test_the_checker_catches_each_rule(breach):
     assert k8s_pss.check(pod), breach
     job = {"kind": "Job", "metadata": {"name": "j"}, "spec": {"template": {"spec": copy.deepcopy(pod["spec"])}}}
     assert k8s_pss.check(job), breach  # in a workload's pod template too
+
+
+def test_hub_proxy_and_scheduler_pods_request_resources(k8s_chart, k8s_values):
+    """Without requests the scheduler packs them anywhere and evicts them first under pressure."""
+    for variant, values in https_variants(k8s_values).items():
+        objects = render(k8s_chart, values)
+        names = ["hub", "proxy", "user-scheduler"] + (["autohttps"] if variant == "letsencrypt" else [])
+        for name in names:
+            (deploy,) = [o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == name]
+            for c in deploy["spec"]["template"]["spec"]["containers"]:
+                requests = (c.get("resources") or {}).get("requests") or {}
+                assert {"cpu", "memory"} <= set(requests), (variant, name, c["name"])
+
+
+def test_grading_jobs_go_to_their_own_pool_and_pull_with_the_registry_secret(k8s_rendered):
+    import yaml
+
+    from datalit.config import load_config
+    from k8s_fixtures import secret_data
+
+    cfg = copy.deepcopy(load_config())
+    cfg["k8s"].update(grading_node_selector="datalit.seoul.go.kr/pool=grading",
+                      grading_toleration="datalit.seoul.go.kr/pool=grading:NoSchedule")
+    held = tmp_values = yaml.safe_load(secret_data(k8s_rendered)["values.yaml"])  # the hub pod's chart values
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "values.yaml"
+        path.write_text(yaml.safe_dump(tmp_values))
+        cfg["k8s"]["chart_values"] = str(path)
+        jobs = k8s_jobs.grading_jobs("lab1_bike_story", "r1", 2, 4, cfg=cfg)
+    for job in jobs:
+        pod = job["spec"]["template"]["spec"]
+        assert pod["nodeSelector"] == {"datalit.seoul.go.kr/pool": "grading"}
+        assert pod["tolerations"] == [{"key": "datalit.seoul.go.kr/pool", "operator": "Equal", "value": "grading",
+                                       "effect": "NoSchedule"}]
+        assert pod["imagePullSecrets"] == [{"name": n} for n in held["imagePullSecrets"]]
+        image = f"{held['singleuser']['image']['name']}:{held['singleuser']['image']['tag']}"
+        assert {c["image"] for c in pod["containers"] + pod.get("initContainers", [])} == {image}
