@@ -90,7 +90,7 @@ def test_step_1_names_the_images_in_one_place(steps, k8s_chart, tmp_path):
 
 
 def test_step_3_makes_every_secret_a_pod_refers_to_by_apply(steps, variants, k8s_values, k8s_rendered):
-    made = set(re.findall(r"^secret (?:generic|tls|docker-registry) (\S+)", steps, re.M))
+    made = set(re.findall(r"^\s*secret (?:generic|tls|docker-registry) (\S+)", steps, re.M))
     assert "secret() { kubectl -n datalit create secret \"$@\" --dry-run=client -o yaml | kubectl -n datalit apply -f -; }" \
         in steps
     assert not re.search(r"^kubectl .*create secret", steps, re.M)  # never a bare create (it will not update)
@@ -161,7 +161,7 @@ def test_step_7_off_a_cluster_says_why_without_a_traceback():
 
 
 def test_the_first_admins_password_is_read_back_from_the_key_the_hub_reads(section):
-    line = next(l for l in section.splitlines() if "get secret datalit-first-admin" in l)
+    line = next(l for l in section.splitlines() if "get secret datalit-first-admin -o jsonpath" in l)
     assert f"{{.data.{FIRST_ADMIN_SECRET['key']}}}" in line and FIRST_ADMIN_SECRET["name"] in line
     assert "base64 -d" in line
     assert ("Namespace", K8S["namespace"]) in load_manifests()
