@@ -24,6 +24,8 @@ from pathlib import Path
 _CODE = ("mutants.py", "mutant_stats.py", "checks.py", "checkers/__init__.py", "checkers/tolerance.py",
          "checkers/korean.py", "chartcheck.py", "concepts.py")
 CACHE_VERSION = "1"
+PRELOAD = ("numpy", "pandas", "scipy.stats", "sklearn.linear_model", "IPython.core.interactiveshell", "datalit.data",
+           "datalit.lessons.checks", "datalit.lessons.mutants")
 
 
 def cache_dir() -> Path:
@@ -198,6 +200,8 @@ def measure(paths=None, workers: int = 2, use_cache: bool = True) -> list[dict]:
 
     paths = [Path(p) for p in (paths or lesson_paths())]
     ctx = multiprocessing.get_context("forkserver")
+    # imported once in the fork server: each lesson's fresh process starts with them (saves seconds per lesson)
+    ctx.set_forkserver_preload(list(PRELOAD))
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx, max_tasks_per_child=1) as pool:
         return [r for rows in pool.map(_cached_measure, [(p, use_cache) for p in paths]) for r in rows]
 
