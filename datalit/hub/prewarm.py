@@ -131,12 +131,16 @@ def check_fits(needed: int, mem_limit: int, reserve: int, available: int | None 
 
 
 def plan(state: Path, key: str, at: dt.datetime, until: dt.datetime, idle_minutes: int,
-         names: list[str] | None = None, group: str = "") -> dict:
+         names: list[str] | None = None, group: str = "", now: bool = False) -> dict:
+    """Record a warm-up: ``scheduled`` for the service, or (NOW) ``warming`` by the caller -- never both, so the
+    service does not start the same servers beside the command."""
     if until <= at:
         raise PrewarmError(f"the workshop must end after it starts ({kst.shown(until)} <= {kst.shown(at)})")
+    phase = {"state": "warming", "warming_since": kst.now_utc().isoformat(timespec="seconds")} if now else \
+        {"state": "scheduled", "warming_since": None}
     return update(state, key, at=at.isoformat(timespec="seconds"), until=until.isoformat(timespec="seconds"),
                   idle_minutes=int(idle_minutes), names=names or [], group=group,
-                  state="scheduled", warmed=[], failed={}, stopped_unused=[])
+                  warmed=[], failed={}, stopped_unused=[], **phase)
 
 
 def members(api, entry: dict) -> list[str]:
@@ -349,7 +353,10 @@ def check_once(api, state: Path, content_dir: Path, parallel: int, now: dt.datet
             update(state, key, state="warm", **result)
         elif entry.get("state") in ("warm", "warming") and now < until:
             for name in entry.get("warmed", []):
-                done = keep_or_cull(api, name, entry["idle_minutes"], now)
+                try:
+                    done = keep_or_cull(api, name, entry["idle_minutes"], now)
+                except RuntimeError as exc:  # one account (deleted, a hub hiccup) must not stop the others
+                    done = f"{name}: {exc}"
                 if done:
                     log(f"{key}: {done}")
         elif entry.get("state") in ("warm", "warming", "scheduled") and now >= until:

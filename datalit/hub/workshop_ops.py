@@ -118,11 +118,11 @@ def warm_up(state: Path, key: str, at: str | None = None, until: str | None = No
     fits = prewarm.check_fits(len(set(people) - running), mem_limit, reserve)
     log(f"memory: {fits} more servers of {hub['mem_limit']} fit (MemAvailable minus {hub['prewarm_reserve']}); "
         f"warming {len(people)} ({len(running)} already running)")
-    planned = prewarm.plan(state, key, start, end, idle, names=names, group=group)
-    if at and start > kst.now_utc():
+    later = bool(at) and start > kst.now_utc()
+    planned = prewarm.plan(state, key, start, end, idle, names=names, group=group, now=not later)
+    if later:
         log(f"scheduled: {len(people)} servers at {kst.shown(start)}, workshop until {kst.shown(end)} "
             f"(the workshop-prewarm service starts them, also after a hub restart)")
         return planned
-    prewarm.update(state, key, state="warming", warming_since=kst.now_utc().isoformat(timespec="seconds"))
     result = prewarm.warm(api, people, Path(content_dir(config, state)), int(hub["prewarm_parallel"]), log)
     return prewarm.update(state, key, state="warm", **result)
