@@ -4,6 +4,9 @@ cases whose feedback names the mistake versus those that get only a generic frag
     datalit lesson feedback-stats            # or: python -m datalit.lessons.feedback_stats
     specific 97/105 (92.4 %) ...
 
+These are the mistakes each lesson lists itself; ``datalit lesson feedback-stats --mutants``
+(``datalit.lessons.mutant_stats``) measures the mistakes nobody listed, by mutating every solution.
+
 A case is **specific** when both hold:
 
 * the feedback the learner sees is not a ``checkers.Generic`` fallback ("값이 정답보다 작아요…",

@@ -2,7 +2,7 @@
 
     >>> from datalit.lessons.mutants import mutants
     >>> [m.operator for m in mutants('x = df[(df["gu"] == gu) & (df["year"] == 2022)]["n"].sum()', {})]
-    ['filter', 'filter', 'filter', 'year', 'year', 'aggregate', ...]
+    ['aggregate', 'aggregate', 'aggregate', 'filter', 'filter', 'filter', 'year', 'year']
 
 Each ``Mutant`` is the solution rewritten the way a beginner goes wrong (year ±1, a filter condition dropped,
 sum/mean/median/count/len swapped, ``>`` vs ``>=``, another denominator, a 0-based rank, train/test swapped,
