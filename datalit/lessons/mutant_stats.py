@@ -192,13 +192,25 @@ def _cached_measure(args) -> list[dict]:
     return rows
 
 
+def _lesson_path(name) -> Path:
+    """A lesson notebook, given as its path or as its exercise module ("beginner.mean_median")."""
+    from datalit.lessons.courses import exercise_module, lesson_paths
+
+    if str(name).endswith(".ipynb"):
+        return Path(name)
+    for p in lesson_paths():
+        if exercise_module(p) == str(name):
+            return p
+    raise SystemExit(f"no lesson for {name!r} (give a notebook path or an exercise module like beginner.mean_median)")
+
+
 def measure(paths=None, workers: int = 2, use_cache: bool = True) -> list[dict]:
     """Rows for every mutant of every lesson (default: all lessons of every tier), one fresh process each."""
     import multiprocessing
 
     from datalit.lessons.courses import lesson_paths
 
-    paths = [Path(p) for p in (paths or lesson_paths())]
+    paths = [_lesson_path(p) for p in paths] if paths else lesson_paths()
     ctx = multiprocessing.get_context("forkserver")
     # imported once in the fork server: each lesson's fresh process starts with them (saves seconds per lesson)
     ctx.set_forkserver_preload(list(PRELOAD))

@@ -173,3 +173,27 @@ def test_every_tier_names_at_least_90_percent_of_its_mutants(tmp_path, monkeypat
     assert set(shares) >= {"beginner", "citizen", "intermediate", "advanced"}, text
     assert all(s * 100 >= MINIMUM for s in shares.values()) and share(rows) * 100 >= MINIMUM, text
     assert sum(r["status"] == "counted" for r in rows) >= 200, text
+
+
+@pytest.mark.lessons
+@pytest.mark.slow
+def test_cli_minimum_sets_the_exit_status_and_the_second_run_is_cached(tmp_path, monkeypatch):
+    import time
+
+    from click.testing import CliRunner
+
+    from datalit.lessons.cli import lesson
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    args = ["feedback-stats", "--mutants", "citizen.bike_near_me", "--workers", "1"]
+    first = CliRunner().invoke(lesson, args + ["--minimum", "90"])
+    assert first.exit_code == 0, first.output
+    assert "per operator:" in first.output and "citizen/02-bike-near-me.ipynb" in first.output
+    assert list((tmp_path / "datalit" / "mutants").glob("citizen-02-bike-near-me-*.json"))
+    start = time.perf_counter()
+    again = CliRunner().invoke(lesson, args + ["--minimum", "100.1"])
+    assert again.exit_code == 1 and "below the minimum: citizen" in again.output, again.output
+    assert time.perf_counter() - start < 5  # from the cache: no lesson ran
+    bad = CliRunner().invoke(lesson, ["feedback-stats", "--mutants", "beginner.no_such_lesson"])
+    assert bad.exit_code != 0 and "no lesson for 'beginner.no_such_lesson'" in bad.output
+
