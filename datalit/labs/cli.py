@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 
 import click
+from sqlalchemy.exc import OperationalError
 
+from datalit.config import ConfigError
 from datalit.labs.course import CoursePathError, LabError, available_labs, open_course
 
 COURSE = click.option("--course-dir", type=click.Path(file_okay=False), default=None,
@@ -24,6 +26,11 @@ def _run(fn, *args, **kw):
         raise PathProblem(str(exc)) from None
     except LabError as exc:
         raise click.ClickException(str(exc)) from None
+    except ConfigError as exc:  # e.g. lab.gradebook_url with a password in it
+        raise click.ClickException(str(exc)) from None
+    except OperationalError as exc:  # the gradebook's PostgreSQL server refused or is not there
+        raise click.ClickException(f"the gradebook database cannot be used (lab.gradebook_url; its password: "
+                                   f"DATALIT_LAB_GRADEBOOK_PASSWORD): {str(exc.orig).strip()}") from None
 
 
 @click.group()

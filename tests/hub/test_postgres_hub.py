@@ -120,3 +120,22 @@ def test_grading_jobs_and_instructor_pods_get_the_gradebook_url_and_its_secret()
     cfg["lab"]["gradebook_url"] = ""
     (job,) = k8s_jobs.grading_jobs("lab1_bike_story", "r1", workers=1, teams=2, cfg=cfg)
     assert GRADEBOOK_PASSWORD_ENV not in {e["name"] for e in job["spec"]["template"]["spec"]["containers"][0]["env"]}
+
+
+def test_a_wrong_gradebook_password_or_a_password_in_the_url_is_one_clear_line(pg_server, tmp_path, repo):  # noqa: F811
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copyfile(repo / "grading" / "nbgrader_config.py", course / "nbgrader_config.py")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATALIT_LAB_")}
+    env.update({"DATALIT_LAB_EXCHANGE_DIR": str(tmp_path / "exchange"), "DATALIT_LAB_GRADEBOOK_PASSWORD": "wrong"})
+    cmd = [str(Path(sys.executable).parent / "datalit"), "lab", "export", "lab1_bike_story", "--course-dir", str(course)]
+    for url, says in ((pg_server.url("postgres"), "password authentication failed"),
+                      (pg_server.url("postgres").replace("datalit@", "datalit:inline@"), "DATALIT_LAB_GRADEBOOK_PASSWORD")):
+        done = subprocess.run(cmd, env={**env, "DATALIT_LAB_GRADEBOOK_URL": url}, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 1 and says in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
