@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -157,7 +158,8 @@ class DatalitAuthenticator(NativeAuthenticator):
             if workshop.is_expired(entry):
                 self.log.info("refused expired workshop account %s", username)
                 return None
-            ok = bcrypt.checkpw(password.encode(), entry["password_hash"].encode())
+            # in a thread (bcrypt releases the GIL): 30 logins at once must not queue on the hub's event loop
+            ok = await asyncio.to_thread(bcrypt.checkpw, password.encode(), entry["password_hash"].encode())
         else:
             info = self.get_user(username)
             ok = info is not None and info.is_valid_password(password)

@@ -29,6 +29,10 @@ from datalit.hub.roles import TIER_NAMES, TIERS
 from datalit.kst import end_of_day, from_korea, shown, until
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 PROGRAMME = "서울 데이터 리터러시 랩"
+# bcrypt's cost protects guessable, human-chosen passwords; these are random (12 of 31 symbols, 59 bits), so
+# 2^8 rounds (a quarter of bcrypt's default 2^10) leave a stolen registry unguessable while 30 logins at once cost the hub's
+# 2 cores well under a second instead of several (bench/workshop_day.py). Older accounts keep their cost.
+BCRYPT_ROUNDS = 8
 
 
 class WorkshopError(ValueError):
@@ -117,7 +121,7 @@ def create_accounts(state: Path, count: int, expires: str, tier: str = "citizen"
             "tier": tier,
             "expires_at": when.isoformat(),
             "created_at": created_at,
-            "password_hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=10)).decode(),
+            "password_hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode(),
         }
         rows.append({"username": name, "password": password, "tier": tier, "expires": until(when)})
     save_registry(state, registry)
