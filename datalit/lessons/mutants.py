@@ -23,6 +23,7 @@ import copy
 import io
 import re
 import time
+import warnings
 from dataclasses import dataclass
 
 from datalit.lessons.checkers.korean import josa
@@ -83,8 +84,13 @@ def _alternatives(node, parents, ns, params, denominators):
     """(operator, make_replacement(fresh_node) -> node, message) for one node of the solution."""
     out = []
     in_denominator = id(node) in denominators
-    # ---- year ±1
-    if isinstance(node, ast.Constant) and type(node.value) is int and node.value in _YEAR:
+    # ---- year ±1 (not a random seed such as default_rng(2024) or random_state=2024)
+    parent = parents.get(id(node))
+    seed = (isinstance(parent, ast.keyword) and parent.arg in ("random_state", "seed")) or (
+        isinstance(parent, ast.Call) and any(w in _src(parent.func).lower() for w in ("rng", "seed", "randomstate")))
+    if seed:
+        pass
+    elif isinstance(node, ast.Constant) and type(node.value) is int and node.value in _YEAR:
         for d in (-1, 1):
             out.append(("year", lambda n, d=d: ast.Constant(n.value + d),
                         f"{node.value}년이 아니라 {node.value + d}년 값이에요. 연도 조건({node.value})을 확인하세요."))
@@ -93,7 +99,7 @@ def _alternatives(node, parents, ns, params, denominators):
         for d in (-1, 1):
             out.append(("year", lambda n, d=d: ast.Constant(f"{int(n.value[:4]) + d}{n.value[4:]}"),
                         f"{y}년이 아니라 {y + d}년 값이에요 ({josa(repr(node.value), '이/가')} 아니라 '{y + d}{node.value[4:]}'). 기간을 확인하세요."))
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in ns:
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in ns and not seed:
         v = ns[node.id]
         if type(v) is int and v in _YEAR:
             for d in (-1, 1):
@@ -294,7 +300,8 @@ def run(code: str, ns: dict, variable: str):
 
     plt = sys.modules.get("matplotlib.pyplot")
     fig = plt.figure() if plt is not None else None
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a wrong reading's warnings are not the learner's
         exec(compile(code, "<solution>", "exec"), ns)  # noqa: S102 - the lesson's own (mutated) solution
     value = ns.get(variable)
     if fig is not None and not type(value).__module__.startswith("matplotlib"):
