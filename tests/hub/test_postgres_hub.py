@@ -139,3 +139,19 @@ def test_a_wrong_gradebook_password_or_a_password_in_the_url_is_one_clear_line(p
         done = subprocess.run(cmd, env={**env, "DATALIT_LAB_GRADEBOOK_URL": url}, capture_output=True, text=True,
                               timeout=120)
         assert done.returncode == 1 and says in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
+
+
+def test_grading_jobs_reach_the_gradebook_database_and_nothing_else(repo):
+    """manifests/gradebook-db.yaml widens the Jobs' no-network policy by one rule: TCP 5432 to the database's
+    pods. No DNS (a way out of the pod for a notebook in sidecar mode), no other port, no other pod."""
+    import yaml
+
+    (policy,) = list(yaml.safe_load_all((repo / "hub_config" / "k8s" / "manifests" / "gradebook-db.yaml").read_text()))
+    spec = policy["spec"]
+    assert policy["kind"] == "NetworkPolicy" and spec["policyTypes"] == ["Egress"]
+    assert spec["podSelector"] == {"matchLabels": {"component": "datalit-autograde"}}
+    assert spec["egress"] == [{"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "datalit-postgres"}}}],
+                               "ports": [{"port": 5432, "protocol": "TCP"}]}]
+    values = yaml.safe_load((repo / "hub_config" / "k8s" / "values.yaml").read_text())
+    host = values["hub"]["extraEnv"]["DATALIT_LAB_GRADEBOOK_URL"].split("@", 1)[1].split(":")[0]
+    assert all(part.isdigit() for part in host.split(".")), "the Jobs cannot resolve a name: the URL needs the IP"
