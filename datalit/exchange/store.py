@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import shutil
+import stat
 import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -158,8 +159,9 @@ class Store:
             self.base.mkdir(parents=True, exist_ok=True)
         finally:
             os.umask(old)
-        os.chmod(self.root, 0o700)  # nobody but the exchange (root) lists or reads anything here
-        os.chmod(self.base, 0o700)
+        for path in (self.root, self.base):  # nobody but the exchange (root) lists or reads anything here
+            if stat.S_IMODE(os.stat(path).st_mode) != 0o700:  # already so: nothing to write (a reader's read-only
+                os.chmod(path, 0o700)                       # mount on Kubernetes: the hub pod's, for the roster)
 
     # ---- released labs ---------------------------------------------------------------------------
     def release(self, lab: str, src: Path, due: datetime | None) -> dict:

@@ -121,3 +121,55 @@ def test_the_exchange_container_starts_from_its_own_environment(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+READ_ONLY_PROBE = r"""
+import json, sys
+from pathlib import Path
+from datalit.exchange import activity
+from datalit.exchange.store import Store
+from datalit.hub.teamserver import roster_file
+root, course = Path(sys.argv[1]), sys.argv[2]
+store = Store(root, course)                       # as datalit.hub.teamhub.contribution opens it
+out = {"roster": store.roster(),
+       "summary": activity.summary(store, "team-a", ["kim"], ["lab1_bike_story"]),
+       "k8s_jobs": json.loads(roster_file({"exchange_dir": str(root), "course_id": course}, None).read_text())}
+try:
+    (root / "probe").write_text("x")
+    out["wrote"] = True
+except OSError:
+    out["wrote"] = False
+print(json.dumps(out, default=str))
+"""
+
+
+def test_the_hub_reads_the_exchange_store_through_a_read_only_mount(tmp_path):
+    """The hub pod mounts the exchange's claim read-only: what it reads there (the roster for team servers and
+    a grading run, the teams' activity for instructors) works on a real read-only mount (a bind mount made
+    read-only in a mount namespace of its own), and nothing can be written."""
+    import json
+    import os
+    import shutil
+
+    import pytest
+
+    from datalit.exchange.store import Store
+
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("needs root and unshare for a read-only bind mount")
+    course = DEFAULTS["lab"]["course_id"]
+    store_dir, mount = tmp_path / "store", tmp_path / "ro"
+    mount.mkdir()
+    store = Store(store_dir, course)  # the exchange's side: writable
+    (store.base / "roster.json").write_text(json.dumps({"lab1_bike_story": {"team-a": ["kim"]}}))
+    script = tmp_path / "probe.py"
+    script.write_text(READ_ONLY_PROBE)
+    shell = (f"mount --bind {store_dir} {mount} && mount -o remount,ro,bind {mount} && "
+             f"{sys.executable} {script} {mount} {course}")
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", shell], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["wrote"] is False  # really read-only
+    assert got["roster"] == got["k8s_jobs"] == {"lab1_bike_story": {"team-a": ["kim"]}}
+    assert got["summary"][0]["member"] == "kim"
