@@ -37,7 +37,8 @@ def test_the_review_draws_on_earlier_lessons_and_mixes_values_and_concepts(tier)
 
     nb = nbformat.read(str(_review(tier)), as_version=4)
     earlier = {int(p.name[:2]) for p in lesson_paths(tier)} - {99}
-    cited = {int(n) for n in re.findall(r"### 복습 \d+ \((?:개념, )?\S+ (\d{2})", "\n".join(c.source for c in nb.cells))}
+    heads = re.findall(r"^### 복습 \d+ \(([^)]*)\)", "\n".join(c.source for c in nb.cells), re.M)
+    cited = {int(n) for h in heads for n in re.findall(r"\b(\d{2})\b", h)}
     assert len(cited) >= 3 and cited <= earlier, cited
     qs = questions_in(load_module(f"{tier}.review"))
     assert sum(isinstance(q, Concept) for q in qs) >= 2 and sum(not isinstance(q, Concept) for q in qs) >= 3
@@ -77,6 +78,17 @@ def test_numbers_quoted_by_the_review_questions_match_the_data():
     assert f"약 −{abs(a1.observed_diff()):.1f}㎍/㎥" in adv.q4.question
     assert f"약 −{abs(lo):.1f} ~ {hi:.1f}㎍/㎥" in adv.q4.question
     assert mid.q1.expected(gu="용산구") == pytest.approx(66.50205, rel=1e-6)  # the glossary's 1만 명당 example
+    from datalit import data
+    from datalit.lessons.exercises.beginner import review as beg
+
+    sales = data.load("seoul_apartment_sales_2022")
+    price = sales.loc[~sales["is_cancelled"], "price_manwon"]
+    assert f"평균 {price.mean() / 10_000:.2f}억 원, 중앙값 {price.median() / 10_000:.2f}억 원" in beg.q4.question
+    assert f"{price.max() / 10_000:.0f}억 원" in beg.q4.why["다"] and 20_000 < price.mean() - price.median() < 30_000
+    air = data.load("seoul_air_quality_daily")
+    pm = air[air["date"].dt.year == 2019].groupby("gu")["pm10"].mean().sort_values(ascending=False)
+    (g1, v1), (g2, v2) = pm.iloc[:2].items()
+    assert f"1위 {g1}({v1:.1f}㎍/㎥)와 2위 {g2}({v2:.1f}㎍/㎥)의 차이는 {v1 - v2:.1f}㎍/㎥" in beg.q5.question
     del a2  # R² 0.91 / 0.64 / 0.97 in adv.q5: recomputed by test_glossary (slow)
 
 
@@ -89,7 +101,7 @@ def test_model_numbers_quoted_by_the_advanced_review_match_the_data():
     assert f"R²({a2._train_r2():.2f})" in text
 
 
-@pytest.mark.parametrize("tier", ["intermediate", "advanced"])
+@pytest.mark.parametrize("tier", REVIEW_TIERS)
 def test_adding_the_review_changes_no_completion_and_no_hours(tier):
     """A learner who passed every exercise of the lessons before the review stays complete; the certificate's
     hours are the same sum of minutes; and every later lesson (not 99) must join the rule."""
