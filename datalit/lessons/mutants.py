@@ -389,6 +389,9 @@ def conditions(code: str, params: dict) -> str:
     parts = []
     if conds:
         parts.append("조건 " + ", ".join(dict.fromkeys(conds)))
+    unnamed = {k: v for k, v in params.items() if not any(f"({k}=" in c for c in conds)}
+    if unnamed:  # the lesson's own values (구, 연도, 역...), also when a given cell applied them
+        parts.append("값 " + ", ".join(f"{k}={v!r}" for k, v in unnamed.items()))
     if aggs:
         parts.append("계산 " + "·".join(dict.fromkeys(aggs)))
     return ("확인할 것: " + " / ".join(parts) + ".") if parts else ""
