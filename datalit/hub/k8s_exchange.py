@@ -33,7 +33,12 @@ def labels() -> dict:
     return {"app.kubernetes.io/name": "datalit", "component": COMPONENT}
 
 
-def deployment(k8s: dict, values: dict | None = None) -> dict:
+# the service's own settings (datalit/exchange/service.py limits_of, the course): the hub pod's values, so that
+# an override in hub.extraEnv (DATALIT_LAB_MAX_FILE_MB ...) holds in the exchange's pod as well
+LAB_KEYS = ("course_id", "max_file_mb", "max_files", "team_quota_mb")
+
+
+def deployment(k8s: dict, values: dict | None = None, lab: dict | None = None) -> dict:
     from datalit.hub.roles import EXCHANGE_SERVICE
 
     port = int(k8s["exchange_port"])
@@ -44,6 +49,7 @@ def deployment(k8s: dict, values: dict | None = None) -> dict:
         "JUPYTERHUB_API_URL": f"http://hub.{k8s['namespace']}.svc.cluster.local:{HUB_API_PORT}/hub/api",
         "DATALIT_LAB_EXCHANGE_DIR": k8s["exchange_mount"],
         "HOME": "/tmp", "TMPDIR": "/tmp",
+        **{f"DATALIT_LAB_{k.upper()}": str(v) for k, v in (lab or {}).items() if k in LAB_KEYS},
     }
     container = {
         "name": "exchange",
@@ -108,8 +114,8 @@ def network_policy(k8s: dict) -> dict:
     }
 
 
-def manifests(k8s: dict, values: dict | None = None) -> list[dict]:
-    return [deployment(k8s, values), service(k8s), network_policy(k8s)]
+def manifests(k8s: dict, values: dict | None = None, lab: dict | None = None) -> list[dict]:
+    return [deployment(k8s, values, lab), service(k8s), network_policy(k8s)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
                                 description="print the exchange's Deployment, Service and NetworkPolicy")
     p.add_argument("--values", type=Path, default=None, help="the chart values (default: the hub pod's)")
     a = p.parse_args(argv)
-    k8s = load_config()["k8s"]
+    cfg = load_config()
+    k8s = cfg["k8s"]
     values = None
     if a.values is not None:
         try:
@@ -132,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, yaml.YAMLError) as exc:
             print(f"cannot read {a.values}: {exc}", file=sys.stderr)
             return 2
-    sys.stdout.write(yaml.safe_dump_all(manifests(k8s, values), sort_keys=False))
+    sys.stdout.write(yaml.safe_dump_all(manifests(k8s, values, cfg["lab"]), sort_keys=False))
     return 0
 
 

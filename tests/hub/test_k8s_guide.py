@@ -139,6 +139,7 @@ def test_step_6_prints_the_exchange_with_the_hub_pods_values(tmp_path, k8s_rende
     held.write_text(secret_data(k8s_rendered)["values.yaml"])
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("DATALIT_")}
     env["DATALIT_K8S_CHART_VALUES"] = str(held)
+    env["DATALIT_LAB_MAX_FILE_MB"] = "7"  # an override in hub.extraEnv reaches the exchange's pod too
     done = subprocess.run([sys.executable, "-m", "datalit.hub.k8s_exchange"], capture_output=True, text=True,
                           env=env, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -147,6 +148,8 @@ def test_step_6_prints_the_exchange_with_the_hub_pods_values(tmp_path, k8s_rende
     values = yaml.safe_load(held.read_text())
     (c,) = objects[0]["spec"]["template"]["spec"]["containers"]
     assert c["image"] == f"{values['singleuser']['image']['name']}:{values['singleuser']['image']['tag']}"
+    pod_env = {e["name"]: e.get("value") for e in c["env"]}
+    assert pod_env["DATALIT_LAB_MAX_FILE_MB"] == "7" and pod_env["DATALIT_LAB_COURSE_ID"] == DEFAULTS["lab"]["course_id"]
     assert objects[0]["spec"]["template"]["spec"]["imagePullSecrets"] == [{"name": n} for n in values["imagePullSecrets"]]
     bad = subprocess.run([sys.executable, "-m", "datalit.hub.k8s_exchange", "--values", str(tmp_path / "none.yaml")],
                          capture_output=True, text=True, env=env, timeout=60)
