@@ -68,9 +68,13 @@ def notebook_problems(nb, module) -> list[str]:
     for q in concepts_in(module):
         labels = "|".join(re.escape(k) for k in q.options)
         option_line = re.compile(rf"^\s*(?:[-*]\s*)?\(\s*({labels})\s*\)\s*\S", re.M)
+        # the run-on form: "(가) 주민이 늘어난다 (나) 다른 곳에서 온 사람들이 머문다" inside one paragraph
+        option_inline = re.compile(rf"\(\s*({labels})\s*\)\s*[^\s)]")
         for i, cell in enumerate(nb.cells):
             listed = {m.group(1) for m in option_line.finditer(cell.source)} if cell.cell_type == "markdown" else ()
-            if len(listed) >= 2 or (cell.cell_type == "markdown"
+            run_on = cell.cell_type == "markdown" and any(
+                len({m.group(1) for m in option_inline.finditer(para)}) >= 2 for para in re.split(r"\n\s*\n", cell.source))
+            if len(listed) >= 2 or run_on or (cell.cell_type == "markdown"
                                     and any(f") {text}" in cell.source for text in q.options.values())):
                 out.append(f"cell {i}: lists the options of {q.name} in markdown (shown twice, and not in the "
                            f"learner's shuffled order): show them with {q.name}.show()")

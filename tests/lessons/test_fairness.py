@@ -59,6 +59,18 @@ def test_options_printed_twice_in_markdown_are_caught():
         "show them with q4.show()"]
 
 
+def test_options_run_on_in_a_paragraph_are_caught():
+    """The issue's first half of the pattern: the options written into the question's paragraph, reworded so
+    that no option text matches, then shown again by code."""
+    run_on = "### 연습 4\n가장 알맞은 해석은? (가) 낮에 주민이 늘어난다 (나) 다른 구에서 온 사람들이 머문다"
+    assert fairness.notebook_problems(_lesson(run_on, code="q4.show()"), MODULE) == [
+        "cell 0: lists the options of q4 in markdown (shown twice, and not in the learner's shuffled order): "
+        "show them with q4.show()"]
+    # naming one option in prose, or two options in different paragraphs, is not a list
+    prose = "### 연습 4\n보기 (가)를 고른 사람이 많았어요.\n\n(나)는 왜 틀렸을까요?"
+    assert fairness.notebook_problems(_lesson(prose, code="q4.show()"), MODULE) == []
+
+
 def test_a_lesson_that_shows_the_options_from_code_is_clean():
     asked = "### 연습 4\n가장 알맞은 해석은? 아래 셀을 실행하면 보기가 나와요."
     assert fairness.notebook_problems(_lesson(asked, code="q4.show()"), MODULE) == []
