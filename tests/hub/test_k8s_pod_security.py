@@ -156,13 +156,13 @@ def test_grading_jobs_go_to_their_own_pool_and_pull_with_the_registry_secret(k8s
     cfg = copy.deepcopy(load_config())
     cfg["k8s"].update(grading_node_selector="datalit.seoul.go.kr/pool=grading",
                       grading_toleration="datalit.seoul.go.kr/pool=grading:NoSchedule")
-    held = tmp_values = yaml.safe_load(secret_data(k8s_rendered)["values.yaml"])  # the hub pod's chart values
+    held = yaml.safe_load(secret_data(k8s_rendered)["values.yaml"])  # the hub pod's chart values
     import tempfile
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "values.yaml"
-        path.write_text(yaml.safe_dump(tmp_values))
+        path.write_text(yaml.safe_dump(held))
         cfg["k8s"]["chart_values"] = str(path)
         jobs = k8s_jobs.grading_jobs("lab1_bike_story", "r1", 2, 4, cfg=cfg)
     for job in jobs:
