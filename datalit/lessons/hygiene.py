@@ -21,7 +21,7 @@ CHECK_CALL = re.compile(r"\b(q\d+)\.check\(")
 PLOT_CALL = re.compile(r"\.plot\b|\bplt\.|\bsns\.|\.hist\(|\.bar\(")
 MIN_KOREAN_CHARS = 200
 # tiers whose lessons already link the glossary and describe every chart (issue #23); the others warn
-CONVERTED_TIERS = ("intermediate", "advanced")
+CONVERTED_TIERS = ("intermediate", "advanced", "beginner", "citizen")
 
 
 class PendingLessonCheck(UserWarning):
