@@ -178,9 +178,9 @@ def measure_lesson(path) -> list[dict]:
 
 
 def _cached_measure(args) -> list[dict]:
-    path, use_cache = args
+    path, use_cache, folder = args
     key = _key(path)
-    file = cache_dir() / f"{Path(path).parent.name}-{Path(path).stem}-{key}.json"
+    file = Path(folder) / f"{Path(path).parent.name}-{Path(path).stem}-{key}.json"
     if use_cache and file.is_file():
         return json.loads(file.read_text(encoding="utf-8"))
     rows = measure_lesson(path)
@@ -215,7 +215,7 @@ def measure(paths=None, workers: int = 2, use_cache: bool = True) -> list[dict]:
     # imported once in the fork server: each lesson's fresh process starts with them (saves seconds per lesson)
     ctx.set_forkserver_preload(list(PRELOAD))
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx, max_tasks_per_child=1) as pool:
-        return [r for rows in pool.map(_cached_measure, [(p, use_cache) for p in paths]) for r in rows]
+        return [r for rows in pool.map(_cached_measure, [(p, use_cache, str(cache_dir())) for p in paths]) for r in rows]
 
 
 def share(rows, key: str = "named") -> float:
