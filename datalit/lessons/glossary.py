@@ -6,8 +6,10 @@
 
 The hub hands out only ``<tier>/*.ipynb`` (datalit.hub.content) and JupyterLab opens a ``.md`` file as
 text, so the builder writes the glossary as ``용어집.ipynb`` (one markdown cell per term) beside each
-course's lessons; a lesson links ``[평균](용어집.ipynb#평균)``. The anchor is the heading text with spaces
-turned into ``-``, which is how JupyterLab names a heading (``createHeaderId``).
+course's lessons; a lesson links ``[평균](용어집.ipynb#cell-id=term-mean)``. The target is the term's cell
+id, made from its English name (``영어: mean``): JupyterLab 4 compares a link's fragment with heading ids
+as the browser sends it, percent-encoded, so a Korean heading anchor (``#평균``) opens the glossary at its
+top instead of at the term (tests/lessons/test_glossary_browser.py clicks one in a real JupyterLab).
 
 "First use" is counted in the learner's reading order, over the markdown cells between the objectives
 cell and the key-points cell (both are compared word for word with the metadata, and sum up what the
@@ -26,6 +28,7 @@ SOURCE_NAME = "용어집.md"
 NOTEBOOK_NAME = "용어집.ipynb"
 EXAMPLE_PREFIX = "서울 예:"
 ALIAS_PREFIX = "다른 표기:"
+ENGLISH_PREFIX = "영어:"
 NOT_TERMS = ("상관없", "상관 없", "상관하")  # 'regardless' and 'to mind', not correlation
 HIDDEN_TAGS = {"instructor", "teacher"}
 
@@ -37,8 +40,16 @@ class Entry:
     aliases: list[str] = field(default_factory=list)
 
     @property
+    def english(self) -> str:
+        for line in self.body.splitlines():
+            if line.startswith(ENGLISH_PREFIX):
+                return line[len(ENGLISH_PREFIX):].strip()
+        return ""
+
+    @property
     def anchor(self) -> str:
-        return anchor(self.term)
+        """The glossary cell's id (ASCII, so that a link's fragment survives the browser's encoding)."""
+        return "term-" + (re.sub(r"[^a-z0-9]+", "-", self.english.lower()).strip("-") or anchor(self.term))
 
     @property
     def example(self) -> str:
@@ -50,7 +61,7 @@ class Entry:
 
     @property
     def href(self) -> str:
-        return f"{NOTEBOOK_NAME}#{self.anchor}"
+        return f"{NOTEBOOK_NAME}#cell-id={self.anchor}"
 
 
 def anchor(heading: str) -> str:
@@ -100,9 +111,13 @@ def notebook(root: Path | None = None):
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                    "language_info": {"name": "python"}}
     nb.cells = [nbformat.v4.new_markdown_cell(intro)]
-    nb.cells += [nbformat.v4.new_markdown_cell(f"## {term}\n\n{body}") for term, body in sections]
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"glossary-{i}"
+    nb.cells[0].id = "glossary-intro"
+    for term, body in sections:
+        entry = Entry(term, body)
+        paragraphs = "\n\n".join(line.strip() for line in body.splitlines() if line.strip())  # one per line
+        cell = nbformat.v4.new_markdown_cell(f"## {term}\n\n{paragraphs}")
+        cell.id = entry.anchor
+        nb.cells.append(cell)
     return nb
 
 
@@ -191,6 +206,9 @@ def link_problems(nb, items: list[Entry] | None = None) -> list[str]:
                 if target != NOTEBOOK_NAME:
                     problems.append(f"cell {i}: glossary link {href!r} must point to {NOTEBOOK_NAME} "
                                     "(the glossary is handed out beside the lessons)")
-                elif frag and frag not in anchors:
-                    problems.append(f"cell {i}: glossary link {href!r}: no such term in {SOURCE_NAME}")
+                elif frag and not (frag.startswith("cell-id=") and frag[len("cell-id="):] in anchors):
+                    known = {a for e in items for a in (e.term, anchor(e.term))}
+                    hint = (" (a heading anchor: JupyterLab would open the glossary at its top; "
+                            "link #cell-id=term-... as glossary.Entry.href)") if frag in known else ""
+                    problems.append(f"cell {i}: glossary link {href!r}: no such term in {SOURCE_NAME}{hint}")
     return problems

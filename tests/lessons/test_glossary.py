@@ -165,7 +165,9 @@ def test_the_glossary_notebook_is_handed_out_beside_every_course(tmp_path):
         nbformat.validate(nb)
         headings = [c.source.splitlines()[0][3:] for c in nb.cells[1:]]
         assert headings == [e.term for e in glossary.entries()]
-        assert all(e.href == f"용어집.ipynb#{e.term.replace(' ', '-')}" for e in glossary.entries())
+        assert [c.id for c in nb.cells[1:]] == [e.anchor for e in glossary.entries()]
+        assert all(re.fullmatch(r"용어집\.ipynb#cell-id=term-[a-z0-9-]+", e.href) for e in glossary.entries())
+        assert len({e.anchor for e in glossary.entries()}) == len(glossary.entries())
         assert glossary.NOTEBOOK_NAME not in [p.name for p in result[tier]]  # not a lesson: no progress, no check
 
 
@@ -177,15 +179,17 @@ def _lesson(*cells):
 
 def test_an_unlinked_first_use_and_a_dangling_link_are_caught():
     md = nbformat.v4.new_markdown_cell
-    good = _lesson(md("## 평균과 중앙값\n\n[평균](용어집.ipynb#평균)은 큰 값에 끌려가요. 평균보다 "
-                      "[중앙값](용어집.ipynb#중앙값)이 나을 때가 있어요. `평균` 코드는 세지 않아요."),
-                   md("[신뢰구간](용어집.ipynb#신뢰구간)은 구간 하나예요… 상관없이 쓰는 말은 용어가 아니에요.") )
+    h = {e.term: e.href for e in glossary.entries()}
+    good = _lesson(md(f"## 평균과 중앙값\n\n[평균]({h['평균']})은 큰 값에 끌려가요. 평균보다 "
+                      f"[중앙값]({h['중앙값']})이 나을 때가 있어요. `평균` 코드는 세지 않아요."),
+                   md(f"[신뢰구간]({h['신뢰구간']})은 구간 하나예요… 상관없이 쓰는 말은 용어가 아니에요.") )
     problems = glossary.link_problems(good)
-    assert problems == ["cell 2: first use of glossary term '구간' is not linked (write [구간](용어집.ipynb#구간))"]
-    bad = _lesson(md("평균은 [평균](용어집.ipynb#평균)이에요. [분모](용어집.ipynb#분모)와 "
-                     "[1만 명당](용어집.ipynb#1만-명당), [없는 말](용어집.ipynb#없는-말), [용어집](../용어집.md)"))
+    assert problems == [f"cell 2: first use of glossary term '구간' is not linked (write [구간]({h['구간']}))"]
+    bad = _lesson(md(f"평균은 [평균]({h['평균']})이에요. [분모]({h['분모']})와 "
+                     "[1만 명당](용어집.ipynb#1만-명당), [없는 말](용어집.ipynb#cell-id=term-nothing), [용어집](../용어집.md)"))
     problems = glossary.link_problems(bad)
     assert problems[0].startswith("cell 1: first use of glossary term '평균' is not linked")
-    assert any("'용어집.ipynb#없는-말': no such term" in p for p in problems)
+    assert any("'용어집.ipynb#1만-명당': no such term" in p and "a heading anchor" in p for p in problems)
+    assert any("'용어집.ipynb#cell-id=term-nothing': no such term" in p for p in problems)
     assert any("'../용어집.md' must point to 용어집.ipynb" in p for p in problems)
-    assert len(problems) == 3, problems
+    assert len(problems) == 5, problems
