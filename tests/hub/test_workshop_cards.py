@@ -96,3 +96,4 @@ def test_a_cards_qr_link_logs_in_to_the_first_lesson_in_jupyterlab(hub, tmp_path
         page.locator(".jp-NotebookPanel .jp-MarkdownCell .jp-RenderedHTMLCommon h1").first.wait_for(timeout=60_000)
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
         shot(page, tmp_path, "workshop-qr-first-lesson.png", prefix="t8-")
+    hub.stop_server(name)
