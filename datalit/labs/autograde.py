@@ -86,7 +86,11 @@ _COURSE: Course | None = None
 # matplotlib_inline.backend_inline: imported outside IPython it never hooks the inline figures up
 KERNEL_PRELOAD = ("koreanize_matplotlib", "datalit.hangul", "datalit.lessons.checks",
                   "sklearn.feature_extraction.text", "sklearn.linear_model", "sklearn.model_selection",
-                  "sklearn.pipeline")
+                  "sklearn.pipeline",
+                  # what every graded kernel still imported itself (py-spy of the kernels, lab 1): ipykernel's
+                  # pdb and inspector, IPython's history store, pandas' plotting backend, pyarrow's datasets
+                  "pdb", "IPython.core.oinspect", "sqlite3", "stack_data", "pandas.plotting._matplotlib",
+                  "pyarrow.dataset")
 
 
 def _init_worker(course: Course, slots, sandbox_cache: str | None) -> None:
@@ -94,6 +98,9 @@ def _init_worker(course: Course, slots, sandbox_cache: str | None) -> None:
     global _COURSE
     warnings.filterwarnings("ignore")  # SQLAlchemy/IPython chatter from nbgrader; the log keeps the rest
     _COURSE = course
+    from datalit.labs import worker_cache
+
+    worker_cache.install()  # nbgrader's per-team database and schema set-up, once per worker
     os.environ["DATALIT_SANDBOX_SLOT"] = str(slots.get())  # a replaced worker gets the dead one's slot back
     os.chdir(course.root)
     if sandbox_cache and course.cfg["prewarm"]:

@@ -162,7 +162,7 @@ def install_labchecks(sandbox_dir: str, prefix: str) -> Path:
     if not (src / "__init__.py").exists():
         raise SlotUserError(f"no reference checks at {src} (set lab.checkout_dir to the checkout)")
     gid = ensure_sandbox_group(prefix)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(b"pyc")  # (copies made before they carried compiled files are not reused)
     for f in files:
         digest.update(str(f.relative_to(src)).encode() + b"\0" + f.read_bytes() + b"\0")
     base = prepare_sandbox_dir(sandbox_dir)
@@ -175,6 +175,11 @@ def install_labchecks(sandbox_dir: str, prefix: str) -> Path:
             dest = tmp / LABCHECKS / f.relative_to(src)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, dest)
+        # compiled here, by root: kernels run with PYTHONDONTWRITEBYTECODE and import the checks afresh
+        # before every test cell, so each import compiled the source again
+        import compileall
+
+        compileall.compile_dir(str(tmp / LABCHECKS), quiet=2)
         for p in [tmp, *tmp.rglob("*")]:
             os.lchown(p, 0, gid)
             os.chmod(p, 0o750 if p.is_dir() else 0o640)

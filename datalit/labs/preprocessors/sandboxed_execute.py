@@ -63,6 +63,12 @@ class SandboxedExecute(Execute):
     def _km_default(self):
         return SandboxKernelManager
 
+    @default("shutdown_kernel")
+    def _shutdown_default(self):
+        # every output is in once the last cell replied: a graceful shutdown only ran the team's atexit code
+        # and waited for the kernel's exit in 0.1 s polls; the sandbox (or the sidecar) kills what is left
+        return "immediate"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
         super().__init__(*args, **kwargs)
