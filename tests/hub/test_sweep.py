@@ -1,4 +1,4 @@
-"""A clean stop ends what is left of this hub's user servers, and nothing of another hub or a service."""
+"""A clean stop ends what is left of this hub's user servers, and nothing of another hub."""
 from __future__ import annotations
 
 import os
@@ -21,9 +21,7 @@ def test_only_this_hubs_servers_are_ended():
     kernel = _sleeper({"JUPYTERHUB_API_URL": f"http://127.0.0.1:{port}/hub/api", "JUPYTERHUB_USER": "tsweep1"})
     theirs = _sleeper({"JUPYTERHUB_API_URL": f"http://127.0.0.1:{other}/hub/api", "JUPYTERHUB_USER": "tsweep2"})
     longer = _sleeper({"JUPYTERHUB_API_URL": f"http://127.0.0.1:1{port}/hub/api", "JUPYTERHUB_USER": "tsweep3"})
-    service = _sleeper({"JUPYTERHUB_API_URL": f"http://127.0.0.1:{port}/hub/api",
-                        "JUPYTERHUB_SERVICE_NAME": "idle-culler"})
-    procs = (mine, kernel, theirs, longer, service)
+    procs = (mine, kernel, theirs, longer)
     try:
         deadline = time.time() + 10
         while time.time() < deadline and len(servers_of(port)) < 2:
@@ -33,8 +31,8 @@ def test_only_this_hubs_servers_are_ended():
         assert set(found) == {mine.pid, kernel.pid}, found
         assert mine.wait(10) is not None and kernel.wait(10) is not None
         assert "tsweep1" in said[0] and "outlived the hub" in said[0]
-        for p in (theirs, longer, service):
-            assert p.poll() is None, "a process of another hub or a service was ended"
+        for p in (theirs, longer):
+            assert p.poll() is None, "a process of another hub was ended"
         assert end_leftover_servers(port, said.append) == {} and len(said) == 1  # nothing left, nothing said
     finally:
         for p in procs:
