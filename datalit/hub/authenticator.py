@@ -44,10 +44,12 @@ MSG_EXPIRED = ("워크숍 계정 {username}의 사용 기간이 {until}에 끝�
 
 
 class DatalitLoginHandler(LoginHandler):
-    def _render(self, login_error=None, username=None):
+    def _render(self, login_error=None, username=None, **kwargs):
+        # **kwargs: JupyterHub's error page renders the login form with sync=True (an XSRF failure on
+        # POST /hub/login raised a TypeError and showed a bare error page instead of the Korean one)
         if login_error:
             login_error = self.authenticator.explain_failure(username or "", login_error, self)
-        return super()._render(login_error=login_error, username=username)
+        return super()._render(login_error=login_error, username=username, **kwargs)
 
 
 class DatalitSignUpHandler(SignUpHandler):
