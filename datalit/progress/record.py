@@ -131,8 +131,8 @@ def completion(state_dir, user: str, tier: str) -> dict:
 
     * ``user``, ``tier``; ``course_title``: the course's Korean title (course.yaml ``title``);
     * ``lessons``: every lesson of the course in order, each
-      ``{lesson, title, passed, total, minutes, completed_at}`` -- ``lesson`` the notebook's stem
-      ("00-python-first-steps"), ``passed`` how many of its ``total`` questions (exercises and concept
+      ``{lesson, number, title, passed, total, minutes, completed_at, required}`` -- ``lesson`` the notebook's
+      stem ("00-python-first-steps"), ``required`` whether the completion rule asks for it (a review is not), ``passed`` how many of its ``total`` questions (exercises and concept
       questions) the learner has passed at least once, ``minutes`` from course.yaml, ``completed_at``
       the UTC ISO time the lesson reached the rule's ``min_passed_ratio`` (None if it has not);
     * ``hours`` (float): the minutes of the lessons the rule asks for, in hours (what the course
@@ -157,7 +157,8 @@ def completion(state_dir, user: str, tier: str) -> dict:
     times = [r["completed_at"] for r in required] + [lab["submitted_at"] for lab in labs if lab["submitted_at"]]
     return {
         "user": user, "tier": tier, "course_title": found.title,
-        "lessons": [{k: r[k] for k in ("lesson", "title", "passed", "total", "minutes", "completed_at")} for r in rows],
+        "lessons": [{**{k: r[k] for k in ("lesson", "number", "title", "passed", "total", "minutes", "completed_at")},
+                     "required": r["number"] in found.rule_lessons} for r in rows],
         "labs": labs, "hours": found.hours, "completed": completed,
         "first_at": evts[0]["at"] if evts else None,
         "completed_at": max(times) if completed else None,

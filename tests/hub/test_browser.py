@@ -25,18 +25,17 @@ def test_browser_login_courses_and_first_lesson(hub, tmp_path):
             shot(page, tmp_path, "hub-login.png")
             log_in_and_start(page, name, password)
 
-            # JupyterLab in Korean, the course folder in the file browser
+            # a first login lands in JupyterLab (in Korean) on the first lesson, already open, with its
+            # course folder in the file browser
             assert "파일" in page.inner_text(".lm-MenuBar")
-            page.locator(".jp-DirListing-itemText", has_text="courses").dblclick()
-            page.locator(".jp-DirListing-itemText", has_text="beginner").dblclick()
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+            sync_api.expect(page.locator(".lm-DockPanel .lm-TabBar-tab.lm-mod-current")).to_contain_text(first)
             page.locator(".jp-DirListing-itemText", has_text=first).wait_for()
             listing = page.inner_text(".jp-DirListing-content")
             assert all(nb.name in listing for nb in lessons), listing
             shot(page, tmp_path, "lab-courses.png")
 
-            # open and run the first lesson (Run > Run All Cells, in Korean)
-            page.locator(".jp-DirListing-itemText", has_text=first).dblclick()
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+            # run the first lesson (Run > Run All Cells, in Korean)
             # the kernel is connected and idle ("Python 3 (ipykernel) | 대기" in the status bar)
             page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"\| 대기")).first.wait_for(timeout=90_000)
             page.locator(".lm-MenuBar-itemLabel", has_text="실행").first.click()

@@ -53,6 +53,7 @@ def test_no_double_particle_forms_and_no_fixed_particle_after_a_value():
     ("'마포구'", "을/를", "'마포구'를"), ("'강남역'", "을/를", "'강남역'을"), ("서울", "으로/로", "서울로"),
     ("강남역", "으로/로", "강남역으로"), ("학교", "으로/로", "학교로"), ("80", "과/와", "80과"), ("35", "과/와", "35와"),
     ("2019-09-13", "은/는", "2019-09-13은"), ("2022", "이에요/예요", "2022예요"), ("pm10", "이/가", "pm10이"),
+    ("R²", "이/가", "R²이"), ("R²", "을/를", "R²을"), ("x³", "은/는", "x³은"), ("①", "이/가", "①가"),
     ("'households'", "로", None),
 ])
 def test_josa_reads_the_final_sound(word, pair, want):
@@ -68,5 +69,5 @@ def test_checker_type_messages_read_naturally():
     import pandas as pd
 
     assert "숫자가 들어 있어요" in ck.series()(3, pd.Series([1]))
-    assert "DataFrame(표)이 들어 있어요" in ck.number()(pd.DataFrame({"a": [1, 2]}), 1) or True
+    assert "값 2개짜리 DataFrame(표)이에요" in ck.number()(pd.DataFrame({"a": [1, 2]}), 1)
     assert "문자열(str)이 들어 있어요" in ck.frame()("x", pd.DataFrame({"a": [1]}))

@@ -54,19 +54,23 @@ def test_completion_follows_the_course_rule_and_hours_come_from_minutes(tmp_path
     monkeypatch.delenv("DATALIT_LAB_COURSE_DIR", raising=False)
     monkeypatch.delenv("DATALIT_CONFIG", raising=False)
     beginner = course("beginner")
-    assert beginner.min_passed_ratio == 1.0 and len(beginner.required) == len(beginner.lessons)
+    # the rule asks for lessons 0-8; the review (99) is practice and counts for neither completion nor hours
+    assert beginner.min_passed_ratio == 1.0 and [e.number for e in beginner.required] == list(range(9))
+    assert [e.number for e in beginner.lessons] == list(range(9)) + [99]
     assert beginner.rule_labs == ("lab1_bike_story", "project1_bike_new_stations")
     assert completion(tmp_path, "a", "beginner")["completed"] is False
     t = 0
-    for lesson in beginner.lessons:
+    for lesson in beginner.required:
         for q in lesson.questions:
             t += 1
             events.append(tmp_path, event(lesson=lesson.lesson, question=q, at=f"2026-12-07T{t // 60:02d}:{t % 60:02d}:00+00:00"))
             events.append(tmp_path, event(lesson=lesson.lesson, question=q, ok=False, diagnosis="undiagnosed"))
     got = completion(tmp_path, "a", "beginner")
-    assert all(lesson["passed"] == lesson["total"] > 0 and lesson["completed_at"] for lesson in got["lessons"])
+    done = {lesson["number"]: lesson for lesson in got["lessons"]}
+    assert all(done[n]["passed"] == done[n]["total"] > 0 and done[n]["completed_at"] for n in range(9))
+    assert not done[99]["completed_at"]  # the review untouched: the lessons still count as complete below
     assert got["course_title"].startswith("입문 과정")
-    assert got["hours"] == round(sum(lesson.minutes for lesson in beginner.lessons) / 60, 2)
+    assert got["hours"] == round(sum(lesson.minutes for lesson in beginner.required) / 60, 2) == 6.5
     assert got["first_at"] == "2026-12-07T00:01:00+00:00"
     assert [lab["lab"] for lab in got["labs"]] == list(beginner.rule_labs)
     assert all(not lab["done"] and lab["reason"] == lab_standing.NO_COURSE and lab["score"] is None for lab in got["labs"])

@@ -59,7 +59,8 @@ def genuine(hub, tmp_path_factory):
     out = tmp_path_factory.mktemp("cert") / "이수증.pdf"
     issued = _cli(hub, learner, "--tier", "citizen", "--out", str(out), "--name", "박서연")
     assert issued.returncode == 0, issued.stderr
-    return {"learner": learner, "code": issued.stdout.rsplit("code ", 1)[1].strip(), "course": citizen}
+    day = f"2026-11-{10 + len(citizen.lessons) - 1:02d}"  # the last lesson's day: the completion date printed
+    return {"learner": learner, "code": issued.stdout.rsplit("code ", 1)[1].strip(), "course": citizen, "day": day}
 
 
 def test_the_genuine_code_is_accepted_and_shows_only_what_the_paper_says(hub, genuine):
@@ -68,7 +69,7 @@ def test_the_genuine_code_is_accepted_and_shows_only_what_the_paper_says(hub, ge
     assert page.status_code == 200 and 'id="certificate-valid"' in page.text
     citizen = genuine["course"]
     assert "박서연" in page.text and citizen.title in page.text
-    assert f"{codes.hours_text(citizen.hours)}시간" in page.text and "2026-11-13 (KST)" in page.text
+    assert f"{codes.hours_text(citizen.hours)}시간" in page.text and f"{genuine['day']} (KST)" in page.text
     assert citizen.lessons[0].title not in page.text  # never the learner's record
     assert _cli(hub, "verify", genuine["code"]).returncode == 0
 
@@ -86,7 +87,7 @@ def _refused(hub, code: str) -> None:
 def test_a_code_forged_without_the_secret_is_refused(hub, genuine):
     today = kst.shown()[:10]
     claims = [f"mallory|advanced|40|{today}", f"{genuine['learner']}|advanced|40|{today}",
-              f"{genuine['learner']}|citizen|{codes.hours_text(genuine['course'].hours)}|2026-11-13"]
+              f"{genuine['learner']}|citizen|{codes.hours_text(genuine['course'].hours)}|{genuine['day']}"]
     for text in claims:
         for guess in (b"", b"secret", b"datalit", text.encode()):
             forged = _forge(guess, text)

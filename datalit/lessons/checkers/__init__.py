@@ -111,7 +111,7 @@ def number(rel: float = 1e-6, abs: float = 1e-9, integer: bool = False):  # noqa
             if answer.size == 1:
                 return (f"답이 숫자 하나가 아니라 {josa(_type_name(answer), '이에요/예요')}. "
                         "값 하나만 꺼내려면 .iloc[0] 이나 .item() 을 쓰세요.")
-            return (f"답이 숫자 하나가 아니라 {_type_name(answer)}(값 {answer.size}개)예요. "
+            return (f"답이 숫자 하나가 아니라 값 {answer.size}개짜리 {josa(_type_name(answer), '이에요/예요')}. "
                     ".sum(), .mean(), .max() 처럼 하나로 요약하거나 원하는 행을 골라 보세요.")
         if isinstance(answer, str):
             return "답이 숫자가 아니라 문자열이에요. 따옴표 없이 숫자로 계산해 보세요 (예: int(\"12\"))."

@@ -14,7 +14,8 @@ import re
 PAIRS = {"이/가": ("이", "가"), "을/를": ("을", "를"), "은/는": ("은", "는"), "과/와": ("과", "와"),
          "으로/로": ("으로", "로"), "이에요/예요": ("이에요", "예요"), "이라는/라는": ("이라는", "라는")}
 _RIEUL = 8  # index of ㄹ among the final consonants
-_DIGIT_FINAL = {"0": 21, "1": _RIEUL, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": _RIEUL, "8": _RIEUL, "9": 0}
+_DIGIT_FINAL = {"0": 21, "1": _RIEUL, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": _RIEUL, "8": _RIEUL, "9": 0,
+                "²": 17, "³": 17}  # R² is read 알 제곱, x³ 엑스 세제곱: both end in ㅂ
 # how the English words the lessons show are read: True = ends in a consonant sound, "ㄹ" = ends in ㄹ
 _WORDS = {"none": True, "dataframe": True, "series": False, "list": False, "tuple": False, "set": True,
           "dict": False, "int": False, "float": False, "str": True, "bool": "ㄹ", "ndarray": False, "nan": True,
@@ -31,8 +32,10 @@ def _final(word: str):
     ch = text[-1]
     if "가" <= ch <= "힣":
         return (ord(ch) - 0xAC00) % 28
-    if ch.isdigit():
+    if ch in _DIGIT_FINAL:
         return _DIGIT_FINAL[ch]
+    if ch.isdigit():  # other Unicode digits (①, ⁴, ...): reading unknown
+        return None
     m = re.search(r"[A-Za-z]+$", text)
     if m:
         w = m.group(0).lower()
