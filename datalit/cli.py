@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "report": "datalit.reports.cli:report",
     "certificate": "datalit.certificate.cli:certificate",
     "progress": "datalit.progress.cli:progress",
+    "config": "datalit.config_cli:config",
 }
 
 HELP = {
@@ -34,6 +35,7 @@ HELP = {
     "report": "Parameterised department reports (papermill).",
     "certificate": "교육 이수증: issue a PDF for a completed course, verify a code.",
     "progress": "The learning record: export (CSV for HR), gaps.",
+    "config": "The configuration: show every key, its value and where it came from.",
 }
 
 
