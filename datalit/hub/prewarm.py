@@ -87,10 +87,11 @@ def update(root: Path, key: str, **fields) -> dict:
 
 
 def parse_when(text: str) -> dt.datetime:
-    """``2026-12-24 09:50`` as a person in Korea wrote it (an explicit offset is kept) -> UTC."""
+    """``2026-12-24 09:50`` as a person in Korea wrote it (an explicit offset is kept) -> UTC, by the one
+    rule of :func:`datalit.kst.parse_kst` (a bare date is refused: a warm-up starts at a time)."""
     try:
-        return kst.from_korea(dt.datetime.fromisoformat(text.strip()))
-    except ValueError as exc:
+        return kst.parse_kst(text)
+    except kst.TimeFormatError as exc:
         raise PrewarmError(f"time must look like '2026-12-24 09:50' (Korea time), got {text!r}") from exc
 
 

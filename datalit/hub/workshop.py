@@ -26,7 +26,7 @@ from pathlib import Path
 import bcrypt
 
 from datalit.hub.roles import TIER_NAMES, TIERS
-from datalit.kst import end_of_day, from_korea, shown, until
+from datalit.kst import TimeFormatError, now_utc, parse_day_or_kst, shown, to_store, until
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 PROGRAMME = "서울 데이터 리터러시 랩"
 # bcrypt's cost protects guessable, human-chosen passwords; these are random (12 of 31 symbols, 59 bits), so
@@ -63,19 +63,17 @@ def save_registry(state: Path, registry: dict) -> None:
 def parse_expiry(text: str) -> dt.datetime:
     """The instant (UTC) an account stops working.
 
-    ``2026-12-24`` = usable through that day in Korea (until the next Korean midnight); a full ISO
-    timestamp is that instant (Korea time when it has no offset)."""
+    ``2026-12-24`` = usable through that day in Korea (until the next Korean midnight); a date with a
+    time is that instant, read by the one rule of :func:`datalit.kst.parse_kst` (Korea time without a zone)."""
     try:
-        if len(text) == 10:
-            return end_of_day(dt.date.fromisoformat(text))
-        when = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise WorkshopError(f"expiry must be YYYY-MM-DD or an ISO timestamp, got {text!r}") from exc
-    return from_korea(when)
+        return parse_day_or_kst(text)
+    except TimeFormatError as exc:
+        raise WorkshopError(f"expiry must be YYYY-MM-DD or a date and time such as '2026-12-24 18:00' "
+                            f"(Korea time unless it says +00:00 or UTC), got {text!r}") from exc
 
 
 def is_expired(entry: dict, now: dt.datetime | None = None) -> bool:
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or now_utc()
     return now >= dt.datetime.fromisoformat(entry["expires_at"])
 
 
@@ -104,14 +102,14 @@ def create_accounts(state: Path, count: int, expires: str, tier: str = "citizen"
     if is_reserved_name(prefix):
         raise WorkshopError(f"prefix {prefix!r}: names starting with it are reserved for the grading sandbox")
     when = parse_expiry(expires)
-    if when <= dt.datetime.now(dt.timezone.utc):
+    if when <= now_utc():
         raise WorkshopError(f"expiry {shown(when)} is already in the past")
     registry = load_registry(state)
     while True:
         batch = secrets.token_hex(2)
         if not any(a["batch"] == batch for a in registry["accounts"].values()):
             break
-    created_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    created_at = to_store(timespec="seconds")
     rows = []
     for i in range(1, count + 1):
         name = f"{prefix}{batch}{i:02d}"
@@ -119,7 +117,7 @@ def create_accounts(state: Path, count: int, expires: str, tier: str = "citizen"
         registry["accounts"][name] = {
             "batch": batch,
             "tier": tier,
-            "expires_at": when.isoformat(),
+            "expires_at": to_store(when),
             "created_at": created_at,
             "password_hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode(),
         }
@@ -189,7 +187,7 @@ def set_expiry(state: Path, names: list[str], expires: str) -> list[str]:
     changed = []
     for name, entry in registry["accounts"].items():
         if name in names or entry["batch"] in names:
-            entry["expires_at"] = when.isoformat()
+            entry["expires_at"] = to_store(when)
             changed.append(name)
     if not changed:
         raise WorkshopError(f"no workshop account or batch named {', '.join(names)}")
@@ -216,7 +214,7 @@ def purge(state: Path, home_of, remove_user, stop_server=lambda name: None,
         stop_server(name)
     archive_dir = state / "workshop" / "archive"
     archive_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
     archive = archive_dir / f"purge-{stamp}.tar.gz"
     homes = {}
     fd = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from datalit import kst
 from datalit.hub import accounts, workshop
 from datalit.hub.api import HubAPI, HubUnavailable
 from datalit.hub.spawner import ensure_unix_user
@@ -59,10 +60,10 @@ def create(state: Path, count: int, expires: str, tier: str = "citizen", prefix:
 
 
 def expire(state: Path, names: list[str], when: str | None = None) -> list[str]:
-    when = when or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    when = when or kst.to_store(timespec="seconds")
     changed = workshop.set_expiry(state, names, when)
     api = _api(state)
-    if api is not None and workshop.parse_expiry(when) <= dt.datetime.now(dt.timezone.utc):
+    if api is not None and workshop.parse_expiry(when) <= kst.now_utc():
         for name in changed:  # do not wait for the expiry service
             user = api.user(name)
             if user and user.get("server"):
@@ -95,7 +96,6 @@ def warm_up(state: Path, key: str, at: str | None = None, until: str | None = No
             log=print) -> dict:
     """``datalit workshop start`` / ``datalit users warm``: check memory, then warm now (here, reporting each
     server) or, with AT, leave it to the workshop-prewarm service. Returns the plan entry."""
-    from datalit import kst
     from datalit.config import load_config
     from datalit.hub import prewarm
     from datalit.hub.disk import parse_size
