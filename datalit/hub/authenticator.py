@@ -26,6 +26,7 @@ from nativeauthenticator.orm import UserInfo
 from tornado import web
 from traitlets import Unicode
 
+from datalit.config import DEFAULTS
 from datalit.hub import throttle, workshop
 from datalit.hub.password import DatalitChangePasswordAdminHandler, DatalitChangePasswordHandler
 from datalit.hub.state import is_root
@@ -33,6 +34,7 @@ from datalit.hub.state import is_root
 FIRST_ADMIN_ENV = "DATALIT_FIRST_ADMIN_PASSWORD"
 
 MSG_INVALID = "아이디 또는 비밀번호가 올바르지 않습니다."
+MSG_STALE_FORM = "로그인 화면을 연 지 오래되어 확인할 수 없었습니다. 아이디와 비밀번호를 다시 입력해 주세요."
 MSG_BLOCKED = "로그인에 여러 번 실패해 잠시 잠겼습니다. {seconds}초 뒤에 다시 시도하세요."
 MSG_NOT_APPROVED = "{username} 계정은 아직 관리자의 승인을 기다리고 있습니다. 승인되면 로그인할 수 있습니다."
 MSG_RESERVED = ("'{username}'은(는) 채점·팀 서버가 쓰는 예약된 아이디라 가입할 수 없습니다. "
@@ -44,12 +46,27 @@ MSG_EXPIRED = ("워크숍 계정 {username}의 사용 기간이 {until}에 끝�
 
 
 class DatalitLoginHandler(LoginHandler):
-    def _render(self, login_error=None, username=None, **kwargs):
-        # **kwargs: JupyterHub's error page renders the login form with sync=True (an XSRF failure on
-        # POST /hub/login raised a TypeError and showed a bare error page instead of the Korean one)
+    _sync_render = False
+
+    def _render(self, login_error=None, username=None, sync=False, **_error_page):
+        # JupyterHub's write_error renders the login form in place of its error page (an XSRF failure on
+        # POST /hub/login) with sync=True and the error page's own arguments; nativeauthenticator's _render
+        # takes neither, and renders asynchronously (a bare error page, "Uncaught exception in write_error")
         if login_error:
-            login_error = self.authenticator.explain_failure(username or "", login_error, self)
-        return super()._render(login_error=login_error, username=username, **kwargs)
+            if "form invalid or expired" in str(login_error):
+                login_error = MSG_STALE_FORM
+            else:
+                login_error = self.authenticator.explain_failure(username or "", login_error, self)
+        self._sync_render = sync
+        try:
+            return super()._render(login_error=login_error, username=username)
+        finally:
+            self._sync_render = False
+
+    def render_template(self, name, **ns):
+        if self._sync_render and name != "error.html":
+            ns["sync"] = True
+        return super().render_template(name, **ns)
 
 
 class DatalitSignUpHandler(SignUpHandler):
@@ -115,7 +132,7 @@ class DatalitDiscardHandler(DiscardHandler):
 
 class DatalitAuthenticator(NativeAuthenticator):
     state_dir = Unicode(config=True, help="hub state directory (workshop registry)")
-    home_base = Unicode("/home", config=True)
+    home_base = Unicode(DEFAULTS["hub"]["home_base"], config=True)
 
     _registry_cache: tuple[float, dict] = (-1.0, {})
 

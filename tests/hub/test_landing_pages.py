@@ -139,3 +139,20 @@ def test_a_learner_whose_server_is_off_reads_korean_and_can_start_it(hub):
     assert "내 서버가 꺼져 있습니다" in page.text and "내 서버 시작" in page.text, page.text[-1500:]
     assert "Server not running" not in page.text and "Launch" not in page.text
     assert f'href="/hub/spawn/{name}' in page.text, page.text[-1500:]
+
+
+def test_a_stale_login_form_gets_the_korean_login_page_not_a_crash(hub):
+    """A login form left open past its XSRF token (or posted with a wrong one): JupyterHub answers 403 by
+    rendering the login page again; our handler must take the arguments JupyterHub's error page passes (it
+    crashed with ``_render() got an unexpected keyword argument 'sync'`` and showed a bare error page)."""
+    s = hub.session()
+    hub._form(s, "login")  # the _xsrf cookie is set; the form's token is then replaced by a stale one
+    before = hub.log.read_text(errors="replace") if hub.log.exists() else ""
+    resp = s.post(f"{hub.url}/hub/login?next=", data={"_xsrf": "2|deadbeef|0123456789abcdef|1700000000",
+                                                     "username": "nobody1", "password": "x"},
+                  timeout=60, allow_redirects=False)
+    resp.encoding = "utf-8"
+    assert resp.status_code == 403, resp.text[:300]
+    assert 'name="username"' in resp.text and "로그인 화면을 연 지 오래되어" in resp.text, resp.text[:500]
+    after = hub.log.read_text(errors="replace")[len(before):]
+    assert "Uncaught exception" not in after and "unexpected keyword argument" not in after, after[-2000:]
