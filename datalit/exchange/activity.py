@@ -29,11 +29,12 @@ import re
 import threading
 import time
 from collections import deque
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from datalit.exchange.policy import Refused
 from datalit.exchange.store import Store
+from datalit.kst import as_utc, now_utc, to_store
 
 MAX_MINUTES_PER_POST = 24 * 60
 MAX_CELLS_PER_POST = 2000
@@ -105,7 +106,7 @@ def record(store: Store, team: str, members: set[str], batch: dict) -> int:
     """Append one team server's batch ``{member: {"executed": n, "minutes": ["YYYY-MM-DDTHH:MM", ...],
     "edited": [cell key, ...]}}``; returns the number of members kept (members of the team only, see
     :func:`clean` for the counts; minutes after now are dropped). Refused (429) past BYTES_PER_MINUTE."""
-    latest = (datetime.now(timezone.utc) + CLOCK_SKEW).strftime("%Y-%m-%dT%H:%M")
+    latest = (now_utc() + CLOCK_SKEW).strftime("%Y-%m-%dT%H:%M")
     kept = {}
     for member, counts in (batch.items() if isinstance(batch, dict) else ()):
         if member in members and (got := clean(counts)) is not None:
@@ -113,7 +114,7 @@ def record(store: Store, team: str, members: set[str], batch: dict) -> int:
             kept[member] = got
     if kept:
         path = _file(store, team)
-        line = json.dumps({"at": datetime.now(timezone.utc).isoformat(), "members": kept}, ensure_ascii=False)
+        line = json.dumps({"at": to_store(), "members": kept}, ensure_ascii=False)
         _admit(team, len(line))
         if path.is_file() and path.stat().st_size + len(line) > MAX_TEAM_BYTES:
             _compact(path)
@@ -128,7 +129,7 @@ def _compact(path: Path) -> None:
     folded = _fold(path)
     members = {m: {"executed": r["executed"], "minutes": sorted(r["minutes"]), "edited": sorted(r["edited"])}
                for m, r in folded.items()}
-    line = json.dumps({"at": datetime.now(timezone.utc).isoformat(), "compacted": True, "members": members},
+    line = json.dumps({"at": to_store(), "compacted": True, "members": members},
                       ensure_ascii=False)
     tmp = path.with_name(path.name + ".compacting")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -203,5 +204,5 @@ def summary(store: Store, team: str, members: list[str], labs: list[str]) -> lis
         out.append({"member": m, "edited": len(r["edited"]), "executed": r["executed"],
                     "active_minutes": len(r["minutes"]),
                     "submissions": submissions[m],
-                    "last_active": datetime.fromisoformat(last).replace(tzinfo=timezone.utc) if last else None})
+                    "last_active": as_utc(last)})
     return out

@@ -25,8 +25,10 @@ import shutil
 import stat
 import unicodedata
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path, PurePosixPath
+
+from datalit.kst import UTC, as_utc, now_utc, to_store
 
 NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
 NAME_MAX_BYTES = 255    # one part of a file name (the filesystem's NAME_MAX)
@@ -38,12 +40,12 @@ class StoreError(ValueError):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return now_utc()
 
 
 def nbgrader_timestamp(ts: datetime) -> str:
     """The timestamp string nbgrader writes to ``timestamp.txt`` (and parses for late penalties)."""
-    return ts.astimezone(timezone.utc).strftime(NBGRADER_TIMESTAMP)
+    return ts.astimezone(UTC).strftime(NBGRADER_TIMESTAMP)
 
 
 def safe_relpath(name: str) -> PurePosixPath:
@@ -169,13 +171,12 @@ class Store:
             files = read_tree(Path(src))
             if not any(n.endswith(".ipynb") for n in files):
                 raise StoreError(f"'{lab}' 실습으로 배포할 노트북이 없습니다 ({src}).")
-            if due is not None and due.tzinfo is None:
-                due = due.replace(tzinfo=timezone.utc)  # nbgrader's naive datetimes are UTC
+            due = as_utc(due)  # nbgrader's naive datetimes are UTC
             version = utcnow().strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
             dest = self.base / "released" / lab / version
             write_tree(dest, files)  # a bad name: refused before anything is written
             meta = {"lab": lab, "version": version, "released_at": utcnow().isoformat(),
-                    "due": due.astimezone(timezone.utc).isoformat() if due else None,
+                    "due": to_store(due) if due else None,
                     "notebooks": sorted(n[:-6] for n in files if n.endswith(".ipynb") and "/" not in n)}
             _write_json(self.base / "released" / f"{lab}.json", meta)  # the switch: atomic
             for old in (self.base / "released" / lab).iterdir():

@@ -12,10 +12,10 @@ with the chart's pull secrets, and waited for until it completes *or fails* (``k
 """
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from datalit.hub import k8s_api
+from datalit.kst import now_utc
 
 COMPONENT = "datalit-datasets-fill"
 MOUNT = "/srv/datalit/datasets"
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--wait", action="store_true", help="until the Job completed or failed")
     a = p.parse_args(argv)
     k8s = load_config()["k8s"]
-    job = fill_job(k8s, dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S"), not a.no_download, mirror=a.mirror)
+    job = fill_job(k8s, now_utc().strftime("%Y%m%d%H%M%S"), not a.no_download, mirror=a.mirror)
     name = job["metadata"]["name"]
     try:
         cluster = k8s_api.Cluster(k8s["api_url"])

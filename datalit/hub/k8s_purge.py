@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from datalit.hub import k8s_api
+from datalit.kst import now_utc
 
 ARCHIVE_IMAGE_COMMAND = "set -eu; mkdir -p /archive/{stamp}; tar -czf /archive/{stamp}/homes-{batch}.tar.gz -C /homes .; " \
                         "ls -l /archive/{stamp}"
@@ -108,7 +109,7 @@ def purge(state: Path, api, cluster: k8s_api.Cluster, cfg: dict, now: dt.datetim
 
     # one instant for the whole purge: an account expiring while the archive runs waits for the next purge
     # (its home is not in this archive)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or now_utc()
     expired = sorted(workshop.expired_accounts(state, now))
     if not expired:
         return {"purged": [], "archive": None, "homes_archive": None}
@@ -120,7 +121,7 @@ def purge(state: Path, api, cluster: k8s_api.Cluster, cfg: dict, now: dt.datetim
         if claim is not None:
             found[name] = claim
     claims = {n: c["metadata"]["name"] for n, c in found.items()}
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dt%H%M%Sz")
+    stamp = now_utc().strftime("%Y%m%dt%H%M%Sz")
     homes_archive = None
     if claims:
         jobs = [archive_job(cfg, batch, stamp, i) for i, batch in enumerate(batches(cfg, found))]

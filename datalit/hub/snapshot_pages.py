@@ -50,7 +50,7 @@ async def show(handler, team) -> None:
         error, chosen = str(exc), ""
     base = f"{handler.hub.base_url}teams/{team.id}"
     rows = [{"path": n["path"], "url": f"{base}?path={quote(n['path'])}",
-             "when": kst.shown(dt.datetime.fromtimestamp(n["mtime"], dt.timezone.utc)),
+             "when": kst.shown(dt.datetime.fromtimestamp(n["mtime"], kst.UTC)),
              "kb": max(1, n["size"] // 1024), "chosen": n["path"] == chosen} for n in listing["notebooks"]]
     log.info("team %s: snapshot shown to %s (%s)", team.id, handler.current_user.name, chosen or "list")
     html = await handler.render_template(

@@ -21,7 +21,8 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from datetime import datetime, timezone
+
+from datalit.kst import now_utc
 
 FLUSH_SECONDS = 15
 _pending: dict[str, dict] = defaultdict(lambda: {"executed": 0, "minutes": set(), "edited": set()})
@@ -31,7 +32,7 @@ SYNC, SYNC_UPDATE = 0, 2  # y-protocol: message type, then sync message type
 
 
 def _minute() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M")
+    return now_utc().strftime("%Y-%m-%dT%H:%M")
 
 
 def note(member: str | None, executed: bool = False) -> None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from datalit.exchange.store import write_tree
+from datalit.kst import as_utc
 from datalit.labs import messages
 from datalit.labs import roster as roster_mod
 from datalit.labs.course import Course, LabError, gradebook, in_course
@@ -114,8 +115,7 @@ def collect(course: Course, lab: str) -> dict:
     limit = int(course.cfg["max_file_mb"]) * 1024 * 1024
     with in_course(course), gradebook(course) as gb:
         duedate = gb.find_assignment(lab).duedate
-    if duedate is not None and duedate.tzinfo is None:
-        duedate = duedate.replace(tzinfo=timezone.utc)  # nbgrader's gradebook keeps naive UTC
+    duedate = as_utc(duedate)  # nbgrader's gradebook keeps naive UTC
     backend = exchange(course)
     by_team: dict[str, list[dict]] = {}
     for sub in backend.submissions(lab):

@@ -45,6 +45,7 @@ import re
 import sys
 
 from datalit.config import load_config
+from datalit.kst import now_utc
 
 COMPONENT = "datalit-autograde"
 LABELS = {"app.kubernetes.io/name": "datalit", "component": COMPONENT}
@@ -248,8 +249,6 @@ def shard(teams: list[str], index: int, count: int) -> list[str]:
 
 # ---- command line: `submit` in the hub pod, `grade` in each Job's pod ----------------------------------
 def _submit(lab: str, workers: int, wait: bool) -> int:
-    import datetime as dt
-
     import json
 
     from datalit.hub.k8s_api import Cluster, create_job
@@ -261,7 +260,7 @@ def _submit(lab: str, workers: int, wait: bool) -> int:
     except (OSError, ValueError):
         roster = {}
     teams = len(roster.get(lab, {}))
-    run = dt.datetime.now(dt.timezone.utc).strftime("%m%d%H%M%S")
+    run = now_utc().strftime("%m%d%H%M%S")
     jobs = grading_jobs(lab, run, workers, teams, cfg=cfg)
     cluster = Cluster(cfg["k8s"]["api_url"])
     namespace = job_namespace(cfg["k8s"])

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timezone
 from pathlib import Path
+
+from datalit.kst import to_store
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,7 @@ def title_of(lab: str) -> str:
 def _utc(iso: str | None) -> str | None:
     if not iso:
         return None
-    when = datetime.fromisoformat(iso)
-    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+    return to_store(iso)  # naive = UTC, as nbgrader keeps it
 
 
 def standing(state_dir, user: str, labs: tuple[str, ...], pass_ratio: float | None) -> list[dict]:

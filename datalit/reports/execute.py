@@ -17,7 +17,7 @@ from typing import Any
 
 import nbformat
 
-from datalit.kst import shown
+from datalit.kst import now_utc, shown
 from datalit.reports import manifest as mf
 from datalit.reports.params import ParameterError, find_notebook, read_specs, resolve
 
@@ -26,7 +26,7 @@ __all__ = ["run_report", "prepare", "ParameterError"]
 
 def _now() -> dt.datetime:
     """UTC (stored in the manifest); the report shows it in Korea time (``datalit.kst.shown``)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return now_utc()
 
 
 def title_of(nb, params: dict, fallback: str) -> str:
