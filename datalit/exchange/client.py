@@ -12,11 +12,12 @@ from pathlib import Path
 
 import requests
 
+from datalit.config import env_name
 from datalit.exchange.policy import Refused
 from datalit.exchange.service import decode, encode
 from datalit.exchange.store import Store, StoreError, read_tree
 
-URL_ENV = "DATALIT_EXCHANGE_URL"
+URL_ENV = env_name("lab", "exchange_url")  # the one name of the service URL (the hub sets it in servers)
 TOKEN_ENV = "DATALIT_EXCHANGE_TOKEN"
 
 

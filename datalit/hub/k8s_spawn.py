@@ -128,8 +128,7 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
         # `datalit lab release` reads the lab sources (labs/, never in an image): the admin copies them here
         env["DATALIT_LAB_CHECKOUT_DIR"] = f"{s['course_mount']}/{CHECKOUT_IN_COURSE}"
         # their `datalit lab release/collect/feedback` talk to the exchange over HTTP with the server's own
-        # token (it names them; the service checks they teach), as instructors elsewhere do (lab.exchange_url)
-        env["DATALIT_LAB_EXCHANGE_URL"] = exchange_url(s)
+        # token (it names them; the service checks they teach): DATALIT_EXCHANGE_URL above is lab.exchange_url
         if s.get("gradebook_url"):  # the gradebook on PostgreSQL (datalit/databases.py), password from its Secret
             from datalit.databases import GRADEBOOK_PASSWORD_ENV
 
@@ -139,7 +138,6 @@ def configure(spawner, s: dict | None = None, directory=None) -> None:
     else:
         env.pop("DATALIT_LAB_COURSE_DIR", None)
         env.pop("DATALIT_LAB_CHECKOUT_DIR", None)
-        env.pop("DATALIT_LAB_EXCHANGE_URL", None)
         env.pop("DATALIT_LAB_GRADEBOOK_URL", None)
         env.pop("DATALIT_LAB_GRADEBOOK_PASSWORD", None)
     if directory is None:

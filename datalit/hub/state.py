@@ -32,7 +32,7 @@ import os
 import secrets
 from pathlib import Path
 
-from datalit.config import default_state_dir, load_config
+from datalit.config import ROOT_PATHS, default_state_dir, load_config
 
 SECRET_FILES = {
     "jupyterhub_cookie_secret": lambda: secrets.token_hex(32),
@@ -66,7 +66,7 @@ def content_dir(config: dict, state: Path) -> Path:
     """Where the built course notebooks live (readable by every learner, outside the state directory)."""
     if config["hub"]["content_dir"]:
         return Path(config["hub"]["content_dir"]).resolve()
-    return Path("/srv/datalit/content") if is_root() else state / "content"
+    return Path(ROOT_PATHS["content_dir"]) if is_root() else state / "content"
 
 
 def ensure_state_dir(state: Path) -> Path:

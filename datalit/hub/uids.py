@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pwd
 
+from datalit.config import DEFAULTS
+
 FIRST_PERSON_UID = 1000
 FIRST_SYSTEM_HIGH_UID = 60000
 
@@ -43,7 +45,7 @@ def people() -> set[str]:
 FIRST_SANDBOX_UID = 64800
 LAST_SANDBOX_UID = 64899
 SANDBOX_GECOS = "datalit grading sandbox (created by the grader)"
-DEFAULT_SANDBOX_PREFIX = "dlsbx"
+DEFAULT_SANDBOX_PREFIX = DEFAULTS["lab"]["sandbox_user_prefix"]
 SANDBOX_GROUP = DEFAULT_SANDBOX_PREFIX  # one group whatever the prefix (its name is reserved too)
 
 

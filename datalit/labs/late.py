@@ -6,9 +6,11 @@ import math
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Float
 
+from datalit.config import DEFAULTS
+
 
 class LatePenalty(LateSubmissionPlugin):
-    penalty_per_day = Float(0.1, help="Fraction of the max score deducted per started day").tag(config=True)
+    penalty_per_day = Float(DEFAULTS["lab"]["late_penalty_per_day"], help="Fraction of the max score deducted per started day").tag(config=True)
 
     def late_submission_penalty(self, student_id, score, total_seconds_late):
         if not total_seconds_late or total_seconds_late <= 0:
