@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import sys
 
+from datalit.config import DEFAULTS
 from datalit.hub import k8s_api
 from datalit.kst import now_utc
 
 COMPONENT = "datalit-datasets-fill"
-MOUNT = "/srv/datalit/datasets"
+MOUNT = DEFAULTS["hub"]["data_mount"]  # the claim's path in the fill pod (user pods: the configured one)
 DEADLINE_SECONDS = 7200
 
 

@@ -46,6 +46,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Integer, List, Unicode
 
+from datalit.config import DEFAULTS
 from datalit.hub import cgroups, content, disk, pages, roles, scratch, teamenv, teamserver, uids
 
 
@@ -84,11 +85,11 @@ def ensure_unix_user(name: str, home_base: str, log=None) -> pwd.struct_passwd:
 class DatalitSpawner(LocalProcessSpawner):
     state_dir = Unicode(config=True, help="hub state directory")
     content_dir = Unicode(config=True, help="built course notebooks (readable by every user); default <state>/content")
-    data_mount = Unicode("/srv/datalit/datasets", config=True, help="DATALIT_DATA_DIR of the servers")
-    home_base = Unicode("/home", config=True)
+    data_mount = Unicode(DEFAULTS["hub"]["data_mount"], config=True, help="DATALIT_DATA_DIR of the servers")
+    home_base = Unicode(DEFAULTS["hub"]["home_base"], config=True)
     user_env_prefix = Unicode(sys.prefix, config=True, help="venv whose bin/ runs the user servers")
-    port_min = Integer(20000, config=True)
-    port_max = Integer(29999, config=True)
+    port_min = Integer(DEFAULTS["hub"]["user_port_min"], config=True)
+    port_max = Integer(DEFAULTS["hub"]["user_port_max"], config=True)
     isolate = Bool(True, config=True, help="root mode: one unix user per person")
     start_attempts = Integer(3, config=True)
     config_dirs = List(Unicode(), config=True, help="JUPYTER_CONFIG_PATH folders of every user server")

@@ -44,7 +44,7 @@ import math
 import re
 import sys
 
-from datalit.config import load_config
+from datalit.config import DEFAULTS, load_config
 from datalit.kst import now_utc
 
 COMPONENT = "datalit-autograde"
@@ -54,7 +54,7 @@ GRADER_MEMORY_MB = 768               # nbgrader, the notebook in memory, the gra
 SETUP_SECONDS = 300                  # image pull, imports, gradebook
 # k8s.grading_sandbox: the grader runs as root in the pod and confines each kernel with datalit/labs/sandbox.py
 # (unshare needs SYS_ADMIN; slot users need SETUID/SETGID; the slot's files CHOWN/FOWNER/DAC_OVERRIDE; KILL)
-SANDBOX_DIR = "/var/lib/datalit-sandbox"
+SANDBOX_DIR = DEFAULTS["lab"]["sandbox_dir"]  # the path in the Job's pod
 SANDBOX_CAPABILITIES = ("SYS_ADMIN", "SETUID", "SETGID", "SETPCAP", "CHOWN", "FOWNER", "DAC_OVERRIDE", "KILL")
 # the kernel container (default): datalit/labs/kernel_sidecar.py
 KERNEL_UID = 1001                    # not the grader's 1000; group 100 (fsGroup) reads the shared folder
@@ -90,7 +90,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
         "DATALIT_LAB_COURSE_DIR": k8s["course_mount"],
         "DATALIT_LAB_COURSE_ID": lab_cfg["course_id"],
         "DATALIT_LAB_CHECKOUT_DIR": CHECKOUT,
-        "DATALIT_DATA_DIR": "/srv/datalit/datasets",
+        "DATALIT_DATA_DIR": cfg["hub"]["data_mount"],
         "DATALIT_CACHE_DIR": "/tmp/datalit-cache",
         "MPLCONFIGDIR": "/tmp/mpl", "HOME": "/tmp",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
@@ -144,7 +144,7 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
             "volumeMounts": [
                 {"name": "course", "mountPath": k8s["course_mount"]},
                 {"name": "labchecks", "mountPath": f"{CHECKOUT}/grading/labchecks", "readOnly": True},
-                {"name": "datasets", "mountPath": "/srv/datalit/datasets", "readOnly": True},
+                {"name": "datasets", "mountPath": cfg["hub"]["data_mount"], "readOnly": True},
                 {"name": "tmp", "mountPath": "/tmp"},
                 *extra_mounts,
             ],
@@ -201,7 +201,7 @@ def kernel_container(cfg: dict) -> dict:
     memory = int(lab_cfg["memory_mb"]) + KERNEL_LIBS_MB + SIDECAR_MEMORY_MB
     resources = {"cpu": str(k8s["grading_cpu"]), "memory": f"{memory}Mi",
                  "ephemeral-storage": "1Gi"}
-    env = {"DATALIT_DATA_DIR": "/srv/datalit/datasets", "HOME": "/tmp", "LANG": "C.UTF-8"}
+    env = {"DATALIT_DATA_DIR": cfg["hub"]["data_mount"], "HOME": "/tmp", "LANG": "C.UTF-8"}
     return {
         "name": "kernel",
         "restartPolicy": "Always",
@@ -217,7 +217,7 @@ def kernel_container(cfg: dict) -> dict:
         "volumeMounts": [
             {"name": "kernel-share", "mountPath": KERNEL_SHARE, "readOnly": True},
             {"name": "kernel-tmp", "mountPath": "/tmp"},
-            {"name": "datasets", "mountPath": "/srv/datalit/datasets", "readOnly": True},
+            {"name": "datasets", "mountPath": cfg["hub"]["data_mount"], "readOnly": True},
         ],
     }
 

@@ -51,7 +51,9 @@ def test_signup_approval_login_spawn_and_run_a_cell(hub):
     user, data_dir, home_dir, *rest = result["stdout"].split()
     if os.geteuid() == 0:
         assert user == name  # a real unix user
-    assert data_dir == "/srv/datalit/datasets" or data_dir.endswith("/datasets")
+    from datalit.config import DEFAULTS
+
+    assert data_dir == DEFAULTS["hub"]["data_mount"] or data_dir.endswith("/datasets")
     assert "'beginner'" in result["stdout"]
     assert rest[-1] == "True"  # the shared datasets are visible at the fixed path
 

@@ -100,7 +100,7 @@ def test_only_people_who_teach_get_the_course_volume(k8s_hub):
     assert {"name": "datalit-course", "mountPath": K8S["course_mount"]} in teacher["pod_mounts"]
     assert teacher["pod_env"]["DATALIT_LAB_COURSE_DIR"] == K8S["course_mount"]
     assert teacher["pod_env"]["DATALIT_LAB_CHECKOUT_DIR"] == f"{K8S['course_mount']}/.checkout"  # lab sources
-    assert teacher["pod_env"]["DATALIT_LAB_EXCHANGE_URL"] == teacher["pod_env"]["DATALIT_EXCHANGE_URL"]  # datalit lab ...
+    assert "DATALIT_LAB_EXCHANGE_URL" not in teacher["pod_env"]  # one name: DATALIT_EXCHANGE_URL is lab.exchange_url
     for name in PEOPLE_WHO_LEARN:
         p = people[name]
         claims = {v.get("persistentVolumeClaim", {}).get("claimName") for v in p["pod_volumes"].values()}

@@ -171,7 +171,8 @@ def run_grading_pod(job: dict, course_root: Path, checkout: Path, datasets: Path
     mounts = {env["DATALIT_LAB_COURSE_DIR"]: str(course_root), env["DATALIT_LAB_CHECKOUT_DIR"]: str(checkout),
               env["DATALIT_DATA_DIR"]: str(datasets), k8s_jobs.KERNEL_SHARE: str(share), "/tmp": str(grader_tmp)}
     env = {k: _mapped(v, mounts) for k, v in env.items()}
-    kernel_mounts = {k8s_jobs.KERNEL_SHARE: str(share), "/srv/datalit/datasets": str(datasets), "/tmp": str(kernel_tmp)}
+    kernel_data = next(e["value"] for e in kernel["env"] if e["name"] == "DATALIT_DATA_DIR")  # hub.data_mount
+    kernel_mounts = {k8s_jobs.KERNEL_SHARE: str(share), kernel_data: str(datasets), "/tmp": str(kernel_tmp)}
     kernel_env = {e["name"]: _mapped(e["value"], kernel_mounts) for e in kernel["env"]}
     kernel_env["PATH"] = os.environ["PATH"]
     sidecar_cmd = [sys.executable, *[_mapped(a, kernel_mounts) for a in kernel["command"][1:]]]

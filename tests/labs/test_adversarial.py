@@ -147,9 +147,11 @@ def test_memory_bomb_is_stopped(run):
 def test_fork_bomb_is_contained(run):
     _has_note(run, "forkbomb", "processes")
     assert _auto(run, "forkbomb") == 8
+    from datalit.config import DEFAULTS
     from datalit.labs.sandbox import _uid_has_processes
+    prefix = DEFAULTS["lab"]["sandbox_user_prefix"]
     for slot in (0, 1):
-        assert not _uid_has_processes(__import__("pwd").getpwnam(f"dlsbx{slot}").pw_uid)
+        assert not _uid_has_processes(__import__("pwd").getpwnam(f"{prefix}{slot}").pw_uid)
 
 
 def test_sys_exit_does_not_stop_grading(run):

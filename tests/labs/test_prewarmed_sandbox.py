@@ -99,9 +99,10 @@ def test_forked_kernel_is_confined_like_the_wrapper(fork_server, places):
     plain, plain_chart = _probe(False, places)
     assert forked.pop("forked") == "1" and plain.pop("forked") is None  # really two kinds of kernel
     assert forked == plain
+    from datalit.config import DEFAULTS
     from datalit.labs.sandbox import ensure_slot_user
 
-    uid, gid = ensure_slot_user("dlsbx", 41)
+    uid, gid = ensure_slot_user(DEFAULTS["lab"]["sandbox_user_prefix"], 41)
     assert forked["uid"] == forked["euid"] == uid != 0 and forked["groups"] == []
     assert forked["proc_self_uid"] == uid  # /proc/self is the kernel's own, as after an exec
     assert forked["net"] != "open" and forked["secret_seen"] is False

@@ -17,10 +17,12 @@ import nbformat
 import pytest
 import requests
 
+from datalit.config import DEFAULTS
 from datalit.hub import uids
 
 pytestmark = [pytest.mark.skipif(os.geteuid() != 0, reason="unix accounts need root (CI runs as root)")]
 
+SLOT_PREFIX = DEFAULTS["lab"]["sandbox_user_prefix"]  # what a real grader's slot users are called
 TEST_PREFIX = "dlsbtest"  # a sandbox prefix of this module only, so real slot users are never touched
 
 
@@ -37,7 +39,7 @@ def _uid_of(name: str) -> int | None:
 
 
 @pytest.mark.hub
-@pytest.mark.parametrize("name", ["dlsbx0", "dlsbx7", "DLSBX3", "dlsbx"])
+@pytest.mark.parametrize("name", [f"{SLOT_PREFIX}0", f"{SLOT_PREFIX}7", f"{SLOT_PREFIX.upper()}3", SLOT_PREFIX])
 def test_signup_as_a_slot_user_is_refused(hub, name):
     password = "pw-" + uuid.uuid4().hex[:12]
     page = hub.signup(name, password, cleanup=False)
@@ -59,7 +61,7 @@ def test_signup_as_a_slot_user_is_refused(hub, name):
 
 @pytest.mark.hub
 def test_workshop_accounts_never_take_reserved_names(hub):
-    made = hub.workshop("create", "--count", "2", "--expires", "2099-12-31", "--prefix", "dlsbx")
+    made = hub.workshop("create", "--count", "2", "--expires", "2099-12-31", "--prefix", SLOT_PREFIX)
     assert made.returncode != 0 and "reserved" in made.stderr, made.stdout + made.stderr
 
 
