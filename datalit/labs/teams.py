@@ -5,8 +5,8 @@ Needs root (the hub's root mode); without root it only reports what it would do.
 Group names: ``dlteam-<readable part>-<hash>``, at most 32 characters (the unix limit). The readable
 part is the start of the team id (lower case); the hash is 8 hex digits of SHA-256 of the whole team
 id, so two teams that share a long prefix (or differ only in case) get different groups. The groups
-datalit created are recorded (team and gid) in ``lab.team_groups_file`` (root-only, machine-wide like the
-groups themselves): an existing group of that name not recorded as this team's is refused, never reused.
+datalit created are recorded (team and gid) in ``lab.team_groups_file`` (root-only, default in the hub's state directory;
+the groups themselves are machine-wide): an existing group of that name not recorded as this team's is refused, never reused.
 """
 from __future__ import annotations
 
@@ -36,9 +36,15 @@ def team_folder(course: Course, team: str) -> Path:
 
 
 def _registry_path() -> Path:
+    """``lab.team_groups_file``, else ``<hub state dir>/team-groups.json`` (beside the exchange's store)."""
     from datalit.config import load_config
 
-    return Path(load_config()["lab"]["team_groups_file"])
+    configured = load_config()["lab"]["team_groups_file"]
+    if configured:
+        return Path(configured)
+    from datalit.hub.state import resolve_state_dir
+
+    return resolve_state_dir() / "team-groups.json"
 
 
 def _registry() -> dict:
