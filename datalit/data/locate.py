@@ -26,8 +26,7 @@ def settings() -> dict:
 def data_dirs() -> list[Path]:
     """The folders searched, in order (the download cache last)."""
     dirs = []
-    # DATALIT_DATA_DIR is the documented name; data.data_dir in the config file works too
-    configured = os.environ.get("DATALIT_DATA_DIR") or settings()["data_dir"]
+    configured = settings()["data_dir"]  # data.data_dir: DATALIT_DATA_DIR (its documented name) or the file
     if configured:
         dirs.append(Path(configured))
     dirs.append(shared_data_dir())
