@@ -49,7 +49,9 @@ def check_once(api: HubAPI, state: Path) -> list[str]:
 
 def main() -> int:
     state = Path(os.environ["DATALIT_HUB_STATE_DIR"])
-    interval = float(os.environ.get("DATALIT_HUB_EXPIRY_CHECK_SECONDS", "60"))
+    from datalit.config import load_config
+
+    interval = float(load_config(state_dir=state)["hub"]["expiry_check_seconds"])  # the hub passes it
     api_url = os.environ["JUPYTERHUB_API_URL"]  # http://127.0.0.1:8081/hub/api
     api = HubAPI(api_url.rsplit("/hub/api", 1)[0], os.environ["JUPYTERHUB_API_TOKEN"])
     while True:

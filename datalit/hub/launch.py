@@ -60,7 +60,7 @@ def free_port() -> int:
 
 
 def real_data_dir(config: dict) -> Path:
-    return Path(os.environ.get("DATALIT_DATA_DIR") or config["data"]["data_dir"] or shared_data_dir())
+    return Path(config["data"]["data_dir"] or shared_data_dir())  # data.data_dir: DATALIT_DATA_DIR too
 
 
 def readable_by_nobody(path: Path) -> bool:
