@@ -1,9 +1,8 @@
-# The single entry of the hub configuration; `datalit hub` runs `jupyterhub -f` on this file.
-# Layers (see datalit/hub/layering.py): shared/*.py, then local/*.py or k8s/*.py, then <state>/config.d/*.py.
-from pathlib import Path
-
-from datalit.hub.layering import load_layers, load_settings
+# The single entry of the one-machine hub's configuration; `datalit hub` runs `jupyterhub -f` on this file.
+# The hub definition (datalit/hub/definition.py, the same the Kubernetes chart's hub.extraConfig loads), then
+# the admin's <state>/config.d/*.py (datalit/hub/layering.py).
+from datalit.hub.layering import load_layers
 
 c = get_config()  # noqa: F821
-for _layer in load_layers(c, Path(__file__).resolve().parent, load_settings()):
+for _layer in load_layers(c):
     print(f"[datalit config] layer {_layer}", flush=True)  # in the log file, not on the terminal

@@ -1,6 +1,6 @@
-"""KubeSpawner's pre-spawn hook on Zero to JupyterHub (hub_config/k8s/values.yaml, ``hub.extraConfig``).
+"""KubeSpawner's pre-spawn hook on Zero to JupyterHub (set by datalit/hub/spawn_options.py for platform k8s).
 
-What ``DatalitSpawner`` and ``hub_config/shared/50-grading.py`` / ``46-teams.py`` do on one machine, per pod:
+What ``DatalitSpawner`` and datalit/hub/spawn_options.py ``grading_env`` do on one machine, per pod:
 
 * every server: ``JUPYTER_CONFIG_PATH`` = ``grading/`` (course id, the exchange classes) first, then the
   lean user-server folders (``learners/`` for people who do not teach, ``everyone/``); the course id and
@@ -28,6 +28,7 @@ from datalit.hub import roles, uids
 SRC = "/opt/datalit/src"  # where both images (hub_config/k8s/Dockerfile) hold the repository
 USER_SERVER = f"{SRC}/hub_config/user_server"
 GRADING = f"{SRC}/grading"
+CONTENT = "/opt/datalit/content"  # the course notebooks built into both images (the hub's pages, the hand-out)
 COURSE_VOLUME = "datalit-course"
 TEAMS_VOLUME = "datalit-teams"
 CHECKOUT_IN_COURSE = ".checkout"  # labs/ on the course volume (docs/admin-guide.md §9: kubectl cp)
@@ -35,11 +36,12 @@ RUNTIME_VOLUME = "datalit-runtime"
 TEAM_RUNTIME = "/srv/datalit/runtime"  # a team server's runtime files and collaboration databases (node-local)
 
 
-def settings() -> dict:
-    """The ``k8s`` and ``lab`` config sections (datalit/config.py), as the hub pod sees them."""
-    from datalit.config import load_config
+def settings(cfg: dict | None = None) -> dict:
+    """The ``k8s`` and ``lab`` config sections (datalit/config.py), as the hub pod sees them (CFG: loaded)."""
+    if cfg is None:
+        from datalit.config import load_config
 
-    cfg = load_config()
+        cfg = load_config()
     return {**cfg["k8s"], "course_id": cfg["lab"]["course_id"], "gradebook_url": cfg["lab"]["gradebook_url"]}
 
 

@@ -1,46 +1,48 @@
-"""Configuration layers, loaded once by hub_config/jupyterhub_config.py in this order:
+"""The one-machine hub's configuration, loaded once by hub_config/jupyterhub_config.py in this order:
 
-1. ``hub_config/shared/*.py``   (sorted) the same on every platform: auth, roles, groups, services
-2. ``hub_config/local/*.py`` or ``hub_config/k8s/*.py``   platform specifics (spawner)
-3. ``<state_dir>/config.d/*.py``   an admin's snippets for this one installation
+1. the hub definition (datalit/hub/definition.py, the same one the Kubernetes chart loads), platform "local"
+2. ``<state_dir>/config.d/*.py`` (sorted): an admin's snippets for this one installation, so they win
 
-Each file runs with ``c`` (the JupyterHub config) and ``settings`` (what ``datalit hub`` resolved).
+Each snippet runs with ``c`` (the JupyterHub config) and ``settings`` (what ``datalit hub`` resolved).
 """
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
-from datalit.hub.launch import SETTINGS_ENV
+from datalit.config import load_config
+from datalit.hub import definition
+from datalit.paths import repo_path
 
 
-def platform() -> str:
-    explicit = os.environ.get("DATALIT_HUB_PLATFORM")
-    if explicit:
-        return explicit
-    return "k8s" if os.environ.get("KUBERNETES_SERVICE_HOST") else "local"
+def snippet_files(state_dir: Path | None) -> list[Path]:
+    return sorted((state_dir / "config.d").glob("*.py")) if state_dir is not None else []
 
 
-def load_settings() -> dict:
-    raw = os.environ.get(SETTINGS_ENV)
-    if not raw:
-        raise RuntimeError(f"{SETTINGS_ENV} is not set: start the hub with 'datalit hub', not 'jupyterhub'")
-    return json.loads(raw)
-
-
-def layer_files(config_dir: Path, state_dir: Path | None, which: str) -> list[Path]:
-    files = sorted((config_dir / "shared").glob("*.py"))
-    files += sorted((config_dir / which).glob("*.py"))
-    if state_dir is not None:
-        files += sorted((state_dir / "config.d").glob("*.py"))
-    return files
-
-
-def load_layers(c, config_dir: Path, settings: dict) -> list[Path]:
+def load_snippets(c, settings: dict) -> list[Path]:
     state = Path(settings["state_dir"]) if settings.get("state_dir") else None
-    files = layer_files(config_dir, state, platform())
+    files = snippet_files(state)
     for path in files:
         namespace = {"c": c, "settings": settings, "__file__": str(path), "__name__": "datalit_hub_layer"}
         exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
     return files
+
+
+def load_layers(c, settings: dict | None = None) -> list[str]:
+    """The definition, then the admin's snippets; returns what was loaded, for the hub's log."""
+    site = definition.load(c, "local") if settings is None else _configure_local(c, settings)
+    loaded = ["datalit.hub.definition (local)", *map(str, load_snippets(c, site))]
+    return loaded + [f"WARNING: {p} is not loaded: hub_config/shared and hub_config/local are gone, the hub is "
+                     "defined in datalit/hub/definition.py (a page: page_handlers)" for p in stray_layers()]
+
+
+def stray_layers() -> list[Path]:
+    """Layer files of the old layout, left in a checkout: said in the log, never executed (one definition)."""
+    return sorted(p for folder in ("shared", "local", "k8s") for p in repo_path("hub_config", folder).glob("*.py"))
+
+
+def _configure_local(c, settings: dict) -> dict:
+    """As definition.load(c, "local"), with SETTINGS given instead of read from the environment (tests)."""
+    cfg = load_config(state_dir=settings["state_dir"])
+    site = definition.local_site(cfg, settings)
+    definition.configure(c, cfg, "local", site)
+    return site

@@ -1,4 +1,4 @@
-"""Config layering (shared, then platform, then admin snippets) and workshop registry rules."""
+"""The one-machine hub's configuration (the hub definition, then admin snippets) and workshop registry rules."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,28 +14,26 @@ from datalit.hub.state import ensure_state_dir
 from datalit.config import load_config
 
 
-def test_layers_load_in_order_and_admin_snippets_win(repo, tmp_path, monkeypatch):
+def test_definition_then_admin_snippets_which_win(repo, tmp_path):
     state = ensure_state_dir(tmp_path / "state")
     assert oct((state / "proxy_token").stat().st_mode & 0o777) == "0o600"
     secret = (state / "jupyterhub_cookie_secret").read_text()
     ensure_state_dir(state)
     assert (state / "jupyterhub_cookie_secret").read_text() == secret  # created once
     (state / "config.d" / "90-site.py").write_text("c.Spawner.mem_limit = '3G'\nc.JupyterHub.port = 9999\n")
+    (state / "config.d" / "10-first.py").write_text("c.Spawner.mem_limit = '1G'\nc.Spawner.http_timeout = 7\n")
     settings = hub_settings(load_config(), state, "127.0.0.1", 8123, tmp_path / "datasets")
-    monkeypatch.setenv("DATALIT_HUB_PLATFORM", "local")
     c = Config()
-    files = layering.load_layers(c, repo / "hub_config", settings)
-    names = [f"{p.parent.name}/{p.name}" for p in files]
-    shared = [n for n in names if n.startswith("shared/")]
-    assert names[: len(shared)] == sorted(shared) and names[-1] == "config.d/90-site.py"
-    assert names.index("local/00-spawner.py") > len(shared) - 1
-    assert c.JupyterHub.port == 9999 and c.Spawner.mem_limit == "3G"  # admin snippet loaded last
+    loaded = layering.load_layers(c, settings)
+    assert loaded[:3] == ["datalit.hub.definition (local)", str(state / "config.d" / "10-first.py"),
+                          str(state / "config.d" / "90-site.py")]
+    assert all(line.startswith("WARNING: ") for line in loaded[3:])  # an old-layout layer is never run
+    assert c.JupyterHub.port == 9999 and c.Spawner.mem_limit == "3G"  # snippets after the definition, sorted
+    assert c.Spawner.http_timeout == 7
     assert c.JupyterHub.spawner_class.__name__ == "DatalitSpawner"
     assert {g for g in c.JupyterHub.load_groups} >= {"beginner", "citizens", "instructors", "analysts", "admins"}
     assert any(s["name"] == "idle-culler" for s in c.JupyterHub.services)
-    # every shared layer on disk is loaded, in order, by the same glob (a new layer needs no registration)
-    assert shared == sorted(f"shared/{p.name}" for p in (repo / "hub_config" / "shared").glob("*.py"))
-    assert "shared/50-grading.py" in shared
+    assert not (repo / "hub_config" / "local").exists()  # one definition: no platform layer folders
 
 
 def test_workshop_expiry_rules(tmp_path):

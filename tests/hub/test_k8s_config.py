@@ -6,8 +6,6 @@ the one-machine hub, and the Dockerfile installing the same packages.
 The chart is read from ../shared/charts/jupyterhub-4.1.0 (see its SOURCE.md), never copied into the repo."""
 from __future__ import annotations
 
-import ast
-
 import pytest
 import yaml
 
@@ -66,10 +64,9 @@ def test_rendered_hub_configmap_and_secret_hold_our_config(repo, rendered, value
     assert config["z2jh.py"] == (chart_files / "z2jh.py").read_text()
     secret = secret_data(rendered)
     held = yaml.safe_load(secret["values.yaml"])  # what the hub's jupyterhub_config.py reads (z2jh.get_config)
-    for key in ("extraConfig", "loadRoles", "services", "extraEnv"):
+    for key in ("extraConfig", "services", "extraEnv"):
         assert held["hub"][key] == values["hub"][key], key
-    for app, traits in values["hub"]["config"].items():  # the chart adds its defaults (JupyterHub.admin_access)
-        assert {k: held["hub"]["config"][app][k] for k in traits} == traits, app
+    assert not held["hub"].get("loadRoles")  # the roles are the hub definition's (datalit/hub/definition.py)
     assert held["singleuser"]["profileList"] == values["singleuser"]["profileList"]
     assert held["Chart"]["Version"] == CHART_VERSION
     for service in values["hub"]["services"]:  # the chart generates every service's token
@@ -83,7 +80,9 @@ def test_rendered_hub_takes_the_first_admin_password_from_a_secret(rendered, val
     from datalit.hub.authenticator import FIRST_ADMIN_ENV
 
     assert FIRST_ADMIN_ENV == "DATALIT_FIRST_ADMIN_PASSWORD"  # the variable the authenticator reads
-    assert values["hub"]["config"]["Authenticator"]["admin_users"] == ["admin"]
+    from datalit.config import DEFAULTS
+
+    assert DEFAULTS["hub"]["admin_user"] == "admin"  # the hub definition's admin_users (the probe: admins)
     assert env["POD_IP"]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP"
     netpol = manifest(rendered, "NetworkPolicy", "hub")["spec"]["ingress"]
     assert {"ports": [{"port": 8091}],  # datalit-progress: the proxy, and kernels through its Service
@@ -112,14 +111,15 @@ def test_real_hub_loads_roles_groups_and_services(hub_from_chart):
     services = got["services"]
     assert set(services) == {roles.CLI_SERVICE, roles.EXPIRY_SERVICE, roles.EXCHANGE_SERVICE, roles.PROGRESS_SERVICE,
                              "jupyterhub-idle-culler"}
-    progress = services[roles.PROGRESS_SERVICE]  # the same service as hub_config/shared/55-progress.py
+    progress = services[roles.PROGRESS_SERVICE]  # the same service as on one machine (datalit/hub/services.py)
     assert progress["managed"] and progress["url"] == f"http://{POD_IP}:8091"
     assert progress["command"][-2:] == ["-m", "datalit.progress.service"]
     assert progress["environment"]["DATALIT_HUB_STATE_DIR"] == "/srv/jupyterhub/datalit"
     exchange = services[roles.EXCHANGE_SERVICE]  # its own Deployment (datalit/hub/k8s_exchange.py), not in the hub pod
     assert not exchange["managed"] and exchange["url"] == "http://datalit-exchange.datalit.svc.cluster.local:8090"
     assert exchange["api_token"] == EXCHANGE_TOKEN  # the Secret datalit-exchange, the one the Deployment reads
-    assert services[roles.EXPIRY_SERVICE]["command"] == ["python3", "-m", "datalit.hub.expiry"]
+    assert services[roles.EXPIRY_SERVICE]["command"][-2:] == ["-m", "datalit.hub.expiry"]
+    assert services[roles.EXPIRY_SERVICE]["environment"]["DATALIT_HUB_STATE_DIR"] == "/srv/jupyterhub/datalit"
     assert not services[roles.CLI_SERVICE]["managed"]  # a token only, for the datalit commands
 
 
@@ -144,29 +144,19 @@ def test_real_kubespawner_profiles_and_pre_spawn_hook_per_role(hub_from_chart):
         assert "datalit-datasets" in p["volumes"] and p["pvc_name"] == f"claim-{name}"
         if len(slugs) < len(roles.TIERS):  # another tier's profile is refused by KubeSpawner itself
             assert p["other_refused"] and p["other_profile"] not in slugs, (name, p)
-        grading = "/opt/datalit/src/grading"  # course id and exchange first, as hub_config/shared/50-grading.py
+        grading = "/opt/datalit/src/grading"  # course id and exchange first, as on one machine (spawn_options.py)
         lean = [f"{grading}/instructor", grading] if name == "teacher" else [grading, f"{user_server}/learners"]
         assert p["environment"]["JUPYTER_CONFIG_PATH"] == ":".join([*lean, f"{user_server}/everyone"]), (name, p)
         assert p["environment"]["DATALIT_PROGRESS_URL"].endswith(f"/services/{roles.PROGRESS_SERVICE}"), (name, p)
 
 
-def test_same_groups_roles_and_tiers_as_local(values, repo):
-    groups = values["hub"]["config"]["JupyterHub"]["load_groups"]
-    assert groups == roles.load_groups()
-    local = {r["name"]: {k: v for k, v in r.items() if k != "name"} for r in roles.load_roles()}
-    local.pop(roles.CULLER_SERVICE)  # the chart brings its own culler service (cull.enabled)
-    assert values["hub"]["loadRoles"] == local
-    assert set(values["hub"]["services"]) == {roles.CLI_SERVICE, roles.EXPIRY_SERVICE}
+def test_chart_keeps_one_profile_per_tier_and_the_hand_out(values, repo):
+    """What stays in values.yaml (the chart's own): a profile per tier, the course hand-out at server start;
+    groups, roles and the rest are the hub definition's (tests/hub/test_definition.py)."""
     assert [p["slug"] for p in values["singleuser"]["profileList"]] == list(roles.TIERS)
-    assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == "datalit.hub.authenticator.DatalitAuthenticator"
     hook = " ".join(values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"])
     assert "datalit.hub.content sync" in hook
-    for snippet in values["hub"]["extraConfig"].values():
-        ast.parse(snippet)  # valid Python
-    assert "content.tiers_for" in values["hub"]["extraConfig"]["datalit"]
-    assert "c.KubeSpawner.pre_spawn_hook = k8s_spawn.configure" in values["hub"]["extraConfig"]["datalit"]
     # the same lean user servers as the local spawner: entry point and config folders of the repo
-    assert values["singleuser"]["cmd"] == ["python", "-m", "datalit.hub.singleuser"]
     from datalit.hub import k8s_spawn
 
     for folder in ("learners", "everyone", "team"):

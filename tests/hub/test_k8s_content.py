@@ -48,7 +48,9 @@ def test_images_have_a_maintained_base_and_the_pinned_versions():
     for stage in stages.values():
         assert "pip install --no-cache-dir -e /opt/datalit/src" in stage  # every pin of pyproject.toml
         assert 'build_content(Path("/opt/datalit/content"))' in stage   # content built into the image
-    assert "/opt/datalit/content" in load_values()["hub"]["extraConfig"]["datalit"]  # what the hub pages list
+    from datalit.hub import k8s_spawn
+
+    assert k8s_spawn.CONTENT == "/opt/datalit/content"  # what the hub pages list (datalit/hub/definition.py)
     assert "--content /opt/datalit/content" in " ".join(load_values()["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"])
 
 
@@ -107,7 +109,9 @@ def test_datasets_volume_is_read_only_everywhere_but_its_fill_job(k8s_hub):
     volumes = {v["name"]: v for v in values["singleuser"]["storage"]["extraVolumes"]}
     assert volumes["datalit-datasets"]["persistentVolumeClaim"] == {"claimName": K8S["datasets_claim"], "readOnly": True}
     mount = next(m for m in values["singleuser"]["storage"]["extraVolumeMounts"] if m["name"] == "datalit-datasets")
-    assert mount["readOnly"] is True and mount["mountPath"] == values["singleuser"]["extraEnv"]["DATALIT_DATA_DIR"]
+    assert mount["readOnly"] is True
+    for person in k8s_hub["result"]["people"].values():  # the hub definition's DATALIT_DATA_DIR is the mount
+        assert person["environment"]["DATALIT_DATA_DIR"] == mount["mountPath"]
     # every pod that mounts the claim: read-only, both on the volume and on each mount, except the fill
     pods = [p["pod"]["spec"] for p in k8s_hub["result"]["people"].values()]
     pods += [j["spec"]["template"]["spec"] for j in k8s_jobs.grading_jobs("lab1_bike_story", "r1", 2, 4)]
