@@ -113,6 +113,29 @@ def pytest_xdist_make_scheduler(config, log):
     return ByWorkUnit(config, log)
 
 
+_UNIT_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Seconds per unit of work (setup + call + teardown of its tests), summed in the controller."""
+    unit = work_unit(report.nodeid)
+    _UNIT_SECONDS[unit] = _UNIT_SECONDS.get(unit, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Where CI's minutes go: the two serial units bound the run's length from below, the rest share workers."""
+    if not _UNIT_SECONDS or hasattr(terminalreporter.config, "workerinput"):
+        return
+    total = sum(_UNIT_SECONDS.values())
+    serial = {u: _UNIT_SECONDS.pop(u, 0.0) for u in ("grading", "hubs")}
+    top = sorted(_UNIT_SECONDS.items(), key=lambda kv: -kv[1])[:8]
+    terminalreporter.write_sep("=", "seconds per unit of work")
+    terminalreporter.write_line(f"all tests {total:.0f} s; serial units: " +
+                                ", ".join(f"{u} {s:.0f} s" for u, s in serial.items()) +
+                                f"; {len(_UNIT_SECONDS)} file units {sum(_UNIT_SECONDS.values()):.0f} s, largest: " +
+                                ", ".join(f"{Path(u).name} {s:.0f} s" for u, s in top))
+
+
 _EXIT_STATUS = {"code": 0}
 
 
