@@ -2,7 +2,7 @@
 
 Public on purpose: no login, and it shows only what the paper already says (name, course, hours, date),
 never the learner's record. A code that is not one this hub issued, or was altered, gets the same refusal
-as a mistyped one (no hint about which). Registered by hub_config/shared/56-certificate.py."""
+as a mistyped one (no hint about which). Registered by datalit/hub/definition.py (page_handlers)."""
 from __future__ import annotations
 
 import logging

@@ -2,7 +2,7 @@
 
 * Workshop accounts (``datalit workshop create``) live in ``<state>/workshop/accounts.json``; after
   their expiry the login is refused with a Korean message, and an existing session or API token stops
-  working too: ``refresh_user`` (every ``auth_refresh_age`` seconds, see hub_config/shared/10-auth.py)
+  working too: ``refresh_user`` (every ``auth_refresh_age`` seconds, see datalit/hub/definition.py)
   ends the session of an expired account (and of a staff member whose approval was withdrawn), and
   ``pre_spawn_start`` refuses to start its server. The workshop-expiry service revokes its tokens.
 * Failed logins are throttled per account *and* browser (datalit.hub.throttle), never per IP address.

@@ -27,7 +27,7 @@ from pathlib import Path
 from datalit.certificate import pages as certificate_pages
 from datalit.config import load_config
 from datalit.databases import hub_db_url  # hub.db_url (PostgreSQL), else <state>/jupyterhub.sqlite
-from datalit.hub import (content, disk, k8s_spawn, origins, pages as hub_pages, roles, services, spawn_options,
+from datalit.hub import (content, disk, k8s_spawn, origins, pages as hub_pages, roles, room, services, spawn_options,
                          teamhub, workshop)
 from datalit.hub.authenticator import DatalitAuthenticator
 from datalit.hub.launch import SETTINGS_ENV
@@ -174,6 +174,7 @@ def authentication(c, cfg: dict, platform: str, site: dict) -> None:
     # workshop account or an un-approved staff member within this many seconds
     c.Authenticator.auth_refresh_age = 5
     c.Authenticator.refresh_pre_spawn = True
+    c.Authenticator.post_auth_hook = room.remember_logins()  # logins show in a workshop's room at once
     # no cookie of the hub (nor of the user servers: JupyterHub passes these options on) is sent with a
     # cross-site request (CSRF). Secure: JupyterHub adds it when a request arrives over HTTPS, which it cannot
     # see behind a TLS proxy plus configurable-http-proxy (X-Forwarded-Proto "https,http"): hub.public_url says so.
@@ -202,8 +203,9 @@ def page_handlers(state_dir) -> list[tuple]:
     """Every page the hub adds to JupyterHub's own: one list, so a new page is one line here.
 
     Team servers and their snapshots (/hub/teams/<team>, datalit/hub/teamhub.py, with the roster sync
-    ``datalit team import`` calls), the public certificate check (/hub/certificate/verify, datalit/certificate/)."""
-    return [*teamhub.handlers(), *certificate_pages.handlers(str(state_dir))]
+    ``datalit team import`` calls), the public certificate check (/hub/certificate/verify, datalit/certificate/),
+    a workshop batch's room for its instructors (/hub/workshop/<batch>/room, datalit/hub/room.py)."""
+    return [*teamhub.handlers(), *certificate_pages.handlers(str(state_dir)), *room.handlers(state_dir)]
 
 
 def pages(c, cfg: dict, site: dict) -> None:
@@ -220,6 +222,7 @@ def pages(c, cfg: dict, site: dict) -> None:
         # instructors open team servers only on their own origins; else a snapshot (datalit/hub/snapshot_pages.py)
         "own_origins": bool(site.get("subdomain_host")),
         "teams": teamhub.team_list,
+        "workshop_rooms": room.rooms_for,  # the batches a person may watch (templates/_rooms.html)
     }
     c.JupyterHub.default_url = hub_pages.landing_url
     c.JupyterHub.redirect_to_server = True  # (JupyterHub's default) what landing_url's "" means: /hub/spawn

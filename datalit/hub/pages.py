@@ -2,7 +2,7 @@
 
 JupyterHub calls each callable of ``c.JupyterHub.template_vars`` with the current user (``None`` on the
 login page) and a callable ``c.JupyterHub.default_url`` with the request handler
-(hub_config/shared/40-pages.py wires both).
+(datalit/hub/definition.py wires both).
 
 * Course list: the courses of the person's groups. A citizen in ``citizens`` + one tier (by default
   ``citizen``, the workshop course) sees that tier;

@@ -1,7 +1,5 @@
-"""Groups and JupyterHub roles: one definition for the local hub and the Kubernetes values.
-
-``hub_config/k8s/values.yaml`` repeats these as ``hub.loadRoles`` / ``hub.config.JupyterHub.load_groups``;
-``tests/hub/test_k8s_config.py`` checks that both stay identical.
+"""Groups and JupyterHub roles, for both platforms: the hub definition (datalit/hub/definition.py) loads them
+on one machine and on Kubernetes alike; hub_config/k8s/values.yaml restates none (tests/hub/test_definition.py).
 """
 from __future__ import annotations
 
@@ -57,9 +55,9 @@ def load_roles() -> list[dict]:
     """``c.JupyterHub.load_roles``.
 
     An instructor of a course is in ``instructors`` and ``instructors-<tier>``; the per-tier role lets
-    them see only that tier's learners (the grading layer, hub_config/shared/50-grading.py, adds access
-    to that course's formgrader to the same ``instructor-<tier>`` role). Roles are assigned to groups,
-    never to users by list, so a restart keeps every assignment made with ``datalit users move``.
+    them see only that tier's learners (their servers get the formgrader, datalit/hub/spawn_options.py).
+    Roles are assigned to groups, never to users by list, so a restart keeps every assignment made with
+    ``datalit users move``.
     """
     roles = [
         {"name": "admin", "groups": ["admins"]},

@@ -4,7 +4,7 @@
    'none'``, so the formgrader, which the nbgrader lab extension shows in an iframe, stays blank
    (nbgrader #1870, #1910). nbgrader's own fix (#1915, frame-ancestors 'self' on its handlers) was
    reverted (#1947) because it applied to every user. Here it applies only to the formgrader's pages
-   and only in servers of instructors (hub_config/shared/50-grading.py enables this extension for
+   and only in servers of instructors (datalit/hub/spawn_options.py enables this extension for
    them); every other page keeps JupyterHub's 'none'.
 2. Course folder. The formgrader refuses to work ("Sorry, the formgrader encountered an error") when
    the course directory is not inside the server's root (the instructor's home), which is where the

@@ -3,7 +3,7 @@ posted to the ``datalit-progress`` hub service.
 
 Posting must never slow or break a check. Nothing is posted (and nothing waits) unless the kernel is
 one a learner's Jupyter server started in the hub: ``DATALIT_PROGRESS_URL`` (set by the spawner,
-hub_config/shared/55-progress.py) and ``JUPYTERHUB_API_TOKEN`` are in the environment and the kernel's
+datalit/hub/spawn_options.py) and ``JUPYTERHUB_API_TOKEN`` are in the environment and the kernel's
 parent process is the user server (``datalit.hub.singleuser`` / ``jupyterhub-singleuser``). So papermill,
 nbclient, ``datalit lesson run`` and nbgrader -- also when started from a learner's terminal, whose
 environment is the server's -- post nothing. In the hub an event is queued and a daemon thread posts it

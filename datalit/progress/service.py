@@ -1,6 +1,6 @@
 """The ``datalit-progress`` hub service: the learning record's one writer and its pages.
 
-Run by the hub (hub_config/shared/55-progress.py) as ``python -m datalit.progress.service``. The learner
+Run by the hub (datalit/hub/services.py) as ``python -m datalit.progress.service``. The learner
 is always the owner of the hub token (HubAuth), never a field of the request; what a person may read is
 decided from the hub's own user model (admin flag, groups), looked up with the service's token.
 

@@ -1,5 +1,5 @@
-"""How a hub configuration wires the record in, the same for hub_config/shared/55-progress.py (one
-machine) and hub_config/k8s/values.yaml (``hub.extraConfig.progress``)."""
+"""How the hub definition (datalit/hub/definition.py, spawn_options.py) wires the record in, the same on one
+machine and on Kubernetes."""
 from __future__ import annotations
 
 from datalit.hub.roles import PROGRESS_SERVICE
