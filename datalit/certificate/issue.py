@@ -3,11 +3,10 @@
 Plain functions: the CLI and the learner's page (download button) both call :func:`issue`."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from datalit import kst
+from datalit import atomic, kst
 from datalit.certificate import code as codes
 from datalit.certificate import pdf
 from datalit.certificate.code import CertificateError, Claim
@@ -68,8 +67,4 @@ def write(path, data: bytes) -> Path:
     path = Path(path)
     if not path.parent.is_dir():
         raise CertificateError(f"{path.parent} 폴더가 없어요.", f"no folder {path.parent}")
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-    return path
+    return atomic.write_bytes(path, data)  # (mode as open() makes it: 0644 under the usual umask)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 
+from datalit import atomic
 from datalit.paths import cache_dir
 
 # Bump when the cached format changes, so every cached table is rebuilt.
@@ -56,12 +56,11 @@ def write(path: Path, obj, deps: dict[str, str]) -> None:
         for old in path.parent.glob(f"{stem}-*"):
             if old.name not in (path.name, _deps_path(path).name):
                 old.unlink(missing_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        atomic.write_json(_deps_path(path), deps, indent=None, ensure_ascii=True, durable=False)
         if path.suffix == ".parquet":
-            obj.to_parquet(tmp, index=False, compression=None)  # uncompressed + mmap: fastest read
+            with atomic.replacing(path, binary=True, durable=False) as fh:
+                obj.to_parquet(fh, index=False, compression=None)  # uncompressed + mmap: fastest read
         else:
-            tmp.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
-        _deps_path(path).write_text(json.dumps(deps))
-        os.replace(tmp, path)
+            atomic.write_json(path, obj, indent=None, durable=False)
     except OSError:
         pass  # read-only cache: loading still works, only slower

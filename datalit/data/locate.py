@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from urllib.parse import quote
 
+from datalit import atomic
 from datalit.data.catalog import Dataset, FileEntry
 from datalit.data.errors import ChecksumError, MissingFileError
 from datalit.paths import cache_dir, shared_data_dir
@@ -72,9 +72,7 @@ def file_hash(path: Path) -> str:
     index[key] = digest
     try:
         index_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = index_path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(index))
-        os.replace(tmp, index_path)
+        atomic.write_json(index_path, index, indent=None, ensure_ascii=True, durable=False)
     except OSError:
         pass  # a read-only home still loads, it just hashes again next time
     return digest

@@ -32,6 +32,7 @@ from collections import deque
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from datalit import atomic
 from datalit.exchange.policy import Refused
 from datalit.exchange.store import Store
 from datalit.kst import as_utc, now_utc, to_store
@@ -131,11 +132,7 @@ def _compact(path: Path) -> None:
                for m, r in folded.items()}
     line = json.dumps({"at": to_store(), "compacted": True, "members": members},
                       ensure_ascii=False)
-    tmp = path.with_name(path.name + ".compacting")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(line + "\n")
-    os.replace(tmp, path)
+    atomic.write_text(path, line + "\n", mode=0o600)
 
 
 def _entries(path: Path):

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from datalit import atomic
 from datalit.kst import UTC, as_utc, now_utc, to_store
 
 NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
@@ -115,9 +116,7 @@ def private():
 
 
 def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_json(path, data)  # (mode: the umask of :func:`private`, 0600)
 
 
 def write_tree(dest: Path, files: dict[str, bytes]) -> None:

@@ -20,6 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from datalit import atomic
 from datalit.hub.roles import TIERS
 
 MANIFEST = ".datalit-handout.json"
@@ -126,9 +127,7 @@ def sync(content_dir: Path, dest_root: Path, tiers: list[str]) -> dict[str, list
                 shutil.copyfile(src, beside)
                 manifest[rel] = new_hash
                 report["beside"].append(rel)
-    tmp = manifest_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True))
-    os.replace(tmp, manifest_path)
+    atomic.write_json(manifest_path, manifest, indent=1, sort_keys=True, ensure_ascii=True)
     return report
 
 

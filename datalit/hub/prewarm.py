@@ -31,7 +31,6 @@ import datetime as dt
 import json
 import os
 import sys
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -40,7 +39,7 @@ from urllib.parse import quote, urljoin
 
 import requests
 
-from datalit import kst
+from datalit import atomic, kst
 from datalit.hub import content, pages, workshop
 
 TOKEN_NOTE = "datalit prewarm"
@@ -63,27 +62,17 @@ def load(state: Path) -> dict:
         return {"warmups": {}}
 
 
-def save(state: Path, data: dict) -> None:
-    path = store_path(state)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh, indent=1, sort_keys=True)
-    os.replace(tmp, path)
-
-
-_store_lock = threading.Lock()
-
-
 def update(root: Path, key: str, **fields) -> dict:
-    """Change fields of one warm-up (ROOT: the hub's state directory; the field ``state`` is its phase)."""
-    with _store_lock:
-        data = load(root)
+    """Change fields of one warm-up (ROOT: the hub's state directory; the field ``state`` is its phase), under
+    the plan's lock: the workshop-prewarm service's threads and a ``datalit workshop start`` beside them
+    each keep their change."""
+    path = store_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.updating_json(path, lambda: {"warmups": {}}, mode=0o600, indent=1, sort_keys=True,
+                              ensure_ascii=True) as data:
         entry = data["warmups"].setdefault(key, {})
         entry.update(fields)
-        save(root, data)
-        return entry
+    return entry
 
 
 def parse_when(text: str) -> dt.datetime:

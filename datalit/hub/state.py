@@ -32,6 +32,7 @@ import os
 import secrets
 from pathlib import Path
 
+from datalit import atomic
 from datalit.config import ROOT_PATHS, default_state_dir, load_config
 
 SECRET_FILES = {
@@ -97,13 +98,8 @@ def protect_files(state: Path) -> None:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write TEXT to PATH atomically, mode 0600."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    """Write TEXT to PATH atomically, mode 0600 (never readable by others, not even while written)."""
+    atomic.write_text(path, text, mode=0o600)
 
 
 def write_secret(path: Path, make) -> str:

@@ -21,10 +21,12 @@ import secrets
 import shutil
 import subprocess
 import tarfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import bcrypt
 
+from datalit import atomic
 from datalit.hub.roles import TIER_NAMES, TIERS
 from datalit.kst import TimeFormatError, now_utc, parse_day_or_kst, shown, to_store, until
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -44,20 +46,26 @@ def registry_path(state: Path) -> Path:
 
 
 def load_registry(state: Path) -> dict:
-    try:
-        return json.loads(registry_path(state).read_text())
-    except FileNotFoundError:
-        return {"accounts": {}}
+    return atomic.read_json(registry_path(state), lambda: {"accounts": {}})
+
+
+@contextmanager
+def updating_registry(state: Path):
+    """``with updating_registry(state) as registry:`` read, change, write back (mode 0600) under the
+    registry's lock: two ``workshop create`` at once, or a purge beside a ``set_expiry``, lose no account."""
+    path = registry_path(state)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.updating_json(path, lambda: {"accounts": {}}, mode=0o600, indent=1, sort_keys=True,
+                              ensure_ascii=True) as registry:
+        yield registry
 
 
 def save_registry(state: Path, registry: dict) -> None:
+    """Replace the whole registry (under its lock); changes go through :func:`updating_registry`."""
     path = registry_path(state)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(registry, fh, indent=1, sort_keys=True)
-    os.replace(tmp, path)
+    with atomic.locked(path):
+        atomic.write_json(path, registry, mode=0o600, indent=1, sort_keys=True, ensure_ascii=True)
 
 
 def parse_expiry(text: str) -> dt.datetime:
@@ -104,25 +112,24 @@ def create_accounts(state: Path, count: int, expires: str, tier: str = "citizen"
     when = parse_expiry(expires)
     if when <= now_utc():
         raise WorkshopError(f"expiry {shown(when)} is already in the past")
-    registry = load_registry(state)
-    while True:
-        batch = secrets.token_hex(2)
-        if not any(a["batch"] == batch for a in registry["accounts"].values()):
-            break
-    created_at = to_store(timespec="seconds")
-    rows = []
-    for i in range(1, count + 1):
-        name = f"{prefix}{batch}{i:02d}"
-        password = _password()
-        registry["accounts"][name] = {
-            "batch": batch,
-            "tier": tier,
-            "expires_at": to_store(when),
-            "created_at": created_at,
-            "password_hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode(),
-        }
-        rows.append({"username": name, "password": password, "tier": tier, "expires": until(when)})
-    save_registry(state, registry)
+    with updating_registry(state) as registry:
+        while True:
+            batch = secrets.token_hex(2)
+            if not any(a["batch"] == batch for a in registry["accounts"].values()):
+                break
+        created_at = to_store(timespec="seconds")
+        rows = []
+        for i in range(1, count + 1):
+            name = f"{prefix}{batch}{i:02d}"
+            password = _password()
+            registry["accounts"][name] = {
+                "batch": batch,
+                "tier": tier,
+                "expires_at": to_store(when),
+                "created_at": created_at,
+                "password_hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode(),
+            }
+            rows.append({"username": name, "password": password, "tier": tier, "expires": until(when)})
     out = state / "workshop" / batch
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
@@ -183,15 +190,14 @@ def credential_sheet(rows: list[dict], entry: dict, hub_url: str) -> str:
 def set_expiry(state: Path, names: list[str], expires: str) -> list[str]:
     """Change the expiry of accounts (by user name or batch id); returns the user names changed."""
     when = parse_expiry(expires)
-    registry = load_registry(state)
-    changed = []
-    for name, entry in registry["accounts"].items():
-        if name in names or entry["batch"] in names:
-            entry["expires_at"] = to_store(when)
-            changed.append(name)
-    if not changed:
-        raise WorkshopError(f"no workshop account or batch named {', '.join(names)}")
-    save_registry(state, registry)
+    with updating_registry(state) as registry:  # an error in the block writes nothing
+        changed = []
+        for name, entry in registry["accounts"].items():
+            if name in names or entry["batch"] in names:
+                entry["expires_at"] = to_store(when)
+                changed.append(name)
+        if not changed:
+            raise WorkshopError(f"no workshop account or batch named {', '.join(names)}")
     return changed
 
 
@@ -234,10 +240,9 @@ def purge(state: Path, home_of, remove_user, stop_server=lambda name: None,
         home = homes.get(name)
         if home and home.exists():
             shutil.rmtree(home, ignore_errors=True)
-    registry = load_registry(state)
-    for name in expired:
-        registry["accounts"].pop(name, None)
-    save_registry(state, registry)
+    with updating_registry(state) as registry:
+        for name in expired:
+            registry["accounts"].pop(name, None)
     return {"purged": sorted(expired), "archive": archive}
 
 

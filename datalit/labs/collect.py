@@ -17,6 +17,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from datalit import atomic
 from datalit.exchange.store import write_tree
 from datalit.kst import as_utc
 from datalit.labs import messages
@@ -102,7 +103,7 @@ def _archive(course: Course, backend, lab: str, sub: dict) -> Path:
         tmp.mkdir(parents=True)
         write_tree(tmp, backend.submission_files(lab, sub["team"], sub["id"]))
         tmp.rename(kept)
-        (kept.parent / f"{sub['id']}.json").write_text(json.dumps(sub, ensure_ascii=False), encoding="utf-8")
+        atomic.write_json(kept.parent / f"{sub['id']}.json", sub, indent=None)
     return kept
 
 
@@ -146,7 +147,7 @@ def collect(course: Course, lab: str) -> dict:
                   "timestamp": chosen["timestamp"], "seconds_late": late,
                   "due": duedate.isoformat() if duedate is not None else None,
                   "history": [{"member": s["member"], "timestamp": s["timestamp"]} for s in subs]}
-        record_path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        atomic.write_json(record_path, record)
         summary["teams"][team] = record
     return summary
 
@@ -154,3 +155,19 @@ def collect(course: Course, lab: str) -> dict:
 def submission_record(course: Course, lab: str, team: str) -> dict | None:
     p = course.meta / "submissions" / lab / team / "graded.json"
     return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else None
+
+
+def summary_lines(summary: dict, per_day: float) -> list[str]:
+    """What ``datalit lab collect`` prints: per team who submitted and when in Korea time, and for a late
+    one how late and the penalty it carries (``lab.late_penalty_per_day``, datalit/labs/late.py)."""
+    from datalit.kst import shown
+    from datalit.labs.late import lateness
+
+    lines = []
+    for team, rec in summary["teams"].items():
+        line = f"{team}: {rec['submitted_by']} {shown(rec['timestamp'])} ({len(rec['history'])} submissions)"
+        late = lateness(rec.get("due"), rec["timestamp"], per_day)
+        if late:
+            line += f" · 마감 {shown(rec['due'])}보다 {late['late']} 늦음 / late, 감점 / penalty {late['percent']}%"
+        lines.append(line)
+    return lines

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from datalit import atomic
 from datalit.config import load_config
 from datalit.databases import gradebook_url, is_sqlite
 from datalit.paths import checkout_path, repo_path
@@ -67,12 +68,17 @@ class Course:
     def write_notes(self, lab: str, team: str, notes: list[dict]) -> None:
         p = self.notes_path(lab, team)
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(json.dumps(notes, ensure_ascii=False, indent=1), encoding="utf-8")
+        atomic.write_json(p, notes)
 
     def add_note(self, lab: str, team: str, key: str, text: str) -> None:
-        notes = [n for n in self.read_notes(lab, team) if n["key"] != key]
-        notes.append({"key": key, "text": text})
-        self.write_notes(lab, team, notes)
+        """Under the notes file's lock: the grading steps of one team (sandbox, checksums, lateness) may note
+        at the same time from several processes, and each note stays."""
+        p = self.notes_path(lab, team)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with atomic.locked(p):
+            notes = [n for n in self.read_notes(lab, team) if n["key"] != key]
+            notes.append({"key": key, "text": text})
+            self.write_notes(lab, team, notes)
 
 
 def open_course(course_dir: str | os.PathLike | None = None, overrides: dict | None = None,

@@ -15,6 +15,7 @@ import json
 import re
 from pathlib import Path
 
+from datalit import atomic
 from datalit.labs.course import Course, LabError
 
 TEAM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
@@ -99,9 +100,7 @@ def load(course: Course) -> dict[str, dict[str, list[str]]]:
 def save(course: Course, roster: dict) -> None:
     p = course.meta / "roster.json"
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp")
-    tmp.write_text(json.dumps(roster, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(p)
+    atomic.write_json(p, roster, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 def import_csv(course: Course, path: str | Path, known_users: set[str] | None = None,
@@ -111,13 +110,17 @@ def import_csv(course: Course, path: str | Path, known_users: set[str] | None = 
     problems += validate(new, known_users, known_labs)
     if problems:
         raise RosterError(problems)
-    roster = load(course)
-    roster.update(new)
-    save(course, roster)
-    sync_gradebook(course, roster)
     from datalit.labs.publish import push_roster
 
-    push_roster(course, roster)  # the exchange maps a submitting member to the team with it
+    (course.meta / "roster.json").parent.mkdir(parents=True, exist_ok=True)
+    # two imports at once: the second reads what the first wrote, and the gradebook and the exchange get
+    # the rosters in the same order as the file
+    with atomic.locked(course.meta / "roster.json"):
+        roster = load(course)
+        roster.update(new)
+        save(course, roster)
+        sync_gradebook(course, roster)
+        push_roster(course, roster)  # the exchange maps a submitting member to the team with it
     return roster
 
 

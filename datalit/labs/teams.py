@@ -19,6 +19,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from datalit import atomic
 from datalit.hub.disk import apply_team_limit
 from datalit.labs.course import Course, LabError
 
@@ -53,14 +54,10 @@ def _registry() -> dict:
 
 
 def _save_registry(data: dict) -> None:
+    """Written whole (mode 0600), by the holder of the registry's lock (:func:`ensure_folders`)."""
     p = _registry_path()
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, p)
+    atomic.write_json(p, data, mode=0o600, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 def _foreign_group(registry: dict, team: str) -> str | None:
@@ -127,31 +124,35 @@ def ensure_folders(course: Course, roster: dict) -> list[str]:
     for teams in roster.values():
         for team, ms in teams.items():
             members.setdefault(team, set()).update(ms)
-    registry = _registry()
-    problems = [p for p in (_foreign_group(registry, t) for t in sorted(members)) if p]
-    if problems:  # checked for every team before anything changes
-        raise LabError("team groups: " + "; ".join(problems))
-    for team, ms in sorted(members.items()):
-        gname = group_name(team)
-        gid = _ensure_group(registry, team)
-        folder = base / team
-        _make_team_folder(base, team, gid)
-        done += apply_team_limit(folder, gid)  # its own image, lab.team_disk_limit (datalit/hub/disk.py)
-        current = set(grp.getgrnam(gname).gr_mem)
-        for m in sorted(ms - current):
-            try:
-                pwd.getpwnam(m)
-            except KeyError:
-                done.append(f"{team}: no account '{m}' yet (not added to {gname})")
-                continue
-            subprocess.run(["gpasswd", "-a", m, gname], check=True, capture_output=True)
-        for m in sorted(current - ms):
-            subprocess.run(["gpasswd", "-d", m, gname], check=False, capture_output=True)
-        for m in sorted(ms):
-            try:
-                pw = pwd.getpwnam(m)
-            except KeyError:
-                continue
-            _link_in_home(pw, team, folder)
-        done.append(f"{team}: {folder} (group {gname}: {', '.join(sorted(ms))})")
+    # one team import at a time: the registry is read, groups made, and written back by one process
+    registry_path = _registry_path()
+    registry_path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.locked(registry_path):
+        registry = _registry()
+        problems = [p for p in (_foreign_group(registry, t) for t in sorted(members)) if p]
+        if problems:  # checked for every team before anything changes
+            raise LabError("team groups: " + "; ".join(problems))
+        for team, ms in sorted(members.items()):
+            gname = group_name(team)
+            gid = _ensure_group(registry, team)
+            folder = base / team
+            _make_team_folder(base, team, gid)
+            done += apply_team_limit(folder, gid)  # its own image, lab.team_disk_limit (datalit/hub/disk.py)
+            current = set(grp.getgrnam(gname).gr_mem)
+            for m in sorted(ms - current):
+                try:
+                    pwd.getpwnam(m)
+                except KeyError:
+                    done.append(f"{team}: no account '{m}' yet (not added to {gname})")
+                    continue
+                subprocess.run(["gpasswd", "-a", m, gname], check=True, capture_output=True)
+            for m in sorted(current - ms):
+                subprocess.run(["gpasswd", "-d", m, gname], check=False, capture_output=True)
+            for m in sorted(ms):
+                try:
+                    pw = pwd.getpwnam(m)
+                except KeyError:
+                    continue
+                _link_in_home(pw, team, folder)
+            done.append(f"{team}: {folder} (group {gname}: {', '.join(sorted(ms))})")
     return done

@@ -19,6 +19,7 @@ import copy
 import shutil
 from pathlib import Path
 
+from datalit import atomic
 from datalit.lessons import glossary, instructor
 from datalit.lessons.courses import courses_dir, lesson_paths, read_notebook
 from datalit.lessons.schema import TIERS
@@ -100,9 +101,8 @@ def build_lesson(path: Path, out_path: Path) -> Path:
     import nbformat
 
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_suffix(".ipynb.tmp")
-    nbformat.write(learner_notebook(read_notebook(path)), str(tmp))
-    tmp.replace(out_path)
+    with atomic.replacing(out_path) as fh:
+        nbformat.write(learner_notebook(read_notebook(path)), fh)
     return out_path
 
 

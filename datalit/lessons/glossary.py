@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from datalit import atomic
+
 SOURCE_NAME = "용어집.md"
 NOTEBOOK_NAME = "용어집.ipynb"
 EXAMPLE_PREFIX = "서울 예:"
@@ -129,9 +131,8 @@ def write_notebook(folder: Path, root: Path | None = None) -> Path | None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / NOTEBOOK_NAME
-    tmp = out.with_suffix(".ipynb.tmp")
-    nbformat.write(notebook(root), str(tmp))
-    tmp.replace(out)
+    with atomic.replacing(out) as fh:
+        nbformat.write(notebook(root), fh)
     return out
 
 

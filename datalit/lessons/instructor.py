@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from datalit import atomic
 from datalit.lessons.checkers.korean import josa
 
 TAG = "instructor"
@@ -139,7 +140,5 @@ def handbook_markdown(tier: str, root: Path | None = None) -> str:
 def write_handbook(tier: str, out_dir: Path, root: Path | None = None) -> Path:
     out = Path(out_dir) / tier / HANDBOOK_NAME
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".md.tmp")
-    tmp.write_text(handbook_markdown(tier, root), encoding="utf-8")
-    tmp.replace(out)
+    atomic.write_text(out, handbook_markdown(tier, root))
     return out

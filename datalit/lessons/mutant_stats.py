@@ -21,6 +21,8 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from datalit import atomic
+
 _CODE = ("mutants.py", "mutant_stats.py", "checks.py", "checkers/__init__.py", "checkers/tolerance.py",
          "checkers/korean.py", "chartcheck.py", "concepts.py")
 CACHE_VERSION = "1"
@@ -186,9 +188,7 @@ def _cached_measure(args) -> list[dict]:
     rows = measure_lesson(path)
     if use_cache:
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(file)
+        atomic.write_json(file, rows, indent=None, durable=False)  # a cache: a lost write is measured again
     return rows
 
 

@@ -13,6 +13,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from datalit import atomic
+
 MANIFEST_NAME = "manifest.json"
 MANIFEST_TAG = "datalit-manifest"
 MANIFEST_MIME = "application/vnd.datalit.manifest+json"
@@ -81,9 +83,7 @@ def kernel_record(nb) -> dict[str, Any]:
 
 
 def write(path: Path, manifest: dict) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_json(path, manifest, indent=2, default=str)
 
 
 def read(path: Path) -> dict | None:

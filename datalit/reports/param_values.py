@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from datalit import atomic
+
 _VALUES_CACHE: dict[tuple, list] = {}
 
 
@@ -70,7 +72,6 @@ def _stored_values(dataset, table, column, stamp) -> list | None:
 
 def _store_values(dataset, table, column, stamp, values) -> None:
     import json
-    import os
 
     if stamp is None:
         return
@@ -82,8 +83,6 @@ def _store_values(dataset, table, column, stamp, values) -> None:
     known[f"{dataset}|{table}|{column}"] = {"stamp": stamp, "values": values}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        atomic.write_json(path, known, indent=None, durable=False)
     except OSError:
         pass  # a read-only cache only means the values are read from the data again next time

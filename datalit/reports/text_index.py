@@ -16,6 +16,7 @@ import os
 import pickle
 from pathlib import Path
 
+from datalit import atomic
 from datalit.paths import cache_dir
 
 
@@ -48,10 +49,8 @@ def tfidf(docs: list[str], **settings):
     fitted = (vec, vec.fit_transform(docs))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
+        with atomic.replacing(path, binary=True, durable=False) as fh:
             pickle.dump(fitted, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache still answers, it just fits again next time
     return fitted
@@ -96,10 +95,8 @@ def korean_nouns(texts: list[str]) -> list[list[str]]:
     nouns = [_terms(tokens) for tokens in kiwi.tokenize(texts)]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
+        with atomic.replacing(path, binary=True, durable=False) as fh:
             pickle.dump(nouns, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
     except OSError:
         pass
     return nouns
