@@ -190,8 +190,8 @@ ENVIRONMENT: dict[str, str] = {
     "DATALIT_CHROMIUM": "the Chromium that renders report PDFs (default /usr/bin/chromium)",
     "DATALIT_CONFIRM": "`nbgrader submit` confirms replacing an earlier submission",
     "DATALIT_TIERS": "Kubernetes: the tiers whose lessons a user pod's init container copies",
-    "DATALIT_HUB_SETTINGS": "internal: the hub's settings (JSON) from `datalit hub` to hub_config's layers",
-    "DATALIT_HUB_PLATFORM": "internal: local or k8s, which hub_config layer folder loads (default: detected)",
+    "DATALIT_HUB_SETTINGS": "internal: the hub's settings (JSON) from `datalit hub` to the hub definition "
+                            "(datalit/hub/definition.py) and the config.d snippets",
     "DATALIT_PROGRESS_URL": "internal: the learning-record service's URL, from the hub to user servers",
     "DATALIT_TEAM": "internal: the team id of a team server's pod",
     "DATALIT_KERNEL_FORKSERVER": "internal: the socket of the pre-warmed kernel fork server",
