@@ -87,7 +87,7 @@ def open_course(course_dir: str | os.PathLike | None = None, overrides: dict | N
     team import, lab release) make it, and only inside a folder that exists; the others need a course
     there already, so a mistyped path is refused before anything is written."""
     cfg = load_config(overrides={"lab": overrides or {}})["lab"]
-    root = course_dir or os.environ.get("DATALIT_LAB_COURSE_DIR") or cfg["course_dir"]
+    root = course_dir or cfg["course_dir"]  # lab.course_dir: DATALIT_LAB_COURSE_DIR or the file
     if not root:
         raise LabError("no course directory: pass --course-dir DIR (or set lab.course_dir)")
     root = Path(root).resolve()

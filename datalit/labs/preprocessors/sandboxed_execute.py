@@ -33,7 +33,7 @@ def _lab_config() -> dict:
 
 def hidden_paths(cfg: dict) -> list[str]:
     from datalit.paths import checkout_path, repo_path
-    paths = [os.environ.get("DATALIT_LAB_COURSE_DIR") or cfg.get("course_dir") or os.getcwd(),
+    paths = [cfg.get("course_dir") or os.getcwd(),  # lab.course_dir (DATALIT_LAB_COURSE_DIR too)
              cfg["exchange_dir"], cfg["teams_dir"], str(repo_path("labs")), str(repo_path("grading")),
              str(checkout_path("labs")), str(checkout_path("grading")), str(checkout_path(".git"))]
     return list(dict.fromkeys(os.path.abspath(p) for p in paths if p))
