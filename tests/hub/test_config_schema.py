@@ -83,12 +83,14 @@ def test_the_check_finds_a_restated_default(tmp_path):
     assert len(_defaults_restated(planted)) == 3, _defaults_restated(planted)
 
 
-def test_chart_and_image_keep_the_schema_data_mount():
-    """values.yaml and the Dockerfile cannot import Python: their literal must equal hub.data_mount."""
+def test_chart_and_image_keep_the_schema_data_mount(monkeypatch):
+    """values.yaml and the Dockerfile cannot import Python: their literal must equal hub.data_mount, and every
+    key the chart sets in a pod's environment must be a value of the key's type."""
     mount = DEFAULTS["hub"]["data_mount"]
     dockerfile = (REPO / "hub_config" / "k8s" / "Dockerfile").read_text()
     assert re.findall(r"DATALIT_DATA_DIR=(\S+)", dockerfile) == [mount]
-    given = []
+    given, chart_env = [], {}
+    key_names = {env_name(s, k) for s, keys in SCHEMA.items() for k in keys}
 
     def walk(node):
         if isinstance(node, dict):
@@ -96,6 +98,9 @@ def test_chart_and_image_keep_the_schema_data_mount():
                 given.append(node["mountPath"])
             if "DATALIT_DATA_DIR" in node:
                 given.append(node["DATALIT_DATA_DIR"])
+            for name, value in node.items():
+                if name in key_names and isinstance(value, (str, int, float, bool)):
+                    chart_env[name] = str(value)
             node = list(node.values())
         if isinstance(node, list):
             for item in node:
@@ -103,6 +108,10 @@ def test_chart_and_image_keep_the_schema_data_mount():
 
     walk(yaml.safe_load((REPO / "hub_config" / "k8s" / "values.yaml").read_text()))
     assert given and set(given) == {mount}, given
+    assert {"DATALIT_HUB_STATE_DIR", "DATALIT_HUB_URL"} <= set(chart_env), chart_env
+    for name, value in chart_env.items():
+        monkeypatch.setenv(name, value)
+    load_config()  # a ConfigError names the variable
 
 
 @pytest.mark.parametrize("text, key, words", [
