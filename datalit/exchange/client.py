@@ -22,12 +22,13 @@ TOKEN_ENV = "DATALIT_EXCHANGE_TOKEN"
 
 
 def exchange_root(cfg: dict) -> Path:
-    """Where the store lives: ``lab.exchange_dir``, else ``<hub state dir>/exchange``."""
+    """Where the store lives: ``lab.exchange_dir``, else ``<hub state dir>/exchange`` of the hub found as
+    every command finds it (never a default store no hub serves: NoHubRunning, an OSError, says why)."""
     if cfg.get("exchange_dir"):
         return Path(cfg["exchange_dir"])
-    from datalit.hub.state import resolve_state_dir
+    from datalit.hub.state import find_hub_state
 
-    return resolve_state_dir() / "exchange"
+    return find_hub_state(None, require_running=False) / "exchange"
 
 
 class ExchangeUnavailable(StoreError):

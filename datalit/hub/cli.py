@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,23 +11,34 @@ import click
 from datalit.hub.state import NoHubRunning, find_hub_state
 
 state_option = click.option("--state-dir", default=None,
-                            help="hub state directory (default: the running hub's, else /var/lib/datalit as root)")
+                            help="the hub's state directory (default: the running hub's; refused when several "
+                                 "or none run)")
+
+
+def hub_state(state_dir: str | None, running: bool = True, optional: bool = False) -> Path | None:
+    """The hub this command serves, found the one way (datalit.hub.state.find_hub_state), or a plain error
+    (no traceback). From here on this process and what it starts read that hub's configuration
+    (``<state>/datalit.yaml``) and its exchange store: DATALIT_HUB_STATE_DIR names it, as ``datalit hub``
+    names it for its services. RUNNING: the hub must be up; OPTIONAL: None rather than a refusal."""
+    from datalit.config import ConfigError
+
+    try:
+        state = find_hub_state(state_dir, require_running=running, optional=optional)
+    except (NoHubRunning, ConfigError) as exc:
+        raise click.ClickException(str(exc))
+    if state is not None:
+        os.environ["DATALIT_HUB_STATE_DIR"] = str(state)
+    return state
 
 
 def running_state(state_dir: str | None) -> Path:
-    """The running hub's state directory, or a plain error (no traceback) when no hub runs."""
-    try:
-        return find_hub_state(state_dir)
-    except NoHubRunning as exc:
-        raise click.ClickException(str(exc))
+    """The running hub's state directory (commands that talk to the hub)."""
+    return hub_state(state_dir)
 
 
 def resolve_state_dir(state_dir: str | None) -> Path:
-    """The state directory for commands that also work while the hub is stopped (workshop)."""
-    try:
-        return find_hub_state(state_dir, require_running=False)
-    except NoHubRunning as exc:
-        raise click.ClickException(str(exc))
+    """The hub's state directory for commands that also work while the hub is stopped (workshop, progress)."""
+    return hub_state(state_dir, running=False)
 
 
 remote_options = [
@@ -73,7 +85,8 @@ def api_call(fn, *args):
 @click.group(invoke_without_command=True)
 @click.option("--ip", default=None, help="address to listen on (default 127.0.0.1)")
 @click.option("--port", default=None, type=int, help="port (default 8000)")
-@state_option
+@click.option("--state-dir", default=None,
+              help="state directory (default: hub.state_dir, else /var/lib/datalit as root)")
 @click.pass_context
 def hub(ctx, ip, port, state_dir):
     """Run the JupyterHub in the foreground (Ctrl-C stops it and every user server)."""

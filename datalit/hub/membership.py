@@ -352,15 +352,16 @@ def sync_handler_class(sync_all):
     return TeamSyncAPIHandler
 
 
-def tell_hub() -> str:
-    """``datalit team import``: the running hub acts on the new roster now (one line for the instructor)."""
+def tell_hub(state: Path | None = None) -> str:
+    """``datalit team import``: the hub of STATE (the command's hub) acts on the new roster now (one line
+    for the instructor)."""
     from datalit.hub.api import HubAPI, HubUnavailable
     from datalit.hub.state import NoHubRunning, find_hub_state
 
     import requests
 
     try:
-        api = HubAPI.from_state(find_hub_state(None))
+        api = HubAPI.from_state(find_hub_state(state))
         api.timeout = 4 * STOP_WAIT_SECONDS  # it waits for the servers to stop
         report = api.request("POST", "/datalit/teams/sync")
     except (NoHubRunning, HubUnavailable, RuntimeError, OSError, requests.RequestException) as exc:

@@ -179,19 +179,37 @@ def running_hubs() -> list[Path]:
     return sorted(set(found))
 
 
-def find_hub_state(state_dir: str | os.PathLike | None = None, require_running: bool = True) -> Path:
-    """The state directory of the running hub for a ``datalit`` command.
+def find_hub_state(state_dir: str | os.PathLike | None = None, require_running: bool = True,
+                   optional: bool = False) -> Path | None:
+    """The one way every ``datalit`` command finds the hub it serves: its state directory, and with it
+    the configuration (``<state>/datalit.yaml``) and the exchange's store (``<state>/exchange``).
 
-    ``--state-dir`` > ``DATALIT_HUB_STATE_DIR`` / ``hub.state_dir`` > the one running hub > the default.
-    Raises NoHubRunning with a plain English message when that hub does not run (and it must)."""
+    1. what the admin named: ``--state-dir``, else ``DATALIT_HUB_STATE_DIR`` / ``hub.state_dir``;
+    2. else the one running hub (registered by ``datalit hub`` in hub_registry_dir());
+    3. else NoHubRunning naming the running hubs (several) or saying that none runs. Never a silent
+       default: ``datalit lab release`` once published to /var/lib/datalit's store, which no running hub
+       served, and learners saw an empty Assignments list (issue #22). OPTIONAL (a command whose store is
+       configured elsewhere, or that needs no hub): None instead of the refusal.
+
+    REQUIRE_RUNNING: that hub must be up (its hub.json there, its ``datalit hub`` process alive)."""
     if state_dir or os.environ.get("DATALIT_HUB_STATE_DIR") or load_config()["hub"]["state_dir"]:
         state = resolve_state_dir(state_dir)
+        if not require_running and not state.is_dir():
+            raise NoHubRunning(f"no hub state directory at {state}: check the path (it is the --state-dir "
+                               "'datalit hub' was started with)")
     else:
         running = running_hubs()
-        if len(running) > 1:
+        if len(running) == 1:
+            state = running[0]
+        elif optional:
+            return None
+        elif running:
             raise NoHubRunning("several hubs are running; pick one with --state-dir: "
                                + ", ".join(str(p) for p in running))
-        state = running[0] if running else default_state_dir()
+        else:
+            raise NoHubRunning(f"no hub is running (none registered in {hub_registry_dir()}) and no "
+                               "--state-dir was given: start the hub with 'datalit hub', or pass the "
+                               "--state-dir of the hub this command is for")
     if require_running:
         info = read_hub_info(state)  # raises NoHubRunning
         if isinstance(info.get("pid"), int) and not _alive(info["pid"]):

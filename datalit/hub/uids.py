@@ -40,7 +40,7 @@ def people() -> set[str]:
 
 # --- the grader's sandbox accounts (datalit.labs.sandbox) ------------------------------------------
 # System accounts in a range no person gets (above the people's range, below Debian's 65000+), one
-# per grading slot (uid = FIRST_SANDBOX_UID + slot), all in one group (gid FIRST_SANDBOX_UID) that
+# per grading slot and prefix (uid: new_sandbox_uid), all in one group (gid FIRST_SANDBOX_UID) that
 # alone may read the reference checks copied into the sandbox folder. Their names are reserved.
 FIRST_SANDBOX_UID = 64800
 LAST_SANDBOX_UID = 64899
@@ -51,6 +51,18 @@ SANDBOX_GROUP = DEFAULT_SANDBOX_PREFIX  # one group whatever the prefix (its nam
 
 def is_sandbox_uid(uid: int) -> bool:
     return FIRST_SANDBOX_UID <= uid <= LAST_SANDBOX_UID
+
+
+def new_sandbox_uid(slot: int) -> int | None:
+    """The uid for a new slot account (``<prefix><slot>``, whatever the prefix): FIRST_SANDBOX_UID + SLOT
+    when no account has it (the numbering of the default prefix's existing accounts), else the lowest free
+    uid of the range. The account, once made, is the record; a second prefix on the same machine takes
+    other uids instead of failing with "uid 64800 ... already belongs to 'dlsbx0'". None: the range is full."""
+    taken = {p.pw_uid for p in pwd.getpwall()}
+    preferred = FIRST_SANDBOX_UID + slot
+    if is_sandbox_uid(preferred) and preferred not in taken:
+        return preferred
+    return next((uid for uid in range(FIRST_SANDBOX_UID, LAST_SANDBOX_UID + 1) if uid not in taken), None)
 
 
 def sandbox_prefixes() -> set[str]:

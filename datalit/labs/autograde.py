@@ -117,9 +117,7 @@ def _grade_one(args: tuple[str, str]) -> dict:
     course = _COURSE
     assert course is not None
     t0 = time.monotonic()
-    marker = _running_marker(course, lab, team)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(f"{os.getpid()} {os.environ['DATALIT_SANDBOX_SLOT']}")
+    marker = _mark_running(course, lab, team, os.environ["DATALIT_SANDBOX_SLOT"])
     try:
         return _grade_team(course, lab, team, t0)
     finally:
@@ -129,6 +127,17 @@ def _grade_one(args: tuple[str, str]) -> dict:
 def _running_marker(course: Course, lab: str, team: str):
     """Which worker (pid, slot) grades TEAM right now: lets the parent notice a worker that died."""
     return course.meta / "running" / lab / team
+
+
+def _mark_running(course: Course, lab: str, team: str, slot: str):
+    """Write the marker whole, by a rename: the parent polls it while workers write, and once read it
+    empty (an open that truncated, the write not yet done), which failed test_worker_crash."""
+    marker = _running_marker(course, lab, team)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    tmp = marker.with_name(f".{team}.{os.getpid()}.tmp")  # team ids never start with a dot
+    tmp.write_text(f"{os.getpid()} {slot}")
+    os.replace(tmp, marker)
+    return marker
 
 
 def _grade_team(course: Course, lab: str, team: str, t0: float) -> dict:

@@ -7,6 +7,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from datalit.config import ConfigError
+from datalit.hub.cli import hub_state, state_option
 from datalit.labs.course import CoursePathError, LabError, available_labs, open_course
 
 COURSE = click.option("--course-dir", type=click.Path(file_okay=False), default=None,
@@ -33,6 +34,18 @@ def _run(fn, *args, **kw):
                                    f"DATALIT_LAB_GRADEBOOK_PASSWORD): {str(exc.orig).strip()}") from None
 
 
+def _hub(state_dir: str | None, store: bool = True):
+    """The hub whose configuration and exchange store this command uses, found as every command finds it
+    (datalit.hub.cli.hub_state: --state-dir, else the one running hub, else a refusal). STORE: the command
+    reads or writes the exchange's store; it needs no hub when the store is configured elsewhere
+    (lab.exchange_dir, lab.exchange_url). Commands that only read the course: a hub only if one is found."""
+    from datalit.config import load_config
+
+    lab_cfg = _run(load_config)["lab"]
+    return hub_state(state_dir, running=False,
+                     optional=not store or bool(lab_cfg["exchange_dir"] or lab_cfg["exchange_url"]))
+
+
 @click.group()
 def team():
     """Team rosters and team folders."""
@@ -42,17 +55,20 @@ def team():
 @click.argument("csv_path", type=EXISTING_FILE)
 @COURSE
 @click.option("--any-user", is_flag=True, help="do not check members against the hub's (unix) users")
-def team_import(csv_path, course_dir, any_user):
+@state_option
+def team_import(csv_path, course_dir, any_user, state_dir):
     """Import ROSTER.csv (lab,team,member); create team groups and folders (root)."""
     from datalit.labs import roster, teams
-    course = _run(open_course, course_dir)
     known = None if any_user else roster.system_users()
+    _run(roster.check_csv, csv_path, known, available_labs())  # a roster's mistakes first, whichever hub
+    state = _hub(state_dir)
+    course = _run(open_course, course_dir)
     result = _run(roster.import_csv, course, csv_path, known, available_labs())
     for line in teams.ensure_folders(course, result):
         click.echo(line)
     click.echo(f"{sum(len(t) for t in result.values())} teams in {len(result)} labs")
     from datalit.hub.membership import tell_hub  # who left a team loses its server now, not in minutes
-    click.echo(tell_hub())
+    click.echo(tell_hub(state))
 
 
 @team.command("form")
@@ -75,9 +91,11 @@ def team_form(cohort_csv, size, labs, balanced_by, separate_by, seed, out, force
 @COURSE
 @click.option("--lab", default=None)
 @click.option("--json", "as_json", is_flag=True)
-def team_list(course_dir, lab, as_json):
+@state_option
+def team_list(course_dir, lab, as_json, state_dir):
     """Teams and members per lab."""
     from datalit.labs import roster
+    _hub(state_dir, store=False)
     data = roster.load(_run(open_course, course_dir, create=False))
     data = {lab: data.get(lab, {})} if lab else data
     if as_json:
@@ -92,9 +110,11 @@ def team_list(course_dir, lab, as_json):
 @team.command("activity")
 @COURSE
 @click.option("--team", "team_id", default=None, help="only this team")
-def team_activity(course_dir, team_id):
+@state_option
+def team_activity(course_dir, team_id, state_dir):
     """Who did what on each team server: cells edited and executed, active minutes, submissions (instructors)."""
     from datalit.labs.contrib import table
+    _hub(state_dir)
     click.echo(_run(table, _run(open_course, course_dir, create=False), team_id))
 
 
@@ -119,9 +139,11 @@ def lab_list():
               help="due date, Korea time unless a zone is given: '2026-12-01 18:00', '2026-12-01 18:00:00 KST', "
                    "'2026-12-01 18:00 +09:00' (or +0900), '2026-12-01 09:00 UTC' (default: lab.yaml's due)")
 @click.option("--force", is_flag=True, help="release again (e.g. a new due date); all or nothing")
-def lab_release(lab_id, course_dir, due, force):
+@state_option
+def lab_release(lab_id, course_dir, due, force, state_dir):
     """nbgrader generate_assignment + publish to the exchange (a second release needs --force)."""
     from datalit.labs.release import release
+    _hub(state_dir)
     r = _run(release, _run(open_course, course_dir), lab_id, due, force=force)
     click.echo(f"{r['lab']}: {'다시 배포했습니다 / released again' if r['replaced'] else '배포했습니다 / released'}")
     click.echo(f"마감 / due: {r['due_shown'] or '없음 / none'}" + (f"  (UTC {r['due']})" if r["due"] else ""))
@@ -131,9 +153,11 @@ def lab_release(lab_id, course_dir, due, force):
 @lab.command("collect")
 @click.argument("lab_id")
 @COURSE
-def lab_collect(lab_id, course_dir):
+@state_option
+def lab_collect(lab_id, course_dir, state_dir):
     """Archive every submission; the latest per team goes to submitted/<team>/<lab>/."""
     from datalit.labs.collect import collect
+    _hub(state_dir)
     s = _run(collect, _run(open_course, course_dir, create=False), lab_id)
     for t, rec in s["teams"].items():
         click.echo(f"{t}: {rec['submitted_by']} {rec['timestamp']} ({len(rec['history'])} submissions)")
@@ -148,9 +172,11 @@ def lab_collect(lab_id, course_dir):
 @COURSE
 @click.option("--workers", type=int, default=0, help="parallel workers (default: number of cores)")
 @click.option("--team", "teams", multiple=True, help="only these teams")
-def lab_autograde(lab_id, course_dir, workers, teams):
+@state_option
+def lab_autograde(lab_id, course_dir, workers, teams, state_dir):
     """Autograde every collected team submission in sandboxed parallel workers."""
     from datalit.labs.autograde import autograde, format_summary
+    _hub(state_dir, store=False)
     report = _run(autograde, _run(open_course, course_dir, create=False), lab_id, workers, list(teams) or None,
                   progress=True)
     click.echo(format_summary(report))
@@ -159,9 +185,11 @@ def lab_autograde(lab_id, course_dir, workers, teams):
 @lab.command("feedback")
 @click.argument("lab_id")
 @COURSE
-def lab_feedback(lab_id, course_dir):
+@state_option
+def lab_feedback(lab_id, course_dir, state_dir):
     """Generate HTML feedback per team and release it to every member."""
     from datalit.labs.feedback import feedback
+    _hub(state_dir)
     r = _run(feedback, _run(open_course, course_dir, create=False), lab_id)
     for t, rel in r["released"].items():
         click.echo(f"{t}: {', '.join(rel['members'])}")
@@ -173,9 +201,11 @@ def lab_feedback(lab_id, course_dir):
 @click.argument("lab_id")
 @COURSE
 @click.option("--out", type=click.Path(file_okay=False), default=None)
-def lab_export(lab_id, course_dir, out):
+@state_option
+def lab_export(lab_id, course_dir, out, state_dir):
     """CSV, one row per member, and the 이수 현황 summary across labs."""
     from datalit.labs.export import export
+    _hub(state_dir, store=False)
     r = _run(export, _run(open_course, course_dir, create=False), lab_id, out)
     click.echo(f"{r['csv']} ({r['rows']} rows)\n{r['completion']}")
 

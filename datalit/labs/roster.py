@@ -103,13 +103,19 @@ def save(course: Course, roster: dict) -> None:
     atomic.write_json(p, roster, ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def import_csv(course: Course, path: str | Path, known_users: set[str] | None = None,
-               known_labs: list[str] | None = None) -> dict:
-    """Validate the whole file first; store it only if there is no problem at all."""
+def check_csv(path: str | Path, known_users: set[str] | None = None, known_labs: list[str] | None = None) -> dict:
+    """The roster in PATH, or RosterError listing every problem (nothing is read from the course or the hub)."""
     new, problems = parse_csv(path)
     problems += validate(new, known_users, known_labs)
     if problems:
         raise RosterError(problems)
+    return new
+
+
+def import_csv(course: Course, path: str | Path, known_users: set[str] | None = None,
+               known_labs: list[str] | None = None) -> dict:
+    """Validate the whole file first; store it only if there is no problem at all."""
+    new = check_csv(path, known_users, known_labs)
     from datalit.labs.publish import push_roster
 
     (course.meta / "roster.json").parent.mkdir(parents=True, exist_ok=True)

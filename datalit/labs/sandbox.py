@@ -91,36 +91,38 @@ def ensure_sandbox_group(prefix: str) -> int:
 def ensure_slot_user(prefix: str, slot: int) -> tuple[int, int]:
     """Create (once) the unprivileged system user of a worker slot; return (uid, gid).
 
-    uid = FIRST_SANDBOX_UID + slot, primary group the sandbox group, GECOS marker, no home, no shell.
-    An existing account of that name that does not carry all of these was not made by the grader
-    (e.g. a person approved under that name): SlotUserError, nobody is graded under it."""
-    from datalit.hub.uids import FIRST_SANDBOX_UID, LAST_SANDBOX_UID, SANDBOX_GECOS
+    A uid of the sandbox range (datalit.hub.uids.new_sandbox_uid: graders with different
+    ``lab.sandbox_user_prefix`` on one machine get different uids), primary group the sandbox group, GECOS
+    marker, no home, no shell. An existing account of that name that does not carry all of these was not
+    made by the grader (e.g. a person approved under that name): SlotUserError, nobody is graded under it."""
+    from datalit.hub.uids import (FIRST_SANDBOX_UID, LAST_SANDBOX_UID, SANDBOX_GECOS, is_sandbox_uid,
+                                  new_sandbox_uid)
 
     name = slot_user(prefix, slot)
-    uid = FIRST_SANDBOX_UID + slot
-    if not 0 <= slot or uid > LAST_SANDBOX_UID:
+    if not 0 <= slot <= LAST_SANDBOX_UID - FIRST_SANDBOX_UID:
         raise SlotUserError(f"slot {slot}: at most {LAST_SANDBOX_UID - FIRST_SANDBOX_UID + 1} grading slots")
     gid = ensure_sandbox_group(prefix)
-    try:
-        pw = pwd.getpwnam(name)
-    except KeyError:
+    for attempt in range(6):  # another grader may take the same free uid at the same moment: useradd refuses it
         try:
-            taken = pwd.getpwuid(uid).pw_name
+            pw = pwd.getpwnam(name)
+            break
         except KeyError:
-            taken = None
-        if taken is not None:
-            raise SlotUserError(f"uid {uid} (reserved for grading slot user '{name}') already belongs to "
-                                f"'{taken}': remove or renumber that account")
+            if attempt == 5:
+                raise SlotUserError(f"could not create the grading slot user '{name}' (useradd kept failing)") from None
+        uid = new_sandbox_uid(slot)
+        if uid is None:
+            raise SlotUserError(f"no free uid left in the grading sandbox range {FIRST_SANDBOX_UID}-"
+                                f"{LAST_SANDBOX_UID} for '{name}': remove slot accounts of prefixes no longer "
+                                "used (userdel)")
         subprocess.run(["useradd", "--system", "--uid", str(uid), "--gid", str(gid), "--no-create-home",
                         "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--comment", SANDBOX_GECOS,
-                        name], check=True, capture_output=True)
-        pw = pwd.getpwnam(name)
-    if (pw.pw_uid, pw.pw_gid, pw.pw_gecos) != (uid, gid, SANDBOX_GECOS):
+                        name], capture_output=True)
+    if not is_sandbox_uid(pw.pw_uid) or (pw.pw_gid, pw.pw_gecos) != (gid, SANDBOX_GECOS):
         raise SlotUserError(
             f"an account named '{name}' exists (uid {pw.pw_uid}, gid {pw.pw_gid}, comment {pw.pw_gecos!r}) that the "
-            f"grader did not create (its slot users have uid {uid}, gid {gid}, comment {SANDBOX_GECOS!r}): refusing "
-            f"to grade under it. Names starting with '{prefix}' are reserved for the grading sandbox; "
-            f"move that person to another name, then 'userdel {name}'")
+            f"grader did not create (its slot users have a uid in {FIRST_SANDBOX_UID}-{LAST_SANDBOX_UID}, gid {gid}, "
+            f"comment {SANDBOX_GECOS!r}): refusing to grade under it. Names starting with '{prefix}' are reserved "
+            f"for the grading sandbox; move that person to another name, then 'userdel {name}'")
     return pw.pw_uid, pw.pw_gid
 
 
