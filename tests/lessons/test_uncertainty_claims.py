@@ -48,7 +48,7 @@ def test_beginner_is_it_real():
     diff2 = d21.mean() - d20.mean()
     for shown in [f"{d14.mean():.1f}에서 {d22.mean():.1f}로, {-diff:.1f} ㎍/㎥ 줄었어요", f"{lo:.1f} ~ {hi:.1f} ㎍/㎥였어요",
                   f"{diff2:.1f} ㎍/㎥ 높았지만, 구간({lo2:.1f} ~ {hi2:.1f})", f"{lo2:.1f}에서 {hi2:.1f}까지",
-                  f"{diff2:.1f} ㎍/㎥ 높아졌다", f"-{-lo2:.1f}까지 내려가요", f"{hi2:.1f}처럼 꽤 큰 차이"]:
+                  f"{diff2:.1f} ㎍/㎥ 높아졌다", f"-{-lo2:.1f}까지 내려가는 차이", f"{hi2:.1f}처럼 꽤 큰 차이"]:
         assert shown in text, shown
     assert hi < -10 and s_14_22.max() < -10  # "1,000번 다시 뽑아도 차이는 한 번도 0 근처에 가지 않았어요"
     assert lo2 < 0 < hi2
