@@ -38,14 +38,12 @@ def team_folder(course: Course, team: str) -> Path:
 
 def _registry_path() -> Path:
     """``lab.team_groups_file``, else ``<hub state dir>/team-groups.json`` (beside the exchange's store)."""
-    from datalit.config import load_config
+    from datalit.config import default_state_dir, load_config
 
-    configured = load_config()["lab"]["team_groups_file"]
-    if configured:
-        return Path(configured)
-    from datalit.hub.state import resolve_state_dir
-
-    return resolve_state_dir() / "team-groups.json"
+    cfg = load_config()
+    if cfg["lab"]["team_groups_file"]:
+        return Path(cfg["lab"]["team_groups_file"])
+    return Path(cfg["hub"]["state_dir"] or default_state_dir()).resolve() / "team-groups.json"
 
 
 def _registry() -> dict:
