@@ -206,7 +206,9 @@ def make_app(store: Store, prefix: str, limits: dict) -> web.Application:
         @web.authenticated
         def get(self):
             labs = [{**m, "due_shown": shown(m["due"]) if m.get("due") else None} for m in self.store.released()]
-            self.send({"course_id": self.store.course_id, "labs": labs})
+            # the late rule, so that the assignments panel says what a late submission costs (datalit/labs/panel.py)
+            self.send({"course_id": self.store.course_id, "labs": labs,
+                       "late_penalty_per_day": self.limits.get("late_penalty_per_day")})
 
     class Lab(Base):
         def limit(self):
@@ -346,7 +348,7 @@ def make_app(store: Store, prefix: str, limits: dict) -> web.Application:
 def limits_of(cfg: dict) -> dict:
     """The service's limits from the ``lab`` section (datalit/config.py DEFAULTS)."""
     return {"max_file_bytes": cfg["max_file_mb"] * 2**20, "max_files": cfg["max_files"],
-            "quota_bytes": cfg["team_quota_mb"] * 2**20}
+            "quota_bytes": cfg["team_quota_mb"] * 2**20, "late_penalty_per_day": cfg["late_penalty_per_day"]}
 
 
 def main() -> int:

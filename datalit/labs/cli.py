@@ -146,7 +146,7 @@ def lab_release(lab_id, course_dir, due, force, state_dir):
     _hub(state_dir)
     r = _run(release, _run(open_course, course_dir), lab_id, due, force=force)
     click.echo(f"{r['lab']}: {'다시 배포했습니다 / released again' if r['replaced'] else '배포했습니다 / released'}")
-    click.echo(f"마감 / due: {r['due_shown'] or '없음 / none'}" + (f"  (UTC {r['due']})" if r["due"] else ""))
+    click.echo(f"마감 / due: {r['due_shown'] or '없음 / none'}")  # Korea time, labelled (KST)
     click.echo(f"배포본 / release: {r['release']}")
 
 
@@ -159,8 +159,10 @@ def lab_collect(lab_id, course_dir, state_dir):
     from datalit.labs.collect import collect
     _hub(state_dir)
     s = _run(collect, _run(open_course, course_dir, create=False), lab_id)
-    for t, rec in s["teams"].items():
-        click.echo(f"{t}: {rec['submitted_by']} {rec['timestamp']} ({len(rec['history'])} submissions)")
+    from datalit.config import load_config
+    from datalit.labs.collect import summary_lines
+    for line in summary_lines(s, load_config()["lab"]["late_penalty_per_day"]):  # Korea time (KST)
+        click.echo(line)
     if s["missing"]:
         click.echo(f"no submission: {', '.join(s['missing'])}")
     if s["unknown_members"]:

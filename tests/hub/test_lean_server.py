@@ -91,7 +91,8 @@ def test_learner_and_instructor_servers(hub):
     # and no Formgrader / Course List / Create Assignment entries in their Nbgrader menu (the panels would 404)
     disabled = _page_config(lab.text)["disabledExtensions"]
     assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:course-list" in disabled, disabled
-    assert "@jupyter/nbgrader:assignment-list" not in disabled
+    # nbgrader's English Assignments panel (and the menu left empty) give way to the Korean 과제 panel
+    assert "@jupyter/nbgrader:assignment-list" in disabled and "@jupyter/nbgrader:menu" in disabled, disabled
     teacher_disabled = _page_config(get(teacher, "lab").text)["disabledExtensions"]
     assert "@jupyter/nbgrader:formgrader" not in teacher_disabled, teacher_disabled
     settings = get(learner, "lab/api/settings/@jupyterlab/translation-extension:plugin").json()
