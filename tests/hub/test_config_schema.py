@@ -185,3 +185,15 @@ def test_config_show_prints_every_key_with_its_source(tmp_path):
                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert f"{tmp_path / 'datalit.yaml'}: hub.port: expected an integer, got 'eighty'" in bad.stderr
+
+
+def test_team_groups_record_follows_the_hub_state_dir(tmp_path, monkeypatch):
+    """It once stayed in /var/lib/datalit whatever hub.state_dir said."""
+    from datalit.labs import teams
+
+    for name in ("DATALIT_LAB_TEAM_GROUPS_FILE", "DATALIT_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATALIT_HUB_STATE_DIR", str(tmp_path))
+    assert teams._registry_path() == tmp_path.resolve() / "team-groups.json"
+    monkeypatch.setenv("DATALIT_LAB_TEAM_GROUPS_FILE", str(tmp_path / "elsewhere.json"))
+    assert teams._registry_path() == tmp_path / "elsewhere.json"
