@@ -197,3 +197,23 @@ def test_team_groups_record_follows_the_hub_state_dir(tmp_path, monkeypatch):
     assert teams._registry_path() == tmp_path.resolve() / "team-groups.json"
     monkeypatch.setenv("DATALIT_LAB_TEAM_GROUPS_FILE", str(tmp_path / "elsewhere.json"))
     assert teams._registry_path() == tmp_path / "elsewhere.json"
+
+
+def test_the_admin_guide_table_shows_the_schema_defaults():
+    """docs/admin-guide.md §1 lists hub defaults for readers; each value written there is the schema's."""
+    text = (REPO / "docs" / "admin-guide.md").read_text(encoding="utf-8")
+    table = text[text.index("| key | default | meaning |"):].split("\n\n", 1)[0]
+    checked = 0
+    for row in table.splitlines()[2:]:
+        keys, values = row.split("|")[1:3]
+        keys = re.findall(r"`([a-z_/]+)`", keys)
+        values = [v.strip() for v in re.split(r",|–", values)]
+        if keys == ["user_port_min/max"]:
+            keys = ["user_port_min", "user_port_max"]
+        for key, value in zip(keys, values):
+            if value in ("random", "see above"):
+                continue
+            assert value == str(DEFAULTS["hub"][key]), f"docs/admin-guide.md: hub.{key} = {value}, schema: " \
+                                                       f"{DEFAULTS['hub'][key]}"
+            checked += 1
+    assert checked >= 15
