@@ -106,7 +106,7 @@ def main() -> None:
         def run_cli():  # the same as a command, like stock (process start and imports included)
             shutil.rmtree(course.root / "submitted", ignore_errors=True)
             shutil.rmtree(course.meta / "submissions", ignore_errors=True)
-            cli_env = dict(os.environ, DATALIT_LAB_EXCHANGE_URL=f"{hub.url}/services/datalit-exchange",
+            cli_env = dict(os.environ, DATALIT_EXCHANGE_URL=f"{hub.url}/services/datalit-exchange",
                            DATALIT_EXCHANGE_TOKEN=hub.token)
             subprocess.run([str(Path(sys.executable).parent / "datalit"), "lab", "collect", LAB,
                             "--course-dir", str(course.root)], check=True, capture_output=True, env=cli_env)

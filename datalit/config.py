@@ -199,6 +199,8 @@ ENVIRONMENT: dict[str, str] = {
     "DATALIT_KERNEL_SIDECAR_DIR": "internal: the folder the grader shares with its kernel sidecar",
     "DATALIT_SANDBOX_SLOT": "internal: an autograde worker's sandbox slot",
     "DATALIT_SANDBOX_CACHE": "internal: the data cache of sandboxed kernels",
+    "DATALIT_PREFIX": "./run: where the install goes (default /opt/datalit as root)",
+    "DATALIT_TEST_WORKERS": "./run test: pytest-xdist workers",
 }
 
 

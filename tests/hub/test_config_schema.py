@@ -28,14 +28,16 @@ TRAIT_KEYS = {"port_min": ("hub", "user_port_min"), "port_max": ("hub", "user_po
 
 def _code_files(*folders: str, suffixes=(".py",)) -> list[Path]:
     return sorted(p for folder in folders for p in (REPO / folder).rglob("*")
-                  if p.is_file() and (p.suffix in suffixes or p.name == "Dockerfile") and "__pycache__" not in p.parts)
+                  if p.is_file() and (p.suffix in suffixes or p.name in ("Dockerfile", "run"))
+                  and "__pycache__" not in p.parts)
 
 
 def test_every_datalit_name_in_the_code_is_declared():
     declared = env_names()
     prefixes = {f"DATALIT_{section.upper()}_" for section in SCHEMA}
     unknown, used = {}, set()
-    for path in _code_files("datalit", "hub_config", "grading", suffixes=(".py", ".yaml", ".html", ".sh")):
+    for path in _code_files("datalit", "hub_config", "grading", "bench", ".ci",
+                            suffixes=(".py", ".yaml", ".html", ".sh")) + [REPO / "run"]:
         if path == REPO / "datalit" / "config.py":
             continue
         for name in NAME.findall(path.read_text(encoding="utf-8", errors="replace")):
@@ -44,6 +46,8 @@ def test_every_datalit_name_in_the_code_is_declared():
                 unknown.setdefault(name, str(path.relative_to(REPO)))
     assert not unknown, f"DATALIT_* names missing from datalit/config.py SCHEMA/ENVIRONMENT: {unknown}"
     assert not set(ENVIRONMENT) - used, "declared but no longer used: remove from ENVIRONMENT"
+    old = {name for keys in SCHEMA.values() for setting in keys.values() for name in setting.old_env}
+    assert not old & used, "old names are for deployments that still set them; the code uses the new one"
     assert all(meaning.strip() for meaning in declared.values())
     # no key's name is also an internal name, and every key has a meaning
     key_names = [env_name(s, k) for s, keys in SCHEMA.items() for k in keys]
