@@ -1,4 +1,4 @@
-"""Exercises for courses/beginner/99-review.ipynb: mixed retrieval questions from lessons 04, 07 and 08.
+"""Exercises for courses/beginner/99-review.ipynb: mixed retrieval questions from lessons 04, 05, 07 and 08.
 
 Each answer is computed again here from the raw data, the way the earlier lesson asks for it (exercise
 modules do not import one another), for the learner's district; the wrong answers are the mistakes those
@@ -154,4 +154,22 @@ q5 = Concept(
          "라": "입문 04처럼 같은 날끼리 비교하고(관악구는 연평균보다 깨끗한 9~10월의 날이 많이 빠져 있었어요), 입문 08처럼 날을 "
               "다시 뽑아 흔들림을 재면 1.3㎍/㎥가 우연을 넘는지 알 수 있어요."},
     hints=["두 연평균을 공정하게 비교하려면 무엇이 같아야 할까요? 그리고 연평균은 정말 흔들리지 않을까요?"],
+)
+
+q6 = Concept(
+    "q6", variable="answer_q6",
+    prompt=("(입문 05) 자치구별 인구 막대그래프에서 우리 구 막대만 빨간색으로, 나머지는 회색으로 칠했어요. "
+            "이 차트를 구청 보고서에 넣기 전에 무엇을 더 하면 좋을까요?"),
+    options={"가": "빨간색을 더 진하고 밝게 바꿔, 회색 막대 사이에서 우리 구가 더 잘 띄게 한다.",
+             "나": "다른 구 막대를 모두 지우고 우리 구 막대 하나만 남겨, 보는 사람이 헷갈리지 않게 한다.",
+             "다": "범례에 '빨간 막대 = 우리 구'라고 적어, 무엇을 강조했는지 알려 준다.",
+             "라": "우리 구 막대에 빗금을 더하고 이름을 굵게 쓴 뒤, 차트를 한국어 문장으로 설명해 둔다."},
+    answer="라",
+    why={"가": "색을 구별하기 어려운 사람에게는 진한 빨강도 회색과 비슷해 보일 수 있어요. 색이 아닌 표시(빗금, 굵은 "
+              "글씨)를 함께 써요.",
+         "나": "다른 구가 사라지면 우리 구가 몇 위인지, 얼마나 많은지 견줄 대상이 없어요. 강조는 비교를 남긴 채로 해요.",
+         "다": "범례도 빨간색과 회색을 구별해야 읽을 수 있어요. 색만으로 강조하는 문제는 그대로 남아요.",
+         "라": "빗금과 굵은 이름은 색을 보지 않아도 찾을 수 있고, 그림 설명(alttext.describe)은 화면 낭독기로도 "
+              "읽혀요(입문 05)."},
+    hints=["색을 구별하기 어려운 사람, 화면을 볼 수 없는 사람이 이 차트를 읽는다고 생각해 보세요."],
 )
