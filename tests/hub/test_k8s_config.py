@@ -121,6 +121,10 @@ def test_real_hub_loads_roles_groups_and_services(hub_from_chart):
     assert services[roles.EXPIRY_SERVICE]["command"][-2:] == ["-m", "datalit.hub.expiry"]
     assert services[roles.EXPIRY_SERVICE]["environment"]["DATALIT_HUB_STATE_DIR"] == "/srv/jupyterhub/datalit"
     assert not services[roles.CLI_SERVICE]["managed"]  # a token only, for the datalit commands
+    from datalit.hub import definition  # the same pages as one machine, in a real hub from the chart
+
+    assert got["extra_handlers"] == [h[0] for h in definition.page_handlers("/srv/jupyterhub/datalit")]
+    assert any("/room" in pattern for pattern in got["extra_handlers"])  # the workshop room (datalit/hub/room.py)
 
 
 def test_real_hub_creates_the_first_admin_from_the_secret(hub_from_chart):
