@@ -46,7 +46,7 @@ BROWSER_ONLY = "이 화면은 허브에 로그인한 브라우저에서만 열 �
 SERVER_LABELS = {"running": "실행 중", "starting": "시작 중", "stopping": "정지 중", "stopped": "꺼짐",
                  "restarting": "다시 시작하는 중"}
 _restarts: dict[str, asyncio.Task] = {}  # account -> its restart in progress (kept so it is not collected)
-_logins: dict[str, dt.datetime] = {}  # account -> its last hub login since the hub started (naive UTC, as the ORM)
+_logins: dict[str, dt.datetime] = {}  # account -> its last hub login since the hub started (UTC)
 
 
 def remember_logins(previous=None):
@@ -58,7 +58,7 @@ def remember_logins(previous=None):
             if asyncio.iscoroutine(authentication):
                 authentication = await authentication
         if authentication:
-            _logins[authentication["name"]] = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            _logins[authentication["name"]] = kst.now_utc()
         return authentication
     return hook
 
@@ -110,7 +110,8 @@ def _logged_in(orm_user, now: dt.datetime) -> bool:
     from datalit.hub.prewarm import TOKEN_NOTE
 
     return orm_user.name in _logins or any(
-        t.session_id and t.note != TOKEN_NOTE and (t.expires_at is None or t.expires_at > now) for t in orm_user.api_tokens)
+        t.session_id and t.note != TOKEN_NOTE and (t.expires_at is None or kst.as_utc(t.expires_at) > now)
+        for t in orm_user.api_tokens)
 
 
 def server_state(user) -> str:
@@ -126,8 +127,9 @@ def server_state(user) -> str:
     return "running" if spawner.ready else "stopped"
 
 
-def row(user, orm_user, progress: dict, now: dt.datetime) -> dict:
-    """What the room shows of one account (everything a person reads already in Korean / KST)."""
+def row(name: str, user, orm_user, progress: dict, now: dt.datetime) -> dict:
+    """What the room shows of account NAME (everything a person reads already in Korean / KST); USER and ORM_USER
+    are None for an account the hub has not made yet."""
     state = server_state(user) if user is not None else "stopped"
     logged_in = orm_user is not None and _logged_in(orm_user, now)
     started = user.spawners[""].orm_spawner.started if user is not None and "" in user.spawners else None
@@ -135,9 +137,9 @@ def row(user, orm_user, progress: dict, now: dt.datetime) -> dict:
     lesson = progress["lesson"]
     title = lesson_titles(progress["tier"]).get(lesson, lesson) if lesson else None
     return {
-        "name": orm_user.name if orm_user is not None else "",
+        "name": name,
         "logged_in": logged_in, "login_label": ("로그인함" if logged_in else "아직 로그인 전") + (
-            f" ({kst.shown(_logins[orm_user.name])})" if logged_in and orm_user.name in _logins else ""),
+            f" ({kst.shown(_logins[name])})" if logged_in and name in _logins else ""),
         "last_seen": kst.shown(orm_user.last_activity) if orm_user is not None and orm_user.last_activity else "-",
         "server": state, "server_label": SERVER_LABELS[state],
         "server_since": kst.shown(started) if started and state == "running" else "",
@@ -175,14 +177,11 @@ class _RoomBase(BaseHandler):
         from jupyterhub import orm
 
         progress = await asyncio.to_thread(progress_of, self.state_dir, found["names"])
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # the hub's ORM keeps naive UTC
+        now = kst.now_utc()
         out = []
         for name in found["names"]:
             orm_user = orm.User.find(self.db, name)
-            user = self.users[orm_user] if orm_user is not None else None
-            r = row(user, orm_user, progress[name], now)
-            r["name"] = name
-            out.append(r)
+            out.append(row(name, self.users[orm_user] if orm_user is not None else None, orm_user, progress[name], now))
         return out
 
     def summary(self, batch_id: str, found: dict, rows: list[dict]) -> dict:
