@@ -64,7 +64,8 @@ q1 = Question(
     checker=ck.number(rel=1e-9),
     hints=["위 예제의 diff는 days_2022.mean() - days_2014.mean()이었어요.",
            "이번에는 나중 해(2021년)에서 앞의 해(2020년)를 빼요.",
-           "diff_2021 = days_2021.mean() - days_2020.mean()"],
+           "모양은 diff_2021 = (2021년의 날들).mean() - (2020년의 날들).mean()이에요. 괄호 자리에 위 셀에서 만든 "
+           "days_로 시작하는 이름을 넣어 보세요."],
     solution="diff_2021 = days_2021.mean() - days_2020.mean()",
     wrong=[Wrong(lambda gu: -diff(gu),
                  "빼는 순서가 반대예요. 나중 해(2021년) 평균에서 앞의 해(2020년) 평균을 빼세요.", diagnose=True),
@@ -85,7 +86,8 @@ q2 = Question(
     checker=ck.interval(pos_tol=0.1, width_tol=0.1),
     hints=["예제에서는 sims = simulate(days_2014, days_2022)로 차이 1,000개를 만들었어요.",
            "가운데 95%는 아래에서 2.5%, 위에서 97.5% 지점이에요: np.percentile(sims, [2.5, 97.5])",
-           "sims_2021 = simulate(days_2020, days_2021)\ninterval_2021 = tuple(np.percentile(sims_2021, [2.5, 97.5]))"],
+           "두 줄이에요: 먼저 sims_2021 = simulate(앞 해의 날들, 나중 해의 날들), 다음 줄에서 "
+           "np.percentile(sims_2021, [2.5, 97.5])를 tuple(...)로 묶어 interval_2021에 저장해요."],
     solution="""sims_2021 = simulate(days_2020, days_2021)
 interval_2021 = tuple(np.percentile(sims_2021, [2.5, 97.5]))""",
     wrong=[Wrong(lambda gu: tuple(-v for v in reversed(diff_interval(gu))),
@@ -105,7 +107,8 @@ q3 = Question(
     checker=ck.boolean(),
     hints=["low, high = interval_2021로 두 끝을 꺼낼 수 있어요.",
            "파이썬은 low <= 0 <= high처럼 비교를 이어 쓸 수 있어요.",
-           "low, high = interval_2021\nzero_inside = low <= 0 <= high"],
+           "아래 끝이 0 이하이고 위 끝이 0 이상이면 True예요. 두 끝을 꺼낸 이름으로 (아래 끝) <= 0 <= (위 끝)을 "
+           "zero_inside에 저장해요."],
     solution="""low, high = interval_2021
 zero_inside = low <= 0 <= high""",
     wrong=[Wrong(lambda gu: not zero_inside(gu),

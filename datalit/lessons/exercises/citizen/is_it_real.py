@@ -59,7 +59,7 @@ q1 = Question(
     checker=ck.number(rel=1e-9),
     hints=["예제의 diff_gangseo = mine.mean() - gangseo.mean()를 보세요.",
            "gangseo 대신 theirs를 쓰면 돼요.",
-           "diff_other = mine.mean() - theirs.mean()"],
+           "모양은 diff_other = (우리 구 건수).mean() - (비교할 구 건수).mean()이에요. 위 셀에서 만든 이름을 넣어 보세요."],
     solution="diff_other = mine.mean() - theirs.mean()",
     wrong=[Wrong(lambda gu, other: -diff_other(gu, other),
                  "빼는 순서가 반대예요. 우리 구(mine)에서 비교할 구(theirs)를 빼세요.", diagnose=True),
@@ -77,7 +77,8 @@ q2 = Question(
     checker=ck.interval(pos_tol=0.1, width_tol=0.1),
     hints=["예제에서는 sims = simulate(mine, gangseo)로 차이 1,000개를 만들었어요.",
            "gangseo를 theirs로 바꾸고, 구간은 예제처럼 np.percentile(…, [2.5, 97.5])로 구해요.",
-           "interval_other = tuple(np.percentile(simulate(mine, theirs), [2.5, 97.5]))"],
+           "simulate(우리 구, 비교할 구)의 결과를 np.percentile(…, [2.5, 97.5])에 넣고, tuple(...)로 묶어 "
+           "interval_other에 저장해요."],
     solution="interval_other = tuple(np.percentile(simulate(mine, theirs), [2.5, 97.5]))",
     wrong=[Wrong(lambda gu: _percentiles(gu, "강서구", 2.5, 97.5),
                  "예제의 강서구와 비교한 구간이 그대로예요. simulate(mine, theirs)로 바꾸세요.", diagnose=True),
