@@ -281,3 +281,31 @@ def test_attacks_on_the_panel(released_hub, teams):
     assert '"datalit-assignments"' in lab_page
     for name in (a2, b1):
         hub.stop_server(name)
+
+
+def test_on_a_team_server_the_panel_submits_as_the_member_who_clicked(released_hub, tmp_path):
+    """On the team's shared server (its token is the team account's) the submitter is the member whose request
+    the server handled, from the hub; a form field naming the other member changes nothing."""
+    from datalit.hub.teamserver import account_name
+    from teamkit import logged_in, open_team_server, team_ids, teams_made
+
+    hub, course_dir = released_hub
+    set_due(course_dir, None)
+    (a, _), (b, pb) = hub.new_user(), hub.new_user()
+    (team,) = team_ids(1)
+    account = account_name(team)
+    store = _store(course_dir)
+    with teams_made(hub, course_dir, {team: [a, b]}, tmp_path / "team-groups.json"):
+        s_b = logged_in(hub, b, pb)
+        assert open_team_server(hub, s_b, team).status_code == 200
+        page = s_b.get(f"{hub.url}/user/{account}/datalit/assignments", timeout=120)
+        assert page.status_code == 200 and f"팀 {team}의 제출" in page.text and f"{b}님" in page.text, page.text[-800:]
+        xsrf = xsrf_of(page.text)
+        assert "받았습니다" in post(hub, s_b, account, _xsrf=xsrf, action="fetch", lab=LAB).text
+        folder = Path(os.environ["DATALIT_LAB_TEAMS_DIR"]) / team
+        assert (folder / LAB / f"{LAB}.ipynb").is_file()
+        fill_answer(folder, "팀 서버에서 " + secrets.token_hex(3))
+        sent = post(hub, s_b, account, _xsrf=xsrf, action="submit", lab=LAB, member=a)
+        assert "제출했습니다" in sent.text and f"· {b}" in sent.text, sent.text[-1500:]
+        assert [s["member"] for s in store.submissions(LAB, team)] == [b]
+        hub.stop_server(b)
