@@ -1,4 +1,4 @@
-"""The scheduler (tests/conftest.py: work_unit) reads the ``hub`` and ``grading`` markers from a file's text to
+"""The scheduler (tests/scheduling.py: work_unit) reads the ``hub`` and ``grading`` markers from a file's text to
 keep what the machine shares in its two serial units. A file that starts a real hub, or grades in the
 sandbox, without the marker would run beside them in a compute unit: this check makes the marker follow
 what a test touches."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import REPO, file_marks, work_unit
+from scheduling import REPO, file_marks, work_unit
 
 TESTS = REPO / "tests"
 # what starting a hub looks like in a test file: the session fixture as a test or fixture argument, or a
