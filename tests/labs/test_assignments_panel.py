@@ -255,6 +255,14 @@ def test_attacks_on_the_panel(released_hub, teams):
     latest = store.submissions(LAB, team_a)[-1]
     assert latest["member"] == a2 and len(store.submissions(LAB, team_a)) == before + 1, latest
 
+    # the instructor's feedback on it: 피드백 받기 puts it in the lab folder, the page links it, the link opens it
+    note = "피드백 " + secrets.token_hex(4)
+    store.put_feedback(LAB, team_a, latest["id"], {f"{LAB}.html": f"<html><body><p>{note}</p></body></html>".encode()})
+    got = post(hub, s, a2, _xsrf=xsrf, action="feedback", lab=LAB)
+    assert "피드백 1개를 받았습니다" in got.text, got.text[-1500:]
+    link = re.search(r'href="([^"]+\.html)" target="_blank"', got.text).group(1)
+    assert s.get(f"{hub.url}{link}", timeout=60).text.count(note) == 1
+
     # a lab name that walks out of the home folder, or that is no released lab: a Korean refusal, nothing written
     planted = "x" + secrets.token_hex(4)
     for lab in (f"../../tmp/{planted}", "/etc", f"{LAB}/../../{planted}", "없는실습"):
@@ -267,6 +275,8 @@ def test_attacks_on_the_panel(released_hub, teams):
     theirs = s_b.get(f"{hub.url}/user/{b1}/datalit/assignments", timeout=120).text
     assert f"팀 {team_b}의 제출" in theirs and "아직 제출이 없습니다" in theirs, theirs[-1500:]
     assert team_a not in theirs and a1 not in theirs and a2 not in theirs
+    theirs = post(hub, s_b, b1, _xsrf=xsrf_of(theirs), action="feedback", lab=LAB).text
+    assert "아직 받을 피드백이 없습니다" in theirs and note not in theirs  # team A's feedback stays team A's
     # ... nor on team A's member's server (the hub refuses the other user's server)
     other = s_b.get(f"{hub.url}/user/{a2}/datalit/assignments", timeout=60, allow_redirects=True)
     assert other.status_code in (403, 404) or a2 not in other.text, other.status_code
