@@ -57,6 +57,13 @@ def _percentiles(gu, lo, hi):
     return tuple(float(v) for v in np.percentile(resampled_diffs(gu), [lo, hi]))
 
 
+def _example_interval(gu="마포구"):
+    """The lesson example's interval (2022 - 2014): what a learner gets who reuses the example's ``sims``."""
+    import numpy as np
+
+    return tuple(float(v) for v in np.percentile(resampled_diffs(gu, 2014, 2022), [2.5, 97.5]))
+
+
 q1 = Question(
     "q1", variable="diff_2021",
     prompt="우리 구 측정소의 미세먼지 평균 차이(2021년 평균 − 2020년 평균)를 diff_2021에 저장하기",
@@ -71,6 +78,9 @@ q1 = Question(
                  "빼는 순서가 반대예요. 나중 해(2021년) 평균에서 앞의 해(2020년) 평균을 빼세요.", diagnose=True),
            Wrong(lambda gu: float(days(gu, 2022).mean() - days(gu, 2021).mean()),
                  "2022년과 2021년을 비교했어요. 이 문제는 2021년 − 2020년이에요.", diagnose=True),
+           Wrong(lambda gu: float(days(gu, 2022).mean() - days(gu, 2014).mean()),
+                 "예제의 2022년 − 2014년이 그대로예요. 이 문제는 2021년 − 2020년이에요: days_2021.mean()에서 days_2020.mean()을 빼세요.",
+                 diagnose=True),
            Wrong(lambda gu: float(days(gu, AFTER).mean()),
                  "2021년 평균 하나만 구했어요. 2020년 평균을 빼서 '차이'를 만드세요.", diagnose=True),
            Wrong(lambda gu: float(days(gu, AFTER).sum() - days(gu, BEFORE).sum()),
@@ -93,6 +103,9 @@ interval_2021 = tuple(np.percentile(sims_2021, [2.5, 97.5]))""",
     wrong=[Wrong(lambda gu: tuple(-v for v in reversed(diff_interval(gu))),
                  "구간의 부호가 반대예요. simulate(days_2020, days_2021)처럼 앞의 해를 먼저 넣으세요 "
                  "(차이 = 2021년 − 2020년).", diagnose=True),
+           Wrong(_example_interval,
+                 "예제의 sims(2022년 − 2014년)로 구한 구간이 그대로예요. simulate(days_2020, days_2021)로 차이를 새로 "
+                 "만들어 sims_2021에 저장하고, 그 sims_2021로 구간을 구하세요.", diagnose=True),
            Wrong(lambda gu: _percentiles(gu, 5, 95),
                  "5와 95 백분위수는 가운데 90% 구간이에요. 95% 구간은 2.5와 97.5 백분위수예요.", diagnose=True),
            Wrong(lambda gu: _percentiles(gu, 0, 100),
