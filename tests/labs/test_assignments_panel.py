@@ -195,6 +195,10 @@ def test_member_fetches_and_submits_late_from_the_korean_panel(released_hub, tea
             assert f"감점 {percent}%" in rows.first.inner_text() and "채점 대상" in rows.first.inner_text()
             assert "이전 제출" in rows.nth(1).inner_text()
             shot(page, tmp_path, "late-submitted.png", prefix=PREFIX)
+            # the launcher has a 과제 card too, which opens the same tab
+            page.locator(".lm-TabBar-addButton:visible").first.click()
+            page.locator(".jp-LauncherCard", has_text="과제 (받기·제출·마감)").first.click()
+            page.locator(".lm-TabBar-tab.lm-mod-current", has_text=re.compile(r"^과제$")).wait_for(timeout=30_000)
         finally:
             shot(page, tmp_path, "last.png", prefix=PREFIX)
 
