@@ -173,8 +173,6 @@ def test_without_state_dir_every_command_refuses_while_two_hubs_run(instructor_h
     commands = [
         ("team", "import", str(roster), "--course-dir", str(course), "--any-user"),
         ("lab", "release", LAB, "--course-dir", str(course)),
-        ("lab", "collect", LAB, "--course-dir", str(course)),
-        ("team", "activity", "--course-dir", str(course)),
         ("workshop", "create", "--count", "1", "--expires", "2099-12-31", "--prefix", "hsno"),
         ("progress", "export", "--out", str(tmp_path / "out.csv")),
         ("users", "list"),
