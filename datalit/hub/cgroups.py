@@ -17,8 +17,8 @@ Per server ``NAME`` (root mode, controllers mounted under ``/sys/fs/cgroup``):
 * ``freezer/datalit-servers/NAME``: no limit, it is what :func:`kill_all` freezes.
 
 The pids and freezer groups, whose members are killed, are not below ``datalit/``: the grading sandbox's
-slots are ``memory|pids/datalit/slot<N>`` (datalit/labs/sandbox.py), and a person named ``slot0`` must
-never reach a grading kernel. Only those two groups are read for the kill.
+slots are ``memory|pids/datalit/<prefix><N>`` (datalit/labs/sandbox.py; reserved names, yet no person's
+kill may ever reach a grading kernel). Only those two groups are read for the kill.
 
 No JupyterHub imports: the spawner and the workshop-expiry service use it.
 """

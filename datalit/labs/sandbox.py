@@ -248,7 +248,8 @@ def _uid_has_processes(uid: int) -> bool:
 
 
 class Cgroup:
-    """A cgroup v1 memory + pids group for one slot (silently absent if cgroups are read-only)."""
+    """A cgroup v1 memory + pids group for one slot account, ``memory|pids/datalit/<prefix><slot>``: named by
+    the prefix, so two graders at once never share a slot's limits (silently absent if cgroups are read-only)."""
 
     def __init__(self, name: str, memory_mb: int, max_pids: int):
         self.dirs = {}
@@ -333,7 +334,7 @@ class SandboxKernelManager(AsyncKernelManager):
             raise SlotUserError(f"processes {left[:10]} of slot user {slot_user(self.user_prefix, self.slot)} "
                                 "survived SIGKILL; not starting the next kernel in that slot")
         base = prepare_sandbox_dir(self.sandbox_dir)
-        home = base / f"slot{self.slot}"
+        home = base / slot_user(self.user_prefix, self.slot)  # by prefix: two graders never share it
         if home.exists():
             shutil.rmtree(home, ignore_errors=True)
         work = home / "work"
@@ -367,7 +368,7 @@ class SandboxKernelManager(AsyncKernelManager):
         kw["env"] = env
         cmd, kw = await super()._async_pre_start_kernel(**kw)
         os.chown(self.connection_file, uid, gid)
-        self._cgroup = Cgroup(f"slot{self.slot}", self.memory_mb, self.max_processes)
+        self._cgroup = Cgroup(slot_user(self.user_prefix, self.slot), self.memory_mb, self.max_processes)
         self._cg_before = self._cgroup.counter()
         spec = self.confine_spec(uid, gid)
         wrapped = self._wrap(cmd, spec)
@@ -477,4 +478,4 @@ class SandboxKernelManager(AsyncKernelManager):
         except OSError:
             pass
         if self.enabled and not restart:
-            shutil.rmtree(Path(self.sandbox_dir) / f"slot{self.slot}", ignore_errors=True)
+            shutil.rmtree(Path(self.sandbox_dir) / slot_user(self.user_prefix, self.slot), ignore_errors=True)

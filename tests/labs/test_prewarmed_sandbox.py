@@ -102,6 +102,7 @@ def test_forked_kernel_is_confined_like_the_wrapper(fork_server, places):
     from datalit.config import DEFAULTS
     from datalit.labs.sandbox import ensure_slot_user
 
+    account = f"{DEFAULTS['lab']['sandbox_user_prefix']}41"  # the slot account: its home and cgroups too
     uid, gid = ensure_slot_user(DEFAULTS["lab"]["sandbox_user_prefix"], 41)
     assert forked["uid"] == forked["euid"] == uid != 0 and forked["groups"] == []
     assert forked["proc_self_uid"] == uid  # /proc/self is the kernel's own, as after an exec
@@ -110,11 +111,11 @@ def test_forked_kernel_is_confined_like_the_wrapper(fork_server, places):
     assert forked["status"]["CapEff"] == forked["status"]["CapBnd"] == "0000000000000000"
     assert forked["status"]["NoNewPrivs"] == "1"
     assert forked["cpu"] == [30, 35] and forked["nproc"] == [48, 48] and forked["fsize"] == [5 * 2**20] * 2
-    assert forked["cwd"] == ["team.csv"] and forked["home"].endswith("slot41")
+    assert forked["cwd"] == ["team.csv"] and forked["home"].endswith(f"/{account}")
     if not any(p.startswith("/tmp/") for p in _km(True, places["hidden"])._needed_paths()):
         assert forked["tmp_marker"] is False  # a private /tmp
     if Path("/sys/fs/cgroup/memory").is_dir():
-        assert "/datalit/slot41" in forked["cgroups"]
+        assert f"/datalit/{account}" in forked["cgroups"]
     assert forked_chart == plain_chart and ["image/png", "text/plain"] in forked_chart  # charts for the formgrader
 
 

@@ -350,7 +350,7 @@ def test_sandbox_slot_home_with_a_daemon_of_the_previous_kernel(canary, tmp_path
     daemon = None
     try:
         uid, gid = sandbox.ensure_slot_user(prefix, slot)
-        home = sandbox.prepare_sandbox_dir(str(sb)) / f"slot{slot}"
+        home = sandbox.prepare_sandbox_dir(str(sb)) / name
         home.mkdir()
         os.chown(home, uid, gid)
         daemon = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "/usr/bin/python3",
@@ -376,7 +376,7 @@ def test_sandbox_slot_home_with_a_daemon_of_the_previous_kernel(canary, tmp_path
         shutil.rmtree(sb, ignore_errors=True)
         for ctrl in ("memory", "pids"):
             with __import__("contextlib").suppress(OSError):
-                (sandbox.CGROUP_ROOT / ctrl / "datalit" / f"slot{slot}").rmdir()
+                (sandbox.CGROUP_ROOT / ctrl / "datalit" / name).rmdir()
 
 
 def test_kernel_sidecar_wipes_a_work_folder_with_a_link_to_a_folder(canary, tmp_path):
