@@ -54,6 +54,16 @@ def _inline(name: str) -> tuple[str, str]:
     return text, "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+def penalty_per_day(labs: dict) -> float:
+    """The late rule the exchange states (the hub's ``lab.late_penalty_per_day``); this server's config if an
+    older exchange does not say."""
+    if labs.get("late_penalty_per_day") is not None:
+        return float(labs["late_penalty_per_day"])
+    from datalit.config import load_config
+
+    return float(load_config()["lab"]["late_penalty_per_day"])
+
+
 def policy() -> str:
     _, script = _inline("assignments.js")
     _, style = _inline("assignments.css")
@@ -134,13 +144,13 @@ def _handler_class():
             folder = self.root / lab
             if not folder.is_dir():
                 raise Refused("missing", f"제출할 폴더 {lab}/가 없습니다. 먼저 '받기'를 누르세요.")
-            per_day = labs.get("late_penalty_per_day", 0.0) or 0.0
+            per_day = penalty_per_day(labs)
             late = lateness(meta.get("due"), now_utc(), per_day)
             late_ok = self.get_body_argument("late_ok", "") == "1"
             if late and not late_ok:  # nothing is sent before the person has read what it costs
                 view = lab_view(meta, None, None, self.root, per_day, self.base_url)
                 return None, {"lab": lab, "kind": "late", "text": late_warning(view, per_day), "late_ok": "1"}
-            files = await self.call(lab_files, folder, self.max_file_bytes(labs))
+            files = await self.call(lab_files, folder, self.max_file_bytes())
             try:
                 record = await self.call(client.submit, lab, files, confirm=False, member=self.member())
             except Refused as exc:
@@ -153,7 +163,7 @@ def _handler_class():
                 said += f" · 마감보다 {done['late']} 늦은 제출 (감점 {done['percent']}%)"
             return said + ". 팀의 마지막 제출이 채점됩니다.", None
 
-        def max_file_bytes(self, labs: dict) -> int:
+        def max_file_bytes(self) -> int:
             from datalit.config import load_config
 
             return load_config()["lab"]["max_file_mb"] * 2**20
@@ -163,7 +173,7 @@ def _handler_class():
             try:
                 client = ExchangeClient()
                 labs = await self.call(client.labs)
-                per_day = labs.get("late_penalty_per_day", 0.0) or 0.0
+                per_day = penalty_per_day(labs)
                 course = labs.get("course_id", "")
                 for meta in labs["labs"]:
                     team, refusal = None, None
