@@ -171,19 +171,3 @@ def summary_lines(summary: dict, per_day: float) -> list[str]:
             line += f" · 마감 {shown(rec['due'])}보다 {late['late']} 늦음 / late, 감점 / penalty {late['percent']}%"
         lines.append(line)
     return lines
-
-
-def summary_lines(summary: dict, per_day: float) -> list[str]:
-    """What ``datalit lab collect`` prints: per team who submitted and when in Korea time, and for a late
-    one how late and the penalty it carries (``lab.late_penalty_per_day``, datalit/labs/late.py)."""
-    from datalit.kst import shown
-    from datalit.labs.late import lateness
-
-    lines = []
-    for team, rec in summary["teams"].items():
-        line = f"{team}: {rec['submitted_by']} {shown(rec['timestamp'])} ({len(rec['history'])} submissions)"
-        late = lateness(rec.get("due"), rec["timestamp"], per_day)
-        if late:
-            line += f" · 마감 {shown(rec['due'])}보다 {late['late']} 늦음 / late, 감점 / penalty {late['percent']}%"
-        lines.append(line)
-    return lines
