@@ -57,7 +57,8 @@ def replacing(path, binary: bool = False, encoding: str = "utf-8", newline: str 
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600 if mode is not None else 0o666)
     try:
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
+        text = {} if binary else {"encoding": encoding, "newline": newline}
+        with os.fdopen(fd, "wb" if binary else "w", **text) as fh:
             yield fh
             fh.flush()
             if owner is not None:
@@ -126,7 +127,8 @@ def read_json(path, default: Callable[[], Any] = dict) -> Any:
 
 
 @contextmanager
-def updating_json(path, default: Callable[[], Any] = dict, timeout: float = LOCK_TIMEOUT, **write_opts) -> Iterator[Any]:
+def updating_json(path, default: Callable[[], Any] = dict, timeout: float = LOCK_TIMEOUT,
+                  **write_opts) -> Iterator[Any]:
     """``with updating_json(p) as data: data[k] = v``: read, change and write back under PATH's lock; an
     error in the block writes nothing. WRITE_OPTS go to :func:`write_json` (mode, indent, sort_keys ...)."""
     with locked(path, timeout):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import json
 import os
 import secrets
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import bcrypt
 
-from datalit import atomic
+from datalit import atomic, templating
 from datalit.hub.roles import TIER_NAMES, TIERS
 from datalit.kst import TimeFormatError, now_utc, parse_day_or_kst, shown, to_store, until
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -156,35 +155,9 @@ TIER_KO = TIER_NAMES
 
 
 def credential_sheet(rows: list[dict], entry: dict, hub_url: str) -> str:
-    """A printable A4 page of cut-out cards, one per account, in Korean."""
-    last = expiry_label(entry)
-    cards = []
-    for r in rows:
-        cards.append(
-            '<div class="card">'
-            f'<div class="prog">{PROGRAMME} · 워크숍 계정</div>'
-            f'<div class="row"><span>접속 주소</span><b>{html.escape(hub_url or "(안내된 주소)")}</b></div>'
-            f'<div class="row"><span>아이디</span><b class="mono">{html.escape(r["username"])}</b></div>'
-            f'<div class="row"><span>비밀번호</span><b class="mono">{html.escape(r["password"])}</b></div>'
-            f'<div class="row"><span>과정</span><b>{TIER_KO[r["tier"]]} 과정</b></div>'
-            f'<div class="note">이 계정은 {last}까지 사용할 수 있습니다. 그 뒤에는 로그인이 거절되고, '
-            "작업한 파일은 정리됩니다. 필요한 파일은 미리 내려받아 두세요.</div>"
-            "</div>"
-        )
-    return (
-        '<!doctype html><html lang="ko"><head><meta charset="utf-8">'
-        f"<title>{PROGRAMME} 워크숍 계정</title><style>"
-        "body{font-family:'Nanum Gothic','Noto Sans KR',sans-serif;margin:1cm}"
-        ".card{border:1px dashed #555;padding:8px 12px;margin:0 0 8px;width:8.5cm;display:inline-block;"
-        "vertical-align:top;margin-right:8px;page-break-inside:avoid}"
-        ".prog{font-weight:bold;margin-bottom:4px}.row{display:flex;justify-content:space-between}"
-        ".mono{font-family:monospace;font-size:1.15em}.note{font-size:.8em;color:#333;margin-top:4px}"
-        "@media print{h1{font-size:14pt}}</style></head><body>"
-        f"<h1>{PROGRAMME} · 빅데이터 캠퍼스 워크숍 계정 ({len(rows)}개)</h1>"
-        f"<p>잘라서 한 분께 한 장씩 나누어 주세요. 유효 기간: {last}까지.</p>"
-        + "".join(cards)
-        + "</body></html>\n"
-    )
+    """A printable A4 page of cut-out cards, one per account, in Korean (datalit/templates/workshop_sheet.html)."""
+    return templating.render("workshop_sheet.html", programme=PROGRAMME, rows=rows, last=expiry_label(entry),
+                             hub_url=hub_url, tier_names=TIER_KO)
 
 
 def set_expiry(state: Path, names: list[str], expires: str) -> list[str]:

@@ -9,11 +9,11 @@
 """
 from __future__ import annotations
 
-import html
 import os
 import shutil
 from pathlib import Path
 
+from datalit import templating
 from datalit.kst import shown
 from datalit.labs import roster as roster_mod
 from datalit.labs.collect import submission_record
@@ -25,22 +25,20 @@ NOTE_START = "<!-- datalit-notes -->"
 
 
 def _notes_html(course: Course, lab: str, team: str) -> str:
-    notes = course.read_notes(lab, team)
+    """The box put at the top of each page (datalit/templates/feedback_notes.html, autoescaped: a team id, a
+    member's name and the notes are text)."""
     rec = submission_record(course, lab, team) or {}
-    items = "".join(f"<li>{html.escape(n['text'])}</li>" for n in notes)
-    who = ""
+    graded = None
     if rec:
         late = ""
         if rec.get("seconds_late", 0) > 0:
             hours, minutes = divmod(int(rec["seconds_late"] // 60), 60)
             late = f" (마감 후 제출: {hours}시간 {minutes}분 늦음)"
-        due = f" · 마감 {shown(rec['due'])}" if rec.get("due") else ""
-        who = (f"<p>채점한 제출: {html.escape(rec['submitted_by'])} · {shown(rec['timestamp'])}{late}{due} "
-               f"· 팀 제출 {len(rec.get('history', []))}회</p>")
-    box = ("<div style='border:2px solid #c0392b;padding:8px 14px;margin:10px;font-family:sans-serif'>"
-           f"<h3>채점 안내 (팀 {html.escape(team)})</h3>{who}"
-           + (f"<ul>{items}</ul>" if items else "<p>특이 사항 없음.</p>") + "</div>")
-    return NOTE_START + box
+        graded = {"submitted_by": rec["submitted_by"], "when": shown(rec["timestamp"]), "late": late,
+                  "due": f" · 마감 {shown(rec['due'])}" if rec.get("due") else "",
+                  "count": len(rec.get("history", []))}
+    box = templating.render("feedback_notes.html", team=team, graded=graded, notes=course.read_notes(lab, team))
+    return NOTE_START + box.rstrip("\n")
 
 
 def _inject(path: Path, block: str) -> None:
@@ -74,8 +72,7 @@ def generate(course: Course, lab: str) -> dict:
                 names = [p.stem for p in (course.root / "release" / lab).glob("*.ipynb")] or [lab]
                 for name in names:
                     page = dest / f"{name}.html"
-                    page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{lab} 피드백</title>"
-                                    f"</head><body><h1>{html.escape(lab)} 피드백</h1></body></html>", encoding="utf-8")
+                    page.write_text(templating.render("feedback_missing.html", lab=lab), encoding="utf-8")
                 htmls = sorted(dest.glob("*.html"))
             block = _notes_html(course, lab, team)
             for page in htmls:

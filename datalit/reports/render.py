@@ -9,7 +9,6 @@ with the system's Debian ``/usr/bin/chromium`` (no browser download).
 """
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
@@ -19,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from datalit.reports.manifest import MANIFEST_TAG
+from datalit import templating
 from datalit.reports.offline import TILES_NOTE, offline_outputs, offline_page
 
 HIDDEN_TAGS = {MANIFEST_TAG, "remove_cell", "remove-cell"}
@@ -93,29 +93,15 @@ def _sources(data_files: dict[str, str]) -> list[dict]:
 
 
 def title_block(title: str, params: dict, labels: dict[str, str], made: str, status: str) -> str:
-    esc = html.escape
-    rows = "".join(f"<tr><th>{esc(labels.get(k) or k)}</th><td>{esc('—' if v is None else str(v))}</td></tr>"
-                   for k, v in params.items())
-    failed = ('<div class="datalit-failed">⚠ 이 보고서는 실행 중 오류로 끝까지 만들어지지 않았습니다. '
-              '오류가 난 셀이 표시되어 있습니다.</div>') if status != "ok" else ""
-    table = f"<table><tbody>{rows}</tbody></table>" if rows else ""
-    return (f'<header class="datalit-title"><h1>{esc(title)}</h1>{table}'
-            f'<div class="meta">작성 일시: {esc(made)} · 서울 데이터 리터러시 랩 (datalit report)</div>{failed}</header>')
+    """The Korean title block (datalit/templates/report_title.html): title, parameters, when made."""
+    rows = [(labels.get(k) or k, "—" if v is None else str(v)) for k, v in params.items()]
+    page = templating.render("report_title.html", title=title, params=rows, made=made, failed=status != "ok")
+    return page.rstrip("\n")
 
 
 def sources_block(data_files: dict[str, str], notes: list[str] = ()) -> str:
-    esc = html.escape
-    items = []
-    for src in _sources(data_files):
-        line = f"<b>{esc(src['title'])}</b>"
-        if src["credit"]:
-            line += f" — 출처: {esc(src['credit'])}"
-        items.append(f"<li>{line}</li>")
-    body = "".join(items) or "<li>(기록된 데이터 파일 없음)</li>"
-    extra = "".join(f'<p class="datalit-note">{esc(n)}</p>' for n in notes)
-    return (f'<footer class="datalit-sources"><h2>데이터 출처</h2><ul>{body}</ul>'
-            '<p>읽은 데이터 파일과 그 해시(sha256)는 보고서와 함께 저장된 manifest.json에 있습니다.</p>'
-            f"{extra}</footer>")
+    """The data sources with their credit lines (datalit/templates/report_sources.html)."""
+    return templating.render("report_sources.html", sources=_sources(data_files), notes=list(notes)).rstrip("\n")
 
 
 def _without_stderr(nb):
