@@ -117,9 +117,10 @@ def to_store(when: dt.datetime | str | None = None, timespec: str = "auto") -> s
     return _aware(when).astimezone(UTC).isoformat(timespec=timespec)
 
 
-def shown(when: dt.datetime | str | None = None) -> str:
-    """``YYYY-MM-DD HH:MM (KST)`` of an aware datetime or ISO string (naive = UTC); now when omitted."""
-    return _aware(when).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M (KST)")
+def shown(when: dt.datetime | str | None = None, seconds: bool = False) -> str:
+    """``YYYY-MM-DD HH:MM (KST)`` of an aware datetime or ISO string (naive = UTC); now when omitted.
+    SECONDS: ``HH:MM:SS``, where two events a second apart must read apart (the Assignments panel)."""
+    return _aware(when).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S (KST)" if seconds else "%Y-%m-%d %H:%M (KST)")
 
 
 def from_korea(when: dt.datetime) -> dt.datetime:

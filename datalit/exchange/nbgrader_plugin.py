@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime
 from pathlib import Path
 
 from nbgrader.exchange import ExchangeError, abc
@@ -19,11 +18,11 @@ from nbgrader.exchange import ExchangeError, abc
 from datalit.exchange.client import URL_ENV, ExchangeClient, Refused
 from datalit.exchange.policy import wanted
 from datalit.exchange.store import StoreError, read_tree, safe_relpath
-from datalit.kst import SEOUL
+from datalit.kst import shown
 
 
 def shown_seconds(iso: str) -> str:
-    return datetime.fromisoformat(iso).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S (KST)")
+    return shown(iso, seconds=True)
 
 
 def panel_label(sub: dict, number: int) -> str:

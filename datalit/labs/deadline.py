@@ -52,6 +52,4 @@ def for_gradebook(due: dt.datetime | None) -> dt.datetime | None:
 
 
 def from_gradebook(due: dt.datetime | None) -> dt.datetime | None:
-    if due is None:
-        return None
-    return due.replace(tzinfo=UTC) if due.tzinfo is None else due.astimezone(UTC)
+    return kst.as_utc(due)

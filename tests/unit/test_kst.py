@@ -75,5 +75,6 @@ def test_stored_in_utc_shown_in_korea_time():
     assert kst.shown("2026-12-24T14:59:00") == "2026-12-24 23:59 (KST)"  # naive stored text is UTC (nbgrader's)
     assert kst.as_utc(dt.datetime(2026, 12, 24, 14, 59)) == due and kst.as_utc(None) is None
     assert kst.until(kst.end_of_day(dt.date(2026, 12, 24))) == "2026-12-24 23:59 (KST)"
+    assert kst.shown("2026-12-24T14:59:07.5+00:00", seconds=True) == "2026-12-24 23:59:07 (KST)"
     assert kst.now_utc().utcoffset() == dt.timedelta(0)
     assert kst.parse_kst(dt.datetime(2026, 12, 24, 23, 59)) == due  # YAML's naive datetime: Korea time too
