@@ -365,7 +365,7 @@ def main() -> int:
 
     state = Path(os.environ["DATALIT_HUB_STATE_DIR"])
     cfg = load_config(state_dir=str(state))["hub"]
-    content_dir = Path(cfg["content_dir"])  # the hub passes the one it resolved (hub_config/shared/60-workshop.py)
+    content_dir = Path(cfg["content_dir"])  # the hub passes the one it resolved (datalit/hub/services.py)
     interval = float(cfg["prewarm_check_seconds"])
     while True:
         try:
