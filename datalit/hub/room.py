@@ -20,7 +20,7 @@ exists and has not expired (:func:`datalit.hub.prewarm.opened` asks the same ove
 warm-up's own token has no session). The lesson and the last check come from the learning record
 (``<state>/progress/events.jsonl``, datalit/progress/events.py), read in a worker thread, never on the
 hub's event loop; lesson titles from ``courses/<tier>/course.yaml``. Registered by
-hub_config/shared/62-room.py.
+datalit/hub/definition.py (page_handlers, the ``workshop_rooms`` template variable, the post-auth hook).
 """
 from __future__ import annotations
 
