@@ -28,7 +28,12 @@ def tethered(*module_args: str) -> list[str]:
     return [sys.executable, "-m", "datalit.hub.tether", sys.executable, "-m", *module_args]
 
 
+# no service signs in the first admin: the launcher's one-time password never reaches a service process
+NEVER_TO_SERVICES = ("DATALIT_FIRST_ADMIN_PASSWORD",)
+
+
 def _env(site: dict, drop=(), **extra) -> dict:
+    drop = (*drop, *NEVER_TO_SERVICES)
     return {**{k: v for k, v in site["service_env"].items() if k not in drop}, **extra}
 
 

@@ -35,7 +35,8 @@ def both(tmp_path_factory):
     settings = hub_settings(cfg, state, "127.0.0.1", 8123, tmp / "datasets", content=tmp / "content")
     local = Config()
     local_site = definition.local_site(cfg, settings, {"DATALIT_LAB_COURSE_ID": "seoul-datalit",
-                                                       "DATALIT_HUB_DB_PASSWORD": "secret"})
+                                                       "DATALIT_HUB_DB_PASSWORD": "secret",
+                                                       "DATALIT_FIRST_ADMIN_PASSWORD": "first-start"})
     definition.configure(local, cfg, "local", local_site)
     k8s = Config()
     k8s.JupyterHub.services = [dict(s) for s in CHART_SERVICES]  # z2jh's jupyterhub_config.py, before extraConfig
@@ -117,6 +118,8 @@ def test_services_differ_only_where_the_platform_does(both):
     assert lp["url"] == f"http://127.0.0.1:{both['local'][1]['progress_port']}"
     # the hub's DATALIT_* environment, never the hub database's password; on k8s the pod's stays in the pod
     assert lp["environment"] == {"DATALIT_LAB_COURSE_ID": "seoul-datalit", "DATALIT_HUB_STATE_DIR": state}
+    # nor the first admin's one-time password (the launcher sets it on a first start)
+    assert not [n for n, s in local.items() if "DATALIT_FIRST_ADMIN_PASSWORD" in s.get("environment", {})]
     assert kp["environment"] == {"DATALIT_HUB_STATE_DIR": state}
     le, ke = local[roles.EXCHANGE_SERVICE], k8s[roles.EXCHANGE_SERVICE]
     assert le["command"][-2:] == ["-m", "datalit.exchange.service"] and "DATALIT_HUB_DB_PASSWORD" not in le["environment"]
