@@ -194,3 +194,18 @@ def test_citizen_05_stations_open_all_year_give_the_same_conclusion():
                     "other": "송파구", "mine": per_station.loc[per_station["gu"] == "마포구", "rentals"].to_numpy()})
     assert f"마포구 - 송파구: 평균 차이 {d_s:,.0f}건, 95% 구간 {s_lo:,.0f} ~ {s_hi:,.0f}건" in printed, printed
     assert f"마포구 - 강서구: 평균 차이 {d_g:,.0f}건, 95% 구간 {g_lo:,.0f} ~ {g_hi:,.0f}건" in printed, printed
+
+
+def test_advanced_review_q6_on_unstandardized_features():
+    """The k-means question quotes the two features' ranges, and the docks really take nearly all the distance."""
+    from datalit.lessons.exercises.advanced import cluster_districts as a5
+
+    review = load_module("advanced.review")
+    text = "\n".join([review.q6.question, *review.q6.options.values(), *review.q6.why.values()])
+    f = a5.district_features()
+    aged, docks = f["aged_share"], f["bike_docks_per_10k"]
+    assert f"65세 이상 비율({aged.min():.1f}–{aged.max():.1f}%)" in text
+    assert f"거치대 수({docks.min():.1f}–{docks.max():.1f}개)" in text
+    assert docks.max() - docks.min() > 80 and "80개 넘게" in text
+    assert f"{aged.max() - aged.min():.1f}%포인트쯤" in text
+    assert docks.var() / (docks.var() + aged.var()) > 0.95  # "거리를 거의 독차지"

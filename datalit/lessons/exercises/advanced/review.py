@@ -1,4 +1,4 @@
-"""Exercises for courses/advanced/99-review.ipynb: mixed retrieval questions from lessons 01, 02 and 06.
+"""Exercises for courses/advanced/99-review.ipynb: mixed retrieval questions from lessons 01, 02, 05 and 06.
 
 Each answer is computed again here from the raw data, the way the earlier lesson asks for it (exercise
 modules do not import one another), for the learner's district where the lesson had one; the wrong answers
@@ -161,4 +161,21 @@ q5 = Concept(
          "다": "부풀려진 숫자를 섞은 평균도 부풀려져 있어요. 평균을 낸다고 공정해지지 않아요.",
          "라": "학습 데이터로 잰 R²는 모델이 본 자료를 얼마나 외웠는지만 보여 줘요. 처음 보는 날의 성능은 말해 주지 않아요."},
     hints=["모델을 실제로 쓸 때 맞혀야 하는 것은 어떤 날인지 생각해 보세요."],
+)
+
+q6 = Concept(
+    "q6", variable="answer_q6",
+    prompt=("(고급 05) 자치구를 65세 이상 비율(14.2–20.7%)과 인구 1만 명당 따릉이 거치대 수(19.1–99.9개)로 묶으려 해요. "
+            "두 값을 표준화하지 않고 그대로 k-평균에 넣으면 어떻게 될까요?"),
+    options={"가": "k-평균이 두 값의 눈금을 알아서 맞추니, 결과는 표준화했을 때와 같다.",
+             "나": "범위가 넓은 거치대 수가 거리를 거의 독차지해, 묶음이 사실상 거치대 수로만 나뉜다.",
+             "다": "값이 작은 65세 이상 비율이 더 무겁게 다뤄져, 고령 인구가 비슷한 구끼리 묶인다.",
+             "라": "단위가 다른 값 사이에서는 거리를 잴 수 없어서, k-평균이 오류를 내고 멈춘다."},
+    answer="나",
+    why={"가": "k-평균은 값을 그대로 써서 거리를 재요. 눈금을 맞추는 일(표준화)은 우리가 먼저 해야 해요.",
+         "나": "거치대 수는 구에 따라 80개 넘게, 65세 이상 비율은 6.5%포인트쯤 벌어져요. 표준화하지 않으면 거리의 "
+              "차이는 대부분 거치대 수에서 나와요.",
+         "다": "반대예요. 범위가 넓은 값이 거리를 차지하고, 범위가 좁은 65세 이상 비율은 거의 무시돼요.",
+         "라": "k-평균은 숫자만 보고 계산하니 오류 없이 돌아가요. 그래서 더 조심해야 해요: 잘못된 묶음도 그럴듯하게 나와요."},
+    hints=["거리는 두 값의 차이를 그대로 써서 계산해요. 두 값이 구마다 얼마나 벌어지는지 견주어 보세요."],
 )
