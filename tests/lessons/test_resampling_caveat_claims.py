@@ -156,6 +156,8 @@ def test_beginner_04_the_first_district_is_first_only_because_clean_days_are_mis
                   f"{top}는 {rank}위({fair.loc[top]:.1f})예요"]:
         assert shown in text, shown
     assert rank > 1
+    # "연평균은 300일이 넘는 날을 모은 값이라": both districts the spread cell shows (first and last)
+    assert "300일이 넘는 날" in text and all(city.loc[city["gu"] == g, "pm10"].count() > 300 for g in (top, means.index[-1]))
     # the lesson's own cell prints the same ranking
     printed = _run(_cell("beginner", "04-group-summaries.ipynb", "all_25 ="), {"air_year": y, "gu_means": means})
     assert f"{top}는 이 날들로는 {rank}위예요" in printed and f"모두 잰 {(complete == 25).sum()}일만으로" in printed
