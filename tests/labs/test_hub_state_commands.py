@@ -30,7 +30,7 @@ import pytest
 import requests
 import yaml
 
-from hub_fixtures import hub_base_dir, running_hub, start_hub
+from hub_fixtures import hub_base_dir, start_hub
 from labkit import LAB, LIMITS, answered, write_roster
 from teamkit import team_ids
 
@@ -166,8 +166,9 @@ def test_workshop_create_reads_the_state_dirs_config_and_the_home_page_its_data_
     assert f"<code>{ctx.base / 'datasets'}</code>" in page.text and "/srv/datalit/datasets" not in page.text
 
 
-def test_without_state_dir_every_command_refuses_while_two_hubs_run(instructor_hub, tmp_path):
-    ctx = instructor_hub
+def test_without_state_dir_every_command_refuses_while_two_hubs_run(instructor_hub, hub, tmp_path):
+    """The second hub: the session's (tests/hub_fixtures.py), already running for this unit's other tests."""
+    ctx, other = instructor_hub, hub
     roster = write_roster(tmp_path / "roster.csv", {"t1": ["someone"]})
     course = tmp_path / "course"
     commands = [
@@ -177,12 +178,11 @@ def test_without_state_dir_every_command_refuses_while_two_hubs_run(instructor_h
         ("progress", "export", "--out", str(tmp_path / "out.csv")),
         ("users", "list"),
     ]
-    with running_hub() as other:
-        for cmd in commands:
-            out = _datalit(*cmd, timeout=120)
-            assert out.returncode == 1 and "Traceback" not in out.stderr, (cmd, out.stdout, out.stderr)
-            assert "several hubs are running" in out.stderr, (cmd, out.stderr)
-            assert str(ctx.state) in out.stderr and str(other.state) in out.stderr, (cmd, out.stderr)
+    for cmd in commands:
+        out = _datalit(*cmd, timeout=120)
+        assert out.returncode == 1 and "Traceback" not in out.stderr, (cmd, out.stdout, out.stderr)
+        assert "several hubs are running" in out.stderr, (cmd, out.stderr)
+        assert str(ctx.state) in out.stderr and str(other.state) in out.stderr, (cmd, out.stderr)
     assert not course.exists() and not (tmp_path / "out.csv").exists()  # refused before anything was made
 
 
