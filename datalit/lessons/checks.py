@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from datalit.progress import post as progress
-
-NOT_ANSWERED = "아직 답을 작성하지 않았어요."
+from datalit.progress.post import NOT_ANSWERED
 OK_MARK = "✅"
 BAD_MARK = "❌"
 _MISSING = object()

@@ -28,6 +28,9 @@ URL_ENV = "DATALIT_PROGRESS_URL"
 TIMEOUT = 0.5
 EXIT_WAIT = 1.0
 VALUE_CHARS = 40
+# How every check's message for an empty answer begins (datalit/lessons/checks.py shows it); the record files
+# such an event as "unanswered". Defined here, below the lessons, because the checks import this module.
+NOT_ANSWERED = "아직 답을 작성하지 않았어요."
 MAX_PENDING = 1000  # events waiting for a stuck service; more are dropped, not queued
 EXERCISES = "datalit.lessons.exercises."
 SERVER_COMMANDS = ("datalit.hub.singleuser", "jupyterhub-singleuser")
@@ -70,8 +73,6 @@ def module_of(question) -> str | None:
 
 def diagnosis(question, answer, msg: str | None) -> tuple[str | None, str | None]:
     """(diagnosis, value) of a check: which known mistake MSG names, else "undiagnosed" + the short repr."""
-    from datalit.lessons.checks import NOT_ANSWERED
-
     if msg is None:
         return None, None
     if msg.startswith(NOT_ANSWERED):
