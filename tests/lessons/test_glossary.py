@@ -114,8 +114,12 @@ def facts() -> dict[str, tuple[list[str], list[str]]]:
     from datalit.lessons.exercises.advanced import rain_ridership_confounding as a7
 
     d = a7.days()
-    assert d.loc[d["rainy"], "date"].dt.month.between(6, 8).sum() > d["rainy"].sum() / 2
-    out["교란 변수"] = ([f"{abs(a7.naive_pct()):.2f}% 적었지만", f"차이가 {abs(a7.adjusted_pct()):.2f}%"], ["6–8월"])
+    weekday = d["date"].dt.day_of_week
+    busiest = d.groupby(weekday)["boardings"].mean().idxmax()
+    assert busiest == 4 and a7.naive_pct() < 0 < a7._adjusted_no_month()  # Friday; the sign flips with weekdays
+    out["교란 변수"] = ([f"{abs(a7.naive_pct()):.2f}% 적었지만", f"오히려 {a7._adjusted_no_month():.2f}% 많았고",
+                      f"차이가 {abs(a7.adjusted_pct()):.2f}%", f"비 온 평일 {int(d['rainy'].sum())}일",
+                      f"금요일은 {int((d['rainy'] & (weekday == busiest)).sum())}일뿐"], [])
     from datalit.lessons.exercises.intermediate import self_gas_stations as i9
 
     out["인과관계"] = ([f"{i9.overall_gap():.1f}원 싸지만", f"{i9.within_gu_gap():.1f}원 차이"], [])

@@ -211,3 +211,28 @@ def test_advanced_review_q6_on_unstandardized_features():
     assert docks.max() - docks.min() > 80 and "80개 넘게" in text
     assert f"{aged.max() - aged.min():.1f}%포인트쯤" in text
     assert docks.var() / (docks.var() + aged.var()) > 0.95  # "거리를 거의 독차지"
+
+
+def test_advanced_07_the_confounder_is_the_weekday_not_the_summer():
+    """Rainy weekdays cluster in June-August, but summer weekdays ride about as much as the rest; what the
+    naive gap mixes in is the weekday (rain missed the busy Fridays), and weekdays alone flip its sign."""
+    from datalit.lessons.exercises.advanced import rain_ridership_confounding as a7
+
+    text = _text("advanced", "07-rain-ridership-confounding.ipynb")
+    d = a7.days()
+    month, weekday = d["date"].dt.month, d["date"].dt.day_of_week
+    summer, rest = d.loc[month.between(6, 8), "boardings"].mean(), d.loc[~month.between(6, 8), "boardings"].mean()
+    means = d.groupby(weekday)["boardings"].mean()
+    rainy = d["rainy"]
+    fridays, tue_wed = int((rainy & (weekday == 4)).sum()), int((rainy & weekday.isin([1, 2])).sum())
+    assert means.idxmax() == 4 and abs(summer / rest - 1) < 0.01
+    for shown in [f"6~8월 하루 평균 {summer:,.0f}명, 다른 달 {rest:,.0f}명", f"(하루 평균 {means.loc[4]:,.0f}명)",
+                  f"비 온 평일 {int(rainy.sum())}일 가운데 금요일은 {fridays}일뿐이고 화·수요일이 {tue_wed}일",
+                  f"−{abs(a7.naive_pct()):.2f}%에서 +{a7._adjusted_no_month():.2f}%로",
+                  f"({int(rainy.sum())}일 가운데 {fridays}일)",
+                  f"−{abs(a7.naive_pct()):.1f}%에서 +{a7._adjusted_no_month():.1f}%로"]:
+        assert shown in text, shown
+    # what the weekday mix alone predicts for rainy days is lower; the month mix predicts higher
+    by_weekday, by_month = means, d.groupby(month)["boardings"].mean()
+    assert by_weekday[weekday[rainy]].mean() < by_weekday[weekday[~rainy]].mean()
+    assert by_month[month[rainy]].mean() > by_month[month[~rainy]].mean()
