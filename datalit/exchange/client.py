@@ -14,8 +14,9 @@ import requests
 
 from datalit.config import env_name
 from datalit.exchange.policy import Refused
-from datalit.exchange.service import decode, encode
+from datalit.exchange.intake import decode, encode
 from datalit.exchange.store import Store, StoreError, read_tree
+from datalit.hub.state import find_hub_state
 
 URL_ENV = env_name("lab", "exchange_url")  # the one name of the service URL (the hub sets it in servers)
 TOKEN_ENV = "DATALIT_EXCHANGE_TOKEN"
@@ -26,8 +27,6 @@ def exchange_root(cfg: dict) -> Path:
     every command finds it (never a default store no hub serves: NoHubRunning, an OSError, says why)."""
     if cfg.get("exchange_dir"):
         return Path(cfg["exchange_dir"])
-    from datalit.hub.state import find_hub_state
-
     return find_hub_state(None, require_running=False) / "exchange"
 
 

@@ -47,6 +47,16 @@ def body_json(raw: bytes) -> dict:
     return data
 
 
+def encode(files: dict[str, bytes]) -> dict[str, str]:
+    """``{name: bytes}`` -> ``{name: base64}``: how files travel both ways (service replies, client requests)."""
+    return {n: base64.b64encode(c).decode("ascii") for n, c in files.items()}
+
+
+def decode(files: dict) -> dict[str, bytes]:
+    """Files as the service sends them (the clients' side); what requests send: :func:`files_of`."""
+    return files_of({"files": files})
+
+
 def files_of(data: dict, key: str = "files") -> dict[str, bytes]:
     """``{name: base64}`` -> ``{name: bytes}``, every name checked (:func:`check_names`) before any is used."""
     files = data.get(key, {})

@@ -28,7 +28,6 @@ Team servers (their hub user names the team, datalit/hub/teamserver.py):
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
@@ -40,8 +39,11 @@ from pathlib import Path
 from tornado import ioloop, web
 
 from datalit.exchange import activity, intake, policy
-from datalit.exchange.intake import NAME_RE
+from datalit.exchange.client import exchange_root
+from datalit.exchange.intake import NAME_RE, encode
 from datalit.exchange.store import Store, StoreError, read_tree, remove_partials, write_tree
+from datalit.hub.roles import CLI_SERVICE, TEACHING_GROUPS
+from datalit.hub.uids import account_name, is_team_name
 from datalit.kst import shown
 
 NAME = "datalit-exchange"
@@ -52,20 +54,8 @@ SAID = {401: "허브 토큰이 없거나 맞지 않습니다.", 403: "이 요청
         "시도하고, 계속되면 강사에게 알려 주세요."}
 
 
-def encode(files: dict[str, bytes]) -> dict[str, str]:
-    return {n: base64.b64encode(c).decode("ascii") for n, c in files.items()}
-
-
-def decode(files: dict) -> dict[str, bytes]:
-    """Files as the service sends them (the clients' side); what requests send: intake.files_of."""
-    return intake.files_of({"files": files})
-
-
 def team_of_server(store: Store, lab: str, who: str) -> str | None:
     """The team whose team server's hub user is WHO (datalit/hub/teamserver.py), for LAB; else None."""
-    from datalit.hub.teamserver import account_name
-    from datalit.hub.uids import is_team_name
-
     if not is_team_name(who):
         return None
     return next((t for t in store.roster().get(lab, {}) if account_name(t) == who), None)
@@ -133,8 +123,6 @@ def _handler_base():
             return self.current_user["name"]
 
         def is_instructor(self) -> bool:
-            from datalit.hub.roles import CLI_SERVICE, TEACHING_GROUPS
-
             u = self.current_user
             if u.get("kind") == "service":
                 return u.get("name") == CLI_SERVICE
@@ -355,7 +343,6 @@ def main() -> int:
     from urllib.parse import urlparse
 
     from datalit.config import load_config
-    from datalit.exchange.client import exchange_root
 
     logging.basicConfig(level=logging.INFO, format=f"[{NAME}] %(message)s")
     cfg = load_config()["lab"]

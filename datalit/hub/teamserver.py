@@ -20,24 +20,15 @@ This module has no JupyterHub imports: the spawner, the exchange and the tests u
 from __future__ import annotations
 
 import grp
-import hashlib
 import json
 import os
 import pwd
-import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from datalit.hub import uids
-
-READABLE_MAX = 13  # dlteam- (7) + 13 + - (1) + 8 hex = 29 <= the hub's 31-character user names
-
-
-def account_name(team: str) -> str:
-    readable = re.sub(r"[^a-z0-9_-]", "", team.lower())[:READABLE_MAX].rstrip("-_") or "team"
-    digest = hashlib.sha256(team.encode("utf-8")).hexdigest()[:8]
-    return f"{uids.TEAM_PREFIX}{readable}-{digest}"
+from datalit.hub.uids import READABLE_MAX, account_name  # noqa: F401 - re-exported: the spawner and tests use it here
 
 
 @dataclass

@@ -5,7 +5,9 @@ system ranges. A learner's server never runs as a system account, and nothing ev
 """
 from __future__ import annotations
 
+import hashlib
 import pwd
+import re
 
 from datalit.config import DEFAULTS
 
@@ -100,3 +102,14 @@ def is_team_uid(uid: int) -> bool:
 def is_team_name(name: str) -> bool:
     """True for names only team-server accounts may have."""
     return (name or "").strip().lower().startswith(TEAM_PREFIX)
+
+
+READABLE_MAX = 13  # dlteam- (7) + 13 + - (1) + 8 hex = 29 <= the hub's 31-character user names
+
+
+def account_name(team: str) -> str:
+    """The team server's account and hub user (``dlteam-<readable>-<hash>``). Here, with the other names,
+    because the exchange service (below the hub) tells a team server's hub user by it."""
+    readable = re.sub(r"[^a-z0-9_-]", "", team.lower())[:READABLE_MAX].rstrip("-_") or "team"
+    digest = hashlib.sha256(team.encode("utf-8")).hexdigest()[:8]
+    return f"{TEAM_PREFIX}{readable}-{digest}"
