@@ -11,6 +11,8 @@ nbgrader's own templates render markdown as ``markdown2html | strip_files_prefix
 """
 from __future__ import annotations
 
+from datalit.sanitise import clean_html as allow_listed
+
 # Feedback pages are static: nothing in them needs script; the policy goes first in <head>, before
 # anything a member wrote, so even HTML the sanitiser missed cannot run.
 FEEDBACK_POLICY = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
@@ -18,9 +20,7 @@ FEEDBACK_META = f'<meta http-equiv="Content-Security-Policy" content="{FEEDBACK_
 
 
 def clean_html(html) -> str:
-    """nbconvert's ``clean_html`` filter (outputs, SVG), with the snapshot view's allow-list."""
-    from datalit.hub.snapshot import clean_html as allow_listed
-
+    """nbconvert's ``clean_html`` filter (outputs, SVG), with the snapshot view's allow-list (datalit/sanitise.py)."""
     return allow_listed(html)
 
 
