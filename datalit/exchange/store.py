@@ -40,6 +40,13 @@ class StoreError(ValueError):
     """A request the store refuses (the message is shown to the person)."""
 
 
+def roster_file(cfg: dict, state_dir: str | Path | None) -> Path:
+    """Where a course's roster lies (``lab`` section CFG) without opening a Store (which fixes modes): the
+    hub's team servers and a grading Job's submitter read it where they may not write."""
+    root = Path(cfg["exchange_dir"]) if cfg.get("exchange_dir") else Path(state_dir or ".") / "exchange"
+    return root / cfg["course_id"] / "roster.json"
+
+
 def utcnow() -> datetime:
     return now_utc()
 

@@ -27,6 +27,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datalit.exchange.store import roster_file  # noqa: F401 - re-exported: tests read it here
 from datalit.hub import uids
 from datalit.hub.uids import READABLE_MAX, account_name  # noqa: F401 - re-exported: the spawner and tests use it here
 
@@ -44,11 +45,6 @@ def lab_config(state_dir: str | Path | None = None) -> dict:
     from datalit.config import load_config
 
     return load_config(state_dir=state_dir)["lab"] if state_dir else load_config()["lab"]
-
-
-def roster_file(cfg: dict, state_dir: str | Path | None) -> Path:
-    root = Path(cfg["exchange_dir"]) if cfg.get("exchange_dir") else Path(state_dir or ".") / "exchange"
-    return root / cfg["course_id"] / "roster.json"
 
 
 def _lab_tier(lab: str) -> str | None:

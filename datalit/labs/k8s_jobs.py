@@ -45,6 +45,8 @@ import re
 import sys
 
 from datalit.config import DEFAULTS, load_config
+from datalit.exchange.store import roster_file
+from datalit.hub.k8s_api import Cluster, create_job, job_image as chart_image, pull_secrets
 from datalit.kst import now_utc
 
 COMPONENT = "datalit-autograde"
@@ -158,8 +160,6 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
         ],
     }
     pod.update(pod_extra)
-    from datalit.hub.k8s_api import pull_secrets
-
     pod["imagePullSecrets"] = pull_secrets(k8s)
     if k8s["grading_node_selector"]:
         key, _, value = k8s["grading_node_selector"].partition("=")
@@ -183,8 +183,6 @@ def grading_job(lab: str, run: str, worker: int, workers: int, teams: int, noteb
 
 
 def job_image(k8s: dict) -> str:
-    from datalit.hub.k8s_api import job_image as chart_image
-
     return chart_image(k8s)
 
 
@@ -250,9 +248,6 @@ def shard(teams: list[str], index: int, count: int) -> list[str]:
 # ---- command line: `submit` in the hub pod, `grade` in each Job's pod ----------------------------------
 def _submit(lab: str, workers: int, wait: bool) -> int:
     import json
-
-    from datalit.hub.k8s_api import Cluster, create_job
-    from datalit.hub.teamserver import roster_file
 
     cfg = load_config()
     try:  # the hub pod mounts the exchange's store read-only: read the roster, open no Store (it chmods)
