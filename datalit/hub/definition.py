@@ -27,8 +27,8 @@ from pathlib import Path
 from datalit.certificate import pages as certificate_pages
 from datalit.config import load_config
 from datalit.databases import hub_db_url  # hub.db_url (PostgreSQL), else <state>/jupyterhub.sqlite
-from datalit.hub import (content, disk, k8s_spawn, origins, pages as hub_pages, roles, room, services, spawn_options,
-                         teamhub, workshop)
+from datalit.hub import (content, disk, hubdb, k8s_spawn, origins, pages as hub_pages, roles, room, services,
+                         spawn_options, teamhub, workshop)
 from datalit.hub.authenticator import DatalitAuthenticator
 from datalit.hub.launch import SETTINGS_ENV
 from datalit.paths import repo_path
@@ -137,6 +137,7 @@ def local_base(c, site: dict) -> None:
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = site["hub_port"]
     c.JupyterHub.db_url = hub_db_url(state)
+    c.JupyterHub.db_kwargs = hubdb.db_kwargs(c.JupyterHub.db_url)  # SQLite: WAL, no fsync per commit
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
     c.JupyterHub.cleanup_servers = True  # SIGTERM stops every user server; after a crash they are taken over
