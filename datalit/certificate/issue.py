@@ -10,6 +10,7 @@ from datalit import atomic, kst
 from datalit.certificate import code as codes
 from datalit.certificate import pdf
 from datalit.certificate.code import CertificateError, Claim
+from datalit.progress.record import CourseError, completion
 
 
 @dataclass
@@ -52,9 +53,6 @@ def from_standing(state_dir, standing: dict, name: str | None = None, hub_url: s
 
 def issue(state_dir, user: str, tier: str, name: str | None = None, hub_url: str = "") -> Issued:
     """USER's certificate for TIER from the learning record in STATE_DIR (refused unless completed)."""
-    from datalit.progress import completion
-    from datalit.progress.record import CourseError
-
     try:
         standing = completion(state_dir, user, tier)
     except CourseError as exc:

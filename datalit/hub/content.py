@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from datalit import atomic
-from datalit.hub.roles import TIERS
+from datalit.hub.roles import TIERS, tiers_for  # noqa: F401 - tiers_for re-exported: the spawner uses it here
 
 MANIFEST = ".datalit-handout.json"
 NEW_SUFFIX = " (새 버전)"
@@ -64,18 +64,6 @@ def course_list(content_dir: Path) -> dict[str, list[dict]]:
         files = sorted((content_dir / tier).glob("*.ipynb"))
         out[tier] = [{"file": f.name, "title": notebook_title(f)} for f in files]
     return out
-
-
-def tiers_for(groups: set[str]) -> list[str]:
-    """Which courses a person receives: their tier groups (and the tiers they teach); staff without a
-    tier get every course; a workshop account (``citizens``) without a tier gets the citizen course;
-    anyone else starts with the beginner course."""
-    tiers = {t for t in TIERS if t in groups or f"instructors-{t}" in groups}
-    if not tiers and groups & {"admins", "analysts", "instructors"}:
-        tiers = set(TIERS)
-    if not tiers:
-        tiers = {"citizen"} if "citizens" in groups else {"beginner"}
-    return [t for t in TIERS if t in tiers]
 
 
 def _sha(path: Path) -> str:

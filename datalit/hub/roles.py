@@ -38,6 +38,19 @@ SERVER_TOKEN_SCOPES = ["users:activity!user", "access:servers!server", "read:use
                        PROGRESS_ACCESS]
 
 
+def tiers_for(groups: set[str]) -> list[str]:
+    """Which courses a person receives: their tier groups (and the tiers they teach); staff without a
+    tier get every course; a workshop account (``citizens``) without a tier gets the citizen course;
+    anyone else starts with the beginner course. A rule on group names, so here: the hub hands out the
+    courses by it and the progress service (below the hub) shows a person's record by it."""
+    tiers = {t for t in TIERS if t in groups or f"instructors-{t}" in groups}
+    if not tiers and groups & {"admins", "analysts", "instructors"}:
+        tiers = set(TIERS)
+    if not tiers:
+        tiers = {"citizen"} if "citizens" in groups else {"beginner"}
+    return [t for t in TIERS if t in tiers]
+
+
 def teaches(user) -> bool:
     """A hub admin or a member of a teaching group: their server gets the grading tools (formgrader)."""
     return bool(user.admin or {g.name for g in user.groups} & TEACHING_GROUPS)

@@ -30,7 +30,15 @@ from pathlib import Path
 
 from tornado import ioloop, web
 
+from datalit.certificate.code import CertificateError
+from datalit.certificate.issue import from_standing
+from datalit.config import load_config
+from datalit.hub.roles import TIER_NAMES, TIERS, tiers_for
+from datalit.hub.state import write_private
+from datalit.hub.uids import is_team_name
+from datalit.kst import now_utc
 from datalit.progress import approvals, dashboard, events, pages, record
+from datalit.progress.post import VALUE_CHARS
 
 NAME = "datalit-progress"
 log = logging.getLogger(NAME)
@@ -82,8 +90,6 @@ def parse_event(body: bytes) -> tuple[str, dict]:
                 raise Refused(400, "알 수 없는 진단입니다.")
             event["diagnosis"] = diagnosis
             if diagnosis == "undiagnosed" and isinstance(value, str):
-                from datalit.progress.post import VALUE_CHARS
-
                 event["value"] = value[:VALUE_CHARS]
     return tier, event
 
@@ -92,9 +98,6 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
     from jupyterhub.services.auth import HubAuthenticated, HubOAuthCallbackHandler, HubOAuthenticated
     from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
-    from datalit.hub.content import tiers_for
-    from datalit.hub.roles import TIER_NAMES, TIERS
-    from datalit.hub.uids import is_team_name
 
     prefix = prefix if prefix.endswith("/") else prefix + "/"
     hub_prefix = os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/"
@@ -299,10 +302,6 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
             if approvals.needed(state_dir) and person["name"] not in approvals.of_tier(state_dir, tier):
                 raise Refused(403, "담당 강사의 이수 확인을 기다리고 있어요. 강사가 학습 현황 대시보드에서 이수를 승인하면 "
                                    "이수증을 내려받을 수 있어요.")
-            from datalit.certificate.code import CertificateError
-            from datalit.certificate.issue import from_standing
-            from datalit.config import load_config
-
             try:  # signed and registered like `datalit certificate issue` (datalit/certificate/issue.py)
                 data = from_standing(state_dir, standing, hub_url=load_config(state_dir=state_dir)["hub"]["public_url"]).pdf
             except CertificateError as exc:
@@ -324,8 +323,6 @@ def make_app(state_dir: Path, prefix: str, cookie_secret: bytes) -> web.Applicat
 
 
 def record_time() -> str:
-    from datalit.kst import now_utc
-
     return now_utc().isoformat(timespec="seconds")
 
 
@@ -352,8 +349,6 @@ def kept_port(state_dir: Path, low: int, high: int) -> int:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
-        from datalit.hub.state import write_private
-
         write_private(path, json.dumps({"port": port}) + "\n")
         return port
     raise OSError(f"no free port in {low}..{high} for {NAME}")
@@ -362,8 +357,6 @@ def kept_port(state_dir: Path, low: int, high: int) -> int:
 def _warm() -> None:
     """Read every course (its exercise modules: about 3 s) before the first kernel posts, so that no
     first post outlives the kernel's 0.5 s timeout (the event would still be kept, the kernel not told)."""
-    from datalit.hub.roles import TIERS
-
     for tier in TIERS:
         try:
             record.course(tier)
