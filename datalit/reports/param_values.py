@@ -8,6 +8,16 @@ from pathlib import Path
 
 from datalit import atomic
 
+
+class ParameterError(ValueError):
+    """A refused parameter; the message is Korean first, then English, and lists what is allowed. Defined
+    here, below datalit/reports/params.py (which re-exports it), because a dataset column can refuse too."""
+
+    def __init__(self, ko: str, en: str):
+        self.ko, self.en = ko, en
+        super().__init__(f"{ko}\n{en}")
+
+
 _VALUES_CACHE: dict[tuple, list] = {}
 
 
@@ -25,8 +35,6 @@ def dataset_values(dataset: str, table: str | None, column: str) -> list:
 
         frame = data.load(dataset, table)
         if column not in frame.columns:
-            from datalit.reports.params import ParameterError
-
             raise ParameterError(f"'{dataset}' 데이터에 '{column}' 열이 없습니다.",
                                  f"dataset '{dataset}' has no column '{column}'")
         stored = sorted({str(v) for v in frame[column].dropna().unique()})

@@ -23,17 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from datalit.reports.param_values import ParameterError, dataset_values  # ParameterError's public place is here
+
 TYPES = ("gu", "month", "period", "date", "int", "float", "str", "bool", "choice")
 TYPE_KO = {"gu": "자치구", "month": "월(YYYY-MM)", "period": "기간(YYYY-MM..YYYY-MM)", "date": "날짜(YYYY-MM-DD)", "int": "정수", "float": "실수",
            "str": "문자열", "bool": "참/거짓", "choice": "선택"}
-
-
-class ParameterError(ValueError):
-    """A refused parameter; the message is Korean first, then English, and lists what is allowed."""
-
-    def __init__(self, ko: str, en: str):
-        self.ko, self.en = ko, en
-        super().__init__(f"{ko}\n{en}")
 
 
 @dataclass
@@ -77,8 +71,6 @@ def allowed_values(spec: Spec) -> list:
     if spec.values is not None:
         return list(spec.values)
     if spec.dataset:
-        from datalit.reports.param_values import dataset_values
-
         return dataset_values(spec.dataset, spec.table, spec.column)
     return []
 
