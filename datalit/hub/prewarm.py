@@ -44,6 +44,7 @@ from datalit.hub import content, pages, workshop
 
 TOKEN_NOTE = "datalit prewarm"
 STALE_WARMING = dt.timedelta(minutes=15)  # a warm-up still "warming" after this was cut short: warm again
+MAX_ANSWER_BYTES = 2**20  # what a person's server may answer the warm-up (its status, its sessions): no more is read
 
 
 class PrewarmError(ValueError):
@@ -200,6 +201,21 @@ def _run_silently(ws_url: str, token: str, code: str, timeout: float) -> None:
         ws.close()
 
 
+def _ask(method: str, url: str, name: str, headers: dict, timeout: float, **kw) -> tuple[int, bytes]:
+    """(status, body) of a request to NAME's own server, read up to MAX_ANSWER_BYTES. That server is the
+    person's (a personal server loads their ~/.jupyter config): this root process never follows its redirects
+    nor reads an answer larger than the sessions list can be (300 MB read whole took 1.3 GB here)."""
+    with requests.request(method, url, headers=headers, timeout=timeout, stream=True, allow_redirects=False,
+                          **kw) as resp:
+        body = b""
+        for chunk in resp.iter_content(64 * 1024):
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise RuntimeError(f"the server of {name} answered {url} with more than "
+                                   f"{MAX_ANSWER_BYTES // 2**20} MiB: too large, not read")
+        return resp.status_code, body
+
+
 def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: float = 180) -> dict:
     """Start NAME's server, open a kernel for LESSON (``courses/<tier>/<file>``) as NAME, import what the
     lesson imports. Returns ``{"name", "seconds", "kernel"}``; raises on failure."""
@@ -219,7 +235,7 @@ def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: flo
         deadline = time.time() + timeout
         while True:  # the hub's ready flag is not enough (FIELD-NOTES: a port collision); ask the server
             try:
-                if requests.get(server + "api/status", headers=headers, timeout=10).status_code == 200:
+                if _ask("GET", server + "api/status", name, headers, 10)[0] == 200:
                     break
             except requests.RequestException:
                 pass
@@ -228,17 +244,17 @@ def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: flo
             time.sleep(0.3)
         kernel = ""
         if lesson:
-            sessions = requests.get(server + "api/sessions", headers=headers, timeout=30).json()
+            sessions = json.loads(_ask("GET", server + "api/sessions", name, headers, 30)[1])
             found = [s for s in sessions if s.get("path") == lesson and s.get("kernel")]
             if found:
                 kernel = found[0]["kernel"]["id"]
             else:
-                resp = requests.post(server + "api/sessions", headers=headers, timeout=60, json={
+                status, body = _ask("POST", server + "api/sessions", name, headers, 60, json={
                     "path": lesson, "name": lesson.rsplit("/", 1)[-1], "type": "notebook",
                     "kernel": {"name": "python3"}})
-                if resp.status_code != 201:
-                    raise RuntimeError(f"kernel for {lesson}: HTTP {resp.status_code} {resp.text[:200]}")
-                kernel = resp.json()["kernel"]["id"]
+                if status != 201:
+                    raise RuntimeError(f"kernel for {lesson}: HTTP {status} {body[:200].decode(errors='replace')}")
+                kernel = json.loads(body)["kernel"]["id"]
                 modules = lesson_imports(lesson_file) if lesson_file else []
                 if modules:
                     code = ("for _m in %r:\n    try:\n        __import__(_m)\n    except Exception:\n"
@@ -286,22 +302,27 @@ def opened(api, name: str) -> bool:
     return any(t.get("session_id") for t in tokens if t.get("note") != TOKEN_NOTE)
 
 
-_real_activity: dict[str, tuple[str, str]] = {}  # name -> (real last activity, the value we last wrote)
+# name -> (real last activity, the value we last wrote, when we wrote it)
+_real_activity: dict[str, tuple[str, str, dt.datetime | None]] = {}
 
 
 def _parse(ts: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(ts.replace("Z", "+00:00")) if ts else None
 
 
-def keep_or_cull(api, name: str, idle_minutes: int, now: dt.datetime) -> str:
+def keep_or_cull(api, name: str, idle_minutes: int, now: dt.datetime, refresh_seconds: float = 0) -> str:
     """During the workshop: refresh the activity of NAME's running server (the hub's culler leaves it)
-    unless it was opened and then idle longer than the batch's IDLE_MINUTES; returns what was done."""
+    unless it was opened and then idle longer than the batch's IDLE_MINUTES; returns what was done.
+
+    The refresh (a POST and a GET of the hub API) is skipped while the last one is younger than
+    REFRESH_SECONDS: every pass refreshing 30 accounts was 60 hub requests each 15 s, on the hub's one
+    event loop while 30 people log in (py-spy: the activity handler was 13% of its busy time)."""
     model = api.user(name) or {}
     server = (model.get("servers") or {}).get("", {})
     if not model.get("server") or model.get("pending"):
         return ""
     seen = server.get("last_activity")
-    real, written = _real_activity.get(name, (seen, ""))
+    real, written, wrote_at = _real_activity.get(name, (seen, "", None))
     if seen and seen != written:  # activity the server reported since our last refresh: the person's own
         real = seen
     idle = now - (_parse(real) or now)
@@ -309,16 +330,20 @@ def keep_or_cull(api, name: str, idle_minutes: int, now: dt.datetime) -> str:
         api.stop_server(name)
         _real_activity.pop(name, None)
         return f"stopped {name}: idle {int(idle.total_seconds() // 60)} min (batch rule {idle_minutes} min)"
+    if wrote_at is not None and seen == written and (now - wrote_at).total_seconds() < refresh_seconds:
+        _real_activity[name] = (real, written, wrote_at)
+        return ""
     stamp = now.isoformat(timespec="seconds").replace("+00:00", "Z")
     api.request("POST", f"/users/{quote(name)}/activity", json={"servers": {"": {"last_activity": stamp}}})
     updated = ((api.user(name) or {}).get("servers") or {}).get("", {}).get("last_activity") or stamp
-    _real_activity[name] = (real, updated)
+    _real_activity[name] = (real, updated, now)
     return ""
 
 
 def check_once(api, state: Path, content_dir: Path, parallel: int, now: dt.datetime | None = None,
-               log=print) -> None:
-    """One pass of the service: start due warm-ups, apply the running batches' rules, end finished ones."""
+               log=print, refresh_seconds: float = 0) -> None:
+    """One pass of the service: start due warm-ups, apply the running batches' rules, end finished ones
+    (REFRESH_SECONDS: see :func:`keep_or_cull`; 0 refreshes at every pass)."""
     now = now or kst.now_utc()
     for key, entry in sorted(load(state)["warmups"].items()):
         at, until = _parse(entry["at"]), _parse(entry["until"])
@@ -344,7 +369,7 @@ def check_once(api, state: Path, content_dir: Path, parallel: int, now: dt.datet
         elif entry.get("state") in ("warm", "warming") and now < until:
             for name in entry.get("warmed", []):
                 try:
-                    done = keep_or_cull(api, name, entry["idle_minutes"], now)
+                    done = keep_or_cull(api, name, entry["idle_minutes"], now, refresh_seconds)
                 except RuntimeError as exc:  # one account (deleted, a hub hiccup) must not stop the others
                     done = f"{name}: {exc}"
                 if done:
@@ -371,7 +396,8 @@ def main() -> int:
         try:
             api = HubAPI.from_state(state)
             check_once(api, state, content_dir, int(cfg["prewarm_parallel"]),
-                       log=lambda line: print(f"[workshop-prewarm] {line}", flush=True))
+                       log=lambda line: print(f"[workshop-prewarm] {line}", flush=True),
+                       refresh_seconds=float(cfg["cull_idle_seconds"]) / 4)  # 4 refreshes per culler timeout
         except Exception as exc:  # noqa: BLE001 - keep the service alive through hub restarts
             print(f"[workshop-prewarm] check failed: {exc}", file=sys.stderr, flush=True)
         time.sleep(interval)

@@ -128,6 +128,10 @@ def test_a_warm_batch_lands_on_its_first_lesson_and_unused_servers_stop_after_th
     assert (hub.user_model(a) or {}).get("server") and (hub.user_model(b) or {}).get("server")
     seen = hub.user_model(b)["servers"][""]["last_activity"]
     assert dt.datetime.fromisoformat(seen.replace("Z", "+00:00")) >= now - dt.timedelta(seconds=5)  # culler leaves it
+    # a pass within the service's refresh interval sends no refresh (no hub requests during a login wave)
+    prewarm.check_once(api, hub.state, content, 2, now=now + dt.timedelta(minutes=1), log=lambda line: None,
+                       refresh_seconds=900)
+    assert hub.user_model(b)["servers"][""]["last_activity"] == seen
     # the batch's own idle rule (here 1 minute): a's opened server, idle since, stops; b's unopened one waits on
     prewarm.update(hub.state, batch, idle_minutes=1)
     lines = []
