@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from datalit.lessons.checkers.korean import josa
+from datalit.lessons.checkers.scalar import Generic, _factor_message
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -73,8 +74,6 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
         import numpy as np
         import pandas as pd
 
-        from datalit.lessons.checkers import Generic
-
         if isinstance(answer, (pd.DataFrame, pd.Series)):
             return ("답이 차트가 아니라 표/Series예요. `ax = 데이터.plot.bar(...)`처럼 그리기 결과(ax)를 "
                     "변수에 저장하세요.")
@@ -105,8 +104,6 @@ def axes(kind: str = "bar", ordered: bool = False, title: bool = True, labels: b
                 if ordered:
                     return "값은 맞지만 막대의 순서가 달라요. 그리기 전에 sort_values()로 정렬하세요."
             else:
-                from datalit.lessons.checkers import _factor_message
-
                 ok = (w != 0) & (g != 0) & ~np.isnan(w) & ~np.isnan(g)
                 ratio = g[ok] / w[ok]
                 if ratio.size and np.allclose(ratio, ratio[0], rtol=1e-3):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from datalit.lessons.checkers import Generic, number
+from datalit.lessons.checkers.scalar import Generic, number
 from datalit.lessons.checkers.korean import josa
 
 
