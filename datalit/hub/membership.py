@@ -36,6 +36,7 @@ from pathlib import Path
 from datalit.hub import uids
 
 log = logging.getLogger("datalit.teams")
+SYNC_SECONDS = 30  # how often the hub applies the roster anyway (datalit/hub/teamhub.py's background sync)
 RESTART_NOTICE_SECONDS = 600  # how long the team page says the server was restarted for a membership change
 STOP_WAIT_SECONDS = 60
 # a team server left to stop on its own shuts its kernels down first, with its websockets open, for 10-20 s
@@ -365,8 +366,6 @@ def tell_hub(state: Path | None = None) -> str:
         api.timeout = 4 * STOP_WAIT_SECONDS  # it waits for the servers to stop
         report = api.request("POST", "/datalit/teams/sync")
     except (NoHubRunning, HubUnavailable, RuntimeError, OSError, requests.RequestException) as exc:
-        from datalit.hub.teamhub import SYNC_SECONDS  # (imports JupyterHub: only here)
-
         return (f"WARNING: hub not told ({exc}); a running hub applies the roster at its next team sync "
                 f"(every {SYNC_SECONDS} s)")
     lines = [f"hub: {team}: access removed for {', '.join(people)}" for team, people in report["revoked"].items()]

@@ -29,15 +29,15 @@ def instead_of_server(handler, user, team) -> bool:
     return not handler.settings.get("subdomain_host") and user.name not in team.members
 
 
-def _where(team):
-    from datalit.hub import teamhub
+def _group(team) -> str:
     from datalit.labs.teams import group_name
 
-    return teamhub.directory().folder(team), group_name(team.id)
+    return group_name(team.id)
 
 
-async def show(handler, team) -> None:
-    folder, group = _where(team)
+async def show(handler, team, folder) -> None:
+    """The snapshot page of TEAM, whose folder is FOLDER (the caller, teamhub, checked who may see it)."""
+    group = _group(team)
     chosen = handler.get_argument("path", "")
     error, listing = None, {"notebooks": [], "left_out": 0}
     try:
@@ -61,7 +61,13 @@ async def show(handler, team) -> None:
 
 
 class SnapshotHandler(BaseHandler):
-    """``GET /hub/teams/<team>/snapshot?path=``: one notebook, static and script-free."""
+    """``GET /hub/teams/<team>/snapshot?path=``: one notebook, static and script-free.
+
+    The team directory and the access rule come from datalit/hub/teamhub.py, which registers this page
+    (:func:`handlers`): this module does not import teamhub, which shows its pages."""
+
+    def initialize(self, directory, may_open):
+        self.directory, self.may_open = directory, may_open
 
     @property
     def content_security_policy(self) -> str:
@@ -69,13 +75,12 @@ class SnapshotHandler(BaseHandler):
 
     @web.authenticated
     async def get(self, team_id):
-        from datalit.hub import teamhub
-
         user = self.current_user
-        team = teamhub.directory().team(team_id)
-        if team is None or not teamhub.may_open(user, team):
+        teams = self.directory()
+        team = teams.team(team_id)
+        if team is None or not self.may_open(user, team):
             raise web.HTTPError(404, "팀을 찾을 수 없습니다.")
-        folder, group = _where(team)
+        folder, group = teams.folder(team), _group(team)
         try:
             html = await snapshot.notebook_html(folder, group, self.get_argument("path", ""))
         except snapshot.SnapshotError as exc:
@@ -86,5 +91,7 @@ class SnapshotHandler(BaseHandler):
         self.finish(html)
 
 
-def handlers() -> list[tuple]:
-    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/snapshot", SnapshotHandler)]
+def handlers(directory, may_open) -> list[tuple]:
+    """The snapshot page, given teamhub's DIRECTORY (a function: the team directory now) and MAY_OPEN rule."""
+    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/snapshot", SnapshotHandler,
+             {"directory": directory, "may_open": may_open})]

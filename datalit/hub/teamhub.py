@@ -33,7 +33,7 @@ from datalit import kst
 from datalit.hub import membership, snapshot_pages, teamserver, uids
 
 log = logging.getLogger("datalit.teams")
-SYNC_SECONDS = 30
+SYNC_SECONDS = membership.SYNC_SECONDS
 # the same for everyone who may not open it (no team names revealed), a removed member included
 NOT_FOUND = "팀을 찾을 수 없습니다. 팀이 바뀌었다면 홈 화면에서 새 팀의 '팀 서버 열기'를 누르세요."
 _state: dict = {"directory": None, "loop": None}
@@ -246,7 +246,7 @@ class TeamServerHandler(BaseHandler):
         tuser = sync_team(self.db, self.users, team)
         ensure_background_sync(self.db, self.users, self.hub)
         if snapshot_pages.instead_of_server(self, user, team):  # one origin: never the live server
-            return await snapshot_pages.show(self, team)
+            return await snapshot_pages.show(self, team, directory().folder(team))
         spawner = tuser.spawners[""]
         lab_url = tuser.server_url("") + "lab"
         if spawner.ready:
@@ -268,5 +268,6 @@ class TeamServerHandler(BaseHandler):
 
 
 def handlers() -> list[tuple]:
-    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/?", TeamServerHandler), *snapshot_pages.handlers(),
+    return [(r"/teams/([A-Za-z0-9][A-Za-z0-9_-]{0,31})/?", TeamServerHandler),
+            *snapshot_pages.handlers(directory, may_open),
             (r"/api/datalit/teams/sync", membership.sync_handler_class(sync_all))]
