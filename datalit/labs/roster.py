@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from datalit import atomic
+from datalit.hub.uids import people
 from datalit.labs.course import Course, LabError
 
 TEAM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
@@ -31,8 +32,6 @@ class RosterError(LabError):
 
 def system_users() -> set[str]:
     """Hub users in root mode are unix users (the people's uid range)."""
-    from datalit.hub.uids import people
-
     return people()
 
 
