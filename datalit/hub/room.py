@@ -196,8 +196,9 @@ class RoomHandler(_RoomBase):
     async def get(self, batch_id):
         found = self.batch(batch_id)
         rows = await self.rows(found)
+        restarted = self.get_argument("restarted", "")  # set by our redirect; anyone can put text in a link
         html = await self.render_template("workshop_room.html", room=self.summary(batch_id, found, rows), rows=rows,
-                                          restarted=self.get_argument("restarted", ""),
+                                          restarted=restarted if restarted in found["names"] else "",
                                           data_url=f"{self.hub.base_url}workshop/{batch_id}/room.json",
                                           restart_url=f"{self.hub.base_url}workshop/{batch_id}/room/restart")
         self.finish(html)
