@@ -54,7 +54,7 @@ def grader_side(share: Path):
         spec = spec_root / "kernels" / "python3"
         spec.mkdir(parents=True)
         (spec / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-I", "-m", "datalit.labs.kernel_sidecar", "connect", "{connection_file}"],
+            "argv": [sys.executable, "-I", "-m", "datalit.labs.kernel_request", "{connection_file}"],
             "display_name": "Python 3 (ipykernel)", "language": "python", "interrupt_mode": "message",
             "metadata": {"datalit": "the kernel runs in the Job's kernel container"}}))
         os.environ["JUPYTER_PATH"] = str(spec_root)
@@ -242,3 +242,7 @@ def _until_exit(conn: socket.socket, stop: list) -> dict:
                 message = json.loads(line)
                 if message.get("event") == "exited":
                     return message
+
+
+if __name__ == "__main__":  # the kernelspec's command in the grader container (see grader_side)
+    sys.exit(connect(sys.argv[1], sys.argv[2:]))

@@ -319,16 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--share", required=True, type=Path, help="the shared folder (read-only here)")
     s.add_argument("--work", required=True, type=Path, help="this container's own scratch folder")
     s.add_argument("--wipe", action="append", type=Path, default=[], help="more folders emptied between kernels")
-    c = sub.add_parser("connect", help="the grader container: the kernelspec's command")
-    c.add_argument("connection_file")
-    a, options = p.parse_known_args(argv)
-    if options and a.cmd == "serve":
-        p.error(f"unrecognized arguments: {' '.join(options)}")
-    if a.cmd == "serve":
-        return serve(a.share, a.work, a.wipe)
-    from datalit.labs.kernel_request import connect  # the grader's half (datalit/labs/kernel_request.py)
-
-    return connect(a.connection_file, options)
+    # the grader container's half, the kernelspec's command, is ``python -I -m datalit.labs.kernel_request``
+    a = p.parse_args(argv)
+    return serve(a.share, a.work, a.wipe)
 
 
 if __name__ == "__main__":
