@@ -45,6 +45,7 @@ from datalit.hub import content, pages, workshop
 TOKEN_NOTE = "datalit prewarm"
 STALE_WARMING = dt.timedelta(minutes=15)  # a warm-up still "warming" after this was cut short: warm again
 MAX_ANSWER_BYTES = 2**20  # what a person's server may answer the warm-up (its status, its sessions): no more is read
+MAX_CHANNEL_BYTES = 16 * 2**20  # what the warm kernel's channel may send in all (a few status messages, a warning)
 
 
 class PrewarmError(ValueError):
@@ -178,10 +179,30 @@ def _wait_ready(api, name: str, timeout: float) -> dict:
     raise RuntimeError(f"the server of {name} was not ready in {timeout:.0f}s")
 
 
-def _run_silently(ws_url: str, token: str, code: str, timeout: float) -> None:
+def _capped_websocket(name: str):
+    """websocket-client's WebSocket, reading at most MAX_CHANNEL_BYTES: the channel passes through NAME's own
+    server, which could send one frame of any size (300 MB became 860 MB in this root process)."""
     import websocket  # websocket-client, a dependency of jupyter_server
 
-    ws = websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=timeout)
+    class Capped(websocket.WebSocket):
+        received = 0
+
+        def _recv(self, bufsize):
+            data = super()._recv(bufsize)
+            self.received += len(data)
+            if self.received > MAX_CHANNEL_BYTES:
+                raise RuntimeError(f"the kernel channel of {name}'s server sent more than "
+                                   f"{MAX_CHANNEL_BYTES // 2**20} MiB: too large, not read")
+            return data
+
+    return Capped
+
+
+def _run_silently(ws_url: str, token: str, code: str, timeout: float, name: str = "") -> None:
+    import websocket  # websocket-client, a dependency of jupyter_server
+
+    ws = websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=timeout,
+                                     class_=_capped_websocket(name))
     try:
         msg_id = uuid.uuid4().hex
         ws.send(json.dumps({
@@ -260,7 +281,7 @@ def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: flo
                     code = ("for _m in %r:\n    try:\n        __import__(_m)\n    except Exception:\n"
                             "        pass\ndel _m\n" % (modules,))
                     ws_url = server.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels"
-                    _run_silently(ws_url, token, code, timeout=120)
+                    _run_silently(ws_url, token, code, timeout=120, name=name)
             # what JupyterLab asks for first, once, now: the server compiles the Lab page's template and loads
             # the notebook validator before the person arrives, not while 30 people do (bench/workshop_day.py)
             for path in (f"lab/tree/{quote(lesson)}", f"api/contents/{quote(lesson)}?type=notebook&content=1"):

@@ -21,7 +21,7 @@ from hub_fixtures import VENV_BIN
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 ANSWER_MB = 300
-EVIL_CONFIG = f'''
+SESSIONS_FLOOD = f'''
 from jupyter_server.services.sessions import handlers as _h
 
 async def _huge(self):  # the whole sessions list, as this server chooses to answer it
@@ -35,32 +35,50 @@ async def _huge(self):  # the whole sessions list, as this server chooses to ans
 
 _h.SessionRootHandler.get = _huge
 '''
+KERNEL_FLOOD = f'''
+from jupyter_server.services.kernels import websocket as _w
+
+async def _huge(self, kernel_id):  # the warm kernel's channel answers with one frame of {ANSWER_MB} MB
+    self.write_message(b"x" * ({ANSWER_MB} * 2**20), binary=True)
+
+_w.KernelWebsocketHandler.open = _huge
+'''
+PROBE = ("import json, resource, subprocess, sys\n"
+         "p = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=600)\n"
+         "print(json.dumps([p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+         "p.stdout + p.stderr]))\n")
 
 
-def test_a_learners_server_cannot_flood_the_root_warm_up(hub):
-    (name, _), = hub.workshop_accounts(1, "wsflood")
+def warm_up_against(hub, prefix: str, config: str) -> tuple[str, int, int, str]:
+    """A workshop account whose server runs CONFIG (written by the learner), warmed by ``datalit workshop
+    start`` as root: (account, exit code, the warm-up's peak memory in KiB, what it said)."""
+    (name, _), = hub.workshop_accounts(1, prefix)
     hub.created.append(name)
-    batch = name[len("wsflood"):-2]
+    batch = name[len(prefix):-2]
     token = hub.spawn(name)
     # the learner writes their own server's config from their kernel (a terminal would do the same) ...
     out = hub.run_code(name, token, "import os\nos.makedirs(os.path.expanduser('~/.jupyter'), exist_ok=True)\n"
-                       f"open(os.path.expanduser('~/.jupyter/jupyter_server_config.py'), 'w').write({EVIL_CONFIG!r})")
+                       f"open(os.path.expanduser('~/.jupyter/jupyter_server_config.py'), 'w').write({config!r})")
     assert out["error"] is None, out
     hub.stop_server(name)  # ... which the next start (the warm-up's) loads
-
-    # the warm-up, measured as the root process it is
-    probe = ("import json, resource, subprocess, sys\n"
-             "p = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=600)\n"
-             "print(json.dumps([p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
-             "p.stdout + p.stderr]))\n")
-    run = subprocess.run([sys.executable, "-c", probe, str(VENV_BIN / "datalit"), "workshop", "start", batch,
+    run = subprocess.run([sys.executable, "-c", PROBE, str(VENV_BIN / "datalit"), "workshop", "start", batch,
                           "--state-dir", str(hub.state)], capture_output=True, text=True, env=hub.env, timeout=900)
-    code, peak_kib, said = json.loads(run.stdout)
     hub.stop_server(name)
+    code, peak_kib, said = json.loads(run.stdout)
+    return name, code, peak_kib, said
+
+
+def test_a_learners_server_cannot_flood_the_root_warm_up(hub):
+    name, code, peak_kib, said = warm_up_against(hub, "wsflood", SESSIONS_FLOOD)
     # it did not read the answer whole: its memory stayed that of a CLI, and it said why this server is not warm
     assert peak_kib < 250 * 1024, (peak_kib, said)  # before the fix: 1.3 GB for this 300 MB answer
     assert code != 0 and name in said and "too large" in said, said
 
+
+def test_a_learners_server_cannot_flood_the_warm_kernels_channel(hub):
+    name, code, peak_kib, said = warm_up_against(hub, "wskflood", KERNEL_FLOOD)
+    assert peak_kib < 250 * 1024, (peak_kib, said)
+    assert code != 0 and name in said and "too large" in said, said
 
 def test_a_link_cannot_put_words_into_the_instructors_room_page(hub):
     """The room says "<account>의 서버를 다시 시작합니다" after a restart; a learner who sends the instructor a
