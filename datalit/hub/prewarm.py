@@ -32,7 +32,6 @@ import json
 import os
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -41,11 +40,10 @@ import requests
 
 from datalit import atomic, kst
 from datalit.hub import content, pages, workshop
+from datalit.hub.own_server import ask, run_silently
 
 TOKEN_NOTE = "datalit prewarm"
 STALE_WARMING = dt.timedelta(minutes=15)  # a warm-up still "warming" after this was cut short: warm again
-MAX_ANSWER_BYTES = 2**20  # what a person's server may answer the warm-up (its status, its sessions): no more is read
-MAX_CHANNEL_BYTES = 16 * 2**20  # what the warm kernel's channel may send in all (a few status messages, a warning)
 
 
 class PrewarmError(ValueError):
@@ -179,64 +177,6 @@ def _wait_ready(api, name: str, timeout: float) -> dict:
     raise RuntimeError(f"the server of {name} was not ready in {timeout:.0f}s")
 
 
-def _capped_websocket(name: str):
-    """websocket-client's WebSocket, reading at most MAX_CHANNEL_BYTES: the channel passes through NAME's own
-    server, which could send one frame of any size (300 MB became 860 MB in this root process)."""
-    import websocket  # websocket-client, a dependency of jupyter_server
-
-    class Capped(websocket.WebSocket):
-        received = 0
-
-        def _recv(self, bufsize):
-            data = super()._recv(bufsize)
-            self.received += len(data)
-            if self.received > MAX_CHANNEL_BYTES:
-                raise RuntimeError(f"the kernel channel of {name}'s server sent more than "
-                                   f"{MAX_CHANNEL_BYTES // 2**20} MiB: too large, not read")
-            return data
-
-    return Capped
-
-
-def _run_silently(ws_url: str, token: str, code: str, timeout: float, name: str = "") -> None:
-    import websocket  # websocket-client, a dependency of jupyter_server
-
-    ws = websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=timeout,
-                                     class_=_capped_websocket(name))
-    try:
-        msg_id = uuid.uuid4().hex
-        ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "username": "", "session": uuid.uuid4().hex,
-                       "msg_type": "execute_request", "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": True, "store_history": False, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": False},
-        }))
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            msg = json.loads(ws.recv())
-            if (msg.get("parent_header", {}).get("msg_id") == msg_id and msg["msg_type"] == "status"
-                    and msg["content"]["execution_state"] == "idle"):
-                return
-    finally:
-        ws.close()
-
-
-def _ask(method: str, url: str, name: str, headers: dict, timeout: float, **kw) -> tuple[int, bytes]:
-    """(status, body) of a request to NAME's own server, read up to MAX_ANSWER_BYTES. That server is the
-    person's (a personal server loads their ~/.jupyter config): this root process never follows its redirects
-    nor reads an answer larger than the sessions list can be (300 MB read whole took 1.3 GB here)."""
-    with requests.request(method, url, headers=headers, timeout=timeout, stream=True, allow_redirects=False,
-                          **kw) as resp:
-        body = b""
-        for chunk in resp.iter_content(64 * 1024):
-            body += chunk
-            if len(body) > MAX_ANSWER_BYTES:
-                raise RuntimeError(f"the server of {name} answered {url} with more than "
-                                   f"{MAX_ANSWER_BYTES // 2**20} MiB: too large, not read")
-        return resp.status_code, body
-
-
 def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: float = 180) -> dict:
     """Start NAME's server, open a kernel for LESSON (``courses/<tier>/<file>``) as NAME, import what the
     lesson imports. Returns ``{"name", "seconds", "kernel"}``; raises on failure."""
@@ -256,7 +196,7 @@ def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: flo
         deadline = time.time() + timeout
         while True:  # the hub's ready flag is not enough (FIELD-NOTES: a port collision); ask the server
             try:
-                if _ask("GET", server + "api/status", name, headers, 10)[0] == 200:
+                if ask("GET", server + "api/status", name, headers, 10)[0] == 200:
                     break
             except requests.RequestException:
                 pass
@@ -265,12 +205,12 @@ def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: flo
             time.sleep(0.3)
         kernel = ""
         if lesson:
-            sessions = json.loads(_ask("GET", server + "api/sessions", name, headers, 30)[1])
+            sessions = json.loads(ask("GET", server + "api/sessions", name, headers, 30)[1])
             found = [s for s in sessions if s.get("path") == lesson and s.get("kernel")]
             if found:
                 kernel = found[0]["kernel"]["id"]
             else:
-                status, body = _ask("POST", server + "api/sessions", name, headers, 60, json={
+                status, body = ask("POST", server + "api/sessions", name, headers, 60, json={
                     "path": lesson, "name": lesson.rsplit("/", 1)[-1], "type": "notebook",
                     "kernel": {"name": "python3"}})
                 if status != 201:
@@ -281,12 +221,14 @@ def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: flo
                     code = ("for _m in %r:\n    try:\n        __import__(_m)\n    except Exception:\n"
                             "        pass\ndel _m\n" % (modules,))
                     ws_url = server.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels"
-                    _run_silently(ws_url, token, code, timeout=120, name=name)
-            # what JupyterLab asks for first, once, now: the server compiles the Lab page's template and loads
-            # the notebook validator before the person arrives, not while 30 people do (bench/workshop_day.py)
-            for path in (f"lab/tree/{quote(lesson)}", f"api/contents/{quote(lesson)}?type=notebook&content=1"):
+                    run_silently(ws_url, token, code, timeout=120, name=name)
+            # what JupyterLab asks for first, once, now: the server compiles the Lab page's template, reads the
+            # settings schemas and the Korean language pack and loads the notebook validator before the person
+            # arrives, not while 30 people do (bench/workshop_day.py)
+            for path in (f"lab/tree/{quote(lesson)}", "lab/api/settings", "lab/api/translations/ko_KR",
+                         f"api/contents/{quote(lesson)}?type=notebook&content=1"):
                 try:
-                    _ask("GET", server + path, name, headers, 30)
+                    ask("GET", server + path, name, headers, 30)
                 except (RuntimeError, requests.RequestException):
                     pass  # only a head start: the login renders them anyway
     finally:
