@@ -222,11 +222,9 @@ def warm_one(api, name: str, lesson: str, lesson_file: Path | None, timeout: flo
                             "        pass\ndel _m\n" % (modules,))
                     ws_url = server.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels"
                     run_silently(ws_url, token, code, timeout=120, name=name)
-            # what JupyterLab asks for first, once, now: the server compiles the Lab page's template, reads the
-            # settings schemas and the Korean language pack and loads the notebook validator before the person
-            # arrives, not while 30 people do (bench/workshop_day.py)
-            for path in (f"lab/tree/{quote(lesson)}", "lab/api/settings", "lab/api/translations/ko_KR",
-                         f"api/contents/{quote(lesson)}?type=notebook&content=1"):
+            # what JupyterLab asks for first, once, now: the server compiles the Lab page's template and loads
+            # the notebook validator before the person arrives, not while 30 people do (bench/workshop_day.py)
+            for path in (f"lab/tree/{quote(lesson)}", f"api/contents/{quote(lesson)}?type=notebook&content=1"):
                 try:
                     ask("GET", server + path, name, headers, 30)
                 except (RuntimeError, requests.RequestException):
