@@ -14,8 +14,8 @@ Reported per wave: p50/p95 seconds login -> usable Lab and login -> first cell d
 warm wave also the memory of the N warm servers (USS of every process of those users: server + kernel,
 after the warm-up, before the logins) and the machine's load average, since the machine may be shared.
 
-Also reported per wave: seconds since the first GET at each step (form, login POST, Lab, lesson contents,
-kernel session, cell), each redirect hop's own response time, and the CPU seconds the hub process, the warm
+Also reported per wave: seconds since the first GET at each step (form, login POST, Lab page, Lab's settings and
+Korean translations, lesson contents, kernel session, cell), each redirect hop's own response time, and the CPU seconds the hub process, the warm
 servers and kernels, the proxy and this client spent (load-independent, where wall times follow a shared
 machine's load). ``--warm-only`` skips the cold wave (iterating); ``--py-spy DIR`` samples the hub and one
 server during the warm wave.
@@ -36,6 +36,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urljoin
 
 import psutil
 import requests
@@ -85,10 +86,10 @@ def run_cell(hub: HubProcess, session: requests.Session, name: str, kernel: str,
 def short(url: str) -> str:
     """A redirect hop's path without the host, the user's name or the query (for the per-hop table)."""
     path = re.sub(r"^https?://[^/]+", "", url).split("?", 1)[0]
-    return re.sub(r"/user/[^/]+/", "/user/X/", path)
+    return re.sub(r"/(user|spawn-pending|spawn)/[^/]+", r"/\1/X", path)
 
 
-STEPS = ("form_s", "post_s", "lab_s", "contents_s", "session_s", "cell_s")
+STEPS = ("form_s", "post_s", "lab_s", "lab_api_s", "contents_s", "session_s", "cell_s")
 
 
 def one_person(hub: HubProcess, name: str, password: str, lesson: str, code: str, start: threading.Event) -> dict:
@@ -106,7 +107,8 @@ def one_person(hub: HubProcess, name: str, password: str, lesson: str, code: str
         if resp.status_code != 302:
             out["error"] = f"login {resp.status_code}"
             return out
-        page = session.get(f"{hub.url}/hub/", timeout=TIMEOUT)
+        # where the login sends the browser (a warm server: /user/X/ at once; else /hub/spawn), as a browser goes
+        page = session.get(urljoin(f"{hub.url}/hub/login", resp.headers["Location"]), timeout=TIMEOUT)
         out["hops"] = [(short(r.url), r.elapsed.total_seconds()) for r in page.history + [page]]
         while "/spawn-pending/" in page.url or page.status_code != 200:  # the pending page waits, then redirects
             if time.time() - t0 > TIMEOUT:
@@ -119,6 +121,9 @@ def one_person(hub: HubProcess, name: str, password: str, lesson: str, code: str
         api = f"{hub.url}/user/{name}/api"
         xsrf = session.cookies.get("_xsrf", path=f"/user/{name}/") or session.cookies.get("_xsrf") or ""
         headers = {"X-XSRFToken": xsrf}
+        for path in ("lab/api/settings", "lab/api/translations/ko_KR"):  # what Lab asks first: every plugin's
+            session.get(f"{hub.url}/user/{name}/{path}", headers=headers, timeout=TIMEOUT).raise_for_status()
+        out["lab_api_s"] = time.time() - t0  # settings (in Korean) and the Korean strings
         nb = session.get(f"{api}/contents/{lesson}", params={"type": "notebook", "content": "1"}, headers=headers,
                          timeout=TIMEOUT)
         nb.raise_for_status()
@@ -163,10 +168,10 @@ def server_pids(names) -> list[int]:
     return [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"].real in uids]
 
 
-def wave(hub: HubProcess, creds, lesson: str, code: str) -> dict:
+def wave(hub: HubProcess, creds, lesson: str, code: str, warm: bool) -> dict:
     start = threading.Event()
     hub_pid = int((hub.state / "jupyterhub.pid").read_text())
-    users = server_pids(n for n, _ in creds)  # warm: servers and kernels; cold: none yet (their CPU is not counted)
+    users = server_pids(n for n, _ in creds) if warm else []  # cold: the servers start during the wave (not counted)
     proxy = [p.pid for p in psutil.Process(hub.proc.pid).children(recursive=True)
              if "configurable-http-proxy" in " ".join(p.cmdline())]
     hub_cpu0, users_cpu0, proxy_cpu0 = cpu_seconds([hub_pid]), cpu_seconds(users), cpu_seconds(proxy)
@@ -280,7 +285,7 @@ def main() -> int:
         rows["memory_warm"] = memory_of({n for n, _ in creds})
         rows["load_warm"] = os.getloadavg()
         spies = profile(hub, creds[0][0], args.py_spy) if args.py_spy else []
-        rows["warm"] = wave(hub, creds, lesson, code)
+        rows["warm"] = wave(hub, creds, lesson, code, warm=True)
         for spy in spies:
             spy.send_signal(2)  # SIGINT: py-spy writes what it sampled and exits
             spy.wait(timeout=60)
@@ -288,7 +293,7 @@ def main() -> int:
         stop_all(hub, [n for n, _ in creds])
         if not args.warm_only:
             rows["load_cold"] = os.getloadavg()
-            rows["cold"] = wave(hub, creds, lesson, code)
+            rows["cold"] = wave(hub, creds, lesson, code, warm=False)
             print(json.dumps(rows["cold"]), flush=True)
             stop_all(hub, [n for n, _ in creds])
     finally:
