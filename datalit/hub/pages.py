@@ -82,14 +82,20 @@ def first_lesson(content_dir, tiers: list[str]) -> str:
 
 def first_lesson_url(content_dir, tiers: list[str], home) -> str:
     """The server's ``default_url``: ``/lab/tree/<first lesson>`` until JupyterLab saved a workspace in HOME
-    (``~/.jupyter/lab/workspaces``: the person has used Lab before), else ``/lab``."""
+    (``~/.jupyter/lab/workspaces``: the person has used Lab before), else ``/lab``. The hub runs this as root in a
+    folder the person writes: the folders are walked without following a link (datalit.nofollow), and a link
+    counts as no workspace (followed, it told the person what a folder only root may read holds)."""
     import os
+    from pathlib import Path
     from urllib.parse import quote
 
+    from datalit import nofollow
+
     lesson = first_lesson(content_dir, tiers)
-    workspaces = os.path.join(str(home), ".jupyter", "lab", "workspaces")
+    home = Path(home)
     try:
-        used = any(n.endswith(".jupyterlab-workspace") for n in os.listdir(workspaces))
-    except OSError:
+        with nofollow.folder(home.parent, [home.name, ".jupyter", "lab", "workspaces"]) as fd:
+            used = any(n.endswith(".jupyterlab-workspace") for n in os.listdir(fd))
+    except OSError:  # none yet, a link, or a home whose way root does not trust
         used = False
     return f"/lab/tree/{quote(lesson)}" if lesson and not used else "/lab"

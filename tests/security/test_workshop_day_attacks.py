@@ -94,3 +94,29 @@ def test_a_link_cannot_put_words_into_the_instructors_room_page(hub):
     # the room's own redirect after a restart names an account of the batch, and that is still said
     page = instructor.get(f"{hub.url}/hub/workshop/{batch}/room", params={"restarted": name}, timeout=60)
     assert 'id="room-restarted"' in page.text and f"{name}의 서버를 다시 시작합니다" in page.text
+
+
+def test_the_landing_check_does_not_follow_a_learners_link(hub):
+    """At each start the hub (root) looks for a saved JupyterLab workspace in the home, to land a first login on
+    the first lesson. A learner who links ``~/.jupyter/lab/workspaces`` to a folder only root may read learns,
+    from where their next start lands, whether that folder holds such a file: root must not go through the link."""
+    import os
+    import shutil
+    import uuid
+
+    secret = hub.state.parent / f"root-only-{uuid.uuid4().hex[:6]}"  # beside the homes (tmp_path is 0700)
+    secret.mkdir(mode=0o700)  # the learner cannot list it
+    (secret / "x.jupyterlab-workspace").write_text("{}")
+    name, _ = hub.new_user()
+    token = hub.spawn(name)
+    out = hub.run_code(name, token, f"import os\nd = os.path.expanduser('~/.jupyter/lab')\nos.makedirs(d, exist_ok=True)\n"
+                       f"os.symlink({str(secret)!r}, os.path.join(d, 'workspaces'))\n"
+                       f"try:\n    os.listdir({str(secret)!r}); print('readable')\nexcept OSError:\n"
+                       "    print('not readable')")
+    assert out["error"] is None and out["stdout"].strip() == "not readable", out
+    hub.stop_server(name)
+    token = hub.spawn(name)
+    out = hub.run_code(name, token, "import os; print(os.environ['JUPYTERHUB_DEFAULT_URL'])")
+    hub.stop_server(name)
+    shutil.rmtree(secret)
+    assert out["stdout"].strip().startswith("/lab/tree/courses/"), out  # as if no workspace: the link was not followed
