@@ -6,10 +6,14 @@ invalid JSON, reading the hidden tests). Both graders work on copies of the same
 gradebook, same collected submissions) in the same run; the stock one uses a plain
 nbgrader_config.py (same course id, same per-cell timeout, no sandbox).
 
-    /opt/datalit/venv/bin/python bench/autograde.py [--teams 60] [--workers 0] [--keep]
+    /opt/datalit/venv/bin/python bench/autograde.py [--teams 60] [--workers 0] [--rounds 1] [--keep]
 
-Prints both wall times, the ratio, and whether the grades of the non-hostile submissions agree.
-Run as root (the sandbox needs it).
+Prints both wall times, the ratio, and whether the grades of the non-hostile submissions agree, and how
+many of the correct ones got every automatic point (a run whose kernels all failed, e.g. a broken install,
+agrees with itself at 0 points and would otherwise look fast). ``--rounds N`` grades the same copies N
+times, stock and datalit alternately (stock with ``--force``), and reports each round's ratio and the
+median: on a shared machine only ratios measured side by side mean something. Run as root (the sandbox
+needs it).
 """
 from __future__ import annotations
 
@@ -71,11 +75,72 @@ def grades(course_root: Path) -> dict:
     return {team: score for team, score in rows}
 
 
+def autograded_max(course_root: Path) -> float:
+    """The points nbgrader scores by itself: grade cells that are not also answer (solution) cells."""
+    con = sqlite3.connect(course_root / "gradebook.db")
+    (total,) = con.execute("""
+        select sum(grade_cells.max_score) from grade_cells join base_cell on base_cell.id = grade_cells.id
+        where base_cell.name not in (select name from base_cell where type = 'SolutionCell'
+                                     and notebook_id = base_cell.notebook_id)""").fetchone()
+    return float(total or 0)
+
+
+def correct_teams(subs: dict) -> list[str]:
+    """The submissions of submissions() that are right everywhere (not partly wrong, not hostile)."""
+    return [t for t in subs if not t.startswith("x-") and int(t[1:]) % 4 != 0]
+
+
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+SLOT_PREFIX = "dlbench"
+
+
+def remove_slot_accounts() -> None:
+    """The bench's own slot accounts (made by the grader under SLOT_PREFIX), once its runs are over."""
+    import pwd
+
+    from datalit.hub.uids import SANDBOX_GECOS
+
+    for pw in pwd.getpwall():
+        if pw.pw_name.startswith(SLOT_PREFIX) and pw.pw_name[len(SLOT_PREFIX):].isdigit() and \
+                pw.pw_gecos == SANDBOX_GECOS:
+            subprocess.run(["userdel", pw.pw_name], check=False, capture_output=True)
+
+
+def timed_run(cmd: list[str], name: str, **kw) -> tuple[float, float | None, subprocess.CompletedProcess]:
+    """Run CMD; return its wall seconds, the CPU seconds of it and everything it started (kernels, fork
+    servers: a cgroup v1 cpuacct group of its own, None where there is none) and the process. CPU seconds
+    hardly depend on what else the machine runs: with them a loaded machine still compares the graders."""
+    group = CPUACCT / f"datalit-bench-{name}-{os.getpid()}"
+    try:
+        group.mkdir()
+    except OSError:
+        group = None
+
+    def join() -> None:
+        if group is not None:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+
+    t = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=join, **kw)
+    wall = time.monotonic() - t
+    cpu = None
+    if group is not None:
+        cpu = int((group / "cpuacct.usage").read_text()) / 1e9
+        for _ in range(50):  # a kernel killed at the end may take a moment to leave
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)
+    return wall, cpu, proc
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--teams", type=int, default=60)
     ap.add_argument("--workers", type=int, default=0)
     ap.add_argument("--cell-timeout", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=1, help="grade both copies this many times, alternately")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
 
@@ -85,7 +150,9 @@ def main() -> None:
     os.chmod(base, 0o755)
     env = {"DATALIT_LAB_EXCHANGE_DIR": str(base / "exchange"), "DATALIT_LAB_TEAMS_DIR": str(base / "teams"),
            "DATALIT_LAB_COURSE_ID": "bench", "DATALIT_LAB_CELL_TIMEOUT": str(args.cell_timeout),
-           "DATALIT_LAB_TIMEOUT": "120", "DATALIT_LAB_SANDBOX_DIR": "/var/lib/datalit-sandbox-bench"}
+           "DATALIT_LAB_TIMEOUT": "120", "DATALIT_LAB_SANDBOX_DIR": "/var/lib/datalit-sandbox-bench",
+           # slot accounts of its own: a grader on the same slot account kills the other's kernels (kill -1)
+           "DATALIT_LAB_SANDBOX_USER_PREFIX": SLOT_PREFIX}
     os.environ.update(env)
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     from datalit.labs import collect, roster
@@ -108,34 +175,49 @@ def main() -> None:
         course_id="bench", exchange=str(base / "exchange"), timeout=args.cell_timeout))
     print(f"set-up: {len(subs)} submissions in {time.monotonic() - t:.0f} s", flush=True)
 
-    t = time.monotonic()
     # the stock kernels find the lab reference checks where the grader keeps them (never in the install)
     stock_env = dict(os.environ, PYTHONPATH=str(REPO / "grading"))
-    p = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", LAB], cwd=stock,
-                       capture_output=True, text=True, env=stock_env)
-    stock_s = time.monotonic() - t
-    print(f"stock nbgrader autograde (sequential, no sandbox): {stock_s:.1f} s (exit {p.returncode})", flush=True)
-
-    t = time.monotonic()
     cmd = [str(Path(sys.executable).parent / "datalit"), "lab", "autograde", LAB, "--course-dir", str(ours.root)]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
-    q = subprocess.run(cmd, capture_output=True, text=True)
-    ours_s = time.monotonic() - t
-    print(f"datalit lab autograde (parallel, sandboxed): {ours_s:.1f} s (exit {q.returncode})", flush=True)
+    rounds = []
+    cpu = []
+    for n in range(args.rounds):
+        stock_s, stock_cpu, p = timed_run([str(Path(sys.executable).parent / "nbgrader"), "autograde", LAB,
+                                           *(["--force"] if n else [])], "stock", cwd=stock, env=stock_env)
+        print(f"stock nbgrader autograde (sequential, no sandbox): {stock_s:.1f} s, CPU {stock_cpu or 0:.1f} s "
+              f"(exit {p.returncode})", flush=True)
+        ours_s, ours_cpu, q = timed_run(cmd, "datalit")
+        print(f"datalit lab autograde (parallel, sandboxed): {ours_s:.1f} s, CPU {ours_cpu or 0:.1f} s "
+              f"(exit {q.returncode}); ratio {stock_s / ours_s:.2f}; load {os.getloadavg()[0]:.1f}", flush=True)
+        rounds.append((stock_s, ours_s))
+        cpu.append((stock_cpu, ours_cpu))
 
     g_stock, g_ours = grades(stock), grades(ours.root)
     normal = [t for t in subs if not t.startswith("x-")]
     same = [t for t in normal if t in g_stock and g_stock[t] == g_ours.get(t)]
     differ = {t: (g_stock.get(t), g_ours.get(t)) for t in normal if t not in same}
     hostile = {t: {"stock": g_stock.get(t), "datalit": g_ours.get(t)} for t in subs if t.startswith("x-")}
+    top, correct = autograded_max(ours.root), correct_teams(subs)
+    full = [t for t in correct if g_ours.get(t) == top and g_stock.get(t) == top]
+    ratios = sorted(s_ / o_ for s_, o_ in rounds)
+    stock_s, ours_s = rounds[-1]
     result = {"teams": len(subs), "cores": os.cpu_count(), "stock_seconds": round(stock_s, 1),
               "datalit_seconds": round(ours_s, 1), "speedup": round(stock_s / ours_s, 2),
-              "identical_grades": f"{len(same)}/{len(normal)}", "differ": differ, "hostile": hostile,
+              "rounds": [[round(s_, 1), round(o_, 1), round(s_ / o_, 2)] for s_, o_ in rounds],
+              "median_speedup": round(ratios[len(ratios) // 2], 2),
+              # CPU seconds of each grader and everything it started, per team (None: no cpuacct cgroup)
+              "cpu_per_team": [[round(c_ / len(subs), 2) if c_ else None for c_ in pair] for pair in cpu],
+              "identical_grades": f"{len(same)}/{len(normal)}", "differ": differ,
+              "correct_with_full_points": f"{len(full)}/{len(correct)} (of {top:g})", "hostile": hostile,
               "load_average": os.getloadavg()}
     print(json.dumps(result, ensure_ascii=False, indent=1))
+    if len(full) != len(correct):
+        print("WARNING: correct submissions lost points: the kernels failed (install, data?); the timing is void",
+              file=sys.stderr)
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
+        remove_slot_accounts()
     else:
         print(f"kept: {base}")
 
