@@ -244,5 +244,20 @@ def _until_exit(conn: socket.socket, stop: list) -> dict:
                     return message
 
 
+def main(argv: list[str]) -> int:
+    """``python -I -m datalit.labs.kernel_request CONNECTION_FILE [options]``, with a usage and a clear
+    refusal outside a grading Job's pod (no sidecar folder) instead of a traceback."""
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: python -I -m datalit.labs.kernel_request CONNECTION_FILE [kernel options]\n"
+              "  the grader container's kernelspec command: asks the kernel sidecar for a kernel through the "
+              f"shared folder ${SHARE_ENV} and lives exactly as long as that kernel")
+        return 0 if argv else 2
+    if not os.environ.get(SHARE_ENV):
+        print(f"kernel_request: {SHARE_ENV} is not set (the grading Job's pod sets it to the sidecar's shared folder)",
+              file=sys.stderr)
+        return 2
+    return connect(argv[0], argv[1:])
+
+
 if __name__ == "__main__":  # the kernelspec's command in the grader container (see grader_side)
-    sys.exit(connect(sys.argv[1], sys.argv[2:]))
+    sys.exit(main(sys.argv[1:]))
