@@ -12,6 +12,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Float
 
 from datalit.config import DEFAULTS
+from datalit.kst import as_utc
 
 DAY_SECONDS = 86400
 
@@ -41,17 +42,12 @@ def lateness(due: dt.datetime | str | None, when: dt.datetime | str, per_day: fl
     ``{"seconds", "days", "percent", "late"}``: ``percent`` is the whole-number share of the score lost."""
     if due is None:
         return None
-    due, when = (_utc(t) for t in (due, when))
+    due, when = (as_utc(t) for t in (due, when))
     seconds = (when - due).total_seconds()
     if seconds <= 0:
         return None
     return {"seconds": seconds, "days": started_days(seconds), "late": how_late(seconds),
             "percent": round(100 * penalty_share(seconds, per_day))}
-
-
-def _utc(when: dt.datetime | str) -> dt.datetime:
-    when = dt.datetime.fromisoformat(when) if isinstance(when, str) else when
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
 class LatePenalty(LateSubmissionPlugin):

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from urllib.parse import quote
 
-from datalit.kst import now_utc, shown
+from datalit.kst import as_utc, now_utc, shown
 from datalit.labs.late import lateness
 
 
@@ -32,8 +32,7 @@ def percent_per_day(per_day: float) -> str:
 def _due(meta: dict) -> dt.datetime | None:
     if not meta.get("due"):
         return None
-    due = dt.datetime.fromisoformat(meta["due"])
-    return due if due.tzinfo else due.replace(tzinfo=dt.timezone.utc)
+    return as_utc(meta["due"])
 
 
 def notebooks_of(folder: Path, meta: dict) -> list[dict]:
