@@ -113,7 +113,7 @@ def _auto(run, team):
 
 def _has_note(run, team, *keys):
     notes = _notes(run, team)
-    assert any(k in notes for k in keys), (team, notes)
+    assert any(k in notes for k in keys), (team, notes, run["course"].read_notes(LAB, team))
     html = _feedback_html(run, team)
     texts = [n["text"] for n in run["course"].read_notes(LAB, team)]
     shown = html_text.unescape(html)  # the page escapes the notes (&#39; or &#x27; for a quote: either is right)
