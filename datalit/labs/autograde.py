@@ -22,7 +22,6 @@ import time
 
 from datalit.labs import messages
 from datalit.labs.course import Course, LabError, api, gradebook, in_course, lab_info
-from datalit.labs.preprocessors.sandboxed_execute import hidden_paths
 from datalit.labs.reach import data_problem
 from datalit.labs.sandbox import can_sandbox, prepare_sandbox_dir
 
@@ -34,15 +33,12 @@ def warm_sandbox_cache(course: Course, lab: str) -> str:
     """Parse the lab's datasets once into a cache the sandbox users can read (not write)."""
     cache = os.path.join(prepare_sandbox_dir(course.cfg["sandbox_dir"]), "cache")
     os.makedirs(cache, exist_ok=True)
-    datasets = lab_info(lab).get("datasets", [])
-    from datalit.data.cache import LOADER_VERSION
-
-    digest = hashlib.sha256(repr(sorted(datasets)).encode()).hexdigest()[:12]
-    stamp = os.path.join(cache, f"warm-{lab}-{LOADER_VERSION}-{digest}.ok")
+    stamp = _warm_stamp(cache, lab)
     if os.path.exists(stamp):
         return cache  # parsed before; a changed dataset only makes the kernels parse it themselves
     env = dict(os.environ, **cache_env(cache))
-    proc = subprocess.run([sys.executable, "-c", _WARM % datasets], env=env, check=False, capture_output=True)
+    proc = subprocess.run([sys.executable, "-c", _WARM % lab_info(lab).get("datasets", [])], env=env, check=False,
+                          capture_output=True)
     if proc.returncode == 0:
         open(stamp, "w").close()
     for root, dirs, files in os.walk(cache):
@@ -50,6 +46,23 @@ def warm_sandbox_cache(course: Course, lab: str) -> str:
         for f in files:
             os.chmod(os.path.join(root, f), 0o644)
     return cache
+
+
+def _warm_stamp(cache: str, lab: str) -> str:
+    from datalit.data.cache import LOADER_VERSION
+
+    digest = hashlib.sha256(repr(sorted(lab_info(lab).get("datasets", []))).encode()).hexdigest()[:12]
+    return os.path.join(cache, f"warm-{lab}-{LOADER_VERSION}-{digest}.ok")
+
+
+def warm_cache_dir(course: Course, lab: str) -> str | None:
+    """The sandbox cache if the lab's datasets are in it already (nothing made, nothing checked: None when
+    anything is missing or wrong, and warm_sandbox_cache, run later, says what)."""
+    try:
+        cache = os.path.join(os.path.abspath(course.cfg["sandbox_dir"]), "cache")
+        return cache if os.path.exists(_warm_stamp(cache, lab)) else None
+    except Exception:  # noqa: BLE001 - an unknown lab, a broken sandbox_dir: reported by the checks that follow
+        return None
 
 
 def cache_env(cache: str) -> dict:
@@ -82,34 +95,19 @@ def teams_to_grade(course: Course, lab: str, only: list[str] | None = None) -> l
 
 # --- worker side ----------------------------------------------------------------------------------
 _COURSE: Course | None = None
-# what the labs' kernels import (kept in the fork server's memory, so each kernel starts warm); not
-# matplotlib_inline.backend_inline: imported outside IPython it never hooks the inline figures up
-KERNEL_PRELOAD = ("koreanize_matplotlib", "datalit.hangul", "datalit.lessons.checks",
-                  "sklearn.feature_extraction.text", "sklearn.linear_model", "sklearn.model_selection",
-                  "sklearn.pipeline")
-# Not preloaded, though every graded kernel imports them (py-spy): pdb, IPython.core.oinspect, sqlite3,
-# stack_data, pandas.plotting._matplotlib, pyarrow.dataset. While they were in the fork server, kernels forked
-# into the sandbox's limits died before answering kernel_info in tests/labs/test_adversarial.py (suspected:
-# pyarrow starts threads, and forking after that is unsafe); left out until shown safe.
 
 
-def _init_worker(course: Course, slots, sandbox_cache: str | None) -> None:
+def _init_worker(course: Course, slots, server: str | None, server_env: dict | None) -> None:
     import warnings
     global _COURSE
     warnings.filterwarnings("ignore")  # SQLAlchemy/IPython chatter from nbgrader; the log keeps the rest
     _COURSE = course
-    from datalit.labs import worker_cache
+    from datalit.labs import kernel_server, worker_cache
 
     worker_cache.install()  # nbgrader's per-team database and schema set-up, once per worker
     os.environ["DATALIT_SANDBOX_SLOT"] = str(slots.get())  # a replaced worker gets the dead one's slot back
     os.chdir(course.root)
-    if sandbox_cache and course.cfg["prewarm"]:
-        from datalit.kernels import forkserver
-
-        from datalit.databases import without_secrets
-
-        env = without_secrets(dict(os.environ, **cache_env(sandbox_cache)))  # kernels fork from it
-        forkserver.start(preload=forkserver.PRELOAD + KERNEL_PRELOAD, sandboxed=True, env=env)
+    kernel_server.use_in_worker(server, server_env)
 
 
 def _grade_one(args: tuple[str, str]) -> dict:
@@ -171,6 +169,8 @@ def diagnose(course: Course, lab: str, team: str, result: dict) -> list[str]:
     """Turn what happened during grading into Korean notes for the team."""
     import nbformat
 
+    from datalit.labs.preprocessors.sandboxed_execute import hidden_paths
+
     cfg = course.cfg
     values = dict(timeout=cfg["timeout"], cell_timeout=cfg["cell_timeout"], cpu_seconds=cfg["cpu_seconds"], memory_mb=cfg["memory_mb"], max_processes=cfg["max_processes"],
                   max_output_kb=cfg["max_output_bytes"] // 1024)
@@ -216,6 +216,30 @@ def diagnose(course: Course, lab: str, team: str, result: dict) -> list[str]:
 # --- parent side ----------------------------------------------------------------------------------
 def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | None = None,
               progress: bool = True) -> dict:
+    from datalit.labs import kernel_server, worker_cache
+
+    worker_cache.defer_iri_parser()
+    sandboxed = bool(course.cfg["sandbox"]) and can_sandbox()
+    server = {"env": None, "shared": False, "prewarm": sandboxed and bool(course.cfg["prewarm"])}
+    warm = warm_cache_dir(course, lab) if server["prewarm"] else None
+    if warm:  # the kernels' server imports while this process imports nbgrader and checks the course
+        _launch_server(server, warm)
+    try:
+        return _autograde(course, lab, workers, teams, progress, sandboxed, server)
+    finally:
+        if server["shared"]:
+            kernel_server.stop()  # its kernels with it; the next run starts one with its own environment
+
+
+def _launch_server(server: dict, cache: str) -> None:
+    from datalit.labs import kernel_server
+
+    server["env"] = kernel_server.server_env(cache_env(cache))
+    server["shared"] = kernel_server.launch(server["env"])
+
+
+def _autograde(course: Course, lab: str, workers: int, teams: list[str] | None, progress: bool,
+               sandboxed: bool, server: dict) -> dict:
     with in_course(course), gradebook(course) as gb:
         gb.find_assignment(lab)  # fails clearly if the lab was never released
     todo = teams_to_grade(course, lab, teams)
@@ -223,7 +247,6 @@ def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | Non
         raise LabError(f"nothing to grade for '{lab}': run 'datalit lab collect {lab}' first")
     workers = workers or int(course.cfg["workers"]) or os.cpu_count() or 1
     workers = max(1, min(workers, len(todo)))
-    sandboxed = bool(course.cfg["sandbox"]) and can_sandbox()
     cache = None
     if sandboxed:
         from datalit.labs.sandbox import SlotUserError, ensure_slot_user, install_labchecks
@@ -238,9 +261,23 @@ def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | Non
             raise LabError(str(exc)) from exc
         cache = warm_sandbox_cache(course, lab)
         os.environ["DATALIT_SANDBOX_CACHE"] = cache
+        if server["prewarm"] and server["env"] is None:  # the cache was cold: start with what was just parsed
+            _launch_server(server, cache)
+    return _run_pool(course, lab, todo, workers, sandboxed, server, progress)
+
+
+def _run_pool(course: Course, lab: str, todo: list[str], workers: int, sandboxed: bool, server: dict,
+              progress: bool) -> dict:
+    from datalit.labs import kernel_server
+
     # import nbgrader before forking so that every worker starts warm
     import nbgrader.apps  # noqa: F401
     import nbgrader.preprocessors  # noqa: F401
+
+    # every worker forks its kernels from the shared server; where this process could not start one, from a
+    # server of its own (a shared server that failed to start: none, the kernels start cold)
+    sock = kernel_server.ready(server["env"]) if server["shared"] else None
+    own_env = None if server["shared"] else server["env"]
 
     shutil.rmtree(course.meta / "running" / lab, ignore_errors=True)  # markers of a run that was itself killed
     ctx = mp.get_context("fork")
@@ -260,7 +297,8 @@ def autograde(course: Course, lab: str, workers: int = 0, teams: list[str] | Non
             bar.update(1)
             bar.set_postfix_str(f"{res['team']} {'완료' if res['success'] else '실패'}")
 
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(course, slots, cache), maxtasksperchild=None) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(course, slots, sock, own_env),
+                  maxtasksperchild=None) as pool:
         pending = {t: pool.apply_async(_grade_one, ((lab, t),)) for t in todo}
         tries = dict.fromkeys(todo, 1)
         while pending:

@@ -16,9 +16,12 @@ Installed in a worker (``datalit.labs.autograde._init_worker``), never at import
   best match), with the schema checked once.
 
 Every statement nbgrader sends, and so every grade, stays the same.
+
+``defer_iri_parser`` is for the run's parent, before it imports nbgrader (its workers are forked from it).
 """
 from __future__ import annotations
 
+import sys
 import types
 
 _INSTALLED = False
@@ -71,3 +74,38 @@ def install() -> None:
     metadata.create_all = create_all_once
     nb_format.jsonschema = types.SimpleNamespace(validate=validate, ValidationError=jsonschema.ValidationError)
     _INSTALLED = True
+
+
+def defer_iri_parser() -> None:
+    """In the run's parent, before nbgrader is imported (its workers inherit it): import ``rfc3987_syntax`` on
+    first use instead of when jsonschema (under nbformat) is imported. At import it builds a Lark parser for
+    each of its 38 terms, ~2 s of CPU before the first team can be graded, for jsonschema's "iri" format
+    checks, which grading never runs. Its functions work as before, the first call imports it."""
+    import importlib
+    import importlib.util
+
+    if "rfc3987_syntax" in sys.modules or "jsonschema" in sys.modules:
+        return
+    try:
+        if importlib.util.find_spec("rfc3987_syntax") is None:
+            return
+    except (ImportError, ValueError):
+        return
+    stub = types.ModuleType("rfc3987_syntax", "Stands in for rfc3987_syntax until it is used (datalit autograde).")
+
+    def real():
+        if sys.modules.get("rfc3987_syntax") is stub:
+            del sys.modules["rfc3987_syntax"]
+        return importlib.import_module("rfc3987_syntax")
+
+    def is_valid_syntax(term: str, value: str):  # what jsonschema imports by name
+        return real().is_valid_syntax(term, value)
+
+    def other(name: str):  # anything else: from the real module, now (not import's own questions: __path__ ...)
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    stub.is_valid_syntax = is_valid_syntax
+    stub.__getattr__ = other
+    sys.modules["rfc3987_syntax"] = stub
