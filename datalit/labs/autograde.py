@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 
+from datalit import atomic
 from datalit.labs import messages
 from datalit.labs.course import Course, LabError, api, gradebook, in_course, lab_info
 from datalit.labs.reach import data_problem
@@ -132,10 +133,7 @@ def _mark_running(course: Course, lab: str, team: str, slot: str):
     empty (an open that truncated, the write not yet done), which failed test_worker_crash."""
     marker = _running_marker(course, lab, team)
     marker.parent.mkdir(parents=True, exist_ok=True)
-    tmp = marker.with_name(f".{team}.{os.getpid()}.tmp")  # team ids never start with a dot
-    tmp.write_text(f"{os.getpid()} {slot}")
-    os.replace(tmp, marker)
-    return marker
+    return atomic.write_text(marker, f"{os.getpid()} {slot}", durable=False)  # read while workers run, not kept
 
 
 # what is retried: the gradebook locked by another worker (up to three times), and a kernel that never answered
